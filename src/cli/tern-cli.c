@@ -1,0 +1,81 @@
+/* tern-cli.c: the command-line front end of the Tern engine
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "tern-engine.h"
+#include "tern-cli.h"
+
+/* keep in alphabetical order */
+static const TernCliCommand commands[] = {
+  { "account", N_("Add, list and remove mail accounts"), tern_cli_account },
+  { NULL, NULL, NULL },
+};
+
+void
+tern_cli_printerr_error (const char *command, const GError *error)
+{
+  if (command != NULL)
+    g_printerr ("tern-cli %s: %s\n", command, error->message);
+  else
+    g_printerr ("tern-cli: %s\n", error->message);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n", _("Usage: tern-cli [--version] [--help] COMMAND [ARGS...]"));
+  fprintf (out, "\n%s\n", _("Tern mail client, command-line front end."));
+  if (commands[0].name != NULL)
+    {
+      fprintf (out, "\n%s\n", _("Commands:"));
+      for (guint i = 0; commands[i].name != NULL; i++)
+        fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+      fprintf (out, "\n%s\n", _("Run “tern-cli COMMAND --help” for the options of a command."));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return TERN_CLI_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "-V"))
+    {
+      g_print ("tern-cli %s\n", tern_engine_get_version ());
+      return TERN_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return TERN_CLI_EXIT_OK;
+    }
+
+  tern_engine_init ();
+
+  for (guint i = 0; commands[i].name != NULL; i++)
+    {
+      if (g_str_equal (argv[1], commands[i].name))
+        return commands[i].run (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("tern-cli: unknown command “%s”\n"), argv[1]);
+  print_usage (stderr);
+  return TERN_CLI_EXIT_USAGE;
+}

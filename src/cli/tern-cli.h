@@ -1,0 +1,31 @@
+/* tern-cli.h: the command table of tern-cli
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses: 0 success, 1 failure, 2 wrong usage (as most Unix tools). */
+#define TERN_CLI_EXIT_OK      0
+#define TERN_CLI_EXIT_FAILURE 1
+#define TERN_CLI_EXIT_USAGE   2
+
+typedef int (*TernCliRunFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char     *name;
+  const char     *summary;
+  TernCliRunFunc  run;
+} TernCliCommand;
+
+void tern_cli_printerr_error (const char *command, const GError *error);
+
+/* the commands, one file each: tern-cli-COMMAND.c */
+int  tern_cli_account (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* tern-ui-application.h
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TERN_UI_TYPE_APPLICATION (tern_ui_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (TernUiApplication, tern_ui_application, TERN_UI, APPLICATION, AdwApplication)
+
+TernUiApplication *tern_ui_application_new          (void);
+GSettings         *tern_ui_application_get_settings (TernUiApplication *self);
+const GError      *tern_ui_application_get_tls_error (TernUiApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* tern-ui-window.h
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tern-ui-application.h"
+
+G_BEGIN_DECLS
+
+#define TERN_UI_TYPE_WINDOW (tern_ui_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (TernUiWindow, tern_ui_window, TERN_UI, WINDOW, AdwApplicationWindow)
+
+TernUiWindow *tern_ui_window_new (TernUiApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,205 @@
+/* test-window.c: the main window, in process, under Xvfb
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "tern-engine.h"
+#include "tern-ui-application.h"
+#include "tern-ui-window.h"
+
+static TernUiApplication *app;
+static TernUiWindow *win;
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+static gboolean
+is_shown (gpointer w)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (w)) && gtk_widget_get_width (GTK_WIDGET (w)) > 0;
+}
+
+/* A person sees a label when it is mapped with that text. */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+template_child (const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static void
+test_window_shown (void)
+{
+  g_assert_true (wait_until (is_shown, win, 5000));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (win)), ==, "Tern");
+  g_assert_true (gtk_window_get_application (GTK_WINDOW (win)) == GTK_APPLICATION (app));
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == GTK_WINDOW (win) ||
+                 gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL);
+}
+
+static void
+test_empty_state (void)
+{
+  GtkStack *stack = GTK_STACK (template_child ("main_stack"));
+  GtkWidget *button = template_child ("add_account_button");
+
+  settle (50);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_nonnull (find_label (GTK_WIDGET (win), "Welcome to Tern"));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.add-account");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.add-account", NULL));
+}
+
+static void
+test_actions_and_accels (void)
+{
+  g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_auto(GStrv) add = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.add-account");
+
+  g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "quit"));
+  g_assert_nonnull (g_action_map_lookup_action (G_ACTION_MAP (app), "about"));
+  g_assert_cmpuint (g_strv_length (quit), ==, 1);
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+  g_assert_cmpuint (g_strv_length (add), ==, 1);
+  g_assert_cmpstr (add[0], ==, "<Shift><Control>n");
+  /* GtkApplication loads gtk/help-overlay.ui from the resource base path */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+}
+
+static void
+test_accessibility (void)
+{
+  GtkWidget *button = template_child ("add_account_button");
+  GtkWidget *menu_button = template_child ("primary_menu_button");
+
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_ROLE_BUTTON);
+  /* an icon-only button needs a name for screen readers */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+}
+
+/* Paint the window's content offscreen and save it next to the test log. */
+static void
+test_screenshot (void)
+{
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (win));
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  gtk_widget_queue_draw (content);
+  settle (100);
+
+  width = gtk_widget_get_width (content);
+  height = gtk_widget_get_height (content);
+  g_assert_cmpint (width, >, 300);
+  g_assert_cmpint (height, >, 200);
+
+  paintable = gtk_widget_paintable_new (content);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gsk_cairo_renderer_new ();
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  gsk_render_node_unref (node);
+
+  path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
+                           "tern-window.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%dx%d)", path, width, height);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  tern_engine_init ();
+
+  app = tern_ui_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* register() ran startup: actions, accels, help overlay */
+
+  win = tern_ui_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (win), 960, 640);
+  gtk_window_present (GTK_WINDOW (win));
+
+  g_test_add_func ("/ui/window/shown", test_window_shown);
+  g_test_add_func ("/ui/window/screenshot", test_screenshot);
+  g_test_add_func ("/ui/window/empty-state", test_empty_state);
+  g_test_add_func ("/ui/window/actions", test_actions_and_accels);
+  g_test_add_func ("/ui/window/accessibility", test_accessibility);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_object_unref (app);
+  return ret;
+}
