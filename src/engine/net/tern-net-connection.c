@@ -211,6 +211,20 @@ tern_net_connection_set_io_timeout (TernNetConnection *self,
 }
 
 /**
+ * tern_net_connection_get_io_timeout:
+ *
+ * Returns: the read and write timeout in seconds (0: none), so that a protocol can raise
+ *   it for one long wait and put it back
+ */
+guint
+tern_net_connection_get_io_timeout (TernNetConnection *self)
+{
+  g_return_val_if_fail (TERN_NET_IS_CONNECTION (self), 0);
+
+  return self->io_timeout;
+}
+
+/**
  * tern_net_connection_set_max_line_length:
  *
  * A server line longer than @max_line bytes fails with %TERN_NET_ERROR_LINE_TOO_LONG,
@@ -413,7 +427,6 @@ tern_net_connection_connect (TernNetConnection  *self,
                              GError            **error)
 {
   g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GError) local_error = NULL;
   GSocket *socket;
 
   g_return_val_if_fail (TERN_NET_IS_CONNECTION (self), FALSE);
@@ -424,13 +437,10 @@ tern_net_connection_connect (TernNetConnection  *self,
 
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, self->connect_timeout);
-  self->socket_connection = g_socket_client_connect (client, self->address, cancellable, &local_error);
+  /* GIO's message already names the host: "Could not connect to HOST: REASON" */
+  self->socket_connection = g_socket_client_connect (client, self->address, cancellable, error);
   if (self->socket_connection == NULL)
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Could not connect to %s:%u: "), self->host, self->port);
-      return FALSE;
-    }
+    return FALSE;
 
   socket = g_socket_connection_get_socket (self->socket_connection);
   g_socket_set_timeout (socket, self->io_timeout);
@@ -845,11 +855,15 @@ tern_net_connection_flush (TernNetConnection  *self,
     return TRUE;
 
   ok = g_output_stream_write_all (self->output, self->wbuf->data, self->wbuf->len, NULL, cancellable, error);
-  g_byte_array_set_size (self->wbuf, 0);
-  /* Keep a huge APPEND from pinning its memory in the buffer. */
-  if (self->wbuf->len == 0 && ok && cancellable == NULL)
+  /* Keep a huge APPEND from pinning its memory in the buffer: a GByteArray never
+   * shrinks, so one that held more than 1 MiB is replaced. */
+  if (self->wbuf->len > 1024 * 1024)
     {
+      g_byte_array_unref (self->wbuf);
+      self->wbuf = g_byte_array_new ();
     }
+  else
+    g_byte_array_set_size (self->wbuf, 0);
   return ok;
 }
 

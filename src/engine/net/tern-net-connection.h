@@ -48,6 +48,7 @@ void               tern_net_connection_set_timeouts       (TernNetConnection  *s
                                                            guint               io_seconds);
 void               tern_net_connection_set_io_timeout     (TernNetConnection  *self,
                                                            guint               io_seconds);
+guint              tern_net_connection_get_io_timeout     (TernNetConnection  *self);
 void               tern_net_connection_set_max_line_length (TernNetConnection *self,
                                                            gsize               max_line);
 gboolean           tern_net_connection_set_pinned_certificate (TernNetConnection *self,
