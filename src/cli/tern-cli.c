@@ -15,6 +15,11 @@
 /* keep in alphabetical order */
 static const TernCliCommand commands[] = {
   { "account", N_("Add, list and remove mail accounts"), tern_cli_account },
+  { "export", N_("Write a folder to an mbox file or a Maildir"), tern_cli_export },
+  { "import", N_("Import an mbox file or a Maildir into a folder"), tern_cli_import },
+  { "list", N_("List a folder’s messages"), tern_cli_list },
+  { "search", N_("Search all mail"), tern_cli_search },
+  { "show", N_("Show a message"), tern_cli_show },
   { NULL, NULL, NULL },
 };
 

@@ -27,5 +27,10 @@ void tern_cli_printerr_error (const char *command, const GError *error);
 
 /* the commands, one file each: tern-cli-COMMAND.c */
 int  tern_cli_account (int argc, char **argv);
+int  tern_cli_export  (int argc, char **argv);
+int  tern_cli_import  (int argc, char **argv);
+int  tern_cli_list    (int argc, char **argv);
+int  tern_cli_search  (int argc, char **argv);
+int  tern_cli_show    (int argc, char **argv);
 
 G_END_DECLS

@@ -1,0 +1,34 @@
+/* tern-store-private.h: internals shared by the files of the store
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tern-store-folder.h"
+#include "tern-store-message.h"
+
+G_BEGIN_DECLS
+
+#define TERN_STORE_MESSAGE_COLUMNS \
+  "m.id, m.folder_id, m.uid, m.uidl, m.flags, m.keywords, m.internal_date, m.date, " \
+  "m.date_tz, m.size, m.from_addr, m.to_addr, m.cc_addr, m.subject, m.message_id, " \
+  "m.in_reply_to, m.has_attachments, m.has_body, m.preview, m.thread_id"
+
+#define TERN_STORE_FOLDER_COLUMNS \
+  "f.id, f.account_id, a.address, f.parent_id, f.name, f.path, f.server_path, " \
+  "f.delimiter, f.role, f.uidvalidity, f.uidnext, f.highestmodseq, f.total, f.unread"
+
+#define TERN_STORE_FOLDER_FROM "folders f JOIN accounts a ON a.id = f.account_id"
+
+TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
+TernStoreMessage *_tern_store_message_new_placeholder (void);
+void              _tern_store_message_fill            (TernStoreMessage *self,
+                                                       sqlite3_stmt     *stmt);
+TernStoreMessage *_tern_store_message_new_from_stmt   (sqlite3_stmt     *stmt);
+void              _tern_store_message_load_from       (TernStoreMessage *self,
+                                                       TernStoreMessage *row);
+
+G_END_DECLS

@@ -1,0 +1,796 @@
+/* tern-store.c: the local mail store, for the main thread
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * TernStore never touches SQLite on the thread that owns it. Every call runs on
+ * one of two worker threads, each with its own TernStoreDb connection (WAL lets
+ * a reader and a writer work at the same time), and completes in the caller's
+ * thread-default main context. Whatever a worker commits is announced with the
+ * signals below, emitted in the main context the store was created in (the
+ * thread-default context of the thread that created it).
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tern-store.h"
+
+#define N_WORKERS 2
+
+struct _TernStore
+{
+  GObject        parent_instance;
+
+  char          *path;
+  GMainContext  *context;     /* signals are emitted here */
+  GThreadPool   *pool;
+  GMutex         lock;
+  GHashTable    *dbs;         /* GThread -> TernStoreDb, under lock */
+  GWeakRef      *weak_self;   /* shared with the workers' change callbacks */
+};
+
+static void tern_store_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TernStore, tern_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, tern_store_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, NULL))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+enum {
+  MESSAGES_ADDED,
+  MESSAGES_REMOVED,
+  MESSAGES_CHANGED,
+  FOLDER_COUNTS_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ---- jobs ----------------------------------------------------------------------- */
+
+/* Runs @func in @context's thread. Not g_main_context_invoke(): that calls the
+ * function right away in the calling thread when nobody owns the context. */
+static void
+run_in_context (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[tern-store] completion");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+typedef struct
+{
+  TernStoreWorkFunc  func;
+  gpointer           data;
+  GDestroyNotify     result_free;
+  GTask             *task;
+  gpointer           result;
+  GError            *error;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  if (job->result != NULL && job->result_free != NULL)
+    job->result_free (job->result);
+  g_clear_error (&job->error);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+/* Runs in the task's context: the GTask is only ever used on its own thread. */
+static gboolean
+job_complete_cb (gpointer user_data)
+{
+  Job *job = user_data;
+
+  if (job->error != NULL)
+    g_task_return_error (job->task, g_steal_pointer (&job->error));
+  else
+    g_task_return_pointer (job->task, g_steal_pointer (&job->result), job->result_free);
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GWeakRef   *weak_self;
+  GArray     *folders;     /* FolderCounts */
+  TernStoreChanges *changes;
+} Notification;
+
+typedef struct
+{
+  gint64 folder_id;
+  guint  total;
+  guint  unread;
+} FolderCounts;
+
+static void
+notification_free (Notification *n)
+{
+  g_array_unref (n->folders);
+  tern_store_changes_unref (n->changes);
+  g_free (n);
+}
+
+static void
+emit_ids (TernStore *self, guint signal_id, TernStoreChanges *changes, TernStoreChangeKind kind, gint64 folder_id)
+{
+  g_autoptr(GArray) ids = tern_store_changes_get_ids (changes, kind, folder_id);
+
+  if (ids->len > 0)
+    g_signal_emit (self, signals[signal_id], 0, folder_id, ids);
+}
+
+static gboolean
+emit_changes_cb (gpointer user_data)
+{
+  Notification *n = user_data;
+  g_autoptr(TernStore) self = g_weak_ref_get (n->weak_self);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < n->folders->len; i++)
+    {
+      FolderCounts *fc = &g_array_index (n->folders, FolderCounts, i);
+
+      emit_ids (self, MESSAGES_REMOVED, n->changes, TERN_STORE_CHANGE_REMOVED, fc->folder_id);
+      emit_ids (self, MESSAGES_ADDED, n->changes, TERN_STORE_CHANGE_ADDED, fc->folder_id);
+      emit_ids (self, MESSAGES_CHANGED, n->changes, TERN_STORE_CHANGE_CHANGED, fc->folder_id);
+      g_signal_emit (self, signals[FOLDER_COUNTS_CHANGED], 0, fc->folder_id, fc->total, fc->unread);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GWeakRef     *weak_self;
+  GMainContext *context;
+  TernStoreDb  *db;          /* not a reference: the db owns this */
+} ChangeSink;
+
+static void
+change_sink_free (ChangeSink *sink)
+{
+  g_main_context_unref (sink->context);
+  g_free (sink);
+}
+
+/* Runs on the worker right after a commit. */
+static void
+db_changed_cb (TernStoreChanges *changes, gpointer user_data)
+{
+  ChangeSink *sink = user_data;
+  Notification *n = g_new0 (Notification, 1);
+  g_autoptr(GArray) folders = tern_store_changes_get_folders (changes);
+
+  n->weak_self = sink->weak_self;
+  n->changes = tern_store_changes_ref (changes);
+  n->folders = g_array_new (FALSE, FALSE, sizeof (FolderCounts));
+  for (guint i = 0; i < folders->len; i++)
+    {
+      gint64 folder_id = g_array_index (folders, gint64, i);
+      g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (sink->db, folder_id, NULL);
+      FolderCounts fc = { folder_id, 0, 0 };
+
+      if (folder != NULL)
+        {
+          fc.total = tern_store_folder_get_total (folder);
+          fc.unread = tern_store_folder_get_unread (folder);
+        }
+      g_array_append_val (n->folders, fc);
+    }
+
+  run_in_context (sink->context, emit_changes_cb, n, (GDestroyNotify) notification_free);
+}
+
+static TernStoreDb *
+get_thread_db (TernStore *self, GError **error)
+{
+  TernStoreDb *db;
+
+  g_mutex_lock (&self->lock);
+  db = g_hash_table_lookup (self->dbs, g_thread_self ());
+  g_mutex_unlock (&self->lock);
+  if (db != NULL)
+    return db;
+
+  db = tern_store_db_open (self->path, error);
+  if (db == NULL)
+    return NULL;
+
+  {
+    ChangeSink *sink = g_new0 (ChangeSink, 1);
+    sink->weak_self = self->weak_self;
+    sink->context = g_main_context_ref (self->context);
+    sink->db = db;
+    tern_store_db_set_change_func (db, db_changed_cb, sink, (GDestroyNotify) change_sink_free);
+  }
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->dbs, g_thread_self (), db);
+  g_mutex_unlock (&self->lock);
+  return db;
+}
+
+static void
+worker_func (gpointer job_data, gpointer pool_data)
+{
+  Job *job = job_data;
+  TernStore *self = pool_data;
+  GCancellable *cancellable = g_task_get_cancellable (job->task);
+  TernStoreDb *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &job->error))
+    ;
+  else if ((db = get_thread_db (self, &job->error)) != NULL)
+    {
+      job->result = job->func (db, job->data, cancellable, &job->error);
+      if (job->result == NULL && job->error == NULL)
+        g_set_error (&job->error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED, _("The store operation failed"));
+    }
+
+  run_in_context (g_task_get_context (job->task), job_complete_cb, job, NULL);
+}
+
+/**
+ * tern_store_run_async:
+ * @func: the work, run on a worker thread with its connection
+ * @data: (nullable): data for @func, owned by the operation
+ * @data_free: (nullable): frees @data when the operation is done
+ * @result_free: (nullable): frees the result if nobody takes it
+ *
+ * Runs @func on a store worker. This is how engine code that needs several store
+ * calls in one go (a transaction) works off the main thread.
+ */
+void
+tern_store_run_async (TernStore           *self,
+                      TernStoreWorkFunc    func,
+                      gpointer             data,
+                      GDestroyNotify       data_free,
+                      GDestroyNotify       result_free,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (TERN_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->result_free = result_free;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, tern_store_run_async);
+  g_task_set_task_data (job->task, data, data_free);
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+/**
+ * tern_store_run_finish:
+ *
+ * Returns: (transfer full): the result of the work function
+ */
+gpointer
+tern_store_run_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- object --------------------------------------------------------------------- */
+
+static void
+tern_store_finalize (GObject *object)
+{
+  TernStore *self = TERN_STORE (object);
+
+  /* Jobs hold a reference on the store, so none is left: the workers are idle. */
+  g_thread_pool_free (self->pool, TRUE, TRUE);
+  g_hash_table_unref (self->dbs);
+  g_mutex_clear (&self->lock);
+  g_weak_ref_clear (self->weak_self);
+  g_free (self->weak_self);
+  g_main_context_unref (self->context);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (tern_store_parent_class)->finalize (object);
+}
+
+static void
+tern_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TernStore *self = TERN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tern_store_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TernStore *self = TERN_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_free (self->path);
+      self->path = g_value_dup_string (value);
+      if (self->path == NULL)
+        self->path = tern_store_db_get_default_path ();
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tern_store_class_init (TernStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tern_store_finalize;
+  object_class->get_property = tern_store_get_property;
+  object_class->set_property = tern_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TernStore::messages-added:
+   * @folder_id: the folder
+   * @ids: (element-type gint64): the new messages' ids
+   *
+   * Emitted in the store's main context after a commit added messages to a folder
+   * (new mail, an import batch, the target of a move).
+   */
+  signals[MESSAGES_ADDED] =
+    g_signal_new ("messages-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  /**
+   * TernStore::messages-removed:
+   * @folder_id: the folder
+   * @ids: (element-type gint64): the ids of the messages that left it
+   */
+  signals[MESSAGES_REMOVED] =
+    g_signal_new ("messages-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  /**
+   * TernStore::messages-changed:
+   * @folder_id: the folder
+   * @ids: (element-type gint64): the messages whose flags or content changed
+   */
+  signals[MESSAGES_CHANGED] =
+    g_signal_new ("messages-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  /**
+   * TernStore::folder-counts-changed:
+   * @folder_id: the folder
+   * @total: its message count now
+   * @unread: its unread count now
+   */
+  signals[FOLDER_COUNTS_CHANGED] =
+    g_signal_new ("folder-counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+tern_store_init (TernStore *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->lock);
+  self->dbs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
+  self->weak_self = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (self->weak_self, self);
+  self->pool = g_thread_pool_new (worker_func, self, N_WORKERS, FALSE, NULL);
+}
+
+static gboolean
+tern_store_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+  TernStore *self = TERN_STORE (initable);
+  g_autoptr(TernStoreDb) db = NULL;
+
+  /* Create or migrate the store now, so that a bad file fails here, once. */
+  db = tern_store_db_open (self->path, error);
+  return db != NULL;
+}
+
+static void
+tern_store_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = tern_store_initable_init;
+}
+
+/**
+ * tern_store_new_sync:
+ * @path: (nullable): the store file, %NULL for `$XDG_DATA_HOME/tern/store.db`
+ *
+ * Opens the store, blocking (tools and tests; the UI uses tern_store_new_async()).
+ * Signals are emitted in the calling thread's thread-default main context.
+ */
+TernStore *
+tern_store_new_sync (const char *path, GCancellable *cancellable, GError **error)
+{
+  return g_initable_new (TERN_TYPE_STORE, cancellable, error, "path", path, NULL);
+}
+
+void
+tern_store_new_async (const char          *path,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_async_initable_new_async (TERN_TYPE_STORE, G_PRIORITY_DEFAULT, cancellable, callback, user_data,
+                              "path", path, NULL);
+}
+
+TernStore *
+tern_store_new_finish (GAsyncResult *result, GError **error)
+{
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
+
+  return object != NULL ? TERN_STORE (object) : NULL;
+}
+
+const char *
+tern_store_get_path (TernStore *self)
+{
+  g_return_val_if_fail (TERN_IS_STORE (self), NULL);
+  return self->path;
+}
+
+/* ---- operations ----------------------------------------------------------------- */
+
+static gpointer
+list_folders_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  const char *account = data;
+  gint64 account_id = 0;
+
+  if (account != NULL && (account_id = tern_store_db_lookup_account (db, account, error)) == 0)
+    return NULL;
+  return tern_store_db_list_folders (db, account_id, error);
+}
+
+/**
+ * tern_store_list_folders_async:
+ * @account: (nullable): an account's address, or %NULL for all accounts
+ */
+void
+tern_store_list_folders_async (TernStore           *self,
+                               const char          *account,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  tern_store_run_async (self, list_folders_work, g_strdup (account), g_free,
+                        (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * tern_store_list_folders_finish:
+ *
+ * Returns: (transfer container) (element-type TernStoreFolder): the folders
+ */
+GPtrArray *
+tern_store_list_folders_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error);
+}
+
+typedef struct
+{
+  gint64          folder_id;
+  guint           offset;
+  guint           limit;
+  char           *query;
+  GArray         *ids;
+  TernStoreFlags  add;
+  TernStoreFlags  remove;
+  GBytes         *raw;
+} OpData;
+
+static void
+op_data_free (OpData *op)
+{
+  g_free (op->query);
+  if (op->ids != NULL)
+    g_array_unref (op->ids);
+  if (op->raw != NULL)
+    g_bytes_unref (op->raw);
+  g_free (op);
+}
+
+static OpData *
+op_data_new_ids (const gint64 *ids, guint n_ids)
+{
+  OpData *op = g_new0 (OpData, 1);
+
+  op->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+  g_array_append_vals (op->ids, ids, n_ids);
+  return op;
+}
+
+static gpointer
+list_messages_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+  return tern_store_db_list_messages (db, op->folder_id, op->offset, op->limit, error);
+}
+
+/**
+ * tern_store_list_messages_async:
+ *
+ * Reads a page of a folder's messages, newest first. (The message list uses
+ * TernStoreMessageList, which pages by itself.)
+ */
+void
+tern_store_list_messages_async (TernStore           *self,
+                                gint64               folder_id,
+                                guint                offset,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  OpData *op = g_new0 (OpData, 1);
+
+  op->folder_id = folder_id;
+  op->offset = offset;
+  op->limit = limit;
+  tern_store_run_async (self, list_messages_work, op, (GDestroyNotify) op_data_free,
+                        (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * tern_store_list_messages_finish:
+ *
+ * Returns: (transfer container) (element-type TernStoreMessage): the messages
+ */
+GPtrArray *
+tern_store_list_messages_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error);
+}
+
+static gpointer
+search_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+  g_autoptr(TernStoreQuery) query = tern_store_query_parse (op->query, error);
+
+  if (query == NULL)
+    return NULL;
+  return tern_store_db_search (db, query, op->offset, op->limit, error);
+}
+
+/**
+ * tern_store_search_async:
+ * @query: a query in the search language (see TernStoreQuery)
+ *
+ * Finds messages in all accounts, newest first.
+ */
+void
+tern_store_search_async (TernStore           *self,
+                         const char          *query,
+                         guint                offset,
+                         guint                limit,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  OpData *op = g_new0 (OpData, 1);
+
+  op->query = g_strdup (query);
+  op->offset = offset;
+  op->limit = limit;
+  tern_store_run_async (self, search_work, op, (GDestroyNotify) op_data_free,
+                        (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * tern_store_search_finish:
+ *
+ * Returns: (transfer container) (element-type TernStoreMessage): the matches
+ */
+GPtrArray *
+tern_store_search_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error);
+}
+
+static gpointer
+add_message_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+  TernStoreDbNewMessage message = { 0 };
+  gint64 id;
+
+  message.folder_id = op->folder_id;
+  message.flags = op->add;
+  message.raw = op->raw;
+  id = tern_store_db_add_message (db, &message, NULL, error);
+  return id > 0 ? g_memdup2 (&id, sizeof id) : NULL;
+}
+
+void
+tern_store_add_message_async (TernStore           *self,
+                              gint64               folder_id,
+                              GBytes              *raw,
+                              TernStoreFlags       flags,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  OpData *op = g_new0 (OpData, 1);
+
+  op->folder_id = folder_id;
+  op->raw = g_bytes_ref (raw);
+  op->add = flags;
+  tern_store_run_async (self, add_message_work, op, (GDestroyNotify) op_data_free,
+                        g_free, cancellable, callback, user_data);
+}
+
+/**
+ * tern_store_add_message_finish:
+ *
+ * Returns: the new message's id, or 0 on error
+ */
+gint64
+tern_store_add_message_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  g_autofree gint64 *id = tern_store_run_finish (self, result, error);
+  return id != NULL ? *id : 0;
+}
+
+static gpointer
+set_flags_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+
+  if (!tern_store_db_set_flags (db, (const gint64 *) op->ids->data, op->ids->len, op->add, op->remove, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+tern_store_set_flags_async (TernStore           *self,
+                            const gint64        *ids,
+                            guint                n_ids,
+                            TernStoreFlags       add,
+                            TernStoreFlags       remove,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  OpData *op = op_data_new_ids (ids, n_ids);
+
+  op->add = add;
+  op->remove = remove;
+  tern_store_run_async (self, set_flags_work, op, (GDestroyNotify) op_data_free,
+                        NULL, cancellable, callback, user_data);
+}
+
+gboolean
+tern_store_set_flags_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error) != NULL;
+}
+
+static gpointer
+move_messages_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+
+  if (!tern_store_db_move_messages (db, (const gint64 *) op->ids->data, op->ids->len, op->folder_id, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+tern_store_move_messages_async (TernStore           *self,
+                                const gint64        *ids,
+                                guint                n_ids,
+                                gint64               folder_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  OpData *op = op_data_new_ids (ids, n_ids);
+
+  op->folder_id = folder_id;
+  tern_store_run_async (self, move_messages_work, op, (GDestroyNotify) op_data_free,
+                        NULL, cancellable, callback, user_data);
+}
+
+gboolean
+tern_store_move_messages_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error) != NULL;
+}
+
+static gpointer
+delete_messages_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+
+  if (!tern_store_db_delete_messages (db, (const gint64 *) op->ids->data, op->ids->len, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+void
+tern_store_delete_messages_async (TernStore           *self,
+                                  const gint64        *ids,
+                                  guint                n_ids,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  tern_store_run_async (self, delete_messages_work, op_data_new_ids (ids, n_ids),
+                        (GDestroyNotify) op_data_free, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+tern_store_delete_messages_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error) != NULL;
+}
+
+static gpointer
+get_raw_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  OpData *op = data;
+  return tern_store_db_get_raw (db, op->folder_id, error);
+}
+
+void
+tern_store_get_raw_async (TernStore           *self,
+                          gint64               message_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  OpData *op = g_new0 (OpData, 1);
+
+  op->folder_id = message_id;
+  tern_store_run_async (self, get_raw_work, op, (GDestroyNotify) op_data_free,
+                        (GDestroyNotify) g_bytes_unref, cancellable, callback, user_data);
+}
+
+/**
+ * tern_store_get_raw_finish:
+ *
+ * Returns: (transfer full): the raw message
+ */
+GBytes *
+tern_store_get_raw_finish (TernStore *self, GAsyncResult *result, GError **error)
+{
+  return tern_store_run_finish (self, result, error);
+}

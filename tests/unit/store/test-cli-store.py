@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""tern-cli import, list, search, show and export, and their --json contract.
+
+Usage: test-cli-store.py TERN_CLI
+
+Runs in a throw-away XDG home; needs nothing outside the repository.
+"""
+
+import email.utils
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+TERN_CLI = None
+KEYS = {"id", "account", "folder", "uid", "message_id", "subject", "from", "date",
+        "flags", "size", "has_attachments"}
+ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+
+MESSAGES = [
+    # (envelope date, raw message)
+    ("Mon Jan  1 10:00:00 2024",
+     b"From: =?iso-8859-1?q?Jos=E9_M=FCller?= <jose@example.de>\n"
+     b"To: alice@example.com\n"
+     b"Subject: =?utf-8?b?R3LDvMOfZSDwn46J?= \"quoted\" back\\slash\ttab\n"
+     b"Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+     b"Message-ID: <one@example.de>\n"
+     b"Status: RO\n"
+     b"X-Status: F\n"
+     b"\n"
+     b"Hello from Munich, the zeppelin is late.\n"),
+    ("Tue Jan  2 10:00:00 2024",
+     b"From: Bob <bob@example.com>\n"
+     b"To: alice@example.com\n"
+     b"Subject: Report with attachment\n"
+     b"Date: Tue, 2 Jan 2024 09:30:00 -0500\n"
+     b"Message-ID: <two@example.com>\n"
+     b"MIME-Version: 1.0\n"
+     b"Content-Type: multipart/mixed; boundary=xx\n"
+     b"\n"
+     b"--xx\n"
+     b"Content-Type: text/plain\n"
+     b"\n"
+     b"See the attached quarterly figures.\n"
+     b"--xx\n"
+     b"Content-Type: application/pdf; name=q.pdf\n"
+     b"Content-Disposition: attachment; filename=q.pdf\n"
+     b"Content-Transfer-Encoding: base64\n"
+     b"\n"
+     b"JVBERi0xLjQK\n"
+     b"--xx--\n"),
+    ("Wed Jan  3 10:00:00 2024",
+     b"From: carol@example.org\n"
+     b"Subject: no date header, body line below\n"
+     b"Message-ID: <three@example.org>\n"
+     b"\n"
+     b">From the quoted line\n"
+     b"From here on, an unquoted body line\n"),
+]
+
+
+def mbox_bytes():
+    out = b""
+    for envelope, raw in MESSAGES:
+        out += b"From sender@example.com " + envelope.encode() + b"\n" + raw + b"\n"
+    return out
+
+
+class CliStore(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        home = self.tmp.name
+        self.env = dict(os.environ)
+        for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                         ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+            self.env[var] = os.path.join(home, sub)
+        self.env.pop("TERN_STORE", None)
+        self.mbox = os.path.join(home, "in.mbox")
+        with open(self.mbox, "wb") as f:
+            f.write(mbox_bytes())
+
+    def run_cli(self, *args, expect=0):
+        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=120)
+        if proc.returncode != expect:
+            self.fail("tern-cli %s exited %d, not %d\nstdout: %s\nstderr: %s"
+                      % (" ".join(args), proc.returncode, expect, proc.stdout, proc.stderr))
+        return proc
+
+    def json_of(self, *args):
+        proc = self.run_cli(*args)
+        text = proc.stdout.decode("utf-8")          # must be UTF-8
+        data = json.loads(text)                      # must be one JSON value
+        self.assertIsInstance(data, list)
+        for obj in data:
+            self.assertTrue(KEYS <= set(obj), obj)
+            self.assertIsInstance(obj["id"], int)
+            self.assertIsInstance(obj["uid"], int)
+            self.assertIsInstance(obj["size"], int)
+            self.assertIsInstance(obj["has_attachments"], bool)
+            self.assertIsInstance(obj["flags"], list)
+            for flag in obj["flags"]:
+                self.assertIn(flag, ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"))
+            self.assertRegex(obj["date"], ISO_8601)
+        return data
+
+    def import_mbox(self, folder="Archive/Old"):
+        return self.run_cli("import", self.mbox, "--folder", folder)
+
+    def test_import_list_json(self):
+        proc = self.import_mbox()
+        self.assertIn(b"3", proc.stdout)
+        rows = self.json_of("list", "Archive/Old", "--json")
+        self.assertEqual(len(rows), 3)
+        self.assertEqual({r["account"] for r in rows}, {"local"})
+        self.assertEqual({r["folder"] for r in rows}, {"Archive/Old"})
+        by_id = {r["message_id"]: r for r in rows}
+        one = by_id["one@example.de"]
+        self.assertEqual(one["subject"], "Grüße 🎉 \"quoted\" back\\slash\ttab")
+        self.assertEqual(one["from"], "José Müller <jose@example.de>")
+        self.assertEqual(one["date"], "2024-01-01T10:00:00+01:00")
+        self.assertEqual(sorted(one["flags"]), ["\\Flagged", "\\Seen"])
+        self.assertFalse(one["has_attachments"])
+        two = by_id["two@example.com"]
+        self.assertTrue(two["has_attachments"])
+        self.assertEqual(two["flags"], [])
+        self.assertEqual(two["date"], "2024-01-02T09:30:00-05:00")
+        self.assertEqual(two["size"], len(MESSAGES[1][1]))
+        # no Date header: the envelope's date
+        three = by_id["three@example.org"]
+        self.assertEqual(three["date"], "2024-01-03T10:00:00+00:00")
+        # newest first
+        self.assertEqual([r["message_id"] for r in rows],
+                         ["three@example.org", "two@example.com", "one@example.de"])
+        self.assertEqual(len({r["uid"] for r in rows}), 3)
+        # --limit
+        self.assertEqual(len(self.json_of("list", "Archive/Old", "--json", "--limit", "1")), 1)
+        # the human listing
+        out = self.run_cli("list", "Archive/Old").stdout.decode()
+        self.assertIn("Report with attachment", out)
+
+    def test_import_is_idempotent(self):
+        self.import_mbox()
+        proc = self.import_mbox()
+        self.assertIn(b"Imported 0 messages", proc.stdout)
+        self.assertEqual(len(self.json_of("list", "Archive/Old", "--json")), 3)
+
+    def test_empty_results_are_empty_arrays(self):
+        self.import_mbox()
+        self.assertEqual(self.run_cli("search", "nothingmatchesthis", "--json").stdout.strip(), b"[]")
+        self.assertEqual(self.run_cli("list", "INBOX", "--json").stdout.strip(), b"[]")
+
+    def test_search(self):
+        self.import_mbox()
+        cases = {
+            "zeppelin": ["one@example.de"],
+            "from:müller": ["one@example.de"],
+            "from:bob subject:report": ["two@example.com"],
+            "has:attachment": ["two@example.com"],
+            "is:flagged": ["one@example.de"],
+            "is:unread": ["three@example.org", "two@example.com"],
+            "\"quarterly figures\"": ["two@example.com"],
+            "in:Archive/Old -has:attachment": ["three@example.org", "one@example.de"],
+            "after:2024-01-02": ["three@example.org", "two@example.com"],
+            "before:2024-01-01": [],
+        }
+        for query, expected in cases.items():
+            with self.subTest(query=query):
+                rows = self.json_of("search", query, "--json")
+                self.assertEqual([r["message_id"] for r in rows], expected)
+        # several arguments are one query
+        rows = self.json_of("search", "from:bob", "has:attachment", "--json")
+        self.assertEqual(len(rows), 1)
+        # a bad query is a usage error with a clear message
+        proc = self.run_cli("search", "is:bogus", expect=2)
+        self.assertIn(b"is:", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
+
+    def test_show(self):
+        self.import_mbox()
+        rows = self.json_of("search", "has:attachment", "--json")
+        ident = str(rows[0]["id"])
+        raw = self.run_cli("show", ident, "--raw").stdout
+        self.assertEqual(raw, MESSAGES[1][1])
+        shown = self.json_of("show", ident, "--json")
+        self.assertEqual(len(shown), 1)
+        self.assertIn("quarterly figures", shown[0]["body"])
+        self.assertEqual(shown[0]["to"], "alice@example.com")
+        text = self.run_cli("show", ident).stdout.decode()
+        self.assertIn("Subject: Report with attachment", text)
+        self.run_cli("show", "999999", expect=1)
+        self.run_cli("show", "abc", expect=2)
+
+    def test_export_and_reimport(self):
+        self.import_mbox()
+        out_mbox = os.path.join(self.tmp.name, "out.mbox")
+        out_md = os.path.join(self.tmp.name, "out-maildir")
+        self.run_cli("export", "Archive/Old", "--format", "mbox", out_mbox)
+        self.run_cli("export", "Archive/Old", "--format", "maildir", out_md)
+        self.assertEqual(len(os.listdir(os.path.join(out_md, "cur"))), 3)
+        # the Maildir round trip keeps bytes and flags
+        self.run_cli("import", out_md, "--folder", "Again")
+        again = self.json_of("list", "Again", "--json")
+        self.assertEqual(len(again), 3)
+        one = [r for r in again if r["message_id"] == "one@example.de"][0]
+        self.assertEqual(sorted(one["flags"]), ["\\Flagged", "\\Seen"])
+        for row in again:
+            original = [m for _, m in MESSAGES if row["size"] == len(m)]
+            self.assertEqual(len(original), 1)
+            self.assertEqual(self.run_cli("show", str(row["id"]), "--raw").stdout, original[0])
+        # the mbox (mboxrd) has three envelopes and quotes body "From " lines
+        with open(out_mbox, "rb") as f:
+            data = f.read()
+        self.assertEqual(len(re.findall(rb"^From MAILER-DAEMON ", data, re.M)), 3)
+        self.assertIn(b"\n>>From the quoted line\n", data)
+        self.assertIn(b"\n>From here on", data)
+        self.run_cli("export", "Archive/Old", "--format", "zip", out_mbox, expect=2)
+
+    def test_maildir_tree(self):
+        root = os.path.join(self.tmp.name, "Maildir")
+        layout = {"": 2, ".Lists.dev": 3, ".Sent": 1}
+        n = 0
+        for sub, count in layout.items():
+            for d in ("cur", "new", "tmp"):
+                os.makedirs(os.path.join(root, sub, d), exist_ok=True)
+            for i in range(count):
+                n += 1
+                name = "%d.M%dP1.host:2,%s" % (1700000000 + n, n, "S" if i % 2 else "")
+                with open(os.path.join(root, sub, "cur", name), "wb") as f:
+                    f.write(b"From: x@example.com\nSubject: maildir %d\nMessage-ID: <md%d@x>\n\nbody\n" % (n, n))
+        self.run_cli("import", root, "--folder", "Old")
+        self.assertEqual(len(self.json_of("list", "Old", "--json")), 2)
+        self.assertEqual(len(self.json_of("list", "Old/Lists/dev", "--json")), 3)
+        self.assertEqual(len(self.json_of("list", "Old/Sent", "--json")), 1)
+        unread = self.json_of("search", "in:Old/Lists/dev", "is:unread", "--json")
+        self.assertEqual(len(unread), 2)
+        self.run_cli("import", root, "--folder", "Flat", "--flatten")
+        self.assertEqual(len(self.json_of("list", "Flat", "--json")), 6)
+
+    def test_errors_and_help(self):
+        for command in ("import", "list", "search", "show", "export"):
+            with self.subTest(command=command):
+                proc = self.run_cli(command, "--help")
+                self.assertIn(b"Usage", proc.stdout)
+        proc = self.run_cli("list", "NoSuchFolder", "--json", expect=1)
+        self.assertIn(b"NoSuchFolder", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
+        self.run_cli("list", "INBOX", "--account", "nobody@example.com", expect=1)
+        self.run_cli("import", os.path.join(self.tmp.name, "missing"), "--folder", "X", expect=1)
+        self.run_cli("import", self.mbox, expect=2)       # no --folder
+        self.run_cli("list", expect=2)
+        # a store file that is not a store: a clear error, no crash
+        store = os.path.join(self.env["XDG_DATA_HOME"], "tern", "store.db")
+        os.makedirs(os.path.dirname(store), exist_ok=True)
+        with open(store, "wb") as f:
+            f.write(b"definitely not sqlite" * 20)
+        proc = self.run_cli("list", "INBOX", expect=1)
+        self.assertIn(b"not a Tern mail store", proc.stderr)
+
+    def test_files_are_private(self):
+        self.import_mbox()
+        tern_dir = os.path.join(self.env["XDG_DATA_HOME"], "tern")
+        self.assertEqual(os.stat(tern_dir).st_mode & 0o777, 0o700)
+        for name in os.listdir(tern_dir):
+            self.assertEqual(os.stat(os.path.join(tern_dir, name)).st_mode & 0o777, 0o600, name)
+
+
+if __name__ == "__main__":
+    TERN_CLI = sys.argv.pop(1)
+    unittest.main(verbosity=2)

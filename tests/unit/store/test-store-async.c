@@ -1,0 +1,460 @@
+/* test-store-async.c: TernStore's async API, its change notifications, and the
+ * lazy list model
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+
+#include "tern-store.h"
+#include "tern-store-importer.h"
+#include "tern-store-message-list.h"
+#include "store-test-home.h"
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Runs the main loop until the operation completes; returns its result. */
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  g_main_loop_run (wait->loop);
+  return wait->result;
+}
+
+static Wait *
+wait_new (void)
+{
+  Wait *wait = g_new0 (Wait, 1);
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  return wait;
+}
+
+static void
+wait_free (Wait *wait)
+{
+  g_clear_object (&wait->result);
+  g_main_loop_unref (wait->loop);
+  g_free (wait);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Wait, wait_free)
+
+static void
+wait_reset (Wait *wait)
+{
+  g_clear_object (&wait->result);
+}
+
+static TernStore *
+new_store (void)
+{
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  TernStore *store;
+
+  g_autofree char *path = store_test_case_store ();
+
+  tern_store_new_async (path, NULL, done_cb, wait);
+  store = tern_store_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_true (TERN_IS_STORE (store));
+  return store;
+}
+
+static GBytes *
+message (int i, const char *subject_word)
+{
+  g_autofree char *text = g_strdup_printf ("From: Sender %d <s%d@example.com>\nSubject: %s number %d\n"
+                                           "Date: Mon, 1 Jan 2024 %02d:%02d:00 +0000\nMessage-ID: <%d@example.com>\n\n"
+                                           "Body of message %d.\n",
+                                           i, i, subject_word, i, (i / 60) % 24, i % 60, i, i);
+  return g_bytes_new (text, strlen (text));
+}
+
+/* Fills the Inbox quickly with a synchronous connection. */
+static void
+fill (TernStore *store, int n, const char *word)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) db = tern_store_db_open (tern_store_get_path (store), &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tern_store_db_begin (db, &error));
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) raw = message (i, word);
+      TernStoreDbNewMessage m = { 0 };
+
+      m.folder_id = 1;
+      m.raw = raw;
+      m.flags = i % 3 == 0 ? 0 : TERN_STORE_FLAG_SEEN;
+      g_assert_cmpint (tern_store_db_add_message (db, &m, NULL, &error), >, 0);
+    }
+  g_assert_true (tern_store_db_commit (db, &error));
+}
+
+typedef struct
+{
+  guint   added;
+  guint   removed;
+  guint   changed;
+  guint   counts;
+  gint64  last_folder;
+  guint   last_total;
+  guint   last_unread;
+  GArray *last_ids;
+  GThread *thread;
+} Signals;
+
+static void
+record_ids (Signals *s, gint64 folder_id, GArray *ids)
+{
+  g_assert_true (g_thread_self () == s->thread);   /* emitted in the main context */
+  s->last_folder = folder_id;
+  g_clear_pointer (&s->last_ids, g_array_unref);
+  s->last_ids = g_array_ref (ids);
+}
+
+static void
+added_cb (TernStore *store, gint64 folder_id, GArray *ids, Signals *s)
+{
+  s->added++;
+  record_ids (s, folder_id, ids);
+}
+
+static void
+removed_cb (TernStore *store, gint64 folder_id, GArray *ids, Signals *s)
+{
+  s->removed++;
+  record_ids (s, folder_id, ids);
+}
+
+static void
+changed_cb (TernStore *store, gint64 folder_id, GArray *ids, Signals *s)
+{
+  s->changed++;
+  record_ids (s, folder_id, ids);
+}
+
+static void
+counts_cb (TernStore *store, gint64 folder_id, guint total, guint unread, Signals *s)
+{
+  g_assert_true (g_thread_self () == s->thread);
+  s->counts++;
+  s->last_total = total;
+  s->last_unread = unread;
+}
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets queued notifications arrive. */
+static void
+spin (void)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (50, quit_cb, loop);
+  g_main_loop_run (loop);
+}
+
+static void
+test_operations_and_signals (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = message (1, "hello");
+  Signals s = { 0 };
+  gint64 id;
+
+  s.thread = g_thread_self ();
+  g_signal_connect (store, "messages-added", G_CALLBACK (added_cb), &s);
+  g_signal_connect (store, "messages-removed", G_CALLBACK (removed_cb), &s);
+  g_signal_connect (store, "messages-changed", G_CALLBACK (changed_cb), &s);
+  g_signal_connect (store, "folder-counts-changed", G_CALLBACK (counts_cb), &s);
+
+  tern_store_add_message_async (store, 1, raw, 0, NULL, done_cb, wait);
+  id = tern_store_add_message_finish (store, wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  spin ();
+  g_assert_cmpuint (s.added, ==, 1);
+  g_assert_cmpint (s.last_folder, ==, 1);
+  g_assert_cmpuint (s.last_ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (s.last_ids, gint64, 0), ==, id);
+  g_assert_cmpuint (s.counts, ==, 1);
+  g_assert_cmpuint (s.last_total, ==, 1);
+  g_assert_cmpuint (s.last_unread, ==, 1);
+
+  wait_reset (wait);
+  tern_store_set_flags_async (store, &id, 1, TERN_STORE_FLAG_SEEN, 0, NULL, done_cb, wait);
+  g_assert_true (tern_store_set_flags_finish (store, wait_for (wait), &error));
+  spin ();
+  g_assert_cmpuint (s.changed, ==, 1);
+  g_assert_cmpuint (s.last_unread, ==, 0);
+  g_assert_cmpuint (s.last_total, ==, 1);
+
+  wait_reset (wait);
+  tern_store_search_async (store, "subject:hello is:read", 0, 10, NULL, done_cb, wait);
+  {
+    g_autoptr(GPtrArray) rows = tern_store_search_finish (store, wait_for (wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 1);
+  }
+
+  wait_reset (wait);
+  tern_store_search_async (store, "is:nonsense", 0, 10, NULL, done_cb, wait);
+  g_assert_null (tern_store_search_finish (store, wait_for (wait), &error));
+  g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
+  g_clear_error (&error);
+
+  wait_reset (wait);
+  tern_store_get_raw_async (store, id, NULL, done_cb, wait);
+  {
+    g_autoptr(GBytes) back = tern_store_get_raw_finish (store, wait_for (wait), &error);
+    g_assert_true (g_bytes_equal (back, raw));
+  }
+
+  wait_reset (wait);
+  tern_store_list_folders_async (store, "local", NULL, done_cb, wait);
+  {
+    g_autoptr(GPtrArray) folders = tern_store_list_folders_finish (store, wait_for (wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (folders->len, ==, 2);
+  }
+
+  wait_reset (wait);
+  tern_store_move_messages_async (store, &id, 1, 2, NULL, done_cb, wait);
+  g_assert_true (tern_store_move_messages_finish (store, wait_for (wait), &error));
+  spin ();
+  g_assert_cmpuint (s.removed, ==, 1);
+  g_assert_cmpuint (s.added, ==, 2);
+  g_assert_cmpint (s.last_folder, ==, 2);
+
+  wait_reset (wait);
+  tern_store_delete_messages_async (store, &id, 1, NULL, done_cb, wait);
+  g_assert_true (tern_store_delete_messages_finish (store, wait_for (wait), &error));
+  spin ();
+  g_assert_cmpuint (s.removed, ==, 2);
+  g_assert_cmpuint (s.last_total, ==, 0);
+
+  /* A cancelled operation reports so and runs nothing. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_cancellable_cancel (cancellable);
+    wait_reset (wait);
+    tern_store_list_messages_async (store, 1, 0, 10, cancellable, done_cb, wait);
+    g_assert_null (tern_store_list_messages_finish (store, wait_for (wait), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  }
+
+  g_clear_pointer (&s.last_ids, g_array_unref);
+  g_signal_handlers_disconnect_by_data (store, &s);
+}
+
+static void
+test_main_thread_never_blocks_on_writes (void)
+{
+  /* A reader gets answers while another connection holds a write transaction
+   * (WAL): the UI's reads do not wait for the sync worker's batch. */
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) writer = tern_store_db_open (tern_store_get_path (store), &error);
+  gint64 start;
+
+  fill (store, 10, "before");
+  g_assert_true (tern_store_db_begin (writer, &error));
+  {
+    g_autoptr(GBytes) raw = message (99, "pending");
+    TernStoreDbNewMessage m = { 0 };
+    m.folder_id = 1;
+    m.raw = raw;
+    g_assert_cmpint (tern_store_db_add_message (writer, &m, NULL, &error), >, 0);
+  }
+
+  start = g_get_monotonic_time ();
+  tern_store_list_messages_async (store, 1, 0, 100, NULL, done_cb, wait);
+  {
+    g_autoptr(GPtrArray) rows = tern_store_list_messages_finish (store, wait_for (wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 10);   /* the uncommitted one is not seen */
+  }
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (tern_store_db_commit (writer, &error));
+}
+
+static void
+test_list_model (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreMessageList) list = NULL;
+  const int n = 1000;
+
+  fill (store, n, "listed");
+
+  tern_store_message_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  list = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+
+  /* The count is known, and only the first page was read. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == TERN_TYPE_STORE_MESSAGE);
+  g_assert_cmpuint (tern_store_message_list_get_n_fetched (list), ==, TERN_STORE_MESSAGE_LIST_PAGE_SIZE);
+
+  /* First screen: loaded at once, newest first. */
+  {
+    g_autoptr(TernStoreMessage) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr(TernStoreMessage) tenth = g_list_model_get_item (G_LIST_MODEL (list), 9);
+    g_assert_true (tern_store_message_is_loaded (first));
+    g_assert_cmpstr (tern_store_message_get_subject (first), ==, "listed number 999");
+    g_assert_cmpstr (tern_store_message_get_subject (tenth), ==, "listed number 990");
+  }
+
+  /* Far away: a placeholder now, filled when its page arrives; one page read. */
+  {
+    g_autoptr(TernStoreMessage) far = g_list_model_get_item (G_LIST_MODEL (list), 700);
+    g_assert_false (tern_store_message_is_loaded (far));
+    while (!tern_store_message_is_loaded (far))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (tern_store_message_get_subject (far), ==, "listed number 299");
+    g_assert_cmpuint (tern_store_message_list_get_n_fetched (list), ==, 2 * TERN_STORE_MESSAGE_LIST_PAGE_SIZE);
+  }
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), n));
+
+  /* Flag change: the shown row updates, the count stays. */
+  {
+    g_autoptr(TernStoreMessage) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    gint64 id = tern_store_message_get_id (first);
+    TernStoreFlags before = tern_store_message_get_flags (first);
+
+    wait_reset (wait);
+    tern_store_set_flags_async (store, &id, 1, TERN_STORE_FLAG_FLAGGED, 0, NULL, done_cb, wait);
+    g_assert_true (tern_store_set_flags_finish (store, wait_for (wait), &error));
+    while (tern_store_message_get_flags (first) == before)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (tern_store_message_get_flags (first) & TERN_STORE_FLAG_FLAGGED);
+  }
+
+  /* New mail: the model grows (items-changed) and shows it on top. */
+  {
+    g_autoptr(GBytes) raw = message (1439, "brandnew");   /* 23:59, the newest */
+    gint64 id;
+
+    wait_reset (wait);
+    tern_store_add_message_async (store, 1, raw, 0, NULL, done_cb, wait);
+    id = tern_store_add_message_finish (store, wait_for (wait), &error);
+    g_assert_cmpint (id, >, 0);
+    while (g_list_model_get_n_items (G_LIST_MODEL (list)) != (guint) n + 1)
+      g_main_context_iteration (NULL, TRUE);
+    {
+      g_autoptr(TernStoreMessage) top = g_list_model_get_item (G_LIST_MODEL (list), 0);
+      g_assert_cmpint (tern_store_message_get_id (top), ==, id);
+    }
+  }
+
+  /* Reading every row pages through the folder without keeping it all. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(TernStoreMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_assert_nonnull (item);
+    }
+  while (tern_store_message_list_get_n_pending (list) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_search_model (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreMessageList) list = NULL;
+
+  fill (store, 300, "searchable");
+  tern_store_message_list_new_async (store, 0, "searchable is:unread", NULL, done_cb, wait);
+  list = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  {
+    g_autoptr(TernStoreMessage) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpstr (tern_store_message_get_subject (first), ==, "searchable number 297");
+  }
+
+  wait_reset (wait);
+  tern_store_message_list_new_async (store, 0, "is:bogus", NULL, done_cb, wait);
+  g_assert_null (tern_store_message_list_new_finish (wait_for (wait), &error));
+  g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
+}
+
+static void
+test_import_async (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *case_dir = store_test_case_dir ();
+  g_autofree char *mbox = g_build_filename (case_dir, "in.mbox", NULL);
+  g_autoptr(TernStoreImporter) importer = NULL;
+  g_autoptr(GString) contents = g_string_new (NULL);
+  TernStoreImportProgress progress;
+  Signals s = { 0 };
+
+  s.thread = g_thread_self ();
+  for (int i = 0; i < 50; i++)
+    g_string_append_printf (contents, "From sender@example.com Mon Jan  1 10:%02d:00 2024\n"
+                                      "Subject: imported %d\nStatus: %s\n\nbody %d\n\n",
+                            i, i, i % 2 ? "RO" : "O", i);
+  g_assert_true (g_file_set_contents (mbox, contents->str, contents->len, &error));
+
+  g_signal_connect (store, "folder-counts-changed", G_CALLBACK (counts_cb), &s);
+  importer = tern_store_importer_new (mbox, NULL, "Imported/2024");
+  tern_store_importer_run_async (importer, store, NULL, done_cb, wait);
+  g_assert_true (tern_store_importer_run_finish (importer, wait_for (wait), &error));
+  g_assert_no_error (error);
+  tern_store_importer_get_progress (importer, &progress);
+  g_assert_cmpuint (progress.imported, ==, 50);
+  g_assert_true (progress.finished);
+  spin ();
+  g_assert_cmpuint (s.last_total, ==, 50);
+  g_assert_cmpuint (s.last_unread, ==, 25);   /* Status: RO is \Seen */
+  g_signal_handlers_disconnect_by_data (store, &s);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  store_test_home_setup ();
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/async/operations-and-signals", test_operations_and_signals);
+  g_test_add_func ("/store/async/reads-during-writes", test_main_thread_never_blocks_on_writes);
+  g_test_add_func ("/store/async/list-model", test_list_model);
+  g_test_add_func ("/store/async/search-model", test_search_model);
+  g_test_add_func ("/store/async/import", test_import_async);
+
+  return store_test_home_cleanup (g_test_run ());
+}
