@@ -114,9 +114,10 @@ account_add (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(TernAccountManager) manager = NULL;
   g_autoptr(TernAccount) account = NULL;
+  g_autoptr(TernAutoconfigResult) detected = NULL;
   g_autoptr(TernPassword) password = NULL;
   g_autoptr(GError) error = NULL;
-  TernAccountProtocol protocol;
+  TernAccountProtocol protocol = TERN_ACCOUNT_PROTOCOL_IMAP;
   TernNetSecurity security = TERN_NET_SECURITY_TLS;
   TernNetSecurity smtp_security = TERN_NET_SECURITY_TLS;
   guint16 in_port = 0, out_port = 0;
@@ -139,9 +140,14 @@ account_add (int argc, char **argv)
       g_printerr (_("tern-cli account add: --email ADDR is required\n"));
       return TERN_CLI_EXIT_USAGE;
     }
-  if (!tern_account_protocol_from_string (protocol_name, &protocol))
+  if (protocol_name != NULL && !tern_account_protocol_from_string (protocol_name, &protocol))
     {
       g_printerr (_("tern-cli account add: --protocol must be imap or pop3\n"));
+      return TERN_CLI_EXIT_USAGE;
+    }
+  if (protocol_name == NULL && !detect)
+    {
+      g_printerr (_("tern-cli account add: --protocol imap|pop3 is required (or --detect)\n"));
       return TERN_CLI_EXIT_USAGE;
     }
   if (password_stdin && password_command != NULL)
@@ -149,23 +155,61 @@ account_add (int argc, char **argv)
       g_printerr (_("tern-cli account add: give --password-stdin or --password-command, not both\n"));
       return TERN_CLI_EXIT_USAGE;
     }
-  if (host == NULL)
+  if (host == NULL && !detect)
     {
-      if (detect)
-        g_printerr (_("tern-cli account add: finding the servers automatically is not available yet; give --host\n"));
-      else
-        g_printerr (_("tern-cli account add: --host is required (or --detect)\n"));
+      g_printerr (_("tern-cli account add: --host is required (or --detect)\n"));
       return TERN_CLI_EXIT_USAGE;
+    }
+
+  if (detect)
+    {
+      detected = tern_cli_detect (email, FALSE, &error);
+      if (detected == NULL)
+        {
+          tern_cli_printerr_error ("account add", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+      if (protocol_name == NULL)
+        protocol = tern_autoconfig_result_get_server (detected, TERN_AUTOCONFIG_PROTOCOL_IMAP) != NULL
+                   ? TERN_ACCOUNT_PROTOCOL_IMAP : TERN_ACCOUNT_PROTOCOL_POP3;
     }
 
   account = tern_account_new (email, protocol);
   tern_account_set_name (account, name);
-  tern_account_set_incoming (account, host,
-                             in_port ? in_port : tern_account_default_port (protocol, security),
-                             security, user ? user : email);
-  tern_account_set_outgoing (account, smtp_host ? smtp_host : host,
-                             out_port ? out_port : tern_account_default_smtp_port (smtp_security),
-                             smtp_security, smtp_user ? smtp_user : (user ? user : email));
+  if (detected != NULL && !tern_autoconfig_result_apply (detected, account, &error))
+    {
+      tern_cli_printerr_error ("account add", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+
+  /* What the user gave on the command line wins over what was detected. */
+  {
+    const TernServer *in = tern_account_get_incoming (account);
+    const TernServer *out = tern_account_get_outgoing (account);
+    TernNetSecurity in_security = security_name ? security : (in->host ? in->security : security);
+    TernNetSecurity out_security = smtp_security_name ? smtp_security : (out->host ? out->security : smtp_security);
+    g_autofree char *in_host = g_strdup (host ? host : in->host);
+    g_autofree char *in_user = g_strdup (user ? user : (in->user ? in->user : email));
+    g_autofree char *out_host = g_strdup (smtp_host ? smtp_host : (out->host ? out->host : in_host));
+    g_autofree char *out_user = g_strdup (smtp_user ? smtp_user : (user ? user : (out->user ? out->user : in_user)));
+    guint16 in_default = (in->host && !host && !security_name) ? in->port
+                         : tern_account_default_port (protocol, in_security);
+    guint16 out_default = (out->host && !smtp_host && !smtp_security_name) ? out->port
+                          : tern_account_default_smtp_port (out_security);
+
+    if (in_host == NULL)
+      {
+        g_printerr (_("tern-cli account add: no %s server was found for %s; give --host\n"),
+                    tern_account_protocol_to_string (protocol), email);
+        return TERN_CLI_EXIT_FAILURE;
+      }
+
+    tern_account_set_incoming (account, in_host, in_port ? in_port : in_default, in_security, in_user);
+    tern_account_set_outgoing (account, out_host, out_port ? out_port : out_default, out_security, out_user);
+    security = in_security;
+    smtp_security = out_security;
+  }
+
   tern_account_set_password_command (account, password_command);
   /* Choosing no encryption on the command line is the explicit consent that credentials
    * may cross the network unencrypted; without it Tern refuses to send them. */
@@ -228,7 +272,7 @@ account_add (int argc, char **argv)
     }
 
   g_printerr (_("Added %s (%s, %s:%u)\n"), email, tern_account_protocol_to_string (protocol),
-              host, tern_account_get_incoming (account)->port);
+              tern_account_get_incoming (account)->host, tern_account_get_incoming (account)->port);
   return TERN_CLI_EXIT_OK;
 }
 
@@ -397,10 +441,12 @@ account_remove (int argc, char **argv)
 static void
 print_account_usage (FILE *out)
 {
-  fprintf (out, "%s\n", _("Usage: tern-cli account add|list|remove [OPTIONS]"));
+  fprintf (out, "%s\n", _("Usage: tern-cli account add|detect|list|remove|test [OPTIONS]"));
   fprintf (out, "  %-8s %s\n", "add", _("Add an account (see “tern-cli account add --help”)"));
+  fprintf (out, "  %-8s %s\n", "detect", _("Find the servers of an address (see “tern-cli account detect --help”)"));
   fprintf (out, "  %-8s %s\n", "list", _("List the accounts"));
   fprintf (out, "  %-8s %s\n", "remove", _("Remove an account"));
+  fprintf (out, "  %-8s %s\n", "test", _("Log in to the account’s servers and explain any failure"));
 }
 
 int
@@ -419,10 +465,14 @@ tern_cli_account (int argc, char **argv)
     }
   if (g_str_equal (argv[1], "add"))
     return account_add (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "detect"))
+    return tern_cli_account_detect (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list"))
     return account_list (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "remove"))
     return account_remove (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "test"))
+    return tern_cli_account_test (argc - 1, argv + 1);
 
   g_printerr (_("tern-cli account: unknown command “%s”\n"), argv[1]);
   print_account_usage (stderr);

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "tern-autoconfig.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses: 0 success, 1 failure, 2 wrong usage (as most Unix tools). */
@@ -27,10 +29,15 @@ void tern_cli_printerr_error (const char *command, const GError *error);
 
 /* the commands, one file each: tern-cli-COMMAND.c */
 int  tern_cli_account (int argc, char **argv);
+int  tern_cli_account_detect (int argc, char **argv);
+int  tern_cli_account_test (int argc, char **argv);
 int  tern_cli_export  (int argc, char **argv);
 int  tern_cli_import  (int argc, char **argv);
 int  tern_cli_list    (int argc, char **argv);
 int  tern_cli_search  (int argc, char **argv);
 int  tern_cli_show    (int argc, char **argv);
+
+/* tern-cli-account-detect.c: detection with progress on stderr, for account add --detect */
+TernAutoconfigResult *tern_cli_detect (const char *address, gboolean offline, GError **error);
 
 G_END_DECLS

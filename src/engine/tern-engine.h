@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "tern-account.h"
+#include "tern-account-check.h"
 #include "tern-account-error.h"
 #include "tern-account-manager.h"
 #include "tern-credentials.h"
