@@ -16,10 +16,14 @@
 static const TernCliCommand commands[] = {
   { "account", N_("Add, list and remove mail accounts"), tern_cli_account },
   { "export", N_("Write a folder to an mbox file or a Maildir"), tern_cli_export },
+  { "folders", N_("List the folders, with their roles and counts"), tern_cli_folders },
   { "import", N_("Import an mbox file or a Maildir into a folder"), tern_cli_import },
   { "list", N_("List a folder’s messages"), tern_cli_list },
+  { "outbox", N_("List the messages waiting to be sent, or send them now"), tern_cli_outbox },
   { "search", N_("Search all mail"), tern_cli_search },
+  { "send", N_("Send a message, through the outbox"), tern_cli_send },
   { "show", N_("Show a message"), tern_cli_show },
+  { "sync", N_("Sync the mail accounts with their servers"), tern_cli_sync },
   { NULL, NULL, NULL },
 };
 

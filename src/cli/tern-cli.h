@@ -32,10 +32,15 @@ int  tern_cli_account (int argc, char **argv);
 int  tern_cli_account_detect (int argc, char **argv);
 int  tern_cli_account_test (int argc, char **argv);
 int  tern_cli_export  (int argc, char **argv);
+int  tern_cli_folders (int argc, char **argv);
 int  tern_cli_import  (int argc, char **argv);
 int  tern_cli_list    (int argc, char **argv);
+int  tern_cli_outbox  (int argc, char **argv);
+int  tern_cli_outbox_send_now (const char *command, const char *account, gint64 outbox_id);
 int  tern_cli_search  (int argc, char **argv);
+int  tern_cli_send    (int argc, char **argv);
 int  tern_cli_show    (int argc, char **argv);
+int  tern_cli_sync    (int argc, char **argv);
 
 /* tern-cli-account-detect.c: detection with progress on stderr, for account add --detect */
 TernAutoconfigResult *tern_cli_detect (const char *address, gboolean offline, GError **error);

@@ -65,6 +65,7 @@ static const struct
   { 1, "001-initial.sql", NULL },
   { 2, "002-search.sql", reindex_all },
   { 3, "003-offline.sql", NULL },
+  { 4, "004-pop3-outbox.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);
@@ -262,6 +263,16 @@ tern_store_db_get_path (TernStoreDb *self)
 {
   g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
   return self->path;
+}
+
+/* For the store's sibling files (tern-store-db-sync.c, tern-store-db-outbox.c): the
+ * connection, to run their own statements in this connection's transactions. */
+sqlite3 *
+_tern_store_db_get_handle (TernStoreDb *self)
+{
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
+
+  return self->db;
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "tern-store-db.h"
 #include "tern-store-folder.h"
 #include "tern-store-message.h"
 
@@ -23,6 +24,7 @@ G_BEGIN_DECLS
 
 #define TERN_STORE_FOLDER_FROM "folders f JOIN accounts a ON a.id = f.account_id"
 
+sqlite3          *_tern_store_db_get_handle           (TernStoreDb      *self);
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
 TernStoreMessage *_tern_store_message_new_placeholder (void);
 void              _tern_store_message_fill            (TernStoreMessage *self,

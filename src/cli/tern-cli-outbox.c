@@ -1,0 +1,317 @@
+/* tern-cli-outbox.c: tern-cli outbox [--json] [--flush] [--account ACCOUNT]
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Lists the messages waiting to be sent (queued, sending, failed); --flush sends
+ * them now, retry times notwithstanding. Exit status 0 when everything listed could
+ * be sent (or, without --flush, when the list was printed).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "tern-cli.h"
+#include "tern-cli-output.h"
+#include "tern-account-manager.h"
+#include "tern-credentials.h"
+#include "tern-outbox-private.h"
+#include "tern-outbox-mime.h"
+#include "tern-store-db-outbox.h"
+
+static void
+print_progress (const char *account,
+                const char *folder,
+                guint       done,
+                guint       total,
+                const char *message,
+                gpointer    user_data)
+{
+  (void) folder;
+  (void) user_data;
+  if (message != NULL)
+    g_printerr ("%s: %s\n", account, message);
+  else if (total > 0 && (done == total || done % 100 == 0))
+    g_printerr (_("%s: sent %u of %u\n"), account, done, total);
+}
+
+static TernAccount *
+load_account (TernAccountManager *manager, const char *address, GError **error)
+{
+  TernAccount *account;
+
+  if (address != NULL)
+    {
+      account = tern_account_manager_lookup (manager, address);
+      if (account == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _("No account “%s” (see “tern-cli account list”)"), address);
+      return account != NULL ? g_object_ref (account) : NULL;
+    }
+  {
+    GListModel *accounts = tern_account_manager_get_accounts (manager);
+    if (g_list_model_get_n_items (accounts) == 0)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _("No account is set up (see “tern-cli account add”)"));
+        return NULL;
+      }
+    return g_list_model_get_item (accounts, 0);
+  }
+}
+
+/* Flushes one account; FALSE when it could not connect or log in. */
+static gboolean
+flush_account (TernStoreDb *db, TernAccount *account, TernOutboxFlushFlags flags, GError **error)
+{
+  g_autoptr(TernPassword) password = NULL;
+  const TernServer *server = tern_account_get_outgoing (account);
+
+  if (server != NULL && server->user != NULL)
+    {
+      password = tern_credentials_get_password (account, NULL, error);
+      if (password == NULL)
+        return FALSE;
+    }
+  return tern_outbox_flush_full (db, account, password, flags, print_progress, NULL, NULL, error);
+}
+
+static TernStoreOutboxEntry *
+find_entry (GPtrArray *entries, gint64 id)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TernStoreOutboxEntry *entry = g_ptr_array_index (entries, i);
+      if (entry->id == id)
+        return entry;
+    }
+  return NULL;
+}
+
+/**
+ * tern_cli_outbox_send_now:
+ *
+ * Tries to send the account's outbox once, and says what became of @outbox_id.
+ * A message that could not be sent now but stays queued is a success (exit 0):
+ * it is safe in the outbox and goes out at the next sync or outbox --flush.
+ */
+int
+tern_cli_outbox_send_now (const char *command, const char *address, gint64 outbox_id)
+{
+  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+  g_autoptr(TernAccount) account = NULL;
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) flush_error = NULL;
+  TernStoreOutboxEntry *entry;
+
+  if (!tern_account_manager_load (manager, &error) ||
+      (account = load_account (manager, address, &error)) == NULL ||
+      (db = tern_cli_output_open_store (&error)) == NULL)
+    {
+      tern_cli_printerr_error (command, error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+
+  flush_account (db, account, TERN_OUTBOX_FLUSH_NONE, &flush_error);
+
+  entries = tern_store_db_outbox_list (db, 0, &error);
+  if (entries == NULL)
+    {
+      tern_cli_printerr_error (command, error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+  entry = find_entry (entries, outbox_id);
+  if (entry == NULL)
+    {
+      g_print (_("Sent.\n"));
+      return TERN_CLI_EXIT_OK;
+    }
+  if (entry->state == TERN_STORE_OUTBOX_FAILED)
+    {
+      g_printerr (_("tern-cli %s: the server refused the message: %s\n"), command,
+                  entry->last_error != NULL ? entry->last_error : "");
+      return TERN_CLI_EXIT_FAILURE;
+    }
+  g_printerr (_("tern-cli %s: not sent now (%s); the message stays in the outbox and is sent "
+                "by the next “tern-cli sync” or “tern-cli outbox --flush”\n"), command,
+              flush_error != NULL ? flush_error->message
+              : entry->last_error != NULL ? entry->last_error : _("unknown reason"));
+  return TERN_CLI_EXIT_OK;
+}
+
+static void
+add_time (JsonBuilder *builder, const char *name, gint64 when)
+{
+  json_builder_set_member_name (builder, name);
+  if (when > 0)
+    {
+      g_autofree char *text = tern_cli_output_format_date (when, 0);
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
+int
+tern_cli_outbox (int argc, char **argv)
+{
+  g_autofree char *address = NULL;
+  gboolean json = FALSE, flush = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "flush", 0, 0, G_OPTION_ARG_NONE, &flush, N_("Send the waiting messages now"), NULL },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &address, N_("Only this account (its e-mail address)"), N_("ACCOUNT") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GHashTable) flushed = g_hash_table_new (g_direct_hash, g_direct_equal);
+  gint64 only_account = 0;
+  int status = TERN_CLI_EXIT_OK;
+
+  g_option_context_set_summary (context, _("Lists the messages waiting to be sent: queued (maybe "
+                                           "until a retry time), being sent, or refused by the "
+                                           "server (failed, with its reply)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!tern_cli_output_parse_args (context, "outbox", &argc, &argv))
+    return TERN_CLI_EXIT_USAGE;
+  if (argc != 1)
+    {
+      g_printerr (_("tern-cli outbox: unexpected argument “%s”\n"), argv[1]);
+      return TERN_CLI_EXIT_USAGE;
+    }
+
+  db = tern_cli_output_open_store (&error);
+  if (db == NULL)
+    {
+      tern_cli_printerr_error ("outbox", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+
+  if (address != NULL && (only_account = tern_cli_output_resolve_account (db, address, &error)) == 0)
+    {
+      tern_cli_printerr_error ("outbox", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+
+  if (flush)
+    {
+      g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+      g_autoptr(GPtrArray) before = tern_store_db_outbox_list (db, only_account, &error);
+
+      if (before == NULL || !tern_account_manager_load (manager, &error))
+        {
+          tern_cli_printerr_error ("outbox", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+      for (guint i = 0; i < before->len; i++)
+        {
+          TernStoreOutboxEntry *entry = g_ptr_array_index (before, i);
+          TernAccount *account;
+          g_autoptr(GError) flush_error = NULL;
+
+          if (entry->state == TERN_STORE_OUTBOX_FAILED ||
+              g_hash_table_contains (flushed, GINT_TO_POINTER (entry->account_id)))
+            continue;
+          g_hash_table_add (flushed, GINT_TO_POINTER (entry->account_id));
+          account = tern_account_manager_lookup (manager, entry->account);
+          if (account == NULL)
+            {
+              g_printerr (_("tern-cli outbox: no account “%s” any more: its messages cannot be sent\n"),
+                          entry->account);
+              status = TERN_CLI_EXIT_FAILURE;
+              continue;
+            }
+          if (!flush_account (db, account, TERN_OUTBOX_FLUSH_NOW, &flush_error))
+            {
+              tern_cli_printerr_error ("outbox", flush_error);
+              status = TERN_CLI_EXIT_FAILURE;
+            }
+        }
+    }
+
+  list = tern_store_db_outbox_list (db, only_account, &error);
+  if (list == NULL)
+    {
+      tern_cli_printerr_error ("outbox", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < list->len; i++)
+        {
+          TernStoreOutboxEntry *entry = g_ptr_array_index (list, i);
+          g_autoptr(GBytes) raw = tern_store_db_outbox_get_raw (db, entry->id, NULL);
+          g_autofree char *subject = raw != NULL ? tern_outbox_dup_subject (raw) : NULL;
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, entry->id);
+          json_builder_set_member_name (builder, "account");
+          json_builder_add_string_value (builder, entry->account);
+          json_builder_set_member_name (builder, "subject");
+          json_builder_add_string_value (builder, subject);
+          json_builder_set_member_name (builder, "to");
+          json_builder_begin_array (builder);
+          for (guint j = 0; entry->rcpt_to[j] != NULL; j++)
+            json_builder_add_string_value (builder, entry->rcpt_to[j]);
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder, tern_store_outbox_state_to_string (entry->state));
+          json_builder_set_member_name (builder, "attempts");
+          json_builder_add_int_value (builder, entry->attempts);
+          add_time (builder, "created", entry->created);
+          add_time (builder, "next_attempt", entry->next_attempt);
+          json_builder_set_member_name (builder, "error");
+          if (entry->last_error != NULL)
+            json_builder_add_string_value (builder, entry->last_error);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "size");
+          json_builder_add_int_value (builder, entry->size);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      if (!tern_cli_output_print_json (builder, &error))
+        {
+          tern_cli_printerr_error ("outbox", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+    }
+  else if (list->len == 0)
+    g_print (_("The outbox is empty.\n"));
+  else
+    for (guint i = 0; i < list->len; i++)
+      {
+        TernStoreOutboxEntry *entry = g_ptr_array_index (list, i);
+        g_autoptr(GBytes) raw = tern_store_db_outbox_get_raw (db, entry->id, NULL);
+        g_autofree char *subject = raw != NULL ? tern_outbox_dup_subject (raw) : NULL;
+        g_autofree char *to = g_strjoinv (", ", entry->rcpt_to);
+
+        g_print ("%-6" G_GINT64_FORMAT " %-8s %-24s %s\n", entry->id,
+                 tern_store_outbox_state_to_string (entry->state), to,
+                 subject != NULL ? subject : "");
+        if (entry->last_error != NULL)
+          g_print ("       %s\n", entry->last_error);
+      }
+
+  /* --flush succeeds when nothing it tried is left waiting. */
+  if (flush)
+    for (guint i = 0; i < list->len; i++)
+      {
+        TernStoreOutboxEntry *entry = g_ptr_array_index (list, i);
+        if (g_hash_table_contains (flushed, GINT_TO_POINTER (entry->account_id)) &&
+            entry->state != TERN_STORE_OUTBOX_FAILED)
+          status = TERN_CLI_EXIT_FAILURE;
+      }
+  return status;
+}

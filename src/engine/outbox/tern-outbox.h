@@ -1,0 +1,63 @@
+/* tern-outbox.h: the persistent queue of messages to send, and its sender
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tern-account.h"
+#include "tern-store-db.h"
+#include "tern-sync-progress.h"
+
+G_BEGIN_DECLS
+
+/**
+ * tern_outbox_enqueue:
+ * @db: the store, opened on this thread
+ * @account: the sending account
+ * @message: the complete RFC 5322 message
+ * @error: return location for a #GError
+ *
+ * Puts @message into the outbox, durably, before anything is sent.  The
+ * envelope sender is the account's address; the recipients are taken from
+ * the To, Cc and Bcc headers, and Bcc is removed from the bytes stored
+ * (and thus sent).
+ *
+ * Returns: the outbox id, or 0 on error
+ */
+gint64   tern_outbox_enqueue (TernStoreDb          *db,
+                              TernAccount          *account,
+                              GBytes               *message,
+                              GError              **error);
+
+/**
+ * tern_outbox_flush:
+ * @db: the store, opened on this thread
+ * @account: the sending account
+ * @password: the password for the outgoing server
+ * @progress: (nullable): progress function
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Sends the account's due messages over one SMTP connection.  Per message:
+ * mark "sending" (committed), send, mark "sent" (committed, never cancelled),
+ * file a copy in Sent, remove from the outbox.  Temporary failures stay queued
+ * with a retry time (exponential backoff); permanent failures are marked failed
+ * with the server's reply.  A message found "sending" at start was interrupted
+ * by a crash and is sent again.
+ *
+ * Returns: %TRUE when the work was done (failures of single messages are
+ *   recorded, not returned); %FALSE when connecting or logging in failed
+ */
+gboolean tern_outbox_flush   (TernStoreDb          *db,
+                              TernAccount          *account,
+                              const char           *password,
+                              TernSyncProgressFunc  progress,
+                              gpointer              progress_data,
+                              GCancellable         *cancellable,
+                              GError              **error);
+
+G_END_DECLS

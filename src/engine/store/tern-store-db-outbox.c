@@ -1,0 +1,329 @@
+/* tern-store-db-outbox.c: the outbox queue and the POP3 UIDL record of the store
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * These functions run on the TernStoreDb's own connection. Every write here is one
+ * autocommitted statement, committed when it returns (WAL: a killed process never
+ * loses it; the outbox state marks are what keep a crash from losing or resending a
+ * message). The POP3 UIDLs are written by triggers (sql/004) inside the transaction
+ * that adds the message.
+ *
+ * Use these functions on the thread that uses the TernStoreDb, and not inside an
+ * open tern_store_db_begin() transaction.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+
+#include "tern-store-db-outbox.h"
+#include "tern-store-error.h"
+#include "tern-store-private.h"
+
+
+const char *
+tern_store_outbox_state_to_string (TernStoreOutboxState state)
+{
+  switch (state)
+    {
+    case TERN_STORE_OUTBOX_QUEUED:
+      return "queued";
+    case TERN_STORE_OUTBOX_SENDING:
+      return "sending";
+    case TERN_STORE_OUTBOX_SENT:
+      return "sent";
+    case TERN_STORE_OUTBOX_FAILED:
+      return "failed";
+    default:
+      return "unknown";
+    }
+}
+
+void
+tern_store_outbox_entry_free (TernStoreOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->account);
+  g_free (entry->mail_from);
+  g_strfreev (entry->rcpt_to);
+  g_free (entry->last_error);
+  g_free (entry);
+}
+
+static void
+set_error (sqlite3 *db, int rc, GError **error)
+{
+  g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
+               _("The mail store failed: %s"),
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+}
+
+static sqlite3 *
+connection (TernStoreDb *self, GError **error)
+{
+  return _tern_store_db_get_handle (self);
+}
+
+static sqlite3_stmt *
+prepare (TernStoreDb *self, const char *sql, GError **error)
+{
+  sqlite3 *db = connection (self, error);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+run (sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_error (sqlite3_db_handle (stmt), rc, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  return text != NULL ? g_strdup (text) : NULL;
+}
+
+/**
+ * tern_store_db_outbox_list:
+ * @account_id: the account, or 0 for all
+ *
+ * Returns: (transfer full) (element-type TernStoreOutboxEntry): the outbox, oldest first
+ */
+GPtrArray *
+tern_store_db_outbox_list (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_store_outbox_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT o.id, o.account_id, a.address, o.mail_from, o.rcpt_to, o.state,"
+                  " o.attempts, o.last_error, o.created, o.next_attempt, length(o.raw)"
+                  " FROM outbox o JOIN accounts a ON a.id = o.account_id"
+                  " WHERE ?1 = 0 OR o.account_id = ?1 ORDER BY o.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStoreOutboxEntry *entry = g_new0 (TernStoreOutboxEntry, 1);
+      const char *rcpt = (const char *) sqlite3_column_text (stmt, 4);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->account_id = sqlite3_column_int64 (stmt, 1);
+      entry->account = column_dup (stmt, 2);
+      entry->mail_from = column_dup (stmt, 3);
+      entry->rcpt_to = g_strsplit (rcpt != NULL ? rcpt : "", "\n", -1);
+      entry->state = sqlite3_column_int (stmt, 5);
+      entry->attempts = sqlite3_column_int (stmt, 6);
+      entry->last_error = column_dup (stmt, 7);
+      entry->created = sqlite3_column_int64 (stmt, 8);
+      entry->next_attempt = sqlite3_column_int64 (stmt, 9);
+      entry->size = sqlite3_column_int64 (stmt, 10);
+
+      /* "a\nb\n" splits into a trailing empty string: drop empties. */
+      {
+        guint j = 0;
+        for (guint i = 0; entry->rcpt_to[i] != NULL; i++)
+          {
+            if (entry->rcpt_to[i][0] != '\0')
+              entry->rcpt_to[j++] = entry->rcpt_to[i];
+            else
+              g_free (entry->rcpt_to[i]);
+          }
+        entry->rcpt_to[j] = NULL;
+      }
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_error (sqlite3_db_handle (stmt), rc, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * tern_store_db_outbox_get_raw:
+ *
+ * Returns: (transfer full): the message as queued
+ */
+GBytes *
+tern_store_db_outbox_get_raw (TernStoreDb *self, gint64 outbox_id, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT raw FROM outbox WHERE id = ?1", error);
+  GBytes *bytes = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
+                 _("No message %" G_GINT64_FORMAT " in the outbox"), outbox_id);
+  else
+    set_error (sqlite3_db_handle (stmt), rc, error);
+  sqlite3_finalize (stmt);
+  return bytes;
+}
+
+/**
+ * tern_store_db_outbox_set_state:
+ *
+ * Records where a message is; durable when this returns.
+ */
+gboolean
+tern_store_db_outbox_set_state (TernStoreDb           *self,
+                                gint64                 outbox_id,
+                                TernStoreOutboxState   state,
+                                guint                  attempts,
+                                const char            *last_error,
+                                gint64                 next_attempt,
+                                GError               **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE outbox SET state = ?2, attempts = ?3, last_error = ?4,"
+                                " next_attempt = ?5 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  sqlite3_bind_int (stmt, 2, state);
+  sqlite3_bind_int (stmt, 3, (int) attempts);
+  if (last_error != NULL)
+    sqlite3_bind_text (stmt, 4, last_error, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, next_attempt);
+  return run (stmt, error);
+}
+
+gboolean
+tern_store_db_outbox_remove (TernStoreDb *self, gint64 outbox_id, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, outbox_id);
+  return run (stmt, error);
+}
+
+static void
+uidl_free (gpointer data)
+{
+  g_free (data);
+}
+
+/**
+ * tern_store_db_pop3_list_uidls:
+ *
+ * Returns: (transfer full) (element-type utf8 TernStorePop3Uidl): every UIDL
+ *   downloaded for the account, including those deleted here
+ */
+GHashTable *
+tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  g_autoptr(GHashTable) uidls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, uidl_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT uidl, message_id, downloaded, deleted_here FROM pop3_uidls"
+                  " WHERE account_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStorePop3Uidl *record = g_new0 (TernStorePop3Uidl, 1);
+
+      record->message_id = sqlite3_column_int64 (stmt, 1);
+      record->downloaded = sqlite3_column_int64 (stmt, 2);
+      record->deleted_here = sqlite3_column_int (stmt, 3) != 0;
+      g_hash_table_replace (uidls, column_dup (stmt, 0), record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_error (sqlite3_db_handle (stmt), rc, error);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&uidls);
+}
+
+/**
+ * tern_store_db_pop3_forget_uidls:
+ * @uidls: (array zero-terminated=1): UIDLs the server no longer has
+ *
+ * Forgets UIDLs that the server no longer lists and whose messages were deleted
+ * here (those with a local message stay: the message still names its UIDL).
+ */
+gboolean
+tern_store_db_pop3_forget_uidls (TernStoreDb        *self,
+                                 gint64              account_id,
+                                 const char * const *uidls,
+                                 GError            **error)
+{
+  sqlite3 *db = connection (self, error);
+
+  if (db == NULL)
+    return FALSE;
+  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_error (db, SQLITE_ERROR, error);
+      return FALSE;
+    }
+  for (guint i = 0; uidls[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt = prepare (self,
+                                    "DELETE FROM pop3_uidls WHERE account_id = ?1 AND uidl = ?2"
+                                    " AND message_id IS NULL", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, account_id);
+      sqlite3_bind_text (stmt, 2, uidls[i], -1, SQLITE_STATIC);
+      if (!run (stmt, error))
+        goto fail;
+    }
+  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_error (db, SQLITE_ERROR, error);
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}

@@ -1,0 +1,592 @@
+/* tern-store-db-sync.c: what the IMAP sync worker needs from the store
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * These functions run on the TernStoreDb's own connection, so they take part in
+ * its transactions (tern_store_db_begin() ... _commit()): the sync worker commits
+ * a batch of messages and the folder's sync state together.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+
+#include "tern-store-db-sync.h"
+#include "tern-store-error.h"
+#include "tern-store-private.h"
+
+static sqlite3 *
+handle (TernStoreDb *self)
+{
+  return _tern_store_db_get_handle (self);
+}
+
+static GQuark
+stmts_quark (void)
+{
+  return g_quark_from_static_string ("tern-store-db-sync-stmts");
+}
+
+static void
+set_db_error (TernStoreDb *self, int rc, GError **error)
+{
+  g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
+               _("Database error: %s (%d)"), sqlite3_errmsg (handle (self)), rc);
+}
+
+static sqlite3_stmt *
+stmt_get (TernStoreDb *self, const char *sql, GError **error)
+{
+  GHashTable *stmts = g_object_get_qdata (G_OBJECT (self), stmts_quark ());
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (stmts == NULL)
+    {
+      stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
+      g_object_set_qdata_full (G_OBJECT (self), stmts_quark (), stmts, (GDestroyNotify) g_hash_table_unref);
+    }
+  if ((stmt = g_hash_table_lookup (stmts, sql)) != NULL)
+    return stmt;
+
+  rc = sqlite3_prepare_v3 (handle (self), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+  /* The SQL texts are string literals: they outlive the table. */
+  g_hash_table_insert (stmts, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+stmt_reset (sqlite3_stmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+static gboolean
+stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *found, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (found != NULL)
+    *found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  stmt_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+TernStoreAccountKind
+tern_store_db_sync_get_account_kind (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self, "SELECT kind FROM accounts WHERE id = ?1", error);
+  gint64 kind = TERN_STORE_ACCOUNT_LOCAL;
+
+  if (stmt == NULL)
+    return TERN_STORE_ACCOUNT_LOCAL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  stmt_int64 (self, stmt, &kind, NULL, error);
+  return (TernStoreAccountKind) kind;
+}
+
+/**
+ * tern_store_db_sync_set_folder_server:
+ * @server_path: the mailbox name on the server
+ * @delimiter: (nullable): its hierarchy delimiter
+ *
+ * Records where a folder lives on the server, and its role.
+ */
+gboolean
+tern_store_db_sync_set_folder_server (TernStoreDb          *self,
+                                      gint64                folder_id,
+                                      const char           *server_path,
+                                      const char           *delimiter,
+                                      TernStoreFolderRole   role,
+                                      GError              **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "UPDATE folders SET server_path = ?2, delimiter = coalesce (?3, delimiter), role = ?4"
+                                 " WHERE id = ?1 AND (server_path IS NOT ?2 OR delimiter IS NOT coalesce (?3, delimiter)"
+                                 " OR role != ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  bind_text (stmt, 2, server_path);
+  bind_text (stmt, 3, delimiter);
+  sqlite3_bind_int (stmt, 4, role);
+  return stmt_run (self, stmt, error);
+}
+
+static void
+row_from_stmt (sqlite3_stmt *stmt, TernStoreDbSyncRow *row)
+{
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->uid = (guint32) sqlite3_column_int64 (stmt, 1);
+  row->flags = (TernStoreFlags) sqlite3_column_int (stmt, 2);
+  row->has_body = sqlite3_column_int (stmt, 3) != 0;
+}
+
+gboolean
+tern_store_db_sync_lookup_uid (TernStoreDb         *self,
+                               gint64               folder_id,
+                               guint32              uid,
+                               TernStoreDbSyncRow  *row,
+                               gboolean            *found,
+                               GError             **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "SELECT id, uid, flags, has_body FROM messages WHERE folder_id = ?1 AND uid = ?2",
+                                 error);
+  int rc;
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      row_from_stmt (stmt, row);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GArray *
+collect_rows (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (TernStoreDbSyncRow));
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStoreDbSyncRow row;
+
+      row_from_stmt (stmt, &row);
+      g_array_append_val (rows, row);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * tern_store_db_sync_list_rows:
+ * @below_uid: only UIDs below this one (%TERN_STORE_LOCAL_UID_BASE: those the
+ *   server knows)
+ *
+ * Returns: (transfer full) (element-type TernStoreDbSyncRow): the folder's messages
+ *   by ascending UID
+ */
+GArray *
+tern_store_db_sync_list_rows (TernStoreDb *self, gint64 folder_id, guint32 below_uid, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "SELECT id, uid, flags, has_body FROM messages"
+                                 " WHERE folder_id = ?1 AND uid < ?2 ORDER BY uid", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, below_uid);
+  return collect_rows (self, stmt, error);
+}
+
+/**
+ * tern_store_db_sync_list_missing_bodies:
+ * @since: only messages whose date is at or after this Unix time (0: all)
+ *
+ * Returns: (transfer full) (element-type TernStoreDbSyncRow): the server messages
+ *   known by their header only, newest first
+ */
+GArray *
+tern_store_db_sync_list_missing_bodies (TernStoreDb *self, gint64 folder_id, gint64 since, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "SELECT id, uid, flags, has_body FROM messages"
+                                 " WHERE folder_id = ?1 AND has_body = 0 AND uid < ?2 AND date >= ?3"
+                                 " ORDER BY uid DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, TERN_STORE_LOCAL_UID_BASE);
+  sqlite3_bind_int64 (stmt, 3, since);
+  return collect_rows (self, stmt, error);
+}
+
+gint64
+tern_store_db_sync_count_server_messages (TernStoreDb *self, gint64 folder_id, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self, "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid < ?2", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, TERN_STORE_LOCAL_UID_BASE);
+  if (!stmt_int64 (self, stmt, &n, NULL, error))
+    return -1;
+  return n;
+}
+
+/**
+ * tern_store_db_sync_delete_server_messages:
+ *
+ * Forgets every message of the folder that came from the server (after a
+ * UIDVALIDITY change); local-only ones (drafts and moves not replayed yet) stay.
+ */
+gboolean
+tern_store_db_sync_delete_server_messages (TernStoreDb *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(GArray) rows = tern_store_db_sync_list_rows (self, folder_id, TERN_STORE_LOCAL_UID_BASE, error);
+  g_autoptr(GArray) ids = NULL;
+
+  if (rows == NULL)
+    return FALSE;
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
+  return tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error);
+}
+
+/**
+ * tern_store_db_sync_next_local_uid:
+ *
+ * Returns: a UID of the local range free in the folder, or 0 on error
+ */
+guint32
+tern_store_db_sync_next_local_uid (TernStoreDb *self, gint64 folder_id, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "SELECT max (coalesce (max (uid) + 1, 0), ?2) FROM messages"
+                                 " WHERE folder_id = ?1 AND uid >= ?2", error);
+  gint64 uid = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, TERN_STORE_LOCAL_UID_BASE);
+  if (!stmt_int64 (self, stmt, &uid, NULL, error))
+    return 0;
+  if (uid > G_MAXUINT32)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
+                   _("The folder has no free local message number left"));
+      return 0;
+    }
+  return (guint32) uid;
+}
+
+gboolean
+tern_store_db_sync_set_uid (TernStoreDb *self, gint64 message_id, guint32 uid, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self, "UPDATE messages SET uid = ?2 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  return stmt_run (self, stmt, error);
+}
+
+/**
+ * tern_store_db_sync_move_message:
+ *
+ * Moves a message to another folder under the given UID (folder counts follow, by
+ * the schema's triggers). Unlike tern_store_db_move_messages() it leaves the
+ * folders' UIDNEXT alone: for IMAP folders that is the server's.
+ */
+gboolean
+tern_store_db_sync_move_message (TernStoreDb *self, gint64 message_id, gint64 folder_id, guint32 uid,
+                                 GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  sqlite3_bind_int64 (stmt, 3, uid);
+  return stmt_run (self, stmt, error);
+}
+
+/**
+ * tern_store_db_sync_rename_folder:
+ * @new_path: the new path, "/" between levels; its parent must exist
+ *
+ * Renames a folder and, with it, the paths of its subfolders.
+ */
+gboolean
+tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const char *new_path, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = NULL;
+  g_autoptr(TernStoreFolder) parent = NULL;
+  g_autofree char *parent_path = NULL;
+  const char *slash = strrchr (new_path, '/');
+  sqlite3_stmt *stmt;
+  const char *old_path;
+
+  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
+    return FALSE;
+  old_path = tern_store_folder_get_path (folder);
+
+  if (slash != NULL)
+    {
+      parent_path = g_strndup (new_path, slash - new_path);
+      parent = tern_store_db_ensure_folder (self, tern_store_folder_get_account_id (folder), parent_path,
+                                            TERN_STORE_FOLDER_ROLE_NONE, error);
+      if (parent == NULL)
+        return FALSE;
+    }
+
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+
+  stmt = stmt_get (self,
+                   "UPDATE folders SET path = ?3 || substr (path, length (?2) + 1)"
+                   " WHERE account_id = ?1 AND substr (path, 1, length (?2) + 1) = ?2 || '/'", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
+  bind_text (stmt, 2, old_path);
+  bind_text (stmt, 3, new_path);
+  if (!stmt_run (self, stmt, error))
+    goto fail;
+
+  stmt = stmt_get (self, "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0) WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  bind_text (stmt, 2, new_path);
+  bind_text (stmt, 3, slash != NULL ? slash + 1 : new_path);
+  sqlite3_bind_int64 (stmt, 4, parent != NULL ? tern_store_folder_get_id (parent) : 0);
+  if (!stmt_run (self, stmt, error))
+    goto fail;
+
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/**
+ * tern_store_db_sync_delete_folder:
+ *
+ * Deletes a folder, its subfolders and their messages.
+ */
+gboolean
+tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = NULL;
+  g_autoptr(GArray) folder_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
+    return FALSE;
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+
+  stmt = stmt_get (self,
+                   "SELECT id FROM folders WHERE account_id = ?1"
+                   " AND (id = ?2 OR substr (path, 1, length (?3) + 1) = ?3 || '/') ORDER BY length (path) DESC",
+                   error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  bind_text (stmt, 3, tern_store_folder_get_path (folder));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (folder_ids, id);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      goto fail;
+    }
+
+  for (guint i = 0; i < folder_ids->len; i++)
+    {
+      gint64 id = g_array_index (folder_ids, gint64, i);
+      g_autoptr(GArray) rows = tern_store_db_sync_list_rows (self, id, G_MAXUINT32, error);
+      g_autoptr(GArray) ids = NULL;
+
+      if (rows == NULL)
+        goto fail;
+      ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+      for (guint j = 0; j < rows->len; j++)
+        g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, j).id);
+      if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
+        goto fail;
+
+      stmt = stmt_get (self, "DELETE FROM folders WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!stmt_run (self, stmt, error))
+        goto fail;
+    }
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/* ---- the journal ---------------------------------------------------------------- */
+
+void
+tern_store_db_journal_entry_free (TernStoreDbJournalEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->uids);
+  g_free (entry->name);
+  g_free (entry);
+}
+
+/**
+ * tern_store_db_sync_journal_append:
+ * @message_id: the local message an APPEND uploads, or 0
+ *
+ * Like tern_store_db_journal_append(), with the message column.
+ *
+ * Returns: the entry id, or 0 on error
+ */
+gint64
+tern_store_db_sync_journal_append (TernStoreDb         *self,
+                                   gint64               account_id,
+                                   TernStoreJournalOp   op,
+                                   gint64               folder_id,
+                                   gint64               target_folder_id,
+                                   const char          *uids,
+                                   TernStoreFlags       flags_add,
+                                   TernStoreFlags       flags_remove,
+                                   const char          *name,
+                                   gint64               message_id,
+                                   GError             **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "INSERT INTO journal (account_id, op, folder_id, target_folder_id, uids,"
+                                 " flags_add, flags_remove, name, message, created)"
+                                 " VALUES (?1, ?2, nullif (?3, 0), nullif (?4, 0), ?5, ?6, ?7, ?8, nullif (?9, 0), ?10)",
+                                 error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_int (stmt, 2, op);
+  sqlite3_bind_int64 (stmt, 3, folder_id);
+  sqlite3_bind_int64 (stmt, 4, target_folder_id);
+  bind_text (stmt, 5, uids);
+  sqlite3_bind_int (stmt, 6, flags_add);
+  sqlite3_bind_int (stmt, 7, flags_remove);
+  bind_text (stmt, 8, name);
+  sqlite3_bind_int64 (stmt, 9, message_id);
+  sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
+  if (!stmt_run (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (handle (self));
+}
+
+/**
+ * tern_store_db_sync_list_journal:
+ *
+ * Returns: (transfer full) (element-type TernStoreDbJournalEntry): the account's
+ *   journal, oldest first
+ */
+GPtrArray *
+tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self,
+                                 "SELECT id, op, coalesce (folder_id, 0), coalesce (target_folder_id, 0), uids,"
+                                 " flags_add, flags_remove, name, coalesce (message, 0), attempts"
+                                 " FROM journal WHERE account_id = ?1 ORDER BY id", error);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_store_db_journal_entry_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStoreDbJournalEntry *entry = g_new0 (TernStoreDbJournalEntry, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->op = (TernStoreJournalOp) sqlite3_column_int (stmt, 1);
+      entry->folder_id = sqlite3_column_int64 (stmt, 2);
+      entry->target_folder_id = sqlite3_column_int64 (stmt, 3);
+      entry->uids = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      entry->flags_add = (TernStoreFlags) sqlite3_column_int (stmt, 5);
+      entry->flags_remove = (TernStoreFlags) sqlite3_column_int (stmt, 6);
+      entry->name = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+      entry->message_id = sqlite3_column_int64 (stmt, 8);
+      entry->attempts = (guint) sqlite3_column_int (stmt, 9);
+      g_ptr_array_add (entries, entry);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+gboolean
+tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError **error)
+{
+  sqlite3_stmt *stmt = stmt_get (self, "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  return stmt_run (self, stmt, error);
+}

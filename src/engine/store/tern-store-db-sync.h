@@ -1,0 +1,123 @@
+/* tern-store-db-sync.h: what the IMAP sync worker needs from the store
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "tern-store-db.h"
+
+G_BEGIN_DECLS
+
+/*
+ * UIDs of messages in an IMAP folder that the server does not know yet (a move or a
+ * copy made offline, a draft not appended yet) are taken from this range, which no
+ * server hands out in practice; the sync worker never deletes them as "expunged".
+ */
+#define TERN_STORE_LOCAL_UID_BASE 0xF0000000u
+
+/**
+ * TernStoreDbSyncRow:
+ * @id: messages.id
+ * @uid: the IMAP UID
+ * @flags: the system flags
+ * @has_body: whether the raw bytes are stored
+ */
+typedef struct
+{
+  gint64          id;
+  guint32         uid;
+  TernStoreFlags  flags;
+  gboolean        has_body;
+} TernStoreDbSyncRow;
+
+/**
+ * TernStoreDbJournalEntry:
+ *
+ * One row of the journal (schema 003), oldest first.
+ */
+typedef struct
+{
+  gint64              id;
+  TernStoreJournalOp  op;
+  gint64              folder_id;
+  gint64              target_folder_id;
+  char               *uids;
+  TernStoreFlags      flags_add;
+  TernStoreFlags      flags_remove;
+  char               *name;
+  gint64              message_id;
+  guint               attempts;
+} TernStoreDbJournalEntry;
+
+void     tern_store_db_journal_entry_free          (TernStoreDbJournalEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStoreDbJournalEntry, tern_store_db_journal_entry_free)
+
+TernStoreAccountKind tern_store_db_sync_get_account_kind (TernStoreDb *self,
+                                                   gint64                  account_id,
+                                                   GError                **error);
+gboolean tern_store_db_sync_set_folder_server      (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    const char             *server_path,
+                                                    const char             *delimiter,
+                                                    TernStoreFolderRole     role,
+                                                    GError                **error);
+gboolean tern_store_db_sync_lookup_uid             (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    guint32                 uid,
+                                                    TernStoreDbSyncRow     *row,
+                                                    gboolean               *found,
+                                                    GError                **error);
+GArray  *tern_store_db_sync_list_rows              (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    guint32                 below_uid,
+                                                    GError                **error);
+GArray  *tern_store_db_sync_list_missing_bodies    (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    gint64                  since,
+                                                    GError                **error);
+gint64   tern_store_db_sync_count_server_messages  (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_delete_server_messages (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    GError                **error);
+guint32  tern_store_db_sync_next_local_uid         (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_set_uid                (TernStoreDb            *self,
+                                                    gint64                  message_id,
+                                                    guint32                 uid,
+                                                    GError                **error);
+gboolean tern_store_db_sync_move_message           (TernStoreDb            *self,
+                                                    gint64                  message_id,
+                                                    gint64                  folder_id,
+                                                    guint32                 uid,
+                                                    GError                **error);
+gboolean tern_store_db_sync_rename_folder          (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    const char             *new_path,
+                                                    GError                **error);
+gboolean tern_store_db_sync_delete_folder          (TernStoreDb            *self,
+                                                    gint64                  folder_id,
+                                                    GError                **error);
+
+gint64   tern_store_db_sync_journal_append         (TernStoreDb            *self,
+                                                    gint64                  account_id,
+                                                    TernStoreJournalOp      op,
+                                                    gint64                  folder_id,
+                                                    gint64                  target_folder_id,
+                                                    const char             *uids,
+                                                    TernStoreFlags          flags_add,
+                                                    TernStoreFlags          flags_remove,
+                                                    const char             *name,
+                                                    gint64                  message_id,
+                                                    GError                **error);
+GPtrArray *tern_store_db_sync_list_journal         (TernStoreDb            *self,
+                                                    gint64                  account_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_attempted      (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,1124 @@
+/* tern-imap-sync.c: keeping the store and an IMAP account in step
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One run: connect and log in; replay the journal (tern-journal-replay.c); LIST the
+ * folders; then, per folder, headers, flags and expunges; then bodies, newest first.
+ *
+ * Crash safety: the store commits new messages in batches, each with the folder's
+ * UIDVALIDITY and its UIDNEXT (the highest UID stored + 1) in the same transaction,
+ * while HIGHESTMODSEQ only advances in the folder's last transaction, after flag
+ * changes and expunges are applied. A kill at any point therefore leaves a state
+ * from which the next run fetches exactly what is missing: new messages from the
+ * stored UIDNEXT (a UID already stored is never added twice: the store's UNIQUE
+ * (folder_id, uid) and a lookup before each insert), flag changes since the stored
+ * HIGHESTMODSEQ. Bodies are idempotent (tern_store_db_set_raw()).
+ *
+ * QRESYNC (RFC 7162): SELECT f (QRESYNC (uidvalidity modseq)) makes the server report
+ * the flag changes and the expunges since the last run, so a folder where nothing
+ * changed costs one SELECT. With CONDSTORE alone, an unchanged HIGHESTMODSEQ means
+ * no flag changed, and an EXISTS equal to the number of stored messages means none
+ * was expunged; otherwise UID FETCH (CHANGEDSINCE) and UID SEARCH ALL.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "tern-imap-error.h"
+#include "tern-imap-session.h"
+#include "tern-imap-sync.h"
+#include "tern-journal-replay.h"
+#include "tern-mime-summary.h"
+#include "tern-net-error.h"
+#include "tern-store-db-sync.h"
+#include "tern-store-error.h"
+
+#define HEADER_BATCH 500
+#define BODY_CHUNK 100
+#define BODY_PIPELINE 4
+#define BODY_COMMIT 100
+
+typedef struct
+{
+  guint32        uid;
+  TernStoreFlags flags;
+} FlagChange;
+
+typedef struct
+{
+  TernStoreDb           *db;
+  TernAccount           *account;
+  const char            *email;
+  gint64                 account_id;
+  TernImapSession       *session;
+  TernImapSyncOptions    options;
+  TernSyncProgressFunc   progress;
+  gpointer               progress_data;
+  GCancellable          *cancellable;
+  gboolean               qresync;
+  gboolean               condstore;
+  char                   delimiter;
+
+  /* the folder being synced */
+  TernStoreFolder       *folder;
+  GArray                *changes;   /* FlagChange, from unsolicited FETCH */
+  GArray                *vanished;  /* guint32 */
+  guint                  events;
+} Sync;
+
+void
+tern_imap_sync_options_init (TernImapSyncOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->follow_metered = TRUE;
+  options->poll_seconds = 300;
+}
+
+static void
+progress (Sync *sync, const char *folder, guint done, guint total, const char *message)
+{
+  if (sync->progress != NULL)
+    sync->progress (sync->email, folder, done, total, message, sync->progress_data);
+}
+
+static TernStoreFlags
+flags_from_strv (char **flags)
+{
+  TernStoreFlags result = TERN_STORE_FLAG_NONE;
+
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    {
+      TernStoreFlags flag;
+
+      if (tern_store_flag_from_string (flags[i], &flag))
+        result |= flag;
+    }
+  return result;
+}
+
+/* ---- session signals ------------------------------------------------------------- */
+
+static void
+fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
+{
+  Sync *sync = user_data;
+  g_auto(GStrv) flags = NULL;
+  FlagChange change;
+
+  sync->events++;
+  if (sync->changes == NULL || !tern_imap_response_get_fetch_uid (response, &change.uid))
+    return;
+  if (tern_imap_response_get_fetch_item (response, "FLAGS") == NULL)
+    return;
+  flags = tern_imap_response_dup_fetch_flags (response);
+  change.flags = flags_from_strv (flags);
+  g_array_append_val (sync->changes, change);
+}
+
+static void
+vanished_cb (TernImapSession *session, TernImapUidSet *uids, gboolean earlier, gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  sync->events++;
+  if (sync->vanished == NULL)
+    return;
+  for (guint i = 0; i < tern_imap_uid_set_get_n_ranges (uids); i++)
+    {
+      guint32 first, last;
+
+      tern_imap_uid_set_get_range (uids, i, &first, &last);
+      for (guint64 uid = first; uid <= last; uid++)
+        {
+          guint32 u = (guint32) uid;
+          g_array_append_val (sync->vanished, u);
+        }
+    }
+}
+
+static void
+event_cb (TernImapSession *session, guint number, gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  sync->events++;
+}
+
+/* ---- store helpers ---------------------------------------------------------------- */
+
+static gboolean
+apply_flags (Sync *sync, gint64 folder_id, guint32 uid, TernStoreFlags flags, GError **error)
+{
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+
+  if (!tern_store_db_sync_lookup_uid (sync->db, folder_id, uid, &row, &found, error))
+    return FALSE;
+  if (!found || row.flags == flags)
+    return TRUE;
+  return tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, error);
+}
+
+static gboolean
+delete_uids (Sync *sync, gint64 folder_id, GArray *uids, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < uids->len; i++)
+    {
+      TernStoreDbSyncRow row;
+      gboolean found = FALSE;
+
+      if (!tern_store_db_sync_lookup_uid (sync->db, folder_id, g_array_index (uids, guint32, i), &row, &found, error))
+        return FALSE;
+      if (found)
+        g_array_append_val (ids, row.id);
+    }
+  if (ids->len == 0)
+    return TRUE;
+  return tern_store_db_delete_messages (sync->db, (const gint64 *) ids->data, ids->len, error);
+}
+
+/* ---- folders ---------------------------------------------------------------------- */
+
+static const struct
+{
+  const char          *name;
+  TernStoreFolderRole  role;
+} fallback_roles[] = {
+  { "Sent", TERN_STORE_FOLDER_ROLE_SENT },
+  { "Sent Items", TERN_STORE_FOLDER_ROLE_SENT },
+  { "Sent Messages", TERN_STORE_FOLDER_ROLE_SENT },
+  { "Drafts", TERN_STORE_FOLDER_ROLE_DRAFTS },
+  { "Trash", TERN_STORE_FOLDER_ROLE_TRASH },
+  { "Deleted Items", TERN_STORE_FOLDER_ROLE_TRASH },
+  { "Deleted Messages", TERN_STORE_FOLDER_ROLE_TRASH },
+  { "Junk", TERN_STORE_FOLDER_ROLE_JUNK },
+  { "Spam", TERN_STORE_FOLDER_ROLE_JUNK },
+  { "Junk E-mail", TERN_STORE_FOLDER_ROLE_JUNK },
+  { "Archive", TERN_STORE_FOLDER_ROLE_ARCHIVE },
+  { "Archives", TERN_STORE_FOLDER_ROLE_ARCHIVE },
+};
+
+static TernStoreFolderRole
+role_from_flags (TernImapMailboxFlags flags)
+{
+  if (flags & TERN_IMAP_MAILBOX_SENT)
+    return TERN_STORE_FOLDER_ROLE_SENT;
+  if (flags & TERN_IMAP_MAILBOX_DRAFTS)
+    return TERN_STORE_FOLDER_ROLE_DRAFTS;
+  if (flags & TERN_IMAP_MAILBOX_TRASH)
+    return TERN_STORE_FOLDER_ROLE_TRASH;
+  if (flags & TERN_IMAP_MAILBOX_JUNK)
+    return TERN_STORE_FOLDER_ROLE_JUNK;
+  if (flags & TERN_IMAP_MAILBOX_ARCHIVE)
+    return TERN_STORE_FOLDER_ROLE_ARCHIVE;
+  return TERN_STORE_FOLDER_ROLE_NONE;
+}
+
+/* The store path of a server mailbox: its levels joined with "/". */
+static char *
+path_from_server (const char *name, char delimiter)
+{
+  g_autofree char *copy = g_strdup (name);
+
+  if (delimiter != '\0' && delimiter != '/')
+    {
+      /* A "/" inside a level cannot be told from a level separator: keep it out. */
+      g_strdelimit (copy, "/", '_');
+      g_strdelimit (copy, (char[]) { delimiter, '\0' }, '/');
+    }
+  return g_steal_pointer (&copy);
+}
+
+static int
+compare_mailboxes (gconstpointer a, gconstpointer b)
+{
+  const TernImapMailbox *ma = *(TernImapMailbox * const *) a;
+  const TernImapMailbox *mb = *(TernImapMailbox * const *) b;
+  gboolean ia = g_ascii_strcasecmp (ma->name, "INBOX") == 0;
+  gboolean ib = g_ascii_strcasecmp (mb->name, "INBOX") == 0;
+
+  if (ia != ib)
+    return ia ? -1 : 1;
+  return strcmp (ma->name, mb->name);
+}
+
+/* LIST: the store's folders follow the server's. Returns the selectable folders,
+ * INBOX first. */
+static GPtrArray *
+sync_folder_list (Sync *sync, GError **error)
+{
+  TernImapListFlags flags = TERN_IMAP_LIST_NONE;
+  g_autoptr(GPtrArray) mailboxes = NULL;
+  g_autoptr(GPtrArray) subscribed = NULL;
+  g_autoptr(GPtrArray) local = NULL;
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *roles_taken;
+
+  if (tern_imap_session_has_capability (sync->session, "SPECIAL-USE"))
+    flags |= TERN_IMAP_LIST_SPECIAL_USE;
+  mailboxes = tern_imap_session_list (sync->session, "", "*", flags, 0, sync->cancellable, error);
+  if (mailboxes == NULL)
+    return NULL;
+  g_ptr_array_sort (mailboxes, compare_mailboxes);
+
+  roles_taken = g_hash_table_new (NULL, NULL);
+  /* Special-use attributes first, names only where no attribute gives the role. */
+  for (guint i = 0; i < mailboxes->len; i++)
+    {
+      TernImapMailbox *mailbox = g_ptr_array_index (mailboxes, i);
+      TernStoreFolderRole role = role_from_flags (mailbox->flags);
+
+      if (role != TERN_STORE_FOLDER_ROLE_NONE)
+        g_hash_table_add (roles_taken, GINT_TO_POINTER (role));
+    }
+
+  if (!tern_store_db_begin (sync->db, error))
+    {
+      g_hash_table_unref (roles_taken);
+      return NULL;
+    }
+
+  for (guint i = 0; i < mailboxes->len; i++)
+    {
+      TernImapMailbox *mailbox = g_ptr_array_index (mailboxes, i);
+      g_autofree char *path = NULL;
+      g_autoptr(TernStoreFolder) folder = NULL;
+      TernStoreFolderRole role;
+      char delim[2] = { mailbox->delimiter, '\0' };
+
+      if (mailbox->flags & TERN_IMAP_MAILBOX_NONEXISTENT)
+        continue;
+      if (mailbox->delimiter != '\0')
+        sync->delimiter = mailbox->delimiter;
+      path = path_from_server (mailbox->name, mailbox->delimiter);
+      if (g_ascii_strcasecmp (mailbox->name, "INBOX") == 0)
+        role = TERN_STORE_FOLDER_ROLE_INBOX;
+      else
+        role = role_from_flags (mailbox->flags);
+      if (role == TERN_STORE_FOLDER_ROLE_NONE && strchr (path, '/') == NULL)
+        {
+          for (guint j = 0; j < G_N_ELEMENTS (fallback_roles); j++)
+            if (g_ascii_strcasecmp (path, fallback_roles[j].name) == 0 &&
+                !g_hash_table_contains (roles_taken, GINT_TO_POINTER (fallback_roles[j].role)))
+              {
+                role = fallback_roles[j].role;
+                g_hash_table_add (roles_taken, GINT_TO_POINTER (role));
+                break;
+              }
+        }
+
+      folder = tern_store_db_ensure_folder (sync->db, sync->account_id, path, role, error);
+      if (folder == NULL ||
+          !tern_store_db_sync_set_folder_server (sync->db, tern_store_folder_get_id (folder), mailbox->name,
+                                                 mailbox->delimiter != '\0' ? delim : NULL, role, error))
+        goto fail;
+      g_hash_table_add (seen, g_strdup (tern_store_folder_get_path (folder)));
+      if (!(mailbox->flags & TERN_IMAP_MAILBOX_NOSELECT))
+        {
+          g_autoptr(TernStoreFolder) fresh = tern_store_db_get_folder (sync->db, tern_store_folder_get_id (folder), error);
+          if (fresh == NULL)
+            goto fail;
+          g_ptr_array_add (result, g_steal_pointer (&fresh));
+        }
+    }
+
+  /* Folders gone from the server go from the store, unless they hold messages the
+   * server has not got yet (a local-only draft, a move not replayed). */
+  local = tern_store_db_list_folders (sync->db, sync->account_id, error);
+  if (local == NULL)
+    goto fail;
+  for (guint i = local->len; i > 0; i--)
+    {
+      TernStoreFolder *folder = g_ptr_array_index (local, i - 1);
+      gint64 all, server;
+      g_autoptr(GArray) rows = NULL;
+
+      if (g_hash_table_contains (seen, tern_store_folder_get_path (folder)))
+        continue;
+      /* A parent created by ensure_folder for a child the server lists. */
+      {
+        g_autofree char *prefix = g_strconcat (tern_store_folder_get_path (folder), "/", NULL);
+        GHashTableIter iter;
+        gpointer key;
+        gboolean parent = FALSE;
+
+        g_hash_table_iter_init (&iter, seen);
+        while (!parent && g_hash_table_iter_next (&iter, &key, NULL))
+          parent = g_str_has_prefix (key, prefix);
+        if (parent)
+          continue;
+      }
+      rows = tern_store_db_sync_list_rows (sync->db, tern_store_folder_get_id (folder), G_MAXUINT32, error);
+      server = tern_store_db_sync_count_server_messages (sync->db, tern_store_folder_get_id (folder), error);
+      if (rows == NULL || server < 0)
+        goto fail;
+      all = rows->len;
+      if (all > server)
+        continue;
+      if (!tern_store_db_sync_delete_folder (sync->db, tern_store_folder_get_id (folder), error))
+        goto fail;
+    }
+
+  g_hash_table_unref (roles_taken);
+  if (!tern_store_db_commit (sync->db, error))
+    return NULL;
+  return g_steal_pointer (&result);
+
+fail:
+  g_hash_table_unref (roles_taken);
+  tern_store_db_rollback (sync->db);
+  return NULL;
+}
+
+/* ---- headers ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  Sync     *sync;
+  gint64    folder_id;
+  guint32   uidvalidity;
+  guint32   first_uid;
+  guint32   max_uid;
+  guint64   old_modseq;
+  guint     in_batch;
+  guint     done;
+  guint     total;
+  GError   *error;
+} HeaderFetch;
+
+static gboolean
+commit_header_batch (HeaderFetch *fetch, gboolean reopen)
+{
+  Sync *sync = fetch->sync;
+
+  if (!tern_store_db_set_folder_sync_state (sync->db, fetch->folder_id, fetch->uidvalidity,
+                                            MAX (fetch->max_uid + 1, fetch->first_uid), fetch->old_modseq,
+                                            &fetch->error) ||
+      !tern_store_db_commit (sync->db, &fetch->error))
+    return FALSE;
+  fetch->in_batch = 0;
+  progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total, _("headers"));
+  return !reopen || tern_store_db_begin (sync->db, &fetch->error);
+}
+
+static void
+header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
+{
+  HeaderFetch *fetch = user_data;
+  Sync *sync = fetch->sync;
+  g_auto(GStrv) flag_names = NULL;
+  g_autoptr(GDateTime) internal = NULL;
+  g_autoptr(TernMimeSummary) summary = NULL;
+  TernStoreDbNewMessage message = { 0 };
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+  const char *header;
+  gsize header_len = 0;
+  guint64 size = 0;
+  guint32 uid = 0;
+
+  if (fetch->error != NULL || !tern_imap_response_get_fetch_uid (response, &uid) || uid < fetch->first_uid)
+    return;
+
+  flag_names = tern_imap_response_dup_fetch_flags (response);
+  fetch->max_uid = MAX (fetch->max_uid, uid);
+  fetch->done++;
+
+  if (!tern_store_db_sync_lookup_uid (sync->db, fetch->folder_id, uid, &row, &found, &fetch->error))
+    return;
+  if (found)
+    {
+      TernStoreFlags flags = flags_from_strv (flag_names);
+
+      if (flags != row.flags)
+        tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error);
+      return;
+    }
+
+  header = tern_imap_response_get_fetch_section (response, "BODY[HEADER]", &header_len);
+  summary = tern_mime_summary_new ((const guint8 *) (header != NULL ? header : ""), header != NULL ? header_len : 0);
+  internal = tern_imap_response_dup_fetch_internaldate (response);
+  tern_imap_response_get_fetch_rfc822_size (response, &size);
+
+  message.folder_id = fetch->folder_id;
+  message.uid = uid;
+  message.flags = flags_from_strv (flag_names);
+  message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
+  message.size = (gsize) size;
+  message.summary = summary;
+  if (tern_store_db_add_message (sync->db, &message, NULL, &fetch->error) == 0)
+    return;
+
+  if (++fetch->in_batch >= HEADER_BATCH)
+    commit_header_batch (fetch, TRUE);
+}
+
+static gboolean
+fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint64 old_modseq,
+                   guint32 server_uidnext, guint total, GError **error)
+{
+  HeaderFetch fetch = { sync, folder_id, uidvalidity, first_uid, 0, old_modseq, 0, 0, total, NULL };
+  g_autofree char *set = g_strdup_printf ("%u:*", first_uid);
+  const char *items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])"
+                                      : "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])";
+  gboolean ok;
+
+  if (server_uidnext != 0 && server_uidnext <= first_uid)
+    return TRUE;
+
+  if (!tern_store_db_begin (sync->db, error))
+    return FALSE;
+  ok = tern_imap_session_uid_fetch (sync->session, set, items, 0, header_cb, &fetch, sync->cancellable, error);
+  if (!ok || fetch.error != NULL)
+    {
+      /* What is stored stays stored: commit the messages received before the failure
+       * (the sync state names the highest UID among them). */
+      if (fetch.error == NULL)
+        commit_header_batch (&fetch, FALSE);
+      else
+        tern_store_db_rollback (sync->db);
+      if (fetch.error != NULL)
+        {
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&fetch.error));
+          g_clear_error (&fetch.error);
+        }
+      return FALSE;
+    }
+  if (!commit_header_batch (&fetch, FALSE))
+    {
+      g_propagate_error (error, fetch.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- one folder: headers, flags, expunges ------------------------------------------ */
+
+static gboolean
+sync_folder (Sync *sync, TernStoreFolder *folder, GError **error)
+{
+  gint64 folder_id = tern_store_folder_get_id (folder);
+  const char *server_path = tern_store_folder_get_server_path (folder);
+  guint32 stored_uidvalidity = tern_store_folder_get_uidvalidity (folder);
+  guint32 stored_uidnext = tern_store_folder_get_uidnext (folder);
+  guint64 stored_modseq = tern_store_folder_get_highestmodseq (folder);
+  gint64 stored_count = tern_store_db_sync_count_server_messages (sync->db, folder_id, NULL);
+  TernImapQresync qresync = { stored_uidvalidity, stored_modseq, NULL };
+  gboolean use_qresync = sync->qresync && stored_modseq > 0 && stored_count >= 0;
+  guint32 uidvalidity, uidnext, exists;
+  guint64 modseq;
+  gboolean rebuilt = FALSE;
+  gint64 local_count;
+
+  g_array_set_size (sync->changes, 0);
+  g_array_set_size (sync->vanished, 0);
+  sync->folder = folder;
+
+  if (!tern_imap_session_select (sync->session, server_path,
+                                 sync->condstore ? TERN_IMAP_SELECT_CONDSTORE : TERN_IMAP_SELECT_NONE,
+                                 use_qresync ? &qresync : NULL, sync->cancellable, error))
+    return FALSE;
+
+  uidvalidity = tern_imap_session_get_uidvalidity (sync->session);
+  uidnext = tern_imap_session_get_uidnext (sync->session);
+  exists = tern_imap_session_get_exists (sync->session);
+  modseq = tern_imap_session_get_highest_modseq (sync->session);
+
+  /* A new UIDVALIDITY: the UIDs we know mean nothing any more. A folder never
+   * synced may hold local-only messages, which stay. */
+  if (uidvalidity != stored_uidvalidity && (stored_modseq > 0 || stored_count > 0 || stored_uidnext > 1))
+    {
+      if (stored_count > 0 || stored_uidnext > 1)
+        g_message ("%s %s: UIDVALIDITY changed from %u to %u, reloading the folder", sync->email,
+                   tern_store_folder_get_path (folder), stored_uidvalidity, uidvalidity);
+      if (!tern_store_db_begin (sync->db, error))
+        return FALSE;
+      if (!tern_store_db_sync_delete_server_messages (sync->db, folder_id, error) ||
+          !tern_store_db_set_folder_sync_state (sync->db, folder_id, uidvalidity, 1, 0, error))
+        {
+          tern_store_db_rollback (sync->db);
+          return FALSE;
+        }
+      if (!tern_store_db_commit (sync->db, error))
+        return FALSE;
+      g_array_set_size (sync->changes, 0);
+      g_array_set_size (sync->vanished, 0);
+      stored_uidnext = 1;
+      stored_modseq = 0;
+      stored_count = 0;
+      rebuilt = TRUE;
+      use_qresync = FALSE;
+    }
+  if (stored_uidnext == 0)
+    stored_uidnext = 1;
+
+  /* New messages, headers only. */
+  if (!fetch_new_headers (sync, folder_id, uidvalidity, stored_uidnext, stored_modseq, uidnext,
+                          exists > stored_count ? (guint) (exists - stored_count) : 0, error))
+    return FALSE;
+
+  /* Flag changes and expunges of the messages we had. */
+  if (!rebuilt && stored_uidnext > 1 && !use_qresync)
+    {
+      g_autofree char *known = g_strdup_printf ("1:%u", stored_uidnext - 1);
+
+      if (sync->condstore && stored_modseq > 0)
+        {
+          if (modseq != stored_modseq &&
+              !tern_imap_session_uid_fetch (sync->session, known, "(UID FLAGS)", stored_modseq,
+                                            fetch_cb, sync, sync->cancellable, error))
+            return FALSE;
+        }
+      else
+        {
+          g_autoptr(GArray) rows = NULL;
+          gsize before = sync->changes->len;
+
+          if (!tern_imap_session_uid_fetch (sync->session, known, "(UID FLAGS)", 0, fetch_cb, sync,
+                                            sync->cancellable, error))
+            return FALSE;
+          /* Every message we had answered: the others are gone. */
+          rows = tern_store_db_sync_list_rows (sync->db, folder_id, stored_uidnext, error);
+          if (rows == NULL)
+            return FALSE;
+          {
+            g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
+
+            for (gsize i = before; i < sync->changes->len; i++)
+              g_hash_table_add (present, GUINT_TO_POINTER (g_array_index (sync->changes, FlagChange, i).uid));
+            for (guint i = 0; i < rows->len; i++)
+              {
+                guint32 uid = g_array_index (rows, TernStoreDbSyncRow, i).uid;
+                if (!g_hash_table_contains (present, GUINT_TO_POINTER (uid)))
+                  g_array_append_val (sync->vanished, uid);
+              }
+          }
+        }
+    }
+
+  if (!tern_store_db_begin (sync->db, error))
+    return FALSE;
+  for (guint i = 0; i < sync->changes->len; i++)
+    {
+      FlagChange *change = &g_array_index (sync->changes, FlagChange, i);
+
+      if (!apply_flags (sync, folder_id, change->uid, change->flags, error))
+        goto fail;
+    }
+  if (!delete_uids (sync, folder_id, sync->vanished, error))
+    goto fail;
+
+  /* CONDSTORE without QRESYNC, or a server without either: count to find expunges. */
+  local_count = tern_store_db_sync_count_server_messages (sync->db, folder_id, error);
+  if (local_count < 0)
+    goto fail;
+  if (!use_qresync && sync->condstore && local_count != tern_imap_session_get_exists (sync->session))
+    {
+      g_autoptr(GArray) all = tern_imap_session_uid_search (sync->session, "ALL", sync->cancellable, error);
+      g_autoptr(GArray) rows = NULL;
+      g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
+      g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      if (all == NULL || (rows = tern_store_db_sync_list_rows (sync->db, folder_id, TERN_STORE_LOCAL_UID_BASE, error)) == NULL)
+        goto fail;
+      for (guint i = 0; i < all->len; i++)
+        g_hash_table_add (present, GUINT_TO_POINTER (g_array_index (all, guint32, i)));
+      for (guint i = 0; i < rows->len; i++)
+        {
+          guint32 uid = g_array_index (rows, TernStoreDbSyncRow, i).uid;
+          if (!g_hash_table_contains (present, GUINT_TO_POINTER (uid)))
+            g_array_append_val (gone, uid);
+        }
+      if (!delete_uids (sync, folder_id, gone, error))
+        goto fail;
+    }
+
+  {
+    g_autoptr(TernStoreFolder) now = tern_store_db_get_folder (sync->db, folder_id, error);
+    guint32 next;
+
+    if (now == NULL)
+      goto fail;
+    next = MAX (tern_store_folder_get_uidnext (now), uidnext);
+    if (!tern_store_db_set_folder_sync_state (sync->db, folder_id, uidvalidity, next, modseq, error))
+      goto fail;
+  }
+  g_array_set_size (sync->changes, 0);
+  g_array_set_size (sync->vanished, 0);
+  return tern_store_db_commit (sync->db, error);
+
+fail:
+  tern_store_db_rollback (sync->db);
+  return FALSE;
+}
+
+/* ---- bodies ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  Sync     *sync;
+  gint64    folder_id;
+  guint     in_batch;
+  guint     done;
+  guint     total;
+  GError   *error;
+} BodyFetch;
+
+static gboolean
+body_untagged_cb (TernImapCommand *command, TernImapResponse *response, gpointer user_data)
+{
+  BodyFetch *fetch = user_data;
+  Sync *sync = fetch->sync;
+  g_autoptr(GBytes) raw = NULL;
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+  guint32 uid = 0;
+
+  if (!tern_imap_response_is (response, "FETCH"))
+    return FALSE;
+  if (!tern_imap_response_get_fetch_uid (response, &uid))
+    return FALSE;
+  if (fetch->error != NULL)
+    return TRUE;
+  raw = tern_imap_response_dup_fetch_section (response, "BODY[]");
+  if (raw == NULL)
+    {
+      /* A flag change reported in the middle of the FETCH */
+      fetch_cb (sync->session, response, sync);
+      return TRUE;
+    }
+  fetch->done++;
+  if (!tern_store_db_sync_lookup_uid (sync->db, fetch->folder_id, uid, &row, &found, &fetch->error))
+    return TRUE;
+  if (found && !row.has_body && !tern_store_db_set_raw (sync->db, row.id, raw, &fetch->error))
+    return TRUE;
+  if (++fetch->in_batch >= BODY_COMMIT)
+    {
+      fetch->in_batch = 0;
+      if (tern_store_db_commit (sync->db, &fetch->error))
+        tern_store_db_begin (sync->db, &fetch->error);
+      progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total, _("bodies"));
+    }
+  return TRUE;
+}
+
+static char *
+uid_set_of_rows (GArray *rows, guint start, guint end)
+{
+  g_autoptr(TernImapUidSet) set = tern_imap_uid_set_new ();
+
+  for (guint i = start; i < end; i++)
+    tern_imap_uid_set_add (set, g_array_index (rows, TernStoreDbSyncRow, i).uid);
+  return tern_imap_uid_set_to_string (set);
+}
+
+static gboolean
+fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error)
+{
+  gint64 folder_id = tern_store_folder_get_id (folder);
+  gint64 since = 0;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imap_command_unref);
+  BodyFetch fetch = { sync, folder_id, 0, 0, 0, NULL };
+  guint next = 0, waited = 0;
+  gboolean ok = TRUE;
+
+  if (sync->options.body_days > 0)
+    since = g_get_real_time () / G_USEC_PER_SEC - (gint64) sync->options.body_days * 24 * 3600;
+  rows = tern_store_db_sync_list_missing_bodies (sync->db, folder_id, since, error);
+  if (rows == NULL)
+    return FALSE;
+  if (rows->len == 0)
+    return TRUE;
+  fetch.total = rows->len;
+  sync->folder = folder;
+
+  if (g_strcmp0 (tern_imap_session_get_selected_mailbox (sync->session), tern_store_folder_get_server_path (folder)) != 0 &&
+      !tern_imap_session_select (sync->session, tern_store_folder_get_server_path (folder),
+                                 TERN_IMAP_SELECT_READ_ONLY, NULL, sync->cancellable, error))
+    return FALSE;
+
+  if (!tern_store_db_begin (sync->db, error))
+    return FALSE;
+
+  /* Chunks of UIDs, newest first, with a few commands in flight. */
+  while (ok && waited * BODY_CHUNK < rows->len)
+    {
+      while (ok && next * BODY_CHUNK < rows->len && next - waited < BODY_PIPELINE)
+        {
+          guint start = next * BODY_CHUNK;
+          g_autofree char *set = uid_set_of_rows (rows, start, MIN (start + BODY_CHUNK, rows->len));
+          TernImapCommand *command = tern_imap_command_new ("UID FETCH");
+
+          tern_imap_command_add_atom (command, set);
+          tern_imap_command_add_atom (command, "(UID BODY.PEEK[])");
+          tern_imap_command_set_untagged_handler (command, body_untagged_cb, &fetch);
+          g_ptr_array_add (commands, command);
+          ok = tern_imap_session_submit (sync->session, command, sync->cancellable, error);
+          next++;
+        }
+      if (ok)
+        ok = tern_imap_session_wait (sync->session, g_ptr_array_index (commands, waited), sync->cancellable, error);
+      waited++;
+      if (ok && fetch.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&fetch.error));
+          ok = FALSE;
+        }
+    }
+  g_clear_error (&fetch.error);
+
+  /* Bodies stored so far are kept even after a failure. */
+  if (!tern_store_db_commit (sync->db, ok ? error : NULL))
+    return FALSE;
+  progress (sync, tern_store_folder_get_path (folder), fetch.done, fetch.total, _("bodies"));
+  return ok;
+}
+
+/* ---- a run -------------------------------------------------------------------------- */
+
+static TernImapSession *
+open_session (TernAccount *account, const char *password, GCancellable *cancellable, GError **error)
+{
+  const TernServer *server = tern_account_get_incoming (account);
+  g_autoptr(TernNetConnection) connection = NULL;
+  g_autoptr(TernImapSession) session = NULL;
+
+  if (server == NULL || server->host == NULL)
+    {
+      g_set_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_UNSUPPORTED,
+                   _("The account %s has no incoming server"), tern_account_get_email (account));
+      return NULL;
+    }
+  connection = tern_account_new_connection (account, server, error);
+  if (connection == NULL)
+    return NULL;
+  session = tern_imap_session_new_for_connection (connection);
+  tern_imap_session_set_credentials (session, server->user != NULL ? server->user : tern_account_get_email (account),
+                                     password, TERN_IMAP_AUTH_AUTO);
+  if (tern_account_get_allow_plaintext_auth (account))
+    tern_imap_session_set_allow_insecure_auth (session, TRUE);
+  /* connect logs in too when it has the credentials */
+  if (!tern_imap_session_connect (session, cancellable, error))
+    return NULL;
+  if (tern_imap_session_get_state (session) == TERN_IMAP_SESSION_NOT_AUTHENTICATED &&
+      !tern_imap_session_login (session, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&session);
+}
+
+static void
+sync_clear (Sync *sync)
+{
+  if (sync->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (sync->session, sync);
+      g_clear_object (&sync->session);
+    }
+  g_clear_pointer (&sync->changes, g_array_unref);
+  g_clear_pointer (&sync->vanished, g_array_unref);
+}
+
+static gboolean
+sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *password,
+              const TernImapSyncOptions *options, TernSyncProgressFunc progress_func, gpointer progress_data,
+              GCancellable *cancellable, GError **error)
+{
+  memset (sync, 0, sizeof *sync);
+  sync->db = db;
+  sync->account = account;
+  sync->email = tern_account_get_email (account);
+  sync->progress = progress_func;
+  sync->progress_data = progress_data;
+  sync->cancellable = cancellable;
+  sync->changes = g_array_new (FALSE, FALSE, sizeof (FlagChange));
+  sync->vanished = g_array_new (FALSE, FALSE, sizeof (guint32));
+  sync->delimiter = '/';
+  if (options != NULL)
+    sync->options = *options;
+  else
+    tern_imap_sync_options_init (&sync->options);
+  if (sync->options.follow_metered && g_network_monitor_get_network_metered (g_network_monitor_get_default ()))
+    sync->options.headers_only = TRUE;
+
+  sync->account_id = tern_store_db_ensure_account (db, sync->email, TERN_STORE_ACCOUNT_IMAP, error);
+  if (sync->account_id == 0)
+    return FALSE;
+
+  progress (sync, NULL, 0, 0, _("connecting"));
+  sync->session = open_session (account, password, cancellable, error);
+  if (sync->session == NULL)
+    return FALSE;
+  g_signal_connect (sync->session, "fetch", G_CALLBACK (fetch_cb), sync);
+  g_signal_connect (sync->session, "vanished", G_CALLBACK (vanished_cb), sync);
+  g_signal_connect (sync->session, "exists", G_CALLBACK (event_cb), sync);
+  g_signal_connect (sync->session, "expunge", G_CALLBACK (event_cb), sync);
+
+  sync->condstore = tern_imap_session_has_capability (sync->session, "CONDSTORE") ||
+                    tern_imap_session_has_capability (sync->session, "QRESYNC");
+  sync->qresync = tern_imap_session_has_capability (sync->session, "QRESYNC");
+  if (sync->qresync)
+    {
+      const char *const caps[] = { "QRESYNC", NULL };
+
+      if (!tern_imap_session_enable (sync->session, caps, cancellable, error))
+        return FALSE;
+    }
+  else if (sync->condstore)
+    {
+      const char *const caps[] = { "CONDSTORE", NULL };
+
+      if (tern_imap_session_has_capability (sync->session, "ENABLE") &&
+          !tern_imap_session_enable (sync->session, caps, cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sync_all (Sync *sync, gboolean inbox_only, GError **error)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) root = NULL;
+  guint replayed = 0;
+
+  /* The delimiter, for folders the journal creates. */
+  root = tern_imap_session_list (sync->session, "", "", TERN_IMAP_LIST_NONE, 0, sync->cancellable, error);
+  if (root == NULL)
+    return FALSE;
+  if (root->len > 0 && ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter != '\0')
+    sync->delimiter = ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter;
+
+  if (!tern_journal_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed,
+                                sync->cancellable, error))
+    return FALSE;
+  if (replayed > 0)
+    progress (sync, NULL, replayed, replayed, _("offline changes sent"));
+
+  folders = sync_folder_list (sync, error);
+  if (folders == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (inbox_only && tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_INBOX)
+        continue;
+      if (!sync_folder (sync, folder, error))
+        {
+          g_prefix_error (error, "%s: ", tern_store_folder_get_path (folder));
+          return FALSE;
+        }
+    }
+
+  if (sync->options.headers_only)
+    return TRUE;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (inbox_only && tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_INBOX)
+        continue;
+      if (!fetch_bodies (sync, folder, error))
+        {
+          g_prefix_error (error, "%s: ", tern_store_folder_get_path (folder));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * tern_imap_sync_run_full:
+ * @password: the password (or OAuth token) of the account
+ * @options: (nullable): the settings, or %NULL for the defaults
+ *
+ * Brings the store in step with the account's server: replays the offline journal,
+ * then syncs the folder list, every folder's messages and flags, and the bodies the
+ * settings ask for. Runs on the calling thread (never the UI's).
+ */
+gboolean
+tern_imap_sync_run_full (TernStoreDb               *db,
+                         TernAccount               *account,
+                         const char                *password,
+                         const TernImapSyncOptions *options,
+                         TernSyncProgressFunc       progress_func,
+                         gpointer                   progress_data,
+                         GCancellable              *cancellable,
+                         GError                   **error)
+{
+  Sync sync;
+  gboolean ok;
+
+  g_return_val_if_fail (TERN_IS_STORE_DB (db), FALSE);
+  g_return_val_if_fail (TERN_IS_ACCOUNT (account), FALSE);
+
+  ok = sync_prepare (&sync, db, account, password, options, progress_func, progress_data, cancellable, error) &&
+       sync_all (&sync, FALSE, error);
+  if (ok)
+    {
+      tern_imap_session_logout (sync.session, cancellable, NULL);
+      progress (&sync, NULL, 0, 0, _("done"));
+    }
+  sync_clear (&sync);
+  return ok;
+}
+
+gboolean
+tern_imap_sync_run (TernStoreDb           *db,
+                    TernAccount           *account,
+                    const char            *password,
+                    TernSyncProgressFunc   progress_func,
+                    gpointer               progress_data,
+                    GCancellable          *cancellable,
+                    GError               **error)
+{
+  return tern_imap_sync_run_full (db, account, password, NULL, progress_func, progress_data, cancellable, error);
+}
+
+/* ---- push --------------------------------------------------------------------------- */
+
+static gboolean
+is_network_error (const GError *error)
+{
+  return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR ||
+         error->domain == TERN_NET_ERROR ||
+         (error->domain == TERN_IMAP_ERROR && (error->code == TERN_IMAP_ERROR_BYE ||
+                                               error->code == TERN_IMAP_ERROR_PARSE ||
+                                               error->code == TERN_IMAP_ERROR_PROTOCOL));
+}
+
+static gboolean
+wait_cancellable (GCancellable *cancellable, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      g_usleep (100 * 1000);
+    }
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
+/**
+ * tern_imap_sync_watch:
+ *
+ * Syncs the account, then keeps it in step until @cancellable is cancelled: IDLE on
+ * INBOX (renewed before 29 minutes), which syncs INBOX on every change the server
+ * announces, and a full sync every @options->poll_seconds. Network failures are
+ * retried with a growing delay (1 s to 2 min), waiting for GNetworkMonitor to see a
+ * network. Returns only on cancellation (%FALSE with %G_IO_ERROR_CANCELLED) or a
+ * failure that retrying cannot mend (such as a refused password).
+ */
+gboolean
+tern_imap_sync_watch (TernStoreDb               *db,
+                      TernAccount               *account,
+                      const char                *password,
+                      const TernImapSyncOptions *options,
+                      TernSyncProgressFunc       progress_func,
+                      gpointer                   progress_data,
+                      GCancellable              *cancellable,
+                      GError                   **error)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  guint backoff = 1;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      Sync sync;
+      gint64 next_poll;
+      guint poll;
+
+      if (!g_network_monitor_get_network_available (monitor))
+        {
+          if (!wait_cancellable (cancellable, 2))
+            break;
+          continue;
+        }
+
+      if (sync_prepare (&sync, db, account, password, options, progress_func, progress_data, cancellable,
+                        &local_error) &&
+          sync_all (&sync, FALSE, &local_error))
+        {
+          backoff = 1;
+          poll = MAX (sync.options.poll_seconds, 10);
+          next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
+          progress (&sync, NULL, 0, 0, _("waiting for new mail"));
+
+          for (;;)
+            {
+              g_autoptr(TernStoreFolder) inbox = tern_store_db_lookup_folder (db, sync.account_id, "INBOX", NULL);
+              gint64 now = g_get_monotonic_time ();
+              guint wait = now < next_poll ? (guint) ((next_poll - now) / G_USEC_PER_SEC) + 1 : 1;
+
+              if (inbox == NULL)
+                break;
+              if (g_strcmp0 (tern_imap_session_get_selected_mailbox (sync.session),
+                             tern_store_folder_get_server_path (inbox)) != 0 &&
+                  !sync_folder (&sync, inbox, &local_error))
+                break;
+              sync.events = 0;
+              if (!tern_imap_session_has_capability (sync.session, "IDLE"))
+                {
+                  if (!wait_cancellable (cancellable, MIN (wait, 30)))
+                    {
+                      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+                      break;
+                    }
+                  if (!tern_imap_session_noop (sync.session, cancellable, &local_error))
+                    break;
+                }
+              else if (!tern_imap_session_idle (sync.session, MIN (wait, TERN_IMAP_DEFAULT_IDLE_TIMEOUT),
+                                                cancellable, &local_error))
+                break;
+
+              if (g_get_monotonic_time () >= next_poll)
+                {
+                  if (!sync_all (&sync, FALSE, &local_error))
+                    break;
+                  next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
+                }
+              else if (sync.events > 0 || tern_store_db_journal_count (db, sync.account_id, NULL) > 0)
+                {
+                  progress (&sync, "INBOX", 0, 0, _("changes on the server"));
+                  if (!sync_all (&sync, TRUE, &local_error))
+                    break;
+                }
+            }
+        }
+      sync_clear (&sync);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (cancellable))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+          return FALSE;
+        }
+      if (local_error != NULL && !is_network_error (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (progress_func != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("connection lost (%s); retrying in %u s"),
+                                                   local_error != NULL ? local_error->message : "?", backoff);
+          progress_func (tern_account_get_email (account), NULL, 0, 0, text, progress_data);
+        }
+      if (!wait_cancellable (cancellable, backoff))
+        break;
+      backoff = MIN (backoff * 2, 120);
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  return FALSE;
+}

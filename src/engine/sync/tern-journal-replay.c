@@ -1,0 +1,384 @@
+/* tern-journal-replay.c: replaying the offline journal on the server
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The journal (schema 003, written by tern-journal-ops.c) is replayed oldest first.
+ * An entry leaves the journal when the server did it, or when the server refused it
+ * (NO: a folder or a message is gone): such a conflict drops the operation and
+ * keeps the local data, so nothing is lost, and the next sync brings the store back
+ * in step. Any other failure (the network, a BYE) stops the replay with the entry
+ * still in the journal, to be retried on the next run; operations are written so
+ * that doing one twice does no harm (flags are absolute +/-, CREATE tolerates
+ * ALREADYEXISTS, a move finds its messages gone).
+ *
+ * Moves and copies: the store moved the message at once under a UID of the local
+ * range; the entry's name column holds "srcuid:message_id" pairs. The server's
+ * COPYUID then gives each its real UID; without COPYUID the local copy is dropped
+ * and the next sync fetches it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "tern-imap-error.h"
+#include "tern-journal-replay.h"
+#include "tern-store-db-sync.h"
+#include "tern-store-error.h"
+
+char *
+tern_journal_server_name (const char *path, char delimiter)
+{
+  char *name = g_strdup (path);
+
+  if (delimiter != '\0' && delimiter != '/')
+    g_strdelimit (name, "/", delimiter);
+  return name;
+}
+
+static gboolean
+is_conflict (const GError *error)
+{
+  return g_error_matches (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO) ||
+         g_error_matches (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_BAD) ||
+         g_error_matches (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME) ||
+         g_error_matches (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND);
+}
+
+static gboolean
+select_folder (TernImapSession *session, const char *server_path, GCancellable *cancellable, GError **error)
+{
+  if (server_path == NULL)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
+      return FALSE;
+    }
+  if (g_strcmp0 (tern_imap_session_get_selected_mailbox (session), server_path) == 0 &&
+      !tern_imap_session_is_read_only (session))
+    return TRUE;
+  return tern_imap_session_select (session, server_path, TERN_IMAP_SELECT_NONE, NULL, cancellable, error);
+}
+
+static gboolean
+store_flags (TernImapSession *session, const char *uids, TernImapStoreMode mode, TernStoreFlags flags,
+             GCancellable *cancellable, GError **error)
+{
+  g_auto(GStrv) names = NULL;
+
+  if (flags == 0)
+    return TRUE;
+  names = tern_store_flags_to_strv (flags);
+  return tern_imap_session_uid_store (session, uids, mode, (const char * const *) names, 0, NULL, cancellable, error);
+}
+
+/* Gives a message, moved or copied locally, its UID on the server. */
+static gboolean
+settle_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, gint64 folder_id,
+                   guint32 dest_uid, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, message_id, NULL);
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+
+  if (message == NULL || tern_store_message_get_folder_id (message) != folder_id ||
+      tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;    /* moved on since, or settled already */
+
+  if (dest_uid != 0)
+    {
+      if (!tern_store_db_sync_lookup_uid (db, folder_id, dest_uid, &row, &found, error))
+        return FALSE;
+      if (!found)
+        return tern_store_db_sync_set_uid (db, message_id, dest_uid, error);
+    }
+  /* No UID from the server, or a sync stored that message already. */
+  return tern_store_db_delete_messages (db, &message_id, 1, error);
+}
+
+/* The source is gone from the server: keep the local copy by uploading it. */
+static gboolean
+rescue_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, TernStoreFolder *target,
+                   GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, message_id, NULL);
+  g_autoptr(GBytes) raw = NULL;
+  g_auto(GStrv) flags = NULL;
+  guint32 uidvalidity = 0, uid = 0;
+
+  if (message == NULL || tern_store_message_get_folder_id (message) != tern_store_folder_get_id (target) ||
+      tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;
+  if (!tern_store_message_get_has_body (message))
+    return tern_store_db_delete_messages (db, &message_id, 1, error);
+  raw = tern_store_db_get_raw (db, message_id, error);
+  if (raw == NULL)
+    return FALSE;
+  flags = tern_store_flags_to_strv (tern_store_message_get_flags (message) & ~TERN_STORE_FLAG_DELETED);
+  if (!tern_imap_session_append (session, tern_store_folder_get_server_path (target), (const char * const *) flags,
+                                 NULL, raw, &uidvalidity, &uid, cancellable, error))
+    return FALSE;
+  return settle_local_copy (db, session, message_id, tern_store_folder_get_id (target), uid, cancellable, error);
+}
+
+static gboolean
+replay_transfer (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry,
+                 GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) source = tern_store_db_get_folder (db, entry->folder_id, NULL);
+  g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (db, entry->target_folder_id, error);
+  g_autoptr(TernImapUidSet) src = NULL;
+  g_autoptr(TernImapUidSet) dst = NULL;
+  g_autoptr(GArray) src_uids = NULL;
+  g_autoptr(GArray) dst_uids = NULL;
+  g_auto(GStrv) pairs = NULL;
+  guint32 uidvalidity = 0;
+  gboolean ok;
+
+  if (target == NULL)
+    return FALSE;
+  if (source == NULL || !select_folder (session, tern_store_folder_get_server_path (source), cancellable, error))
+    {
+      if (source == NULL)
+        g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is gone"));
+      return FALSE;
+    }
+  if (tern_store_folder_get_server_path (target) == NULL)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
+      return FALSE;
+    }
+
+  if (entry->op == TERN_STORE_JOURNAL_MOVE)
+    ok = tern_imap_session_uid_move (session, entry->uids, tern_store_folder_get_server_path (target),
+                                     &uidvalidity, &src, &dst, cancellable, error);
+  else
+    ok = tern_imap_session_uid_copy (session, entry->uids, tern_store_folder_get_server_path (target),
+                                     &uidvalidity, &src, &dst, cancellable, error);
+  if (!ok)
+    return FALSE;
+
+  if (src != NULL && dst != NULL)
+    {
+      src_uids = tern_imap_uid_set_to_array (src, G_MAXUINT);
+      dst_uids = tern_imap_uid_set_to_array (dst, G_MAXUINT);
+      if (src_uids == NULL || dst_uids == NULL || src_uids->len != dst_uids->len ||
+          (tern_store_folder_get_uidvalidity (target) != 0 && tern_store_folder_get_highestmodseq (target) > 0 &&
+           uidvalidity != tern_store_folder_get_uidvalidity (target)))
+        g_clear_pointer (&src_uids, g_array_unref);
+    }
+
+  pairs = g_strsplit (entry->name != NULL ? entry->name : "", " ", -1);
+  if (!tern_store_db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      guint32 src_uid = 0, dest = 0;
+      gint64 message_id = 0;
+      gboolean moved = FALSE;
+
+      if (sscanf (pairs[i], "%u:%" G_GINT64_FORMAT, &src_uid, &message_id) != 2)
+        continue;
+      if (src_uids == NULL)
+        /* No COPYUID: from a server with UIDPLUS that means nothing was moved (the
+         * source is gone); from one without, assume done and let the sync fetch it. */
+        moved = src == NULL && !tern_imap_session_has_capability (session, "UIDPLUS");
+      else
+        for (guint j = 0; j < src_uids->len; j++)
+          if (g_array_index (src_uids, guint32, j) == src_uid)
+            {
+              dest = g_array_index (dst_uids, guint32, j);
+              moved = TRUE;
+              break;
+            }
+
+      if (moved)
+        ok = settle_local_copy (db, session, message_id, entry->target_folder_id, dest, cancellable, error);
+      else
+        ok = rescue_local_copy (db, session, message_id, target, cancellable, error);
+      if (!ok)
+        {
+          tern_store_db_rollback (db);
+          return FALSE;
+        }
+    }
+  return tern_store_db_commit (db, error);
+}
+
+static gboolean
+replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry,
+               GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, entry->folder_id, error);
+  g_autoptr(TernStoreMessage) message = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_auto(GStrv) flags = NULL;
+  guint32 uidvalidity = 0, uid = 0;
+
+  if (folder == NULL)
+    return FALSE;
+  message = tern_store_db_get_message (db, entry->message_id, NULL);
+  if (message == NULL || tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;    /* deleted or uploaded since */
+  if ((raw = tern_store_db_get_raw (db, entry->message_id, error)) == NULL)
+    return FALSE;
+  if (tern_store_folder_get_server_path (folder) == NULL)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
+      return FALSE;
+    }
+  flags = tern_store_flags_to_strv (tern_store_message_get_flags (message) & ~TERN_STORE_FLAG_DELETED);
+  if (!tern_imap_session_append (session, tern_store_folder_get_server_path (folder), (const char * const *) flags,
+                                 NULL, raw, &uidvalidity, &uid, cancellable, error))
+    return FALSE;
+  return settle_local_copy (db, session, entry->message_id, entry->folder_id, uid, cancellable, error);
+}
+
+static gboolean
+replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry, char delimiter,
+                  GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = NULL;
+  g_autofree char *server_name = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char delim[2] = { delimiter, '\0' };
+
+  if (entry->op == TERN_STORE_JOURNAL_FOLDER_DELETE)
+    {
+      if (entry->name == NULL)
+        return TRUE;
+      return tern_imap_session_delete (session, entry->name, cancellable, error);
+    }
+
+  folder = tern_store_db_get_folder (db, entry->folder_id, error);
+  if (folder == NULL)
+    return FALSE;
+  server_name = tern_journal_server_name (entry->name != NULL ? entry->name : tern_store_folder_get_path (folder),
+                                          delimiter);
+
+  if (entry->op == TERN_STORE_JOURNAL_FOLDER_RENAME && tern_store_folder_get_server_path (folder) != NULL)
+    {
+      if (!tern_imap_session_rename (session, tern_store_folder_get_server_path (folder), server_name,
+                                     cancellable, &local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  else if (!tern_imap_session_create (session, server_name, cancellable, &local_error))
+    {
+      /* Created already (by an earlier, interrupted replay): fine. */
+      if (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO) ||
+          (strstr (local_error->message, "ALREADYEXISTS") == NULL &&
+           strstr (local_error->message, "exists") == NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  else
+    {
+      /* SUBSCRIBE is not in the session's API: the folder is listed all the same. */
+    }
+  return tern_store_db_sync_set_folder_server (db, entry->folder_id, server_name, delim,
+                                               tern_store_folder_get_role (folder), error);
+}
+
+static gboolean
+replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry, char delimiter,
+              GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = NULL;
+
+  switch (entry->op)
+    {
+    case TERN_STORE_JOURNAL_FLAGS:
+    case TERN_STORE_JOURNAL_DELETE:
+      folder = tern_store_db_get_folder (db, entry->folder_id, error);
+      if (folder == NULL)
+        return FALSE;
+      if (entry->uids == NULL)
+        return TRUE;
+      if (!select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error))
+        return FALSE;
+      if (entry->op == TERN_STORE_JOURNAL_FLAGS)
+        return store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
+               store_flags (session, entry->uids, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error);
+      if (!store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, TERN_STORE_FLAG_DELETED, cancellable, error))
+        return FALSE;
+      if (tern_imap_session_has_capability (session, "UIDPLUS"))
+        return tern_imap_session_uid_expunge (session, entry->uids, cancellable, error);
+      return TRUE;    /* \Deleted is set; the server expunges it some time */
+
+    case TERN_STORE_JOURNAL_MOVE:
+    case TERN_STORE_JOURNAL_COPY:
+      return replay_transfer (db, session, entry, cancellable, error);
+
+    case TERN_STORE_JOURNAL_APPEND:
+      return replay_append (db, session, entry, cancellable, error);
+
+    case TERN_STORE_JOURNAL_FOLDER_CREATE:
+    case TERN_STORE_JOURNAL_FOLDER_RENAME:
+    case TERN_STORE_JOURNAL_FOLDER_DELETE:
+      return replay_folder_op (db, session, entry, delimiter, cancellable, error);
+
+    default:
+      g_warning ("Dropping the journal entry %" G_GINT64_FORMAT ": unknown operation %d", entry->id, entry->op);
+      return TRUE;
+    }
+}
+
+/**
+ * tern_journal_replay_run:
+ * @session: a logged-in session
+ * @delimiter: the server's hierarchy delimiter
+ * @n_replayed: (out) (optional): how many entries left the journal
+ *
+ * Replays the account's journal in order.
+ *
+ * Returns: %FALSE when a failure other than a conflict stopped the replay
+ */
+gboolean
+tern_journal_replay_run (TernStoreDb      *db,
+                         TernImapSession  *session,
+                         gint64            account_id,
+                         char              delimiter,
+                         guint            *n_replayed,
+                         GCancellable     *cancellable,
+                         GError          **error)
+{
+  g_autoptr(GPtrArray) entries = tern_store_db_sync_list_journal (db, account_id, error);
+  guint done = 0;
+
+  if (n_replayed != NULL)
+    *n_replayed = 0;
+  if (entries == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      TernStoreDbJournalEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GError) local_error = NULL;
+
+      tern_store_db_sync_journal_attempted (db, entry->id, NULL);
+      if (!replay_entry (db, session, entry, delimiter, cancellable, &local_error))
+        {
+          if (!is_conflict (local_error))
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                          _("Sending the changes made offline: "));
+              return FALSE;
+            }
+          g_message ("Dropping an offline change the server refused (%s); the local data stays",
+                     local_error->message);
+        }
+      if (!tern_store_db_journal_remove (db, entry->id, error))
+        return FALSE;
+      done++;
+      if (n_replayed != NULL)
+        *n_replayed = done;
+    }
+  return TRUE;
+}

@@ -1,0 +1,312 @@
+/* tern-pop3-fetch.c: download a POP3 account's new mail into the local store
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The order of the steps is what keeps mail safe:
+ *
+ *   1. UIDL: what the server has.
+ *   2. RETR (pipelined) every message whose UIDL the store does not know. A message
+ *      is added to the store only once it is complete, in a transaction that is
+ *      committed every BATCH_MESSAGES messages or BATCH_BYTES bytes; the UIDL is
+ *      recorded in the same transaction (a trigger, sql/005), so a crash before the
+ *      commit leaves neither the message nor its UIDL: the next run downloads it
+ *      again, once.
+ *   3. Checkpoint the store (fsync), then DELE what the policy says, chosen only
+ *      among UIDLs the store has committed. A crash before QUIT makes the server
+ *      forget the DELEs (RFC 1939, the UPDATE state); the next run sends them again.
+ *   4. QUIT.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+
+#include "tern-pop3-fetch.h"
+#include "tern-pop3-session.h"
+#include "tern-store-db-outbox.h"
+#include "tern-store-error.h"
+
+#define BATCH_MESSAGES 250
+#define BATCH_BYTES    (32 * 1024 * 1024)
+#define DAY_SECONDS    (24 * 3600)
+
+typedef struct
+{
+  TernStoreDb          *db;
+  TernAccount          *account;
+  gint64                folder_id;
+  GHashTable           *uidl_by_msgno;  /* GUINT_TO_POINTER (msgno) -> const char * */
+  GByteArray           *current;
+  gboolean              in_transaction;
+  guint                 in_batch;
+  gsize                 batch_bytes;
+  guint                 done;
+  guint                 total;
+  TernSyncProgressFunc  progress;
+  gpointer              progress_data;
+} FetchState;
+
+/* A test hook: TERN_TEST_POP3_CRASH=before-commit|after-commit|after-dele makes the
+ * process kill itself (SIGKILL, as a crash) at that point, once. */
+static void
+maybe_crash (const char *point)
+{
+  const char *when = g_getenv ("TERN_TEST_POP3_CRASH");
+
+  if (when != NULL && g_str_equal (when, point))
+    kill (getpid (), SIGKILL);
+}
+
+static void
+report (FetchState *state, const char *message)
+{
+  if (state->progress != NULL)
+    state->progress (tern_account_get_email (state->account), "INBOX",
+                     state->done, state->total, message, state->progress_data);
+}
+
+static gboolean
+commit_batch (FetchState *state, GError **error)
+{
+  if (!state->in_transaction)
+    return TRUE;
+  maybe_crash ("before-commit");
+  state->in_transaction = FALSE;
+  state->in_batch = 0;
+  state->batch_bytes = 0;
+  if (!tern_store_db_commit (state->db, error))
+    return FALSE;
+  maybe_crash ("after-commit");
+  report (state, NULL);
+  return TRUE;
+}
+
+static gboolean
+store_message (FetchState *state, guint msgno, GError **error)
+{
+  const char *uidl = g_hash_table_lookup (state->uidl_by_msgno, GUINT_TO_POINTER (msgno));
+  g_autoptr(GBytes) raw = g_byte_array_free_to_bytes (g_steal_pointer (&state->current));
+  TernStoreDbNewMessage message = { 0 };
+  gboolean duplicate = FALSE;
+
+  if (!state->in_transaction)
+    {
+      if (!tern_store_db_begin (state->db, error))
+        return FALSE;
+      state->in_transaction = TRUE;
+    }
+
+  message.folder_id = state->folder_id;
+  message.uidl = uidl;
+  message.raw = raw;
+  message.size = g_bytes_get_size (raw);
+  if (tern_store_db_add_message (state->db, &message, &duplicate, error) == 0)
+    return FALSE;
+
+  state->done++;
+  state->in_batch++;
+  state->batch_bytes += g_bytes_get_size (raw);
+  if (state->in_batch >= BATCH_MESSAGES || state->batch_bytes >= BATCH_BYTES)
+    return commit_batch (state, error);
+  return TRUE;
+}
+
+static gboolean
+on_data (guint msgno, const guint8 *data, gsize length, gpointer user_data, GError **error)
+{
+  FetchState *state = user_data;
+
+  if (state->current == NULL)
+    state->current = g_byte_array_sized_new (length > 0 ? length * 2 : 4096);
+  if (data != NULL)
+    {
+      g_byte_array_append (state->current, data, length);
+      return TRUE;
+    }
+  return store_message (state, msgno, error);
+}
+
+static gboolean
+should_delete (TernAccount *account, const TernStorePop3Uidl *record, gint64 now)
+{
+  guint days = tern_account_get_delete_after_days (account);
+
+  if (!tern_account_get_leave_on_server (account))
+    return TRUE;
+  if (days > 0 && now - record->downloaded >= (gint64) days * DAY_SECONDS)
+    return TRUE;
+  if (tern_account_get_delete_when_deleted (account) && record->deleted_here)
+    return TRUE;
+  return FALSE;
+}
+
+static TernPop3Session *
+open_session (TernAccount *account, const char *password, GCancellable *cancellable, GError **error)
+{
+  const TernServer *server = tern_account_get_incoming (account);
+  g_autoptr(TernPop3Session) session = NULL;
+  const char *pin = tern_account_get_pinned_certificate (account);
+
+  if (server == NULL || server->host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The account %s has no incoming server"), tern_account_get_email (account));
+      return NULL;
+    }
+  session = tern_pop3_session_new (server->host, server->port, server->security);
+  if (pin != NULL &&
+      !tern_net_connection_set_pinned_certificate (tern_pop3_session_get_connection (session), pin, error))
+    return NULL;
+  tern_pop3_session_set_allow_insecure_auth (session, tern_account_get_allow_plaintext_auth (account));
+  if (!tern_pop3_session_connect (session, cancellable, error) ||
+      !tern_pop3_session_login (session,
+                                server->user != NULL ? server->user : tern_account_get_email (account),
+                                password, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&session);
+}
+
+gboolean
+tern_pop3_fetch_run (TernStoreDb          *db,
+                     TernAccount          *account,
+                     const char           *password,
+                     TernSyncProgressFunc  progress,
+                     gpointer              progress_data,
+                     GCancellable         *cancellable,
+                     GError              **error)
+{
+  g_autoptr(TernPop3Session) session = NULL;
+  g_autoptr(TernStoreFolder) inbox = NULL;
+  g_autoptr(GHashTable) known = NULL;
+  g_autoptr(GHashTable) uidl_by_msgno = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) on_server = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) listing = NULL;
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) to_delete = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) forget = g_ptr_array_new ();
+  g_autoptr(GError) fetch_error = NULL;
+  FetchState state = { 0 };
+  gint64 account_id;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean fetched;
+
+  g_return_val_if_fail (TERN_IS_STORE_DB (db), FALSE);
+  g_return_val_if_fail (TERN_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3, FALSE);
+
+  if ((account_id = tern_store_db_ensure_account (db, tern_account_get_email (account),
+                                                  TERN_STORE_ACCOUNT_POP3, error)) == 0 ||
+      (inbox = tern_store_db_ensure_folder (db, account_id, "INBOX",
+                                            TERN_STORE_FOLDER_ROLE_INBOX, error)) == NULL ||
+      (known = tern_store_db_pop3_list_uidls (db, account_id, error)) == NULL)
+    return FALSE;
+
+  state.db = db;
+  state.account = account;
+  state.folder_id = tern_store_folder_get_id (inbox);
+  state.uidl_by_msgno = uidl_by_msgno;
+  state.progress = progress;
+  state.progress_data = progress_data;
+
+  report (&state, _("Connecting"));
+  session = open_session (account, password, cancellable, error);
+  if (session == NULL)
+    return FALSE;
+
+  listing = tern_pop3_session_uidl (session, cancellable, error);
+  if (listing == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < listing->len; i++)
+    {
+      TernPop3UidListing *entry = &g_array_index (listing, TernPop3UidListing, i);
+
+      g_hash_table_add (on_server, entry->uid);
+      if (!g_hash_table_contains (known, entry->uid))
+        {
+          g_hash_table_insert (uidl_by_msgno, GUINT_TO_POINTER (entry->msgno), entry->uid);
+          g_array_append_val (wanted, entry->msgno);
+        }
+    }
+
+  state.total = wanted->len;
+  if (wanted->len > 0)
+    {
+      g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u message",
+                                                            "Downloading %u messages", wanted->len),
+                                               wanted->len);
+      report (&state, what);
+    }
+
+  fetched = wanted->len == 0 ||
+            tern_pop3_session_retr_many (session, (const guint *) wanted->data, wanted->len,
+                                         on_data, &state, cancellable, &fetch_error);
+  g_clear_pointer (&state.current, g_byte_array_unref);
+
+  /* Whatever arrived complete is kept, even when the transfer failed later. */
+  if (!commit_batch (&state, error))
+    {
+      tern_store_db_rollback (db);
+      return FALSE;
+    }
+  if (!fetched)
+    {
+      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      return FALSE;
+    }
+
+  /* DELE only what is durably here, as the store (not this run) says. */
+  g_clear_pointer (&known, g_hash_table_unref);
+  known = tern_store_db_pop3_list_uidls (db, account_id, error);
+  if (known == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < listing->len; i++)
+    {
+      TernPop3UidListing *entry = &g_array_index (listing, TernPop3UidListing, i);
+      TernStorePop3Uidl *record = g_hash_table_lookup (known, entry->uid);
+
+      if (record != NULL && should_delete (account, record, now))
+        {
+          g_array_append_val (to_delete, entry->msgno);
+          if (record->message_id == 0)
+            g_ptr_array_add (forget, entry->uid);
+        }
+    }
+
+  if (to_delete->len > 0)
+    {
+      if (!tern_store_db_checkpoint (db, error))
+        return FALSE;
+      if (!tern_pop3_session_dele_many (session, (const guint *) to_delete->data, to_delete->len,
+                                        cancellable, error))
+        return FALSE;
+      maybe_crash ("after-dele");
+    }
+
+  if (!tern_pop3_session_quit (session, cancellable, error))
+    return FALSE;
+
+  /* Records of messages deleted here and gone from the server are no longer needed. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, known);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        TernStorePop3Uidl *record = value;
+        if (record->message_id == 0 && !g_hash_table_contains (on_server, key))
+          g_ptr_array_add (forget, key);
+      }
+    g_ptr_array_add (forget, NULL);
+    if (forget->len > 1 &&
+        !tern_store_db_pop3_forget_uidls (db, account_id, (const char * const *) forget->pdata, error))
+      return FALSE;
+  }
+
+  report (&state, NULL);
+  return TRUE;
+}

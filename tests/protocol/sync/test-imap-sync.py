@@ -1,0 +1,448 @@
+#!/usr/bin/python3
+# test-imap-sync.py: tern-cli sync against the real Dovecot (tests/servers/tern-test-servers).
+#
+# Usage (by meson): test-imap-sync.py TERN_CLI TEST_SYNC_OPS; prints TAP.
+# The store is compared with the server through a second IMAP session (imaplib): every
+# folder, every Message-ID, every flag. The account goes through a TCP proxy in this
+# script, which can be stopped (offline) or made to cut connections at random points.
+#
+# Copyright 2026 The Tern developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import imaplib
+import json
+import os
+import random
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+CLI, OPS = sys.argv[1], sys.argv[2]
+HOST = os.environ['TERN_TEST_HOST']
+PORT = int(os.environ['TERN_TEST_IMAPS_PORT'])
+CA = os.environ['TERN_TEST_CA_CERT']
+USER = 'alice'
+ADDR = 'alice@tern.test'
+PASSWORD = os.environ.get('TERN_TEST_PASSWORD', 'secret')
+FLAG_NAMES = {'\\Seen': 'seen', '\\Answered': 'answered', '\\Flagged': 'flagged', '\\Draft': 'draft'}
+
+work = tempfile.mkdtemp(prefix='tern-sync-test-')
+os.environ['XDG_CONFIG_HOME'] = os.path.join(work, 'config')
+os.environ['XDG_DATA_HOME'] = os.path.join(work, 'data')
+os.environ['XDG_CACHE_HOME'] = os.path.join(work, 'cache')
+
+n_test = 0
+failures = 0
+
+
+def ok(cond, name, diag=None):
+    global n_test, failures
+    n_test += 1
+    print(('ok %d - %s' if cond else 'not ok %d - %s') % (n_test, name), flush=True)
+    if not cond:
+        failures += 1
+        if diag:
+            for line in str(diag).splitlines()[:40]:
+                print('# ' + line, flush=True)
+    return cond
+
+
+# ---- the proxy: forwards to the IMAPS port; can go offline or cut at random ----
+
+class Proxy:
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.online = True
+        self.cut_after = None     # (min, max) bytes from the server before a cut
+        self.conns = []
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def accept_loop(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            if not self.online:
+                client.close()
+                continue
+            try:
+                server = socket.create_connection((HOST, PORT))
+            except OSError:
+                client.close()
+                continue
+            limit = random.randint(*self.cut_after) if self.cut_after else None
+            self.conns.append((client, server))
+            state = {'left': limit}
+            threading.Thread(target=self.pump, args=(client, server, None), daemon=True).start()
+            threading.Thread(target=self.pump, args=(server, client, state), daemon=True).start()
+
+    def pump(self, src, dst, state):
+        try:
+            while True:
+                data = src.recv(16384)
+                if not data:
+                    break
+                if state is not None and state['left'] is not None:
+                    if len(data) >= state['left']:
+                        dst.sendall(data[:state['left']])
+                        break
+                    state['left'] -= len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def go_offline(self):
+        self.online = False
+        for c, s in self.conns:
+            for x in (c, s):
+                try:
+                    x.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self.conns = []
+
+
+proxy = Proxy()
+
+
+# ---- helpers ----
+
+def cli(*args, check=False, timeout=300):
+    p = subprocess.run([CLI] + list(args), capture_output=True, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError('tern-cli %s failed (%d): %s' % (' '.join(args), p.returncode, p.stderr))
+    return p
+
+
+def ops(*args):
+    p = subprocess.run([OPS] + [str(a) for a in args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError('test-sync-ops %s: %s' % (' '.join(map(str, args)), p.stderr))
+    return p.stdout.strip()
+
+
+def sync():
+    return cli('sync', '--account', ADDR)
+
+
+def imap():
+    ctx = ssl.create_default_context(cafile=CA)
+    ctx.check_hostname = False
+    m = imaplib.IMAP4_SSL(HOST, PORT, ssl_context=ctx)
+    m.login(USER, PASSWORD)
+    return m
+
+
+def message(i, tag='m'):
+    return ('From: Bob <bob@tern.test>\r\nTo: alice@tern.test\r\nSubject: message %s%d\r\n'
+            'Message-ID: <%s%d@tern.test>\r\nDate: Mon, 1 Jan 2024 %02d:%02d:00 +0000\r\n'
+            'Content-Type: text/plain\r\n\r\nThis is message %d.\r\n%s' %
+            (tag, i, tag, i, (i // 60) % 24, i % 60, i, 'x' * (i % 300) + '\r\n')).encode()
+
+
+def append(m, folder, i, flags=None, tag='m'):
+    typ, data = m.append(folder, flags, None, message(i, tag))
+    assert typ == 'OK', data
+
+
+def list_folders(m):
+    typ, data = m.list()
+    out = []
+    for line in data:
+        mo = re.match(rb'\((.*?)\) (?:"(.)"|NIL) (.*)', line)
+        attrs, delim, name = mo.group(1).decode(), mo.group(2), mo.group(3).decode()
+        if name.startswith('"'):
+            name = name[1:-1]
+        if '\\Noselect' in attrs or '\\NonExistent' in attrs:
+            continue
+        d = delim.decode() if delim else '/'
+        out.append((name, name.replace(d, '/') if d != '/' else name))
+    return out
+
+
+def server_state():
+    """{path: {message_id: frozenset(flags)}} and duplicates seen on the server."""
+    m = imap()
+    state = {}
+    for name, path in list_folders(m):
+        typ, _ = m.select('"%s"' % name, readonly=True)
+        assert typ == 'OK'
+        typ, data = m.uid('FETCH', '1:*', '(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])')
+        msgs = {}
+        for item in data:
+            if not isinstance(item, tuple):
+                continue
+            head, body = item
+            fl = re.search(rb'FLAGS \((.*?)\)', head).group(1).decode().split()
+            mid = re.search(rb'<(.*?)>', body)
+            mid = mid.group(1).decode() if mid else None
+            msgs.setdefault(mid, []).append(frozenset(FLAG_NAMES[f] for f in fl if f in FLAG_NAMES))
+        state[path] = msgs
+    m.logout()
+    return state
+
+
+def store_state():
+    folders = json.loads(cli('folders', '--account', ADDR, '--json', check=True).stdout)
+    state = {}
+    for f in folders:
+        rows = json.loads(cli('list', f['path'], '--account', ADDR, '--json', check=True).stdout)
+        msgs = {}
+        for r in rows:
+            msgs.setdefault(r.get('message_id'), []).append(
+                frozenset(FLAG_NAMES[x] for x in r.get('flags', []) if x in FLAG_NAMES))
+        state[f['path']] = msgs
+    return state, folders
+
+
+def compare(name):
+    srv = server_state()
+    st, folders = store_state()
+    diffs = []
+    for path in sorted(set(srv) | set(st)):
+        if path not in st:
+            diffs.append('folder %s missing in the store' % path)
+            continue
+        if path not in srv:
+            if st[path]:
+                diffs.append('folder %s (%d messages) not on the server' % (path, len(st[path])))
+            continue
+        a, b = srv[path], st[path]
+        for mid in sorted(set(a) | set(b), key=str):
+            fa = sorted(map(sorted, a.get(mid, [])))
+            fb = sorted(map(sorted, b.get(mid, [])))
+            if fa != fb:
+                diffs.append('%s <%s>: server %s, store %s' % (path, mid, fa, fb))
+    ok(not diffs, name + ': store equals server', '\n'.join(diffs[:30]))
+    return srv, st, folders
+
+
+def store_ids(path):
+    rows = json.loads(cli('list', path, '--account', ADDR, '--json', check=True).stdout)
+    return {r['message_id']: r['id'] for r in rows}
+
+
+# ---- the tests ----
+
+print('TAP version 13', flush=True)
+
+p = cli('account', 'add', '--email', ADDR, '--protocol', 'imap', '--host', '127.0.0.1',
+        '--port', str(proxy.port), '--security', 'tls', '--user', USER,
+        '--pin-certificate', CA, '--password-command', 'echo %s' % PASSWORD)
+ok(p.returncode == 0, 'account add', p.stderr)
+
+# A mailbox with hierarchy, flags and a few hundred messages.
+m = imap()
+for f in ('Lists', 'Lists/dev', 'Lists/users', 'Projects'):
+    m.create(f)
+random.seed(5)
+for i in range(300):
+    flags = ' '.join(f for f, p_ in (('\\Seen', 0.6), ('\\Flagged', 0.1), ('\\Answered', 0.1)) if random.random() < p_)
+    append(m, 'INBOX', i, '(%s)' % flags if flags else None)
+for i in range(40):
+    append(m, 'Lists/dev', 1000 + i, '(\\Seen)')
+for i in range(10):
+    append(m, 'Sent', 2000 + i, '(\\Seen)')
+m.logout()
+
+# 1. initial sync
+t0 = time.time()
+p = sync()
+ok(p.returncode == 0, 'initial sync exits 0 (%.2f s)' % (time.time() - t0), p.stderr)
+ok('headers' in p.stderr, 'progress on stderr', p.stderr)
+srv, st, folders = compare('initial sync')
+roles = {f['path']: f['role'] for f in folders}
+ok(roles.get('INBOX') == 'inbox' and roles.get('Sent') == 'sent' and roles.get('Trash') == 'trash'
+   and roles.get('Drafts') == 'drafts' and roles.get('Lists/dev') is None, 'roles and hierarchy', roles)
+inbox = [f for f in folders if f['path'] == 'INBOX'][0]
+ok(inbox['total'] == 300 and inbox['unread'] == len([1 for fl in srv['INBOX'].values() for x in fl if 'seen' not in x]),
+   'folders --json counts', inbox)
+
+# 2. nothing changed: a second sync changes nothing
+p = sync()
+ok(p.returncode == 0 and 'headers' not in p.stderr, 'resync with nothing changed fetches nothing', p.stderr)
+
+# 3. changes by another client arrive
+m = imap()
+m.select('INBOX')
+for i in range(5):
+    append(m, 'INBOX', 500 + i)
+m.uid('STORE', '1:10', '+FLAGS', '(\\Seen \\Flagged)')
+m.uid('STORE', '11:20', '-FLAGS', '(\\Seen)')
+m.uid('STORE', '21:25', '+FLAGS', '(\\Deleted)')
+m.expunge()
+m.create('NewFolder')
+append(m, 'NewFolder', 3000)
+m.delete('Projects')
+m.logout()
+p = sync()
+ok(p.returncode == 0, 'sync after server changes', p.stderr)
+compare('server changes (new, flags, expunge, folder create/delete)')
+
+# 4. local changes reach the server
+ids = store_ids('INBOX')
+ops('flags', ids['m100@tern.test'], ids['m101@tern.test'], '+seen')
+ops('flags', ids['m102@tern.test'], '+flagged')
+ops('move', ADDR, 'Archive', ids['m103@tern.test'], ids['m104@tern.test'])
+ops('copy', ADDR, 'Lists/users', ids['m105@tern.test'])
+ops('delete', ids['m106@tern.test'])
+ops('mkdir', ADDR, 'Lists/new')
+draft = os.path.join(work, 'draft.eml')
+open(draft, 'wb').write(message(1, 'draft'))
+ops('draft', ADDR, 'Drafts', draft)
+ok(ops('journal', ADDR) != '0', 'operations are journaled', ops('journal', ADDR))
+st_before, _ = store_state()
+ok('m103@tern.test' in st_before.get('Archive', {}) and 'm106@tern.test' not in st_before['INBOX'],
+   'local changes show in the store at once')
+p = sync()
+ok(p.returncode == 0, 'sync replays the journal', p.stderr)
+ok(ops('journal', ADDR) == '0', 'journal empty after replay')
+srv, st, _ = compare('local changes reached the server')
+ok('m103@tern.test' in srv.get('Archive', {}) and 'm103@tern.test' not in srv['INBOX']
+   and 'm106@tern.test' not in srv['INBOX'] and 'Lists/new' in srv and 'draft1@tern.test' in srv.get('Drafts', {})
+   and 'm105@tern.test' in srv.get('Lists/users', {}) and 'seen' in list(srv['INBOX']['m100@tern.test'])[0],
+   'server has the moves, copy, delete, folder and draft')
+p = sync()
+ok(p.returncode == 0, 'sync after replay', p.stderr)
+compare('no duplicates after replay')
+
+# 5. offline: the server is unreachable, changes are journaled and replayed later
+proxy.go_offline()
+ids = store_ids('INBOX')
+ops('flags', ids['m110@tern.test'], '+answered')
+ops('move', ADDR, 'Trash', ids['m111@tern.test'])
+ops('rename', ADDR, 'NewFolder', 'Renamed')
+p = sync()
+ok(p.returncode != 0 and p.stderr.strip() != '', 'sync fails clearly while offline', p.stderr)
+ok(ops('journal', ADDR) == '3', 'offline changes stay journaled', ops('journal', ADDR))
+# meanwhile the message 111 is flagged on the server, 112 expunged there
+m = imap()
+m.select('INBOX')
+typ, d = m.uid('SEARCH', 'HEADER', 'Message-ID', 'm112@tern.test')
+m.uid('STORE', d[0].decode(), '+FLAGS', '(\\Deleted)')
+m.expunge()
+m.logout()
+proxy.online = True
+p = sync()
+ok(p.returncode == 0, 'sync after reconnecting', p.stderr)
+srv, st, _ = compare('offline changes replayed')
+ok('Renamed' in srv and 'NewFolder' not in srv and 'm111@tern.test' in srv.get('Trash', {}),
+   'offline rename and move reached the server', sorted(srv))
+
+# 6. conflict: a journaled move of a message the server no longer has keeps the data
+ids = store_ids('INBOX')
+m = imap()
+m.select('INBOX')
+typ, d = m.uid('SEARCH', 'HEADER', 'Message-ID', 'm113@tern.test')
+m.uid('STORE', d[0].decode(), '+FLAGS', '(\\Deleted)')
+m.expunge()
+m.logout()
+ops('move', ADDR, 'Archive', ids['m113@tern.test'])
+p = sync()
+ok(p.returncode == 0, 'sync with a conflicting move', p.stderr)
+srv, st, _ = compare('conflict resolved')
+ok('m113@tern.test' in srv.get('Archive', {}), 'the moved message was kept (uploaded to Archive)')
+
+# 7. UIDVALIDITY change: the folder is rebuilt
+m = imap()
+m.delete('Lists/dev')
+m.create('Lists/dev')
+for i in range(7):
+    append(m, 'Lists/dev', 4000 + i, '(\\Seen)' if i % 2 else None)
+m.logout()
+p = sync()
+ok(p.returncode == 0, 'sync after UIDVALIDITY change', p.stderr)
+compare('UIDVALIDITY change rebuilt the folder')
+
+# 8. kill -9 during a sync, then sync again
+m = imap()
+m.create('Big')
+for i in range(1500):
+    append(m, 'Big', 10000 + i, '(\\Seen)' if i % 3 else None)
+m.logout()
+killed = 0
+for delay in (0.15, 0.3, 0.5, 0.8):
+    proc = subprocess.Popen([CLI, 'sync', '--account', ADDR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+        killed += 1
+    proc.wait()
+p = sync()
+ok(p.returncode == 0, 'sync after %d kill -9' % killed, p.stderr)
+srv, st, _ = compare('after kill -9')
+ok(all(len(v) == 1 for v in st['Big'].values()) and len(st['Big']) == 1500, 'no duplicates, nothing lost')
+
+# 9. a proxy that cuts connections at random points never loses or duplicates
+random.seed(9)
+m = imap()
+m.select('Big')
+for round_ in range(8):
+    for i in range(20):
+        append(m, 'INBOX', 20000 + round_ * 100 + i)
+    m.uid('STORE', '%d:%d' % (round_ * 50 + 1, round_ * 50 + 40), '+FLAGS', '(\\Flagged)')
+    proxy.cut_after = (200, 120000)
+    cli('sync', '--account', ADDR)
+    proxy.cut_after = None
+m.logout()
+p = sync()
+ok(p.returncode == 0, 'clean sync after 8 cut connections', p.stderr)
+srv, st, _ = compare('fault proxy')
+dups = [(f, mid) for f, msgs in st.items() for mid, fl in msgs.items() if len(fl) > 1]
+ok(not dups, 'no duplicates after cut connections', dups[:10])
+
+# 10. IDLE push with --watch
+watch = subprocess.Popen([CLI, 'sync', '--watch', '--account', ADDR], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+time.sleep(3)   # the first sync, then IDLE on INBOX
+m = imap()
+append(m, 'INBOX', 777, tag='push')
+m.logout()
+seen = False
+deadline = time.time() + 20
+while time.time() < deadline and not seen:
+    time.sleep(0.5)
+    seen = 'push777@tern.test' in store_ids('INBOX')
+ok(seen, 'a new message arrives by IDLE with --watch')
+m = imap()
+m.select('INBOX')
+typ, d = m.uid('SEARCH', 'HEADER', 'Message-ID', 'push777@tern.test')
+m.uid('STORE', d[0].decode(), '+FLAGS', '(\\Flagged)')
+m.logout()
+flagged = False
+deadline = time.time() + 20
+while time.time() < deadline and not flagged:
+    time.sleep(0.5)
+    rows = json.loads(cli('list', 'INBOX', '--account', ADDR, '--json').stdout or '[]')
+    flagged = any(r['message_id'] == 'push777@tern.test' and '\\Flagged' in r['flags'] for r in rows)
+ok(flagged, 'a flag change arrives by IDLE with --watch')
+watch.send_signal(signal.SIGTERM)
+try:
+    out = watch.communicate(timeout=20)[1]
+    ok(watch.returncode == 0, '--watch stops on SIGTERM with status 0', 'status %s\n%s' % (watch.returncode, out[-2000:]))
+except subprocess.TimeoutExpired:
+    watch.kill()
+    ok(False, '--watch stops on SIGTERM')
+
+# 11. --help for both commands
+ok(cli('sync', '--help').returncode == 0 and cli('folders', '--help').returncode == 0, '--help')
+
+print('1..%d' % n_test, flush=True)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,160 @@
+/* test-sync-ops.c: applies a user operation through the journal API (tern-journal-ops.h),
+ * for tests/protocol/sync/test-imap-sync.py
+ *
+ *   test-sync-ops flags ID... (+|-)(seen|flagged|answered|deleted|draft)
+ *   test-sync-ops move|copy ACCOUNT FOLDER ID...
+ *   test-sync-ops delete ID...
+ *   test-sync-ops empty ACCOUNT FOLDER
+ *   test-sync-ops mkdir|rmdir ACCOUNT PATH
+ *   test-sync-ops rename ACCOUNT PATH NEW-PATH
+ *   test-sync-ops draft ACCOUNT FOLDER FILE
+ *   test-sync-ops journal ACCOUNT      (prints the number of entries)
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tern-journal-ops.h"
+#include "tern-store-db.h"
+
+static GArray *
+parse_ids (int argc, char **argv)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (int i = 0; i < argc; i++)
+    {
+      gint64 id = g_ascii_strtoll (argv[i], NULL, 10);
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static gint64
+folder_id (TernStoreDb *db, const char *account, const char *path, GError **error)
+{
+  gint64 account_id = tern_store_db_lookup_account (db, account, error);
+  g_autoptr(TernStoreFolder) folder = NULL;
+
+  if (account_id == 0 || (folder = tern_store_db_lookup_folder (db, account_id, path, error)) == NULL)
+    return 0;
+  return tern_store_folder_get_id (folder);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *path = tern_store_db_get_default_path ();
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+  const char *op;
+
+  if (argc < 3)
+    {
+      g_printerr ("usage: see the source\n");
+      return 2;
+    }
+  op = argv[1];
+  if ((db = tern_store_db_open (path, &error)) == NULL)
+    goto out;
+
+  if (g_str_equal (op, "flags") && argc >= 4)
+    {
+      g_autoptr(GArray) ids = parse_ids (argc - 3, argv + 2);
+      const char *spec = argv[argc - 1];
+      TernStoreFlags flag = 0;
+      g_autofree char *name = g_strconcat ("\\", spec + 1, NULL);
+
+      name[1] = g_ascii_toupper (name[1]);
+      if (!tern_store_flag_from_string (name, &flag))
+        {
+          g_printerr ("unknown flag %s\n", spec);
+          return 2;
+        }
+      ok = tern_journal_ops_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
+                                       spec[0] == '-' ? flag : 0, &error);
+    }
+  else if ((g_str_equal (op, "move") || g_str_equal (op, "copy")) && argc >= 5)
+    {
+      g_autoptr(GArray) ids = parse_ids (argc - 4, argv + 4);
+      gint64 target = folder_id (db, argv[2], argv[3], &error);
+
+      if (target != 0)
+        ok = (g_str_equal (op, "move") ? tern_journal_ops_move : tern_journal_ops_copy)
+               (db, (gint64 *) ids->data, ids->len, target, &error);
+    }
+  else if (g_str_equal (op, "delete"))
+    {
+      g_autoptr(GArray) ids = parse_ids (argc - 2, argv + 2);
+
+      ok = tern_journal_ops_delete (db, (gint64 *) ids->data, ids->len, &error);
+    }
+  else if (g_str_equal (op, "empty") && argc == 4)
+    {
+      gint64 id = folder_id (db, argv[2], argv[3], &error);
+
+      ok = id != 0 && tern_journal_ops_empty_folder (db, id, &error);
+    }
+  else if (g_str_equal (op, "mkdir") && argc == 4)
+    {
+      gint64 account_id = tern_store_db_lookup_account (db, argv[2], &error);
+      g_autoptr(TernStoreFolder) folder = NULL;
+
+      ok = account_id != 0 && (folder = tern_journal_ops_create_folder (db, account_id, argv[3], &error)) != NULL;
+    }
+  else if (g_str_equal (op, "rmdir") && argc == 4)
+    {
+      gint64 id = folder_id (db, argv[2], argv[3], &error);
+
+      ok = id != 0 && tern_journal_ops_delete_folder (db, id, &error);
+    }
+  else if (g_str_equal (op, "rename") && argc == 5)
+    {
+      gint64 id = folder_id (db, argv[2], argv[3], &error);
+
+      ok = id != 0 && tern_journal_ops_rename_folder (db, id, argv[4], &error);
+    }
+  else if (g_str_equal (op, "draft") && argc == 5)
+    {
+      gint64 id = folder_id (db, argv[2], argv[3], &error);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      if (id != 0 && g_file_get_contents (argv[4], &data, &len, &error))
+        {
+          g_autoptr(GBytes) raw = g_bytes_new_take (g_steal_pointer (&data), len);
+          gint64 message = tern_journal_ops_save_draft (db, id, raw, &error);
+
+          ok = message != 0;
+          if (ok)
+            g_print ("%" G_GINT64_FORMAT "\n", message);
+        }
+    }
+  else if (g_str_equal (op, "journal"))
+    {
+      gint64 account_id = tern_store_db_lookup_account (db, argv[2], &error);
+      gint64 n = account_id != 0 ? tern_store_db_journal_count (db, account_id, &error) : -1;
+
+      ok = n >= 0;
+      if (ok)
+        g_print ("%" G_GINT64_FORMAT "\n", n);
+    }
+  else
+    {
+      g_printerr ("test-sync-ops: bad arguments\n");
+      return 2;
+    }
+
+out:
+  if (!ok)
+    {
+      g_printerr ("test-sync-ops %s: %s\n", op, error != NULL ? error->message : "failed");
+      return 1;
+    }
+  return 0;
+}
