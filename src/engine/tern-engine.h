@@ -9,6 +9,7 @@
 
 #include "tern-account.h"
 #include "tern-account-check.h"
+#include "tern-account-sessions.h"
 #include "tern-account-error.h"
 #include "tern-account-manager.h"
 #include "tern-credentials.h"

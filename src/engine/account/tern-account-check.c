@@ -6,32 +6,16 @@
 #include "config.h"
 
 #include "tern-account-check.h"
-#include "tern-imap-session.h"
-#include "tern-pop3-session.h"
-#include "tern-smtp-session.h"
+#include "tern-account-sessions.h"
 
-#define CHECK_CONNECT_TIMEOUT 10
-#define CHECK_IO_TIMEOUT      15
+/* A person waits for the answer: a server silent for 15 s is broken for them. */
+#define CHECK_TIMEOUT 15
 
 /*
- * These log in for real, the way sync and the outbox will, and log out again: a
- * failure is the same error the workers would meet, so TernDiagnosis can explain it.
- * They block; call them from a worker thread.
+ * These log in for real, through the same tern_account_open_*() as sync and the
+ * outbox, and log out again: a failure is the same error the workers would meet, so
+ * TernDiagnosis can explain it. They block; call them from a worker thread.
  */
-
-static gboolean
-prepare_connection (TernAccount        *account,
-                    TernNetConnection  *connection,
-                    GError            **error)
-{
-  const char *pin = tern_account_get_pinned_certificate (account);
-
-  /* A person is waiting for the answer: a server that says nothing for 15 s is broken
-   * for them, whatever it would have said later. */
-  tern_net_connection_set_timeouts (connection, CHECK_CONNECT_TIMEOUT, CHECK_IO_TIMEOUT);
-
-  return pin == NULL || tern_net_connection_set_pinned_certificate (connection, pin, error);
-}
 
 static gboolean
 check_imap (TernAccount   *account,
@@ -39,16 +23,9 @@ check_imap (TernAccount   *account,
             GCancellable  *cancellable,
             GError       **error)
 {
-  const TernServer *server = tern_account_get_incoming (account);
-  g_autoptr(TernImapSession) session = tern_imap_session_new (server->host, server->port, server->security);
+  g_autoptr(TernImapSession) session = tern_account_open_imap (account, password, CHECK_TIMEOUT, cancellable, error);
 
-  if (!prepare_connection (account, tern_imap_session_get_connection (session), error))
-    return FALSE;
-
-  tern_imap_session_set_allow_insecure_auth (session, tern_account_get_allow_plaintext_auth (account));
-  tern_imap_session_set_credentials (session, server->user, password, TERN_IMAP_AUTH_AUTO);
-  /* with credentials set, connect() logs in too */
-  if (!tern_imap_session_connect (session, cancellable, error))
+  if (session == NULL)
     return FALSE;
 
   tern_imap_session_logout (session, cancellable, NULL);
@@ -61,15 +38,9 @@ check_pop3 (TernAccount   *account,
             GCancellable  *cancellable,
             GError       **error)
 {
-  const TernServer *server = tern_account_get_incoming (account);
-  g_autoptr(TernPop3Session) session = tern_pop3_session_new (server->host, server->port, server->security);
+  g_autoptr(TernPop3Session) session = tern_account_open_pop3 (account, password, CHECK_TIMEOUT, cancellable, error);
 
-  if (!prepare_connection (account, tern_pop3_session_get_connection (session), error))
-    return FALSE;
-
-  tern_pop3_session_set_allow_insecure_auth (session, tern_account_get_allow_plaintext_auth (account));
-  if (!tern_pop3_session_connect (session, cancellable, error) ||
-      !tern_pop3_session_login (session, server->user, password, cancellable, error))
+  if (session == NULL)
     return FALSE;
 
   tern_pop3_session_quit (session, cancellable, NULL);
@@ -107,21 +78,12 @@ tern_account_check_outgoing (TernAccount   *account,
                              GCancellable  *cancellable,
                              GError       **error)
 {
-  const TernServer *server;
   g_autoptr(TernSmtpSession) session = NULL;
 
   g_return_val_if_fail (TERN_IS_ACCOUNT (account), FALSE);
 
-  server = tern_account_get_outgoing (account);
-  g_return_val_if_fail (server->host != NULL, FALSE);
-
-  session = tern_smtp_session_new (server->host, server->port, server->security);
-  if (!prepare_connection (account, tern_smtp_session_get_connection (session), error))
-    return FALSE;
-
-  tern_smtp_session_set_allow_insecure_auth (session, tern_account_get_allow_plaintext_auth (account));
-  if (!tern_smtp_session_connect (session, cancellable, error) ||
-      !tern_smtp_session_login (session, server->user, password, cancellable, error))
+  session = tern_account_open_smtp (account, password, CHECK_TIMEOUT, cancellable, error);
+  if (session == NULL)
     return FALSE;
 
   tern_smtp_session_quit (session, cancellable, NULL);
