@@ -17,41 +17,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tern-mime-mbox-writer.h"
 #include "tern-cli.h"
 #include "tern-cli-output.h"
 
 #define PAGE 500
-
-static gboolean
-write_mboxrd (FILE *out, TernStoreMessage *message, GBytes *bytes)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (tern_store_message_get_internal_date (message));
-  g_autofree char *when = date != NULL ? g_date_time_format (date, "%a %b %e %H:%M:%S %Y")
-                                       : g_strdup ("Thu Jan  1 00:00:00 1970");
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-  const char *p = data, *end = data + len;
-
-  if (fprintf (out, "From MAILER-DAEMON %s\n", when) < 0)
-    return FALSE;
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *line_end = nl != NULL ? nl + 1 : end;
-      const char *q = p;
-
-      while (q < line_end && *q == '>')
-        q++;
-      if (line_end - q >= 5 && memcmp (q, "From ", 5) == 0 && fputc ('>', out) == EOF)
-        return FALSE;
-      if (fwrite (p, 1, line_end - p, out) != (gsize) (line_end - p))
-        return FALSE;
-      p = line_end;
-    }
-  if (len > 0 && data[len - 1] != '\n' && fputc ('\n', out) == EOF)
-    return FALSE;
-  return fputc ('\n', out) != EOF;
-}
 
 static gboolean
 write_maildir_file (const char *dest, TernStoreMessage *message, GBytes *bytes, GError **error)
@@ -170,7 +140,7 @@ tern_cli_export (int argc, char **argv)
               missing++;
               continue;
             }
-          if (mbox ? !write_mboxrd (out, message, bytes)
+          if (mbox ? !tern_mime_mbox_write_message (out, tern_store_message_get_internal_date (message), bytes)
                    : !write_maildir_file (argv[2], message, bytes, &error))
             {
               if (error != NULL)

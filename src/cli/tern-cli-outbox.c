@@ -1,10 +1,11 @@
-/* tern-cli-outbox.c: tern-cli outbox [--json] [--flush] [--account ACCOUNT]
+/* tern-cli-outbox.c: tern-cli outbox [--json] [--flush] [--account ACCOUNT] [--dismiss ID]
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Lists the messages waiting to be sent (queued, sending, failed); --flush sends
- * them now, retry times notwithstanding. Exit status 0 when everything listed could
+ * Lists the messages waiting to be sent (queued, sending, failed), and those sent
+ * to some recipients only (partly-sent, with the refused ones); --flush sends them
+ * now, retry times notwithstanding; --dismiss removes a failed or partly-sent one. Exit status 0 when everything listed could
  * be sent (or, without --flush, when the list was printed).
  */
 #include "config.h"
@@ -68,7 +69,10 @@ flush_account (TernStoreDb *db, TernAccount *account, TernOutboxFlushFlags flags
   g_autoptr(TernPassword) password = NULL;
   const TernServer *server = tern_account_get_outgoing (account);
 
-  if (server != NULL && server->user != NULL)
+  /* An IMAP account logs in to its incoming server too, for the copy in Sent. */
+  if ((server != NULL && server->user != NULL) ||
+      (tern_account_get_protocol (account) != TERN_ACCOUNT_PROTOCOL_POP3 &&
+       tern_outbox_get_file_in_sent (account)))
     {
       password = tern_credentials_get_password (account, NULL, error);
       if (password == NULL)
@@ -129,6 +133,26 @@ tern_cli_outbox_send_now (const char *command, const char *address, gint64 outbo
       g_print (_("Sent.\n"));
       return TERN_CLI_EXIT_OK;
     }
+  if (entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
+    {
+      g_autoptr(GPtrArray) replies = NULL;
+      g_autoptr(GPtrArray) rejected = tern_store_outbox_parse_rejected (entry->last_error, &replies);
+
+      g_print (_("Sent, but not to every recipient.\n"));
+      for (guint i = 0; i < rejected->len; i++)
+        g_printerr (_("tern-cli %s: the server refused %s: %s\n"), command,
+                    (const char *) g_ptr_array_index (rejected, i),
+                    (const char *) g_ptr_array_index (replies, i));
+      return TERN_CLI_EXIT_OK;
+    }
+  if (entry->state == TERN_STORE_OUTBOX_SENT)
+    {
+      g_print (_("Sent.\n"));
+      g_printerr (_("tern-cli %s: %s; the next “tern-cli sync” or “tern-cli outbox --flush” "
+                    "files it\n"), command,
+                  entry->last_error != NULL ? entry->last_error : _("not filed in Sent yet"));
+      return TERN_CLI_EXIT_OK;
+    }
   if (entry->state == TERN_STORE_OUTBOX_FAILED)
     {
       g_printerr (_("tern-cli %s: the server refused the message: %s\n"), command,
@@ -140,6 +164,23 @@ tern_cli_outbox_send_now (const char *command, const char *address, gint64 outbo
               flush_error != NULL ? flush_error->message
               : entry->last_error != NULL ? entry->last_error : _("unknown reason"));
   return TERN_CLI_EXIT_OK;
+}
+
+/* last_error without the refused-recipient lines, or NULL when nothing is left. */
+static char *
+plain_error (const char *last_error)
+{
+  g_auto(GStrv) lines = g_strsplit (last_error != NULL ? last_error : "", "\n", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], TERN_STORE_OUTBOX_REJECTED_PREFIX))
+      {
+        if (out->len > 0)
+          g_string_append_c (out, '\n');
+        g_string_append (out, lines[i]);
+      }
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
 static void
@@ -160,10 +201,12 @@ tern_cli_outbox (int argc, char **argv)
 {
   g_autofree char *address = NULL;
   gboolean json = FALSE, flush = FALSE;
+  gint64 dismiss = 0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "flush", 0, 0, G_OPTION_ARG_NONE, &flush, N_("Send the waiting messages now"), NULL },
     { "account", 0, 0, G_OPTION_ARG_STRING, &address, N_("Only this account (its e-mail address)"), N_("ACCOUNT") },
+    { "dismiss", 0, 0, G_OPTION_ARG_INT64, &dismiss, N_("Remove this failed or partly sent message from the list"), N_("ID") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -176,7 +219,9 @@ tern_cli_outbox (int argc, char **argv)
 
   g_option_context_set_summary (context, _("Lists the messages waiting to be sent: queued (maybe "
                                            "until a retry time), being sent, or refused by the "
-                                           "server (failed, with its reply)."));
+                                           "server (failed, with its reply); and those the server "
+                                           "refused for some recipients only (partly-sent, with "
+                                           "the refused recipients and replies)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!tern_cli_output_parse_args (context, "outbox", &argc, &argv))
     return TERN_CLI_EXIT_USAGE;
@@ -191,6 +236,30 @@ tern_cli_outbox (int argc, char **argv)
     {
       tern_cli_printerr_error ("outbox", error);
       return TERN_CLI_EXIT_FAILURE;
+    }
+
+  if (dismiss != 0)
+    {
+      g_autoptr(GPtrArray) all = tern_store_db_outbox_list (db, 0, &error);
+      TernStoreOutboxEntry *entry = all != NULL ? find_entry (all, dismiss) : NULL;
+
+      if (all == NULL)
+        {
+          tern_cli_printerr_error ("outbox", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+      if (entry == NULL ||
+          (entry->state != TERN_STORE_OUTBOX_FAILED && entry->state != TERN_STORE_OUTBOX_PARTLY_SENT))
+        {
+          g_printerr (_("tern-cli outbox: no failed or partly sent message %" G_GINT64_FORMAT "\n"), dismiss);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+      if (!tern_store_db_outbox_remove (db, dismiss, &error))
+        {
+          tern_cli_printerr_error ("outbox", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
+      return TERN_CLI_EXIT_OK;
     }
 
   if (address != NULL && (only_account = tern_cli_output_resolve_account (db, address, &error)) == 0)
@@ -216,6 +285,7 @@ tern_cli_outbox (int argc, char **argv)
           g_autoptr(GError) flush_error = NULL;
 
           if (entry->state == TERN_STORE_OUTBOX_FAILED ||
+              entry->state == TERN_STORE_OUTBOX_PARTLY_SENT ||
               g_hash_table_contains (flushed, GINT_TO_POINTER (entry->account_id)))
             continue;
           g_hash_table_add (flushed, GINT_TO_POINTER (entry->account_id));
@@ -252,6 +322,9 @@ tern_cli_outbox (int argc, char **argv)
           TernStoreOutboxEntry *entry = g_ptr_array_index (list, i);
           g_autoptr(GBytes) raw = tern_store_db_outbox_get_raw (db, entry->id, NULL);
           g_autofree char *subject = raw != NULL ? tern_outbox_dup_subject (raw) : NULL;
+          g_autoptr(GPtrArray) replies = NULL;
+          g_autoptr(GPtrArray) rejected = tern_store_outbox_parse_rejected (entry->last_error, &replies);
+          g_autofree char *error_text = plain_error (entry->last_error);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "id");
@@ -272,10 +345,22 @@ tern_cli_outbox (int argc, char **argv)
           add_time (builder, "created", entry->created);
           add_time (builder, "next_attempt", entry->next_attempt);
           json_builder_set_member_name (builder, "error");
-          if (entry->last_error != NULL)
-            json_builder_add_string_value (builder, entry->last_error);
+          if (error_text != NULL)
+            json_builder_add_string_value (builder, error_text);
           else
             json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "rejected");
+          json_builder_begin_array (builder);
+          for (guint j = 0; j < rejected->len; j++)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "recipient");
+              json_builder_add_string_value (builder, g_ptr_array_index (rejected, j));
+              json_builder_set_member_name (builder, "reply");
+              json_builder_add_string_value (builder, g_ptr_array_index (replies, j));
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
           json_builder_set_member_name (builder, "size");
           json_builder_add_int_value (builder, entry->size);
           json_builder_end_object (builder);
@@ -300,8 +385,15 @@ tern_cli_outbox (int argc, char **argv)
         g_print ("%-6" G_GINT64_FORMAT " %-8s %-24s %s\n", entry->id,
                  tern_store_outbox_state_to_string (entry->state), to,
                  subject != NULL ? subject : "");
-        if (entry->last_error != NULL)
-          g_print ("       %s\n", entry->last_error);
+        g_autoptr(GPtrArray) replies = NULL;
+        g_autoptr(GPtrArray) rejected = tern_store_outbox_parse_rejected (entry->last_error, &replies);
+        g_autofree char *error_text = plain_error (entry->last_error);
+
+        if (error_text != NULL)
+          g_print ("       %s\n", error_text);
+        for (guint j = 0; j < rejected->len; j++)
+          g_print (_("       refused %s: %s\n"), (const char *) g_ptr_array_index (rejected, j),
+                   (const char *) g_ptr_array_index (replies, j));
       }
 
   /* --flush succeeds when nothing it tried is left waiting. */
@@ -310,7 +402,8 @@ tern_cli_outbox (int argc, char **argv)
       {
         TernStoreOutboxEntry *entry = g_ptr_array_index (list, i);
         if (g_hash_table_contains (flushed, GINT_TO_POINTER (entry->account_id)) &&
-            entry->state != TERN_STORE_OUTBOX_FAILED)
+            entry->state != TERN_STORE_OUTBOX_FAILED &&
+            entry->state != TERN_STORE_OUTBOX_PARTLY_SENT)
           status = TERN_CLI_EXIT_FAILURE;
       }
   return status;

@@ -134,6 +134,9 @@ account_from_group (GKeyFile    *keyfile,
   tern_account_set_password_command (account, command);
   tern_account_set_allow_plaintext_auth (account,
                                          g_key_file_get_boolean (keyfile, group, "allow-plaintext-auth", NULL));
+  tern_account_set_sent_copy_by_server (account,
+                                        g_key_file_get_boolean (keyfile, group, "server-files-sent", NULL));
+  tern_account_set_backup (account, g_key_file_get_boolean (keyfile, group, "backup", NULL));
   if (g_key_file_has_key (keyfile, group, "leave-on-server", NULL))
     tern_account_set_leave_on_server (account,
                                       g_key_file_get_boolean (keyfile, group, "leave-on-server", NULL));
@@ -253,6 +256,10 @@ tern_account_manager_save (TernAccountManager  *self,
                                tern_account_get_password_command (account));
       if (tern_account_get_allow_plaintext_auth (account))
         g_key_file_set_boolean (keyfile, group, "allow-plaintext-auth", TRUE);
+      if (tern_account_get_sent_copy_by_server (account))
+        g_key_file_set_boolean (keyfile, group, "server-files-sent", TRUE);
+      if (tern_account_get_backup (account))
+        g_key_file_set_boolean (keyfile, group, "backup", TRUE);
       if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
         {
           g_key_file_set_boolean (keyfile, group, "leave-on-server",

@@ -26,11 +26,13 @@ struct _TernAccount
   char                *pinned_certificate;
   char                *password_command;
   gboolean             allow_plaintext_auth;
+  gboolean             sent_copy_by_server;
 
   /* POP3 */
   gboolean             leave_on_server;
   guint                delete_after_days;
   gboolean             delete_when_deleted;
+  gboolean             backup;
 };
 
 G_DEFINE_FINAL_TYPE (TernAccount, tern_account, G_TYPE_OBJECT)
@@ -247,6 +249,55 @@ tern_account_set_allow_plaintext_auth (TernAccount *self,
   g_return_if_fail (TERN_IS_ACCOUNT (self));
 
   self->allow_plaintext_auth = !!allow;
+}
+
+/**
+ * tern_account_get_backup:
+ *
+ * Whether each POP3 sync ends with a rolling mbox backup of the account's folders
+ * (tern_pop3_backup_run(): $XDG_DATA_HOME/tern/backup/ACCOUNT/DATE/, the newest 3
+ * kept). Keyfile key "backup"; default %FALSE.
+ */
+gboolean
+tern_account_get_backup (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), FALSE);
+
+  return self->backup;
+}
+
+void
+tern_account_set_backup (TernAccount *self,
+                         gboolean     backup)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  self->backup = !!backup;
+}
+
+/**
+ * tern_account_get_sent_copy_by_server:
+ *
+ * Whether the outgoing server files a copy of each sent message in the account's
+ * Sent folder itself (Gmail, for instance): then the outbox does not APPEND one
+ * (IMAP accounts only; a POP3 account always gets its copy in the local Sent).
+ * Keyfile key "server-files-sent"; default %FALSE.
+ */
+gboolean
+tern_account_get_sent_copy_by_server (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), FALSE);
+
+  return self->sent_copy_by_server;
+}
+
+void
+tern_account_set_sent_copy_by_server (TernAccount *self,
+                                      gboolean     by_server)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  self->sent_copy_by_server = !!by_server;
 }
 
 gboolean

@@ -77,6 +77,12 @@ void                 tern_account_set_password_command   (TernAccount         *s
 gboolean             tern_account_get_allow_plaintext_auth (TernAccount       *self);
 void                 tern_account_set_allow_plaintext_auth (TernAccount       *self,
                                                           gboolean             allow);
+gboolean             tern_account_get_backup             (TernAccount         *self);
+void                 tern_account_set_backup             (TernAccount         *self,
+                                                          gboolean             backup);
+gboolean             tern_account_get_sent_copy_by_server (TernAccount        *self);
+void                 tern_account_set_sent_copy_by_server (TernAccount        *self,
+                                                          gboolean             by_server);
 
 gboolean             tern_account_get_leave_on_server    (TernAccount         *self);
 void                 tern_account_set_leave_on_server    (TernAccount         *self,

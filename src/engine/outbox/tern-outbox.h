@@ -44,10 +44,15 @@ gint64   tern_outbox_enqueue (TernStoreDb          *db,
  *
  * Sends the account's due messages over one SMTP connection.  Per message:
  * mark "sending" (committed), send, mark "sent" (committed, never cancelled),
- * file a copy in Sent, remove from the outbox.  Temporary failures stay queued
+ * file a copy in Sent (the local Sent of a POP3 account; IMAP APPEND to the
+ * server's Sent for an IMAP account, unless its sent-copy-by-server setting says
+ * the server files it), remove from the outbox (or keep it as "partly-sent" when
+ * the server refused some recipients).  Temporary failures stay queued
  * with a retry time (exponential backoff); permanent failures are marked failed
  * with the server's reply.  A message found "sending" at start was interrupted
- * by a crash and is sent again.
+ * by a crash and is sent again; one found "sent" is only filed (after a search
+ * by Message-ID in the server's Sent) and removed.  @password is also used to
+ * log in to the incoming (IMAP) server for the APPEND.
  *
  * Returns: %TRUE when the work was done (failures of single messages are
  *   recorded, not returned); %FALSE when connecting or logging in failed

@@ -36,9 +36,89 @@ tern_store_outbox_state_to_string (TernStoreOutboxState state)
       return "sent";
     case TERN_STORE_OUTBOX_FAILED:
       return "failed";
+    case TERN_STORE_OUTBOX_PARTLY_SENT:
+      return "partly-sent";
     default:
       return "unknown";
     }
+}
+
+static char *
+one_line (const char *text)
+{
+  char *copy = g_strdup (text != NULL ? text : "");
+
+  for (char *c = copy; *c != '\0'; c++)
+    if (*c == '\t' || *c == '\r' || *c == '\n')
+      *c = ' ';
+  return copy;
+}
+
+/**
+ * tern_store_outbox_format_rejected:
+ *
+ * Returns: (transfer full): the last_error line for a refused recipient
+ */
+char *
+tern_store_outbox_format_rejected (const char *address, const char *reply)
+{
+  g_autofree char *a = one_line (address);
+  g_autofree char *r = one_line (reply);
+
+  return g_strconcat (TERN_STORE_OUTBOX_REJECTED_PREFIX, a, "\t", r, NULL);
+}
+
+/**
+ * tern_store_outbox_parse_rejected:
+ * @last_error: (nullable): an outbox row's last_error
+ * @replies: (out) (optional) (transfer full): the server's replies, in the same order
+ *
+ * Returns: (transfer full) (element-type utf8): the refused recipients (maybe empty)
+ */
+GPtrArray *
+tern_store_outbox_parse_rejected (const char *last_error, GPtrArray **replies)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = g_strsplit (last_error != NULL ? last_error : "", "\n", -1);
+
+  if (replies != NULL)
+    *replies = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *tab;
+
+      if (!g_str_has_prefix (line, TERN_STORE_OUTBOX_REJECTED_PREFIX))
+        continue;
+      line += strlen (TERN_STORE_OUTBOX_REJECTED_PREFIX);
+      tab = strchr (line, '\t');
+      g_ptr_array_add (addresses, tab != NULL ? g_strndup (line, tab - line) : g_strdup (line));
+      if (replies != NULL)
+        g_ptr_array_add (*replies, g_strdup (tab != NULL ? tab + 1 : ""));
+    }
+  return addresses;
+}
+
+/**
+ * tern_store_outbox_dup_rejected_lines:
+ *
+ * Returns: (transfer full) (nullable): only the refused-recipient lines of
+ *   @last_error, or %NULL when it has none
+ */
+char *
+tern_store_outbox_dup_rejected_lines (const char *last_error)
+{
+  g_auto(GStrv) lines = g_strsplit (last_error != NULL ? last_error : "", "\n", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], TERN_STORE_OUTBOX_REJECTED_PREFIX))
+      {
+        if (out->len > 0)
+          g_string_append_c (out, '\n');
+        g_string_append (out, lines[i]);
+      }
+  return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
 void

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * @TERN_STORE_OUTBOX_SENDING: being sent; found at start, the send was interrupted
  * @TERN_STORE_OUTBOX_SENT: the server accepted it; the copy to Sent is pending
  * @TERN_STORE_OUTBOX_FAILED: refused for good; last_error has the server's reply
+ * @TERN_STORE_OUTBOX_PARTLY_SENT: accepted for some recipients and refused for the
+ *   others, and filed in Sent: kept (never sent again) as a notice for the user, with
+ *   the refused recipients in last_error (see tern_store_outbox_parse_rejected()),
+ *   until removed
  *
  * The values are stored (outbox.state).
  */
@@ -24,9 +28,23 @@ typedef enum
   TERN_STORE_OUTBOX_SENDING = 1,
   TERN_STORE_OUTBOX_SENT    = 2,
   TERN_STORE_OUTBOX_FAILED  = 3,
+  TERN_STORE_OUTBOX_PARTLY_SENT = 4,
 } TernStoreOutboxState;
 
 const char *tern_store_outbox_state_to_string (TernStoreOutboxState state);
+
+/*
+ * The refused recipients of a message the server accepted for others are kept in
+ * last_error (of a "sent" or "partly-sent" row), one line each:
+ * "rejected<TAB>ADDRESS<TAB>REPLY"; other lines are plain text.
+ */
+#define TERN_STORE_OUTBOX_REJECTED_PREFIX "rejected\t"
+
+char       *tern_store_outbox_format_rejected (const char  *address,
+                                               const char  *reply);
+GPtrArray  *tern_store_outbox_parse_rejected  (const char  *last_error,
+                                               GPtrArray  **replies);
+char       *tern_store_outbox_dup_rejected_lines (const char *last_error);
 
 /**
  * TernStoreOutboxEntry:

@@ -23,7 +23,9 @@
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 
+#include "tern-account-sessions.h"
 #include "tern-pop3-fetch.h"
+#include "tern-pop3-backup.h"
 #include "tern-pop3-session.h"
 #include "tern-store-db-outbox.h"
 #include "tern-store-error.h"
@@ -142,32 +144,6 @@ should_delete (TernAccount *account, const TernStorePop3Uidl *record, gint64 now
   return FALSE;
 }
 
-static TernPop3Session *
-open_session (TernAccount *account, const char *password, GCancellable *cancellable, GError **error)
-{
-  const TernServer *server = tern_account_get_incoming (account);
-  g_autoptr(TernPop3Session) session = NULL;
-  const char *pin = tern_account_get_pinned_certificate (account);
-
-  if (server == NULL || server->host == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The account %s has no incoming server"), tern_account_get_email (account));
-      return NULL;
-    }
-  session = tern_pop3_session_new (server->host, server->port, server->security);
-  if (pin != NULL &&
-      !tern_net_connection_set_pinned_certificate (tern_pop3_session_get_connection (session), pin, error))
-    return NULL;
-  tern_pop3_session_set_allow_insecure_auth (session, tern_account_get_allow_plaintext_auth (account));
-  if (!tern_pop3_session_connect (session, cancellable, error) ||
-      !tern_pop3_session_login (session,
-                                server->user != NULL ? server->user : tern_account_get_email (account),
-                                password, cancellable, error))
-    return NULL;
-  return g_steal_pointer (&session);
-}
-
 gboolean
 tern_pop3_fetch_run (TernStoreDb          *db,
                      TernAccount          *account,
@@ -211,7 +187,7 @@ tern_pop3_fetch_run (TernStoreDb          *db,
   state.progress_data = progress_data;
 
   report (&state, _("Connecting"));
-  session = open_session (account, password, cancellable, error);
+  session = tern_account_open_pop3 (account, password, 0, cancellable, error);
   if (session == NULL)
     return FALSE;
 
@@ -306,6 +282,17 @@ tern_pop3_fetch_run (TernStoreDb          *db,
         !tern_store_db_pop3_forget_uidls (db, account_id, (const char * const *) forget->pdata, error))
       return FALSE;
   }
+
+  /* The rolling backup (mail that may exist only here): its failure is reported,
+   * the download stays done. */
+  if (tern_account_get_backup (account))
+    {
+      g_autoptr(GError) backup_error = NULL;
+
+      report (&state, _("Writing the backup"));
+      if (!tern_pop3_backup_run (db, account, NULL, TERN_POP3_BACKUP_KEEP, NULL, &backup_error))
+        g_warning ("%s: the backup failed: %s", tern_account_get_email (account), backup_error->message);
+    }
 
   report (&state, NULL);
   return TRUE;

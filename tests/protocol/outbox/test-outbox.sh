@@ -8,7 +8,12 @@
 # of the POP3 account; with the server unreachable the message stays queued (exit 0)
 # and goes out with outbox --flush; a refused recipient is marked failed with the
 # server's reply (exit 1); a proxy that cuts connections at random points never loses
-# nor duplicates a message.
+# nor duplicates a message. An IMAP account gets its copy APPENDed (\Seen) to the
+# server's Sent, exactly once, also after a crash between "sent" and the filing and
+# after one between the APPEND and the removal (TERN_TEST_OUTBOX_CRASH); none with
+# server-files-sent = true; a POP3 account gets none on the server. A message refused
+# for some recipients only is sent to the others, filed, and kept as "partly-sent"
+# with the refused recipients and replies until dismissed.
 set -u
 CLI=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +48,7 @@ PROXY_PIDS=()
 cleanup () { for p in "${PROXY_PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
 trap cleanup EXIT
 
-echo "1..17"
+echo "1..35"
 
 # --- send --to: proper MIME, delivered, copy in Sent -------------------------------
 new_home alice "$TERN_TEST_SUBMISSION_PORT"
@@ -87,6 +92,70 @@ sleep 0.5
 "$CLI" outbox --flush >/dev/null 2>&1
 check "outbox --flush when the server is back: exit 0" $? 0
 check "delivered" "$(wait_count bob 3)" 3
+
+# --- IMAP account: the copy APPENDed to the server's Sent ---------------------------------
+new_imap_home () {
+  export HOME=$(mktemp -d "$TERN_TEST_RUN/home.XXXXXX")
+  export XDG_CONFIG_HOME=$HOME/config XDG_DATA_HOME=$HOME/data XDG_CACHE_HOME=$HOME/cache
+  "$CLI" account add --email "$1@tern.test" --protocol imap --host 127.0.0.1 \
+    --port "$TERN_TEST_IMAPS_PORT" --security tls --smtp-host 127.0.0.1 \
+    --smtp-port "$TERN_TEST_SUBMISSION_PORT" --smtp-security starttls --user "$1" \
+    --pin-certificate "$TERN_TEST_CA_CERT" --password-command "echo $TERN_TEST_PASSWORD" >/dev/null 2>&1
+}
+# sent_count USER MESSAGE-ID: how many messages with that Message-ID the server's Sent has
+sent_count () { doveadm search -u "$1" mailbox Sent header message-id "$2" | grep -c .; }
+sent_seen () { doveadm fetch -u "$1" flags mailbox Sent header message-id "$2" | grep -c '\\Seen'; }
+imap_send () { # imap_send ID-LOCALPART SUBJECT [ENV...]: sends from carol
+  local id=$1 subject=$2; shift 2
+  printf 'From: carol@tern.test\r\nTo: bob@tern.test\r\nSubject: %s\r\nMessage-ID: <%s@tern.test>\r\n\r\nIMAP.\r\n' \
+    "$subject" "$id" > "$HOME/$id.eml"
+  env "$@" "$CLI" send "$HOME/$id.eml" >"$HOME/$id.out" 2>&1
+}
+new_imap_home carol
+imap_send imap-1 "imap sent"
+check "IMAP account: send exits 0" $? 0
+check "IMAP account: the copy is in the server's Sent once" "$(sent_count carol '<imap-1@tern.test>')" 1
+check "IMAP account: the copy is \\Seen" "$(sent_seen carol '<imap-1@tern.test>')" 1
+check "IMAP account: no local copy added (the sync brings it)" \
+  "$(sql "SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.role = 2")" 0
+check "IMAP account: outbox empty" "$(outbox_field id)" ""
+
+# Some recipients refused: sent to the others, filed, kept as "partly-sent" with the
+# refused recipients and the server's replies (outbox --json "rejected"), until dismissed.
+printf 'From: carol@tern.test\r\nTo: bob@tern.test, nosuchuser@tern.test\r\nSubject: partial\r\nMessage-ID: <partial-1@tern.test>\r\n\r\nSome.\r\n' > "$HOME/p.eml"
+out=$("$CLI" send "$HOME/p.eml" 2>&1)
+check "partly refused: exit 0" $? 0
+case $out in *"Sent, but not to every recipient."*"refused nosuchuser@tern.test: 550"*) ok "partly refused: says who was refused";; *) not_ok "partly refused output: $out";; esac
+rej=$("$CLI" outbox --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); e=d[0]; print(e["state"], len(d), " ".join(r["recipient"] + "=" + r["reply"][:3] for r in e["rejected"]), e["error"])')
+check "partly refused: outbox --json has state and rejected" "$rej" "partly-sent 1 nosuchuser@tern.test=550 None"
+check "partly refused: filed in the server's Sent" "$(sent_count carol '<partial-1@tern.test>')" 1
+"$CLI" outbox --dismiss "$(outbox_field id)" >/dev/null 2>&1
+check "partly refused: --dismiss removes the notice" "$?/$(outbox_field id)" "0/"
+
+# A crash after "sent", before the APPEND: the next flush files it, once, never resends.
+imap_send imap-2 "imap crash after sent" TERN_TEST_OUTBOX_CRASH=after-sent
+check "crash after sent: the row is left sent" "$(outbox_field state)" "sent"
+check "crash after sent: not in Sent yet" "$(sent_count carol '<imap-2@tern.test>')" 0
+"$CLI" outbox --flush >/dev/null 2>&1
+check "crash after sent: flush files it once" "$(sent_count carol '<imap-2@tern.test>')/$(outbox_field id)" "1/"
+
+# A crash after the APPEND, before the removal: the Message-ID search keeps it single.
+imap_send imap-3 "imap crash after append" TERN_TEST_OUTBOX_CRASH=after-append
+check "crash after append: the row is left sent, the copy is there" \
+  "$(outbox_field state) $(sent_count carol '<imap-3@tern.test>')" "sent 1"
+"$CLI" outbox --flush >/dev/null 2>&1
+check "crash after append: still exactly one copy, outbox empty" "$(sent_count carol '<imap-3@tern.test>')/$(outbox_field id)" "1/"
+sleep 1
+check "bob got each IMAP message once (never resent)" \
+  "$(doveadm search -u bob mailbox INBOX header subject 'imap ' | grep -c .)" 3
+
+# server-files-sent = true: no APPEND.
+sed -i '/^\[/a server-files-sent=true' "$XDG_CONFIG_HOME/tern/accounts.ini"
+imap_send imap-4 "imap server files"
+check "server-files-sent: sent, no copy appended" "$?/$(sent_count carol '<imap-4@tern.test>')/$(outbox_field id)" "0/0/"
+
+# A POP3 account: nothing on the server's Sent (its copy is the local one).
+check "POP3 account: nothing appended to the server's Sent" "$(doveadm search -u alice mailbox Sent ALL | grep -c .)" 0
 
 # --- a proxy cutting connections at random points ----------------------------------------
 # run_cut NAME PROXY-ARGS...: queue 15 messages to carol, flush until done, count them.

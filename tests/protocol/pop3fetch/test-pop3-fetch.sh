@@ -6,7 +6,9 @@
 # leave-on-server on keeps them on the server, off deletes them only after the local
 # commit; delete-after-days and delete-when-deleted-here send DELE; a process killed
 # (SIGKILL) before or after the commit, or after DELE before QUIT, loses nothing and
-# duplicates nothing.
+# duplicates nothing. With the account setting backup = true, each sync ends with an
+# mbox backup of the account's folders in $XDG_DATA_HOME/tern/backup/ACCOUNT/DATE/, the
+# newest 3 kept, every message in it (mboxrd), a leftover .partial directory removed.
 set -u
 CLI=$1
 TOOL=$2
@@ -47,7 +49,7 @@ local_distinct () {
     "SELECT count(DISTINCT m.subject) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON a.id = f.account_id WHERE a.address = '$1@tern.test' AND f.path = 'INBOX'"
 }
 
-echo "1..17"
+echo "1..23"
 
 # --- download everything once; run again: nothing new -----------------------------
 new_home alice
@@ -93,5 +95,23 @@ check "killed after DELE before QUIT: server still has 40 (DELE not committed)" 
 "$TOOL" fetch carol@tern.test --no-leave 2>/dev/null
 check "then a normal fetch: 40 here, each once" "$(local_count carol)/$(local_distinct carol)" "40/40"
 check "and the server is empty" "$(server_count carol)" 0
+
+# --- rolling backup ---------------------------------------------------------------------
+new_home bob
+sed -i '/^\[/a backup=true' "$XDG_CONFIG_HOME/tern/accounts.ini"
+BACKUP=$XDG_DATA_HOME/tern/backup/bob@tern.test
+mkdir -p "$BACKUP/.2000-01-01T000000Z.partial" && touch "$BACKUP/.2000-01-01T000000Z.partial/INBOX.mbox"
+deliver bob 1 10
+printf 'From: sender@tern.test\r\nTo: bob@tern.test\r\nSubject: from line\r\nMessage-ID: <fromline@tern.test>\r\n\r\nFrom here on, a line that mboxrd escapes.\r\n>From too.\r\n' \
+  | doveadm save -u bob
+"$TOOL" fetch bob@tern.test 2>/dev/null
+check "backup: one backup directory after one sync" "$(ls "$BACKUP" | wc -l)" 1
+latest=$BACKUP/$(ls "$BACKUP" | tail -n1)
+check "backup: INBOX.mbox has the 11 messages" "$(grep -c '^From MAILER-DAEMON ' "$latest/INBOX.mbox")" 11
+check "backup: mboxrd escaping" "$(grep -c '^>From here on\|^>>From too' "$latest/INBOX.mbox")" 2
+check "backup: the interrupted .partial is gone" "$(ls -A "$BACKUP" | grep -c partial)" 0
+for i in 1 2 3; do sleep 1.1; "$TOOL" fetch bob@tern.test 2>/dev/null; done
+check "backup: after 4 syncs, the newest 3 are kept" "$(ls "$BACKUP" | wc -l)" 3
+check "backup: the newest is complete" "$(grep -c '^From MAILER-DAEMON ' "$BACKUP/$(ls "$BACKUP" | tail -n1)/INBOX.mbox")" 11
 
 exit $fail
