@@ -142,8 +142,8 @@ tern_cli_sync (int argc, char **argv)
   GListModel *model;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Replays the changes made offline, downloads new mail (headers first, then "
-                                           "bodies), syncs flags and deletions both ways and sends the outbox. Without "
+  g_option_context_set_summary (context, _("Replays the changes made offline, downloads new mail (the newest "
+                                           "headers first, so the list fills at once), syncs flags and deletions both ways and sends the outbox. Without "
                                            "--watch it exits once the store equals the servers; the exit status is 0 only "
                                            "when every account synced."));
   if (!tern_cli_output_parse_args (context, "sync", &argc, &argv))

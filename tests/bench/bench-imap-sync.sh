@@ -1,80 +1,137 @@
 #!/bin/bash
 # bench-imap-sync.sh: tern-cli sync vs mbsync on the same Dovecot account, same run.
 # Usage: tests/servers/tern-test-servers DIR -- tests/bench/bench-imap-sync.sh TERN_CLI [N]
-# Prints: full sync, nothing-changed resync, 100 new + 500 flag changes; and peak RSS.
+# Prints: full sync, nothing-changed resync, 100 new + 500 flag changes (INBOX); the
+# peak RSS of Tern's full sync; the load average.
+#
+# The account is filled with gen-corpus.py (N messages, --seed 1, INBOX only) written
+# straight into alice's Maildir (Dovecot indexes it at the first SELECT; a first
+# untimed STATUS does that before either client runs). mbsync (isync 1.4: SSLType, not
+# 1.5's TLSType) syncs it over IMAPS into a Maildir; its exit status and the number of
+# files it wrote are checked. mbsync connects to "localhost", not 127.0.0.1: isync 1.4
+# matches the certificate's DNS names only, not its IP SAN (the server is the same).
 #
 # Copyright 2026 The Tern developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
-CLI=$1; N=${2:-10000}
+CLI=$(realpath "$1"); N=${2:-10000}
+GEN=${GEN_CORPUS:-/work/shared/tools/gen-corpus.py}
 W=$(mktemp -d); export XDG_CONFIG_HOME=$W/config XDG_DATA_HOME=$W/data XDG_CACHE_HOME=$W/cache
 command -v mbsync >/dev/null || { echo "# mbsync (isync) is not installed"; exit 77; }
+[ -x /usr/bin/time ] || { echo "# /usr/bin/time (package time) is not installed"; exit 77; }
+trap 'rm -rf "$W"' EXIT
 
-python3 - "$N" <<'PY'
+# ---- the account ------------------------------------------------------------------
+MAILDIR=$TERN_TEST_RUN/mail/alice/Maildir
+owner=$(stat -c %u:%g "$TERN_TEST_RUN/mail/alice")
+/usr/bin/python3 "$GEN" -n "$N" --seed 1 --inbox-only --maildir "$W/gen" >/dev/null
+mkdir -p "$MAILDIR"
+cp -a "$W/gen/." "$MAILDIR/"
+chown -R "$owner" "$MAILDIR"
+rm -rf "$W/gen"
+
+imap () {  # python code run with an IMAP4_SSL connection `m`, logged in as alice
+python3 - "$@" <<PY
 import imaplib, ssl, os, sys
-n = int(sys.argv[1])
 ctx = ssl.create_default_context(cafile=os.environ['TERN_TEST_CA_CERT']); ctx.check_hostname = False
 m = imaplib.IMAP4_SSL(os.environ['TERN_TEST_HOST'], int(os.environ['TERN_TEST_IMAPS_PORT']), ssl_context=ctx)
 m.login('alice', os.environ.get('TERN_TEST_PASSWORD', 'secret'))
-for i in range(n):
-    body = ('From: bob@tern.test\r\nTo: alice@tern.test\r\nSubject: bench %d\r\nMessage-ID: <b%d@tern.test>\r\n'
-            'Date: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n' % (i, i)) + ('line of text %d\r\n' % i) * (20 + i % 200)
-    m.append('INBOX', '(\\Seen)' if i % 2 else None, None, body.encode())
+$IMAP_CODE
 m.logout()
 PY
+}
+IMAP_CODE="print(m.status('INBOX', '(MESSAGES)')[1][0].decode())" imap   # Dovecot indexes here
 
 "$CLI" account add --email alice@tern.test --protocol imap --host "$TERN_TEST_HOST" --port "$TERN_TEST_IMAPS_PORT" \
   --security tls --user alice --pin-certificate "$TERN_TEST_CA_CERT" --password-command 'echo secret' >/dev/null
+
+# ---- mbsync -----------------------------------------------------------------------
 mkdir -p "$W/maildir"
+# MBSYNC_FSYNC=no: mbsync without its fsync() per message (Tern's store does not fsync
+# each commit either: WAL, synchronous=NORMAL).
 cat > "$W/mbsyncrc" <<RC
+FSync ${MBSYNC_FSYNC:-yes}
+
 IMAPAccount a
-Host $TERN_TEST_HOST
+Host localhost
 Port $TERN_TEST_IMAPS_PORT
 User alice
 Pass secret
-TLSType IMAPS
+SSLType IMAPS
 CertificateFile $TERN_TEST_CA_CERT
+
 IMAPStore remote
 Account a
+
 MaildirStore local
 Path $W/maildir/
 Inbox $W/maildir/INBOX
 SubFolders Verbatim
+
 Channel c
 Far :remote:
 Near :local:
 Patterns *
 Create Near
+Sync All
 SyncState *
 RC
 
-t () { local s=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc; }
-rss () { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# t NAME CMD...: runs CMD, stores its wall time in $NAME; fails the script if CMD fails.
+t () {
+  local name=$1; shift
+  local s e
+  s=$(date +%s.%N)
+  if ! "$@" >"$W/out.log" 2>&1; then
+    echo "# FAILED: $*" >&2; tail -20 "$W/out.log" >&2; exit 1
+  fi
+  e=$(date +%s.%N)
+  printf -v "$name" '%s' "$(echo "$e - $s" | bc)"
+}
+count_inbox () { find "$W/maildir/INBOX/cur" "$W/maildir/INBOX/new" -type f | wc -l; }
+tern_count () {  # messages of the account, and how many have their body
+  python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(*c.execute("SELECT count(*), coalesce(sum(has_body), 0) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON a.id = f.account_id WHERE a.address = ?", ("alice@tern.test",)).fetchone())' "$XDG_DATA_HOME/tern/store.db"
+}
 
 changes () {
-python3 - "$1" <<'PY'
-import imaplib, ssl, os, sys
-ctx = ssl.create_default_context(cafile=os.environ['TERN_TEST_CA_CERT']); ctx.check_hostname = False
-m = imaplib.IMAP4_SSL(os.environ['TERN_TEST_HOST'], int(os.environ['TERN_TEST_IMAPS_PORT']), ssl_context=ctx)
-m.login('alice', 'secret'); m.select('INBOX')
+IMAP_CODE="
+m.select('INBOX')
 off = int(sys.argv[1])
 for i in range(100):
     m.append('INBOX', None, None, ('Subject: new %d\r\nMessage-ID: <n%d-%d@x>\r\n\r\nhi\r\n' % (i, off, i)).encode())
-m.uid('STORE', '%d:%d' % (off + 1, off + 500), '+FLAGS', '(\\Flagged)')
-m.logout()
-PY
+m.uid('STORE', '%d:%d' % (off + 1, off + 500), '+FLAGS', '(\\\\Flagged)')
+" imap "$1"
 }
 
-mb_full=$(t mbsync -c "$W/mbsyncrc" -a); mb_nop=$(t mbsync -c "$W/mbsyncrc" -a)
-tern_full_rss=$( { /usr/bin/time -f %M "$CLI" sync >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-rm -rf "$XDG_DATA_HOME/tern"
-tern_full=$(t "$CLI" sync); tern_nop=$(t "$CLI" sync)
-changes 0;    mb_chg=$(t mbsync -c "$W/mbsyncrc" -a)
-changes 1000; tern_chg=$(t "$CLI" sync)
-printf 'messages %d\n' "$N"
+t mb_full mbsync -c "$W/mbsyncrc" -a
+got=$(count_inbox)
+[ "$got" -eq "$N" ] || { echo "# mbsync stored $got messages, not $N" >&2; exit 1; }
+# mbsync's Maildir driver waits for the second to turn when a directory changed in
+# the current one: a resync a moment later, as a real one is, for both clients.
+sleep 1.1
+t mb_nop mbsync -c "$W/mbsyncrc" -a
+
+# Tern's full sync, under /usr/bin/time -v for the peak RSS (its overhead is nil).
+t tern_full /usr/bin/time -v -o "$W/time.txt" "$CLI" sync
+tern_full_rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/time.txt")
+printf 'tern after full sync: messages, with body: %s\n' "$(tern_count)"
+sleep 1.1
+t tern_nop "$CLI" sync
+
+changes 0   # both clients then sync the same 100 new messages and 500 flag changes
+sleep 1.1
+t mb_chg mbsync -c "$W/mbsyncrc" -a
+got=$(count_inbox)
+[ "$got" -eq $((N + 100)) ] || { echo "# mbsync holds $got messages after the changes, not $((N + 100))" >&2; exit 1; }
+sleep 1.1
+t tern_chg "$CLI" sync
+printf 'tern after the changes: messages, with body: %s\n' "$(tern_count)"
+
+printf 'messages %d (%s MB in the Maildir); mbsync FSync %s\n' "$N" "$(du -sm "$MAILDIR" | cut -f1)" "${MBSYNC_FSYNC:-yes}"
 printf '%-28s %8s %8s %6s\n' case mbsync tern ratio
 for c in full nop chg; do
   eval "a=\$mb_$c b=\$tern_$c"
   printf '%-28s %8.3f %8.3f %6.2f\n' "$c" "$a" "$b" "$(echo "$b / $a" | bc -l)"
 done
 printf 'tern peak RSS (full sync) %s KiB\n' "$tern_full_rss"
+printf 'load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One run: connect and log in; replay the journal (tern-journal-replay.c); LIST the
- * folders; then, per folder, headers, flags and expunges; then bodies, newest first.
+ * folders; then, per folder, the new messages (see "new messages" below: headers
+ * first for a new folder's first screen, whole messages in one pass for the rest),
+ * flags and expunges; then any bodies still missing, newest first.
  *
  * Crash safety: the store commits new messages in batches, each with the folder's
  * UIDVALIDITY and its UIDNEXT (the highest UID stored + 1) in the same transaction,
@@ -13,7 +15,9 @@
  * from which the next run fetches exactly what is missing: new messages from the
  * stored UIDNEXT (a UID already stored is never added twice: the store's UNIQUE
  * (folder_id, uid) and a lookup before each insert), flag changes since the stored
- * HIGHESTMODSEQ. Bodies are idempotent (tern_store_db_set_raw()).
+ * HIGHESTMODSEQ. Bodies are idempotent (tern_store_db_set_raw()). The first screen of
+ * a big new folder is stored above the stored UIDNEXT without moving it; the lookup
+ * before each insert makes its second FETCH after a kill harmless.
  *
  * QRESYNC (RFC 7162): SELECT f (QRESYNC (uidvalidity modseq)) makes the server report
  * the flag changes and the expunges since the last run, so a folder where nothing
@@ -23,9 +27,11 @@
  */
 #include "config.h"
 
+#include <iconv.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "tern-account-sessions.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
 #include "tern-imap-sync.h"
@@ -98,6 +104,34 @@ flags_from_strv (char **flags)
   return result;
 }
 
+/* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
+ * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
+ * a converter per encoded header and text part, spent a tenth of its CPU time in
+ * dlopen()/dlclose(). One descriptor per common charset, opened once and never
+ * closed, keeps those modules loaded for the life of the process. (The better fix is
+ * a converter cache in the MIME layer.) */
+static void
+pin_charset_converters (void)
+{
+  static gsize pinned = 0;
+  static const char * const charsets[] = {
+    "ISO-8859-1", "ISO-8859-2", "ISO-8859-5", "ISO-8859-7", "ISO-8859-9", "ISO-8859-15",
+    "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253", "WINDOWS-1254", "WINDOWS-1257",
+    "KOI8-R", "KOI8-U", "ISO-2022-JP", "EUC-JP", "SHIFT_JIS", "GB2312", "GBK", "GB18030", "BIG5",
+    "EUC-KR", "UTF-16", "UTF-7",
+  };
+
+  if (!g_once_init_enter (&pinned))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
+    {
+      iconv_t cd = iconv_open ("UTF-8", charsets[i]);
+
+      (void) cd;   /* deliberately never closed */
+    }
+  g_once_init_leave (&pinned, 1);
+}
+
 /* ---- session signals ------------------------------------------------------------- */
 
 static void
@@ -144,6 +178,14 @@ event_cb (TernImapSession *session, guint number, gpointer user_data)
   Sync *sync = user_data;
 
   sync->events++;
+}
+
+static int
+compare_uids (gconstpointer a, gconstpointer b)
+{
+  guint32 ua = *(const guint32 *) a, ub = *(const guint32 *) b;
+
+  return ua < ub ? -1 : ua > ub;
 }
 
 /* ---- store helpers ---------------------------------------------------------------- */
@@ -375,17 +417,52 @@ fail:
   return NULL;
 }
 
-/* ---- headers ---------------------------------------------------------------------- */
+/* ---- new messages ------------------------------------------------------------------
+ *
+ * Two ways to fetch the messages at or above the stored UIDNEXT, both committing in
+ * batches with the folder's sync state (UIDVALIDITY, UIDNEXT = the highest UID
+ * received + 1) in the same transaction:
+ *
+ *  - headers only (BODY.PEEK[HEADER]), stored header-only; the bodies follow in
+ *    fetch_bodies(). Used when not every body is wanted (headers_only, body_days), and
+ *    for the first screen (below);
+ *  - whole messages (BODY.PEEK[]) stored with their raw bytes in one go
+ *    (tern_store_db_add_message() with @raw): one transfer, one MIME parse and one
+ *    search index entry per message instead of a header pass plus a body pass that
+ *    parses the message again and re-indexes it (tern_store_db_set_raw()).
+ *
+ * So that the list fills quickly, a folder with more than FIRST_SCREEN new messages
+ * (and every body wanted) gets the headers of its newest FIRST_SCREEN first, then
+ * their bodies (fetch_bodies(), newest first), then the older ones whole, in UID
+ * order. The first screen is stored above the stored UIDNEXT, which it does not move
+ * (UIDNEXT only ever names a UID below which everything is stored); a kill after it
+ * costs a second FETCH of those headers, never a duplicate: every insert is preceded
+ * by a lookup of the UID (and the store's UNIQUE (folder_id, uid)). A folder synced
+ * before with at most FIRST_SCREEN new messages (the usual resync) gets them whole in
+ * one pass; a new folder with at most FIRST_SCREEN messages takes the header pass as
+ * before.
+ *
+ * Like the header pass, the whole-message pass assumes the server answers a UID range
+ * in ascending UID order (as Dovecot, Cyrus, Gmail... do): the UIDNEXT committed with a
+ * batch is the highest UID received + 1. */
+
+#define FIRST_SCREEN 500
+#define MESSAGE_BATCH 1000
+#define MESSAGE_BATCH_BYTES (12 * 1024 * 1024)   /* fits the store's 16 MiB page cache */
 
 typedef struct
 {
   Sync     *sync;
   gint64    folder_id;
   guint32   uidvalidity;
-  guint32   first_uid;
+  guint32   first_uid;   /* the stored UIDNEXT */
+  guint32   low, high;   /* the UIDs asked for */
+  gboolean  advance;     /* whether the batches move UIDNEXT (the range starts at first_uid) */
+  gboolean  with_body;
   guint32   max_uid;
   guint64   old_modseq;
   guint     in_batch;
+  guint64   batch_bytes;
   guint     done;
   guint     total;
   GError   *error;
@@ -402,7 +479,9 @@ commit_header_batch (HeaderFetch *fetch, gboolean reopen)
       !tern_store_db_commit (sync->db, &fetch->error))
     return FALSE;
   fetch->in_batch = 0;
-  progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total, _("headers"));
+  fetch->batch_bytes = 0;
+  progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total,
+            fetch->with_body ? _("messages") : _("headers"));
   return !reopen || tern_store_db_begin (sync->db, &fetch->error);
 }
 
@@ -414,19 +493,44 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   g_auto(GStrv) flag_names = NULL;
   g_autoptr(GDateTime) internal = NULL;
   g_autoptr(TernMimeSummary) summary = NULL;
+  g_autoptr(GBytes) raw = NULL;
   TernStoreDbNewMessage message = { 0 };
   TernStoreDbSyncRow row;
   gboolean found = FALSE;
-  const char *header;
-  gsize header_len = 0;
+  const char *header = NULL;
+  const char *body = NULL;
+  gsize header_len = 0, body_len = 0;
   guint64 size = 0;
   guint32 uid = 0;
 
-  if (fetch->error != NULL || !tern_imap_response_get_fetch_uid (response, &uid) || uid < fetch->first_uid)
+  if (fetch->error != NULL || !tern_imap_response_get_fetch_uid (response, &uid))
     return;
+  if (uid < fetch->low || uid > fetch->high)
+    {
+      /* Not an answer: a flag change the server reports meanwhile (applied with the
+       * folder's other flag changes). */
+      fetch_cb (session, response, sync);
+      return;
+    }
+
+  if (fetch->with_body)
+    {
+      body = tern_imap_response_get_fetch_section (response, "BODY[]", &body_len);
+      if (body == NULL && tern_imap_response_get_fetch_item (response, "RFC822.SIZE") == NULL)
+        {
+          /* A flag change reported in the middle of the FETCH, not an answer. */
+          fetch_cb (session, response, sync);
+          return;
+        }
+      /* An answer without the body (NIL): stored header-only like the header pass
+       * does, so that UIDNEXT can move past it and fetch_bodies() tries again. */
+      if (body != NULL)
+        raw = g_bytes_new_static (body, body_len);
+    }
 
   flag_names = tern_imap_response_dup_fetch_flags (response);
-  fetch->max_uid = MAX (fetch->max_uid, uid);
+  if (fetch->advance)
+    fetch->max_uid = MAX (fetch->max_uid, uid);
   fetch->done++;
 
   if (!tern_store_db_sync_lookup_uid (sync->db, fetch->folder_id, uid, &row, &found, &fetch->error))
@@ -435,13 +539,25 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
     {
       TernStoreFlags flags = flags_from_strv (flag_names);
 
-      if (flags != row.flags)
-        tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error);
+      if (flags != row.flags &&
+          !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error))
+        return;
+      if (raw != NULL && !row.has_body)
+        {
+          if (!tern_store_db_set_raw (sync->db, row.id, raw, &fetch->error))
+            return;
+          fetch->batch_bytes += body_len;
+          if (++fetch->in_batch >= MESSAGE_BATCH || fetch->batch_bytes >= MESSAGE_BATCH_BYTES)
+            commit_header_batch (fetch, TRUE);
+        }
       return;
     }
 
-  header = tern_imap_response_get_fetch_section (response, "BODY[HEADER]", &header_len);
-  summary = tern_mime_summary_new ((const guint8 *) (header != NULL ? header : ""), header != NULL ? header_len : 0);
+  if (raw == NULL)
+    {
+      header = tern_imap_response_get_fetch_section (response, "BODY[HEADER]", &header_len);
+      summary = tern_mime_summary_new ((const guint8 *) (header != NULL ? header : ""), header != NULL ? header_len : 0);
+    }
   internal = tern_imap_response_dup_fetch_internaldate (response);
   tern_imap_response_get_fetch_rfc822_size (response, &size);
 
@@ -450,26 +566,34 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.flags = flags_from_strv (flag_names);
   message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
   message.size = (gsize) size;
-  message.summary = summary;
+  message.summary = summary;   /* NULL with @raw: the store parses it, once */
+  message.raw = raw;
   if (tern_store_db_add_message (sync->db, &message, NULL, &fetch->error) == 0)
     return;
 
-  if (++fetch->in_batch >= HEADER_BATCH)
+  fetch->batch_bytes += body_len;
+  if (raw != NULL ? (++fetch->in_batch >= MESSAGE_BATCH || fetch->batch_bytes >= MESSAGE_BATCH_BYTES)
+                  : ++fetch->in_batch >= HEADER_BATCH)
     commit_header_batch (fetch, TRUE);
 }
 
+/* UID FETCH @low:@high (@high 0: "*"), headers or whole messages. */
 static gboolean
-fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint64 old_modseq,
-                   guint32 server_uidnext, guint total, GError **error)
+fetch_new_range (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint32 low, guint32 high,
+                 gboolean with_body, guint64 old_modseq, guint total, GError **error)
 {
-  HeaderFetch fetch = { sync, folder_id, uidvalidity, first_uid, 0, old_modseq, 0, 0, total, NULL };
-  g_autofree char *set = g_strdup_printf ("%u:*", first_uid);
-  const char *items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])"
-                                      : "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])";
+  HeaderFetch fetch = { sync, folder_id, uidvalidity, first_uid, low, high != 0 ? high : G_MAXUINT32,
+                        low == first_uid, with_body, 0, old_modseq, 0, 0, 0, total, NULL };
+  g_autofree char *set = high != 0 ? g_strdup_printf ("%u:%u", low, high) : g_strdup_printf ("%u:*", low);
+  const char *items;
   gboolean ok;
 
-  if (server_uidnext != 0 && server_uidnext <= first_uid)
-    return TRUE;
+  if (with_body)
+    items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[])"
+                            : "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])";
+  else
+    items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])"
+                            : "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])";
 
   if (!tern_store_db_begin (sync->db, error))
     return FALSE;
@@ -496,6 +620,50 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error);
+
+static gboolean
+fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint64 old_modseq,
+                   guint32 server_uidnext, guint total, GError **error)
+{
+  g_autoptr(GArray) uids = NULL;
+  g_autofree char *criteria = NULL;
+  guint32 screen_low;
+  guint n = 0;
+
+  if (server_uidnext != 0 && server_uidnext <= first_uid)
+    return TRUE;
+
+  if (sync->options.headers_only || sync->options.body_days > 0)
+    return fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, 0, FALSE, old_modseq, total, error);
+  /* A folder synced before, a few new messages: whole, in one pass. */
+  if (first_uid > 1 && total <= FIRST_SCREEN)
+    return fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, 0, TRUE, old_modseq, total, error);
+  if (total <= FIRST_SCREEN)
+    return fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, 0, FALSE, old_modseq, total, error);
+
+  /* Many new messages, every body wanted: the first screen's headers, its bodies, then
+   * the rest whole. */
+  criteria = g_strdup_printf ("UID %u:*", first_uid);
+  uids = tern_imap_session_uid_search (sync->session, criteria, sync->cancellable, error);
+  if (uids == NULL)
+    return FALSE;
+  for (guint i = 0; i < uids->len; i++)   /* "n:*" also matches the last UID when below n */
+    if (g_array_index (uids, guint32, i) >= first_uid)
+      g_array_index (uids, guint32, n++) = g_array_index (uids, guint32, i);
+  g_array_set_size (uids, n);
+  if (n <= FIRST_SCREEN)
+    return fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, 0, FALSE, old_modseq, n, error);
+  g_array_sort (uids, (GCompareFunc) compare_uids);
+  screen_low = g_array_index (uids, guint32, n - FIRST_SCREEN);
+
+  return fetch_new_range (sync, folder_id, uidvalidity, first_uid, screen_low, 0, FALSE, old_modseq,
+                          FIRST_SCREEN, error) &&
+         fetch_bodies (sync, sync->folder, error) &&
+         fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, screen_low - 1, TRUE, old_modseq,
+                          n - FIRST_SCREEN, error);
 }
 
 /* ---- one folder: headers, flags, expunges ------------------------------------------ */
@@ -783,36 +951,6 @@ fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error)
 
 /* ---- a run -------------------------------------------------------------------------- */
 
-static TernImapSession *
-open_session (TernAccount *account, const char *password, GCancellable *cancellable, GError **error)
-{
-  const TernServer *server = tern_account_get_incoming (account);
-  g_autoptr(TernNetConnection) connection = NULL;
-  g_autoptr(TernImapSession) session = NULL;
-
-  if (server == NULL || server->host == NULL)
-    {
-      g_set_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_UNSUPPORTED,
-                   _("The account %s has no incoming server"), tern_account_get_email (account));
-      return NULL;
-    }
-  connection = tern_account_new_connection (account, server, error);
-  if (connection == NULL)
-    return NULL;
-  session = tern_imap_session_new_for_connection (connection);
-  tern_imap_session_set_credentials (session, server->user != NULL ? server->user : tern_account_get_email (account),
-                                     password, TERN_IMAP_AUTH_AUTO);
-  if (tern_account_get_allow_plaintext_auth (account))
-    tern_imap_session_set_allow_insecure_auth (session, TRUE);
-  /* connect logs in too when it has the credentials */
-  if (!tern_imap_session_connect (session, cancellable, error))
-    return NULL;
-  if (tern_imap_session_get_state (session) == TERN_IMAP_SESSION_NOT_AUTHENTICATED &&
-      !tern_imap_session_login (session, cancellable, error))
-    return NULL;
-  return g_steal_pointer (&session);
-}
-
 static void
 sync_clear (Sync *sync)
 {
@@ -831,6 +969,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
               GCancellable *cancellable, GError **error)
 {
   memset (sync, 0, sizeof *sync);
+  pin_charset_converters ();
   sync->db = db;
   sync->account = account;
   sync->email = tern_account_get_email (account);
@@ -852,7 +991,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
     return FALSE;
 
   progress (sync, NULL, 0, 0, _("connecting"));
-  sync->session = open_session (account, password, cancellable, error);
+  sync->session = tern_account_open_imap (account, password, 0, cancellable, error);
   if (sync->session == NULL)
     return FALSE;
   g_signal_connect (sync->session, "fetch", G_CALLBACK (fetch_cb), sync);
