@@ -394,6 +394,15 @@ ensure_file (const char *path, gboolean *created, GError **error)
   return TRUE;
 }
 
+static gboolean
+has_write_ahead_log (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  struct stat st;
+
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
 /* Checks the SQLite header before SQLite touches the file: a foreign or truncated
  * file gets a clear error, and a foreign file is never modified. */
 static gboolean
@@ -440,8 +449,12 @@ check_header (const char *path, GError **error)
 
     if (page_size == 1)
       page_size = 65536;
+    /* With a write-ahead log beside it, a file shorter than its header says is normal:
+     * a checkpoint writes page 1 first and was interrupted (kill -9) before extending
+     * the file; SQLite completes it from the log. Only without a log is it damage. */
     if (valid_for == change_counter && page_count > 0 &&
-        (guint64) page_count * page_size > (guint64) st.st_size)
+        (guint64) page_count * page_size > (guint64) st.st_size &&
+        !has_write_ahead_log (path))
       {
         g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_CORRUPT,
                      _("The mail store “%s” is damaged (truncated). Move it aside to start "
