@@ -17,51 +17,6 @@
 #include "tern-store-error.h"
 #include "tern-store-private.h"
 
-static sqlite3 *
-handle (TernStoreDb *self)
-{
-  return _tern_store_db_get_handle (self);
-}
-
-static GQuark
-stmts_quark (void)
-{
-  return g_quark_from_static_string ("tern-store-db-sync-stmts");
-}
-
-static void
-set_db_error (TernStoreDb *self, int rc, GError **error)
-{
-  g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
-               _("Database error: %s (%d)"), sqlite3_errmsg (handle (self)), rc);
-}
-
-static sqlite3_stmt *
-stmt_get (TernStoreDb *self, const char *sql, GError **error)
-{
-  GHashTable *stmts = g_object_get_qdata (G_OBJECT (self), stmts_quark ());
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (stmts == NULL)
-    {
-      stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
-      g_object_set_qdata_full (G_OBJECT (self), stmts_quark (), stmts, (GDestroyNotify) g_hash_table_unref);
-    }
-  if ((stmt = g_hash_table_lookup (stmts, sql)) != NULL)
-    return stmt;
-
-  rc = sqlite3_prepare_v3 (handle (self), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_db_error (self, rc, error);
-      return NULL;
-    }
-  /* The SQL texts are string literals: they outlive the table. */
-  g_hash_table_insert (stmts, (gpointer) sql, stmt);
-  return stmt;
-}
-
 static void
 stmt_reset (sqlite3_stmt *stmt)
 {
@@ -77,7 +32,7 @@ stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
   stmt_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -95,7 +50,7 @@ stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *foun
   stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -113,7 +68,7 @@ bind_text (sqlite3_stmt *stmt, int index, const char *text)
 TernStoreAccountKind
 tern_store_db_sync_get_account_kind (TernStoreDb *self, gint64 account_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT kind FROM accounts WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT kind FROM accounts WHERE id = ?1", error);
   gint64 kind = TERN_STORE_ACCOUNT_LOCAL;
 
   if (stmt == NULL)
@@ -138,7 +93,7 @@ tern_store_db_sync_set_folder_server (TernStoreDb          *self,
                                       TernStoreFolderRole   role,
                                       GError              **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "UPDATE folders SET server_path = ?2, delimiter = coalesce (?3, delimiter), role = ?4"
                                  " WHERE id = ?1 AND (server_path IS NOT ?2 OR delimiter IS NOT coalesce (?3, delimiter)"
                                  " OR role != ?4)", error);
@@ -168,7 +123,7 @@ tern_store_db_sync_lookup_uid (TernStoreDb         *self,
                                gboolean            *found,
                                GError             **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT id, uid, flags, has_body FROM messages WHERE folder_id = ?1 AND uid = ?2",
                                  error);
   int rc;
@@ -187,7 +142,7 @@ tern_store_db_sync_lookup_uid (TernStoreDb         *self,
   stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -209,7 +164,7 @@ collect_rows (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
   stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -226,7 +181,7 @@ collect_rows (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
 GArray *
 tern_store_db_sync_list_rows (TernStoreDb *self, gint64 folder_id, guint32 below_uid, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT id, uid, flags, has_body FROM messages"
                                  " WHERE folder_id = ?1 AND uid < ?2 ORDER BY uid", error);
   if (stmt == NULL)
@@ -246,7 +201,7 @@ tern_store_db_sync_list_rows (TernStoreDb *self, gint64 folder_id, guint32 below
 GArray *
 tern_store_db_sync_list_missing_bodies (TernStoreDb *self, gint64 folder_id, gint64 since, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT id, uid, flags, has_body FROM messages"
                                  " WHERE folder_id = ?1 AND has_body = 0 AND uid < ?2 AND date >= ?3"
                                  " ORDER BY uid DESC", error);
@@ -261,7 +216,7 @@ tern_store_db_sync_list_missing_bodies (TernStoreDb *self, gint64 folder_id, gin
 gint64
 tern_store_db_sync_count_server_messages (TernStoreDb *self, gint64 folder_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid < ?2", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT count(*) FROM messages WHERE folder_id = ?1 AND uid < ?2", error);
   gint64 n = 0;
 
   if (stmt == NULL)
@@ -301,7 +256,7 @@ tern_store_db_sync_delete_server_messages (TernStoreDb *self, gint64 folder_id, 
 guint32
 tern_store_db_sync_next_local_uid (TernStoreDb *self, gint64 folder_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT max (coalesce (max (uid) + 1, 0), ?2) FROM messages"
                                  " WHERE folder_id = ?1 AND uid >= ?2", error);
   gint64 uid = 0;
@@ -324,7 +279,7 @@ tern_store_db_sync_next_local_uid (TernStoreDb *self, gint64 folder_id, GError *
 gboolean
 tern_store_db_sync_set_uid (TernStoreDb *self, gint64 message_id, guint32 uid, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "UPDATE messages SET uid = ?2 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET uid = ?2 WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -344,7 +299,7 @@ gboolean
 tern_store_db_sync_move_message (TernStoreDb *self, gint64 message_id, gint64 folder_id, guint32 uid,
                                  GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -386,7 +341,7 @@ tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const cha
   if (!tern_store_db_begin (self, error))
     return FALSE;
 
-  stmt = stmt_get (self,
+  stmt = _tern_store_db_get_stmt (self,
                    "UPDATE folders SET path = ?3 || substr (path, length (?2) + 1)"
                    " WHERE account_id = ?1 AND substr (path, 1, length (?2) + 1) = ?2 || '/'", error);
   if (stmt == NULL)
@@ -397,7 +352,7 @@ tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const cha
   if (!stmt_run (self, stmt, error))
     goto fail;
 
-  stmt = stmt_get (self, "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0) WHERE id = ?1", error);
+  stmt = _tern_store_db_get_stmt (self, "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0) WHERE id = ?1", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, folder_id);
@@ -432,7 +387,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
   if (!tern_store_db_begin (self, error))
     return FALSE;
 
-  stmt = stmt_get (self,
+  stmt = _tern_store_db_get_stmt (self,
                    "SELECT id FROM folders WHERE account_id = ?1"
                    " AND (id = ?2 OR substr (path, 1, length (?3) + 1) = ?3 || '/') ORDER BY length (path) DESC",
                    error);
@@ -449,7 +404,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
   stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       goto fail;
     }
 
@@ -467,7 +422,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
       if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
         goto fail;
 
-      stmt = stmt_get (self, "DELETE FROM folders WHERE id = ?1", error);
+      stmt = _tern_store_db_get_stmt (self, "DELETE FROM folders WHERE id = ?1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, id);
@@ -514,7 +469,7 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
                                    gint64               message_id,
                                    GError             **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "INSERT INTO journal (account_id, op, folder_id, target_folder_id, uids,"
                                  " flags_add, flags_remove, name, message, created)"
                                  " VALUES (?1, ?2, nullif (?3, 0), nullif (?4, 0), ?5, ?6, ?7, ?8, nullif (?9, 0), ?10)",
@@ -533,7 +488,7 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
   sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
   if (!stmt_run (self, stmt, error))
     return 0;
-  return sqlite3_last_insert_rowid (handle (self));
+  return sqlite3_last_insert_rowid (_tern_store_db_get_handle (self));
 }
 
 /**
@@ -545,7 +500,7 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
 GPtrArray *
 tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT id, op, coalesce (folder_id, 0), coalesce (target_folder_id, 0), uids,"
                                  " flags_add, flags_remove, name, coalesce (message, 0), attempts"
                                  " FROM journal WHERE account_id = ?1 ORDER BY id", error);
@@ -574,7 +529,7 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
   stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -583,7 +538,7 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
 gboolean
 tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;

@@ -159,6 +159,24 @@ stmt_get (TernStoreDb *self, const char *sql, GError **error)
   return stmt;
 }
 
+/* For the store's sibling files (tern-store-db-sync.c, tern-store-db-outbox.c): this
+ * connection's statement cache and its error reporting. */
+sqlite3_stmt *
+_tern_store_db_get_stmt (TernStoreDb  *self,
+                         const char   *sql,
+                         GError      **error)
+{
+  return stmt_get (self, sql, error);
+}
+
+void
+_tern_store_db_set_error (TernStoreDb  *self,
+                          int           rc,
+                          GError      **error)
+{
+  set_db_error (self, rc, error);
+}
+
 static void
 stmt_reset (sqlite3_stmt *stmt)
 {

@@ -25,6 +25,12 @@ G_BEGIN_DECLS
 #define TERN_STORE_FOLDER_FROM "folders f JOIN accounts a ON a.id = f.account_id"
 
 sqlite3          *_tern_store_db_get_handle           (TernStoreDb      *self);
+sqlite3_stmt     *_tern_store_db_get_stmt             (TernStoreDb      *self,
+                                                       const char       *sql,
+                                                       GError          **error);
+void              _tern_store_db_set_error            (TernStoreDb      *self,
+                                                       int               rc,
+                                                       GError          **error);
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
 TernStoreMessage *_tern_store_message_new_placeholder (void);
 void              _tern_store_message_fill            (TernStoreMessage *self,
