@@ -24,47 +24,6 @@ stmt_reset (sqlite3_stmt *stmt)
   sqlite3_clear_bindings (stmt);
 }
 
-static gboolean
-stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  stmt_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *found, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (found != NULL)
-    *found = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW)
-    *value = sqlite3_column_int64 (stmt, 0);
-  stmt_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 TernStoreAccountKind
 tern_store_db_sync_get_account_kind (TernStoreDb *self, gint64 account_id, GError **error)
 {
@@ -74,7 +33,7 @@ tern_store_db_sync_get_account_kind (TernStoreDb *self, gint64 account_id, GErro
   if (stmt == NULL)
     return TERN_STORE_ACCOUNT_LOCAL;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  stmt_int64 (self, stmt, &kind, NULL, error);
+  _tern_store_db_stmt_int64 (self, stmt, &kind, NULL, error);
   return (TernStoreAccountKind) kind;
 }
 
@@ -100,10 +59,10 @@ tern_store_db_sync_set_folder_server (TernStoreDb          *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  bind_text (stmt, 2, server_path);
-  bind_text (stmt, 3, delimiter);
+  _tern_store_db_bind_text (stmt, 2, server_path);
+  _tern_store_db_bind_text (stmt, 3, delimiter);
   sqlite3_bind_int (stmt, 4, role);
-  return stmt_run (self, stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 static void
@@ -223,7 +182,7 @@ tern_store_db_sync_count_server_messages (TernStoreDb *self, gint64 folder_id, G
     return -1;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   sqlite3_bind_int64 (stmt, 2, TERN_STORE_LOCAL_UID_BASE);
-  if (!stmt_int64 (self, stmt, &n, NULL, error))
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
     return -1;
   return n;
 }
@@ -265,7 +224,7 @@ tern_store_db_sync_next_local_uid (TernStoreDb *self, gint64 folder_id, GError *
     return 0;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   sqlite3_bind_int64 (stmt, 2, TERN_STORE_LOCAL_UID_BASE);
-  if (!stmt_int64 (self, stmt, &uid, NULL, error))
+  if (!_tern_store_db_stmt_int64 (self, stmt, &uid, NULL, error))
     return 0;
   if (uid > G_MAXUINT32)
     {
@@ -285,7 +244,7 @@ tern_store_db_sync_set_uid (TernStoreDb *self, gint64 message_id, guint32 uid, G
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, uid);
-  return stmt_run (self, stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 /**
@@ -306,7 +265,7 @@ tern_store_db_sync_move_message (TernStoreDb *self, gint64 message_id, gint64 fo
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, folder_id);
   sqlite3_bind_int64 (stmt, 3, uid);
-  return stmt_run (self, stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 /**
@@ -347,19 +306,19 @@ tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const cha
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
-  bind_text (stmt, 2, old_path);
-  bind_text (stmt, 3, new_path);
-  if (!stmt_run (self, stmt, error))
+  _tern_store_db_bind_text (stmt, 2, old_path);
+  _tern_store_db_bind_text (stmt, 3, new_path);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail;
 
   stmt = _tern_store_db_get_stmt (self, "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0) WHERE id = ?1", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  bind_text (stmt, 2, new_path);
-  bind_text (stmt, 3, slash != NULL ? slash + 1 : new_path);
+  _tern_store_db_bind_text (stmt, 2, new_path);
+  _tern_store_db_bind_text (stmt, 3, slash != NULL ? slash + 1 : new_path);
   sqlite3_bind_int64 (stmt, 4, parent != NULL ? tern_store_folder_get_id (parent) : 0);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail;
 
   return tern_store_db_commit (self, error);
@@ -395,7 +354,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
     goto fail;
   sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
   sqlite3_bind_int64 (stmt, 2, folder_id);
-  bind_text (stmt, 3, tern_store_folder_get_path (folder));
+  _tern_store_db_bind_text (stmt, 3, tern_store_folder_get_path (folder));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -426,7 +385,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         goto fail;
     }
   return tern_store_db_commit (self, error);
@@ -480,13 +439,13 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
   sqlite3_bind_int (stmt, 2, op);
   sqlite3_bind_int64 (stmt, 3, folder_id);
   sqlite3_bind_int64 (stmt, 4, target_folder_id);
-  bind_text (stmt, 5, uids);
+  _tern_store_db_bind_text (stmt, 5, uids);
   sqlite3_bind_int (stmt, 6, flags_add);
   sqlite3_bind_int (stmt, 7, flags_remove);
-  bind_text (stmt, 8, name);
+  _tern_store_db_bind_text (stmt, 8, name);
   sqlite3_bind_int64 (stmt, 9, message_id);
   sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (_tern_store_db_get_handle (self));
 }
@@ -543,5 +502,5 @@ tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, entry_id);
-  return stmt_run (self, stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }

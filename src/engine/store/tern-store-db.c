@@ -237,6 +237,32 @@ stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *foun
   return TRUE;
 }
 
+gboolean
+_tern_store_db_stmt_run (TernStoreDb   *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  return stmt_run (self, stmt, error);
+}
+
+gboolean
+_tern_store_db_stmt_int64 (TernStoreDb   *self,
+                           sqlite3_stmt  *stmt,
+                           gint64        *value,
+                           gboolean      *found,
+                           GError       **error)
+{
+  return stmt_int64 (self, stmt, value, found, error);
+}
+
+void
+_tern_store_db_bind_text (sqlite3_stmt *stmt,
+                          int           index,
+                          const char   *text)
+{
+  bind_text (stmt, index, text);
+}
+
 static gboolean
 exec (TernStoreDb *self, const char *sql, GError **error)
 {

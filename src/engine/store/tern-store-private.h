@@ -31,6 +31,17 @@ sqlite3_stmt     *_tern_store_db_get_stmt             (TernStoreDb      *self,
 void              _tern_store_db_set_error            (TernStoreDb      *self,
                                                        int               rc,
                                                        GError          **error);
+gboolean          _tern_store_db_stmt_run             (TernStoreDb      *self,
+                                                       sqlite3_stmt     *stmt,
+                                                       GError          **error);
+gboolean          _tern_store_db_stmt_int64           (TernStoreDb      *self,
+                                                       sqlite3_stmt     *stmt,
+                                                       gint64           *value,
+                                                       gboolean         *found,
+                                                       GError          **error);
+void              _tern_store_db_bind_text            (sqlite3_stmt     *stmt,
+                                                       int               index,
+                                                       const char       *text);
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
 TernStoreMessage *_tern_store_message_new_placeholder (void);
 void              _tern_store_message_fill            (TernStoreMessage *self,
