@@ -1640,7 +1640,7 @@ tern_store_db_add_message (TernStoreDb                 *self,
   bind_text (stmt, 21, raw != NULL ? summary->preview : NULL);
   sqlite3_bind_int64 (stmt, 22, thread_id);
   sqlite3_bind_int64 (stmt, 23, dedup_key);
-  sqlite3_bind_int (stmt, 24, raw != NULL ? 2 : 1);
+  sqlite3_bind_int (stmt, 24, raw != NULL ? 2 : message->defer_index ? 0 : 1);
   if (!stmt_run (self, stmt, error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
@@ -1656,7 +1656,8 @@ tern_store_db_add_message (TernStoreDb                 *self,
         goto fail;
     }
 
-  if (!index_entry (self, FALSE, sort_key, summary->from, summary->to, summary->cc, summary->bcc,
+  if ((raw != NULL || !message->defer_index) &&
+      !index_entry (self, FALSE, sort_key, summary->from, summary->to, summary->cc, summary->bcc,
                     summary->subject,
                     raw != NULL ? summary->body_text : NULL,
                     raw != NULL ? summary->attachment_names : NULL, error))

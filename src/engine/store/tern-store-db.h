@@ -37,6 +37,9 @@ G_BEGIN_DECLS
  * @dedup_key: tern_store_db_compute_dedup_key() of @raw, or 0 to compute it here
  * @skip_duplicate: do not add the message when the folder has one with the same
  *   content (import is idempotent)
+ * @defer_index: with @raw %NULL, leave the message out of the search index until
+ *   tern_store_db_set_raw() gives its body (which indexes it whole, once): for a sync
+ *   that stores every header first and fetches the bodies right after
  */
 typedef struct
 {
@@ -51,6 +54,7 @@ typedef struct
   const TernMimeSummary  *summary;
   gint64                  dedup_key;
   gboolean                skip_duplicate;
+  gboolean                defer_index;
 } TernStoreDbNewMessage;
 
 typedef void (*TernStoreDbChangeFunc) (TernStoreChanges *changes,

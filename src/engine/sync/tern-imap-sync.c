@@ -424,23 +424,21 @@ fail:
  * received + 1) in the same transaction:
  *
  *  - headers only (BODY.PEEK[HEADER]), stored header-only; the bodies follow in
- *    fetch_bodies(). Used when not every body is wanted (headers_only, body_days), and
- *    for the first screen (below);
+ *    fetch_bodies(), newest first, once every folder's headers are in. When every
+ *    body follows, the header rows stay out of the search index
+ *    (TernStoreDbNewMessage.defer_index) and tern_store_db_set_raw() indexes each
+ *    message once, whole; when not (headers_only, body_days) they are indexed now;
  *  - whole messages (BODY.PEEK[]) stored with their raw bytes in one go
- *    (tern_store_db_add_message() with @raw): one transfer, one MIME parse and one
- *    search index entry per message instead of a header pass plus a body pass that
- *    parses the message again and re-indexes it (tern_store_db_set_raw()).
+ *    (tern_store_db_add_message() with @raw): one transfer and one MIME parse.
  *
- * So that the list fills quickly, a folder with more than FIRST_SCREEN new messages
- * (and every body wanted) gets the headers of its newest FIRST_SCREEN first, then
- * their bodies (fetch_bodies(), newest first), then the older ones whole, in UID
- * order. The first screen is stored above the stored UIDNEXT, which it does not move
- * (UIDNEXT only ever names a UID below which everything is stored); a kill after it
- * costs a second FETCH of those headers, never a duplicate: every insert is preceded
- * by a lookup of the UID (and the store's UNIQUE (folder_id, uid)). A folder synced
- * before with at most FIRST_SCREEN new messages (the usual resync) gets them whole in
- * one pass; a new folder with at most FIRST_SCREEN messages takes the header pass as
- * before.
+ * The first sync of a folder takes the header pass, so that the whole list is there
+ * quickly (10,000 headers in about a second on loopback), Geary-like: the headers of
+ * the newest FIRST_SCREEN messages first, then the older ones. The first screen is
+ * stored above the stored UIDNEXT, which it does not move (UIDNEXT only ever names a
+ * UID below which everything is stored); a kill after it costs a second FETCH of
+ * those headers, never a duplicate: every insert is preceded by a lookup of the UID
+ * (and the store's UNIQUE (folder_id, uid)). A folder synced before with at most
+ * FIRST_SCREEN new messages (the usual resync) gets them whole in one pass.
  *
  * Like the header pass, the whole-message pass assumes the server answers a UID range
  * in ascending UID order (as Dovecot, Cyrus, Gmail... do): the UIDNEXT committed with a
@@ -568,6 +566,8 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.size = (gsize) size;
   message.summary = summary;   /* NULL with @raw: the store parses it, once */
   message.raw = raw;
+  /* Every body follows in this run: the search index gets each message once, whole. */
+  message.defer_index = raw == NULL && !sync->options.headers_only && sync->options.body_days == 0;
   if (tern_store_db_add_message (sync->db, &message, NULL, &fetch->error) == 0)
     return;
 
@@ -622,8 +622,6 @@ fetch_new_range (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 firs
   return TRUE;
 }
 
-static gboolean fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error);
-
 static gboolean
 fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint64 old_modseq,
                    guint32 server_uidnext, guint total, GError **error)
@@ -644,8 +642,8 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
   if (total <= FIRST_SCREEN)
     return fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, 0, FALSE, old_modseq, total, error);
 
-  /* Many new messages, every body wanted: the first screen's headers, its bodies, then
-   * the rest whole. */
+  /* Many new messages: the headers of the newest FIRST_SCREEN, then the older ones';
+   * the bodies follow in fetch_bodies(), newest first. */
   criteria = g_strdup_printf ("UID %u:*", first_uid);
   uids = tern_imap_session_uid_search (sync->session, criteria, sync->cancellable, error);
   if (uids == NULL)
@@ -661,8 +659,7 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
 
   return fetch_new_range (sync, folder_id, uidvalidity, first_uid, screen_low, 0, FALSE, old_modseq,
                           FIRST_SCREEN, error) &&
-         fetch_bodies (sync, sync->folder, error) &&
-         fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, screen_low - 1, TRUE, old_modseq,
+         fetch_new_range (sync, folder_id, uidvalidity, first_uid, first_uid, screen_low - 1, FALSE, old_modseq,
                           n - FIRST_SCREEN, error);
 }
 

@@ -389,6 +389,13 @@ p = sync()
 ok(p.returncode == 0, 'sync after %d kill -9' % killed, p.stderr)
 srv, st, _ = compare('after kill -9')
 ok(all(len(v) == 1 for v in st['Big'].values()) and len(st['Big']) == 1500, 'no duplicates, nothing lost')
+# Big took the header pass (over 500 new): its rows were indexed once their bodies came.
+# "1xxxx" is a word of the body only (the subject has "m1xxxx").
+for word in ('10003', '11499', '10777'):
+    hits = json.loads(cli('search', word, '--json').stdout or '[]')
+    ok([h['message_id'] for h in hits] == ['m%s@tern.test' % word], 'body word %s found once after the header pass' % word, hits)
+with_body = json.loads(cli('search', 'in:Big body:message', '--json', '--limit', '5000').stdout or '[]')
+ok(len(with_body) == 1500, 'every message of the header pass is searchable by body', len(with_body))
 
 # 9. a proxy that cuts connections at random points never loses or duplicates
 random.seed(9)
