@@ -1,4 +1,4 @@
-/* tern-cli-account.c: tern-cli account add|list|remove|test
+/* tern-cli-account.c: tern-cli account add|list|remove, and the dispatch of account COMMAND
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -112,6 +112,7 @@ account_add (int argc, char **argv)
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(TernCliAccountSettings) settings = NULL;
   g_autoptr(TernAccountManager) manager = NULL;
   g_autoptr(TernAccount) account = NULL;
   g_autoptr(TernAutoconfigResult) detected = NULL;
@@ -124,8 +125,10 @@ account_add (int argc, char **argv)
 
   g_option_context_set_summary (context, _("Adds a mail account."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  settings = tern_cli_account_settings_new (context);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !tern_cli_account_settings_parse (settings, &error) ||
       !parse_security ("--security", security_name, &security, &error) ||
       !parse_security ("--smtp-security", smtp_security_name, &smtp_security, &error) ||
       !parse_port ("--port", port, &in_port, &error) ||
@@ -160,6 +163,13 @@ account_add (int argc, char **argv)
       g_printerr (_("tern-cli account add: --host is required (or --detect)\n"));
       return TERN_CLI_EXIT_USAGE;
     }
+  /* with --detect and no --protocol, checked once the protocol is known */
+  if (protocol_name != NULL &&
+      !tern_cli_account_settings_check_protocol (settings, email, protocol, &error))
+    {
+      tern_cli_printerr_error ("account add", error);
+      return TERN_CLI_EXIT_USAGE;
+    }
 
   if (detect)
     {
@@ -172,6 +182,11 @@ account_add (int argc, char **argv)
       if (protocol_name == NULL)
         protocol = tern_autoconfig_result_get_server (detected, TERN_AUTOCONFIG_PROTOCOL_IMAP) != NULL
                    ? TERN_ACCOUNT_PROTOCOL_IMAP : TERN_ACCOUNT_PROTOCOL_POP3;
+      if (!tern_cli_account_settings_check_protocol (settings, email, protocol, &error))
+        {
+          tern_cli_printerr_error ("account add", error);
+          return TERN_CLI_EXIT_USAGE;
+        }
     }
 
   account = tern_account_new (email, protocol);
@@ -210,6 +225,7 @@ account_add (int argc, char **argv)
     smtp_security = out_security;
   }
 
+  tern_cli_account_settings_apply (settings, account);
   tern_account_set_password_command (account, password_command);
   /* Choosing no encryption on the command line is the explicit consent that credentials
    * may cross the network unencrypted; without it Tern refuses to send them. */
@@ -361,6 +377,18 @@ account_list (int argc, char **argv)
             json_builder_add_string_value (builder, tern_account_get_pinned_certificate (account));
           else
             json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "body_days");
+          json_builder_add_int_value (builder, tern_account_get_body_days (account));
+          json_builder_set_member_name (builder, "leave_on_server");
+          json_builder_add_boolean_value (builder, tern_account_get_leave_on_server (account));
+          json_builder_set_member_name (builder, "delete_after_days");
+          json_builder_add_int_value (builder, tern_account_get_delete_after_days (account));
+          json_builder_set_member_name (builder, "delete_when_deleted");
+          json_builder_add_boolean_value (builder, tern_account_get_delete_when_deleted (account));
+          json_builder_set_member_name (builder, "backup");
+          json_builder_add_boolean_value (builder, tern_account_get_backup (account));
+          json_builder_set_member_name (builder, "server_files_sent");
+          json_builder_add_boolean_value (builder, tern_account_get_sent_copy_by_server (account));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -441,11 +469,12 @@ account_remove (int argc, char **argv)
 static void
 print_account_usage (FILE *out)
 {
-  fprintf (out, "%s\n", _("Usage: tern-cli account add|detect|list|remove|test [OPTIONS]"));
+  fprintf (out, "%s\n", _("Usage: tern-cli account add|detect|list|remove|set|test [OPTIONS]"));
   fprintf (out, "  %-8s %s\n", "add", _("Add an account (see “tern-cli account add --help”)"));
   fprintf (out, "  %-8s %s\n", "detect", _("Find the servers of an address (see “tern-cli account detect --help”)"));
   fprintf (out, "  %-8s %s\n", "list", _("List the accounts"));
   fprintf (out, "  %-8s %s\n", "remove", _("Remove an account"));
+  fprintf (out, "  %-8s %s\n", "set", _("Change an account’s sync settings (see “tern-cli account set --help”)"));
   fprintf (out, "  %-8s %s\n", "test", _("Log in to the account’s servers and explain any failure"));
 }
 
@@ -471,6 +500,8 @@ tern_cli_account (int argc, char **argv)
     return account_list (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "remove"))
     return account_remove (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "set"))
+    return tern_cli_account_set (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "test"))
     return tern_cli_account_test (argc - 1, argv + 1);
 

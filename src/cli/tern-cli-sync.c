@@ -85,6 +85,7 @@ run_account (gpointer data)
       TernImapSyncOptions options;
 
       tern_imap_sync_options_init (&options);
+      options.body_days = tern_account_get_body_days (account);
       /* Returns on cancellation or on a failure retrying cannot mend. */
       if (!tern_imap_sync_watch (db, account, password, &options, progress_cb, NULL, job->cancellable, &error))
         {
@@ -93,8 +94,15 @@ run_account (gpointer data)
           goto out;
         }
     }
-  else if (!tern_imap_sync_run (db, account, password, progress_cb, NULL, job->cancellable, &error))
-    goto out;
+  else
+    {
+      TernImapSyncOptions options;
+
+      tern_imap_sync_options_init (&options);
+      options.body_days = tern_account_get_body_days (account);
+      if (!tern_imap_sync_run_full (db, account, password, &options, progress_cb, NULL, job->cancellable, &error))
+        goto out;
+    }
 
   failed = tern_account_get_outgoing (account);
   if (failed != NULL && failed->host != NULL &&

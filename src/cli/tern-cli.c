@@ -14,7 +14,7 @@
 
 /* keep in alphabetical order */
 static const TernCliCommand commands[] = {
-  { "account", N_("Add, list and remove mail accounts"), tern_cli_account },
+  { "account", N_("Add, list, change and remove mail accounts"), tern_cli_account },
   { "export", N_("Write a folder to an mbox file or a Maildir"), tern_cli_export },
   { "folders", N_("List the folders, with their roles and counts"), tern_cli_folders },
   { "import", N_("Import an mbox file or a Maildir into a folder"), tern_cli_import },

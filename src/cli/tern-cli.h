@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "tern-account.h"
 #include "tern-autoconfig.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,7 @@ void tern_cli_printerr_error (const char *command, const GError *error);
 /* the commands, one file each: tern-cli-COMMAND.c */
 int  tern_cli_account (int argc, char **argv);
 int  tern_cli_account_detect (int argc, char **argv);
+int  tern_cli_account_set (int argc, char **argv);
 int  tern_cli_account_test (int argc, char **argv);
 int  tern_cli_export  (int argc, char **argv);
 int  tern_cli_folders (int argc, char **argv);
@@ -44,5 +46,24 @@ int  tern_cli_sync    (int argc, char **argv);
 
 /* tern-cli-account-detect.c: detection with progress on stderr, for account add --detect */
 TernAutoconfigResult *tern_cli_detect (const char *address, gboolean offline, GError **error);
+
+/* tern-cli-account-set.c: the sync settings options (--body-days, --leave-on-server,
+ * --delete-after-days, --delete-when-deleted, --backup, --server-files-sent), shared by
+ * account add and account set */
+typedef struct _TernCliAccountSettings TernCliAccountSettings;
+
+TernCliAccountSettings *tern_cli_account_settings_new            (GOptionContext          *context);
+void                    tern_cli_account_settings_free           (TernCliAccountSettings  *self);
+gboolean                tern_cli_account_settings_parse          (TernCliAccountSettings  *self,
+                                                                  GError                 **error);
+gboolean                tern_cli_account_settings_is_empty       (TernCliAccountSettings  *self);
+gboolean                tern_cli_account_settings_check_protocol (TernCliAccountSettings  *self,
+                                                                  const char              *email,
+                                                                  TernAccountProtocol      protocol,
+                                                                  GError                 **error);
+void                    tern_cli_account_settings_apply          (TernCliAccountSettings  *self,
+                                                                  TernAccount             *account);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernCliAccountSettings, tern_cli_account_settings_free)
 
 G_END_DECLS

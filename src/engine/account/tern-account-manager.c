@@ -144,6 +144,8 @@ account_from_group (GKeyFile    *keyfile,
                                       MAX (0, g_key_file_get_integer (keyfile, group, "delete-after-days", NULL)));
   tern_account_set_delete_when_deleted (account,
                                         g_key_file_get_boolean (keyfile, group, "delete-when-deleted-here", NULL));
+  tern_account_set_body_days (account,
+                              MAX (0, g_key_file_get_integer (keyfile, group, "body-days", NULL)));
 
   return g_steal_pointer (&account);
 }
@@ -260,6 +262,8 @@ tern_account_manager_save (TernAccountManager  *self,
         g_key_file_set_boolean (keyfile, group, "server-files-sent", TRUE);
       if (tern_account_get_backup (account))
         g_key_file_set_boolean (keyfile, group, "backup", TRUE);
+      if (tern_account_get_body_days (account) > 0)
+        g_key_file_set_integer (keyfile, group, "body-days", tern_account_get_body_days (account));
       if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
         {
           g_key_file_set_boolean (keyfile, group, "leave-on-server",

@@ -33,6 +33,9 @@ struct _TernAccount
   guint                delete_after_days;
   gboolean             delete_when_deleted;
   gboolean             backup;
+
+  /* IMAP */
+  guint                body_days;
 };
 
 G_DEFINE_FINAL_TYPE (TernAccount, tern_account, G_TYPE_OBJECT)
@@ -349,6 +352,30 @@ tern_account_set_delete_when_deleted (TernAccount *self,
   g_return_if_fail (TERN_IS_ACCOUNT (self));
 
   self->delete_when_deleted = !!delete_too;
+}
+
+/**
+ * tern_account_get_body_days:
+ *
+ * How many days back an IMAP sync downloads message bodies: the bodies of messages of
+ * the last this many days are downloaded, the others when they are opened (0: all
+ * bodies). Keyfile key "body-days"; default 0.
+ */
+guint
+tern_account_get_body_days (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), 0);
+
+  return self->body_days;
+}
+
+void
+tern_account_set_body_days (TernAccount *self,
+                            guint        days)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  self->body_days = days;
 }
 
 /**

@@ -94,6 +94,10 @@ gboolean             tern_account_get_delete_when_deleted (TernAccount        *s
 void                 tern_account_set_delete_when_deleted (TernAccount        *self,
                                                           gboolean             delete_too);
 
+guint                tern_account_get_body_days          (TernAccount         *self);
+void                 tern_account_set_body_days          (TernAccount         *self,
+                                                          guint                days);
+
 TernNetConnection   *tern_account_new_connection         (TernAccount         *self,
                                                           const TernServer    *server,
                                                           GError             **error);
