@@ -86,6 +86,8 @@ tern_cli_folders (int argc, char **argv)
       json_builder_add_int_value (builder, tern_store_folder_get_total (folder));
       json_builder_set_member_name (builder, "unread");
       json_builder_add_int_value (builder, tern_store_folder_get_unread (folder));
+      json_builder_set_member_name (builder, "subscribed");
+      json_builder_add_boolean_value (builder, tern_store_folder_get_subscribed (folder));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

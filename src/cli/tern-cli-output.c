@@ -138,7 +138,7 @@ add_string_or_null (JsonBuilder *builder, const char *name, const char *value)
  * tern_cli_output_add_message:
  *
  * Adds one message object: id, account, folder, uid, message_id, subject, from,
- * date, flags, size, has_attachments.
+ * date, flags (with the IMAP keywords), size, has_attachments.
  */
 void
 tern_cli_output_add_message (JsonBuilder *builder, TernStoreMessage *message, GHashTable *folders)
@@ -164,6 +164,15 @@ tern_cli_output_add_message (JsonBuilder *builder, TernStoreMessage *message, GH
   json_builder_begin_array (builder);
   for (guint i = 0; flags[i] != NULL; i++)
     json_builder_add_string_value (builder, flags[i]);
+  if (tern_store_message_get_keywords (message) != NULL)
+    {
+      /* IMAP keywords ($Forwarded, $Junk...) are flags too, by their IMAP names. */
+      g_auto(GStrv) keywords = g_strsplit (tern_store_message_get_keywords (message), " ", -1);
+
+      for (guint i = 0; keywords[i] != NULL; i++)
+        if (*keywords[i] != '\0')
+          json_builder_add_string_value (builder, keywords[i]);
+    }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, tern_store_message_get_size (message));

@@ -9,8 +9,33 @@
 #include <stdlib.h>
 #include <glib/gi18n.h>
 
+#include "tern-account-manager.h"
+#include "tern-credentials.h"
+#include "tern-imap-message-fetch.h"
 #include "tern-cli.h"
 #include "tern-cli-output.h"
+
+/* The body of a message whose header only is stored, from its IMAP server, at once
+ * (stored too). NULL (and nothing printed) when the message is not an IMAP account's. */
+static GBytes *
+fetch_from_server (TernStoreDb *db, TernStoreMessage *message, GHashTable *folders, GError **error)
+{
+  gint64 folder_id = tern_store_message_get_folder_id (message);
+  TernStoreFolder *folder = g_hash_table_lookup (folders, &folder_id);
+  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+  g_autoptr(TernPassword) password = NULL;
+  TernAccount *account;
+
+  if (folder == NULL || tern_store_folder_get_server_path (folder) == NULL ||
+      !tern_account_manager_load (manager, NULL) ||
+      (account = tern_account_manager_lookup (manager, tern_store_folder_get_account (folder))) == NULL ||
+      tern_account_get_protocol (account) != TERN_ACCOUNT_PROTOCOL_IMAP)
+    return NULL;
+  password = tern_credentials_get_password (account, NULL, error);
+  if (password == NULL)
+    return NULL;
+  return tern_imap_message_fetch (db, account, password, tern_store_message_get_id (message), NULL, error);
+}
 
 static void
 print_field (const char *name, const char *value)
@@ -62,6 +87,26 @@ tern_cli_show (int argc, char **argv)
     {
       tern_cli_printerr_error ("show", error);
       return TERN_CLI_EXIT_FAILURE;
+    }
+  if (bytes == NULL)
+    {
+      /* Only the header is stored: an IMAP message's body comes at once. When that
+       * fails (offline, say), the header is still shown, with why. */
+      g_autoptr(GError) fetch_error = NULL;
+
+      bytes = fetch_from_server (db, message, folders, &fetch_error);
+      if (bytes != NULL)
+        g_clear_error (&error);
+      else if (fetch_error != NULL)
+        {
+          if (raw)
+            {
+              tern_cli_printerr_error ("show", fetch_error);
+              return TERN_CLI_EXIT_FAILURE;
+            }
+          /* Translators: the body could not be fetched; %s says why */
+          g_printerr (_("tern-cli show: only the header is stored: %s\n"), fetch_error->message);
+        }
     }
 
   if (raw)

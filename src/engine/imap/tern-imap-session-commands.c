@@ -669,6 +669,41 @@ tern_imap_session_delete (TernImapSession  *self,
   return tern_imap_session_execute (self, command, cancellable, error);
 }
 
+static gboolean
+subscription (TernImapSession *self, const char *verb, const char *mailbox, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernImapCommand) command = NULL;
+
+  g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
+
+  if (!_tern_imap_session_check_state (self, FALSE, error) || !check_mailbox (mailbox, error))
+    return FALSE;
+
+  command = tern_imap_command_new (verb);
+  tern_imap_command_add_mailbox (command, mailbox);
+  return tern_imap_session_execute (self, command, cancellable, error);
+}
+
+/* SUBSCRIBE (RFC 3501 6.3.6) */
+gboolean
+tern_imap_session_subscribe (TernImapSession  *self,
+                             const char       *mailbox,
+                             GCancellable     *cancellable,
+                             GError          **error)
+{
+  return subscription (self, "SUBSCRIBE", mailbox, cancellable, error);
+}
+
+/* UNSUBSCRIBE (RFC 3501 6.3.7) */
+gboolean
+tern_imap_session_unsubscribe (TernImapSession  *self,
+                               const char       *mailbox,
+                               GCancellable     *cancellable,
+                               GError          **error)
+{
+  return subscription (self, "UNSUBSCRIBE", mailbox, cancellable, error);
+}
+
 /* ---- FETCH and STORE ------------------------------------------------------------------- */
 
 typedef struct

@@ -256,6 +256,14 @@ gboolean              tern_imap_session_delete              (TernImapSession    
                                                              const char             *mailbox,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
+gboolean              tern_imap_session_subscribe           (TernImapSession        *self,
+                                                             const char             *mailbox,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
+gboolean              tern_imap_session_unsubscribe         (TernImapSession        *self,
+                                                             const char             *mailbox,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
 gboolean              tern_imap_session_uid_fetch           (TernImapSession        *self,
                                                              const char             *uid_set,
                                                              const char             *items,

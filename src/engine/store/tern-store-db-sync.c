@@ -6,6 +6,12 @@
  * These functions run on the TernStoreDb's own connection, so they take part in
  * its transactions (tern_store_db_begin() ... _commit()): the sync worker commits
  * a batch of messages and the folder's sync state together.
+ *
+ * Each function that writes opens a (nested) transaction of its own and records
+ * what it really changed (_tern_store_db_add_change(), _add_folder_change()), so
+ * that the change function set with tern_store_db_set_change_func() hears of it
+ * when the outermost transaction commits. The folders' sync state and the journal
+ * are not shown to the user, so their bookkeeping notifies nothing.
  */
 #include "config.h"
 
@@ -22,6 +28,24 @@ stmt_reset (sqlite3_stmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
+}
+
+/* Runs an UPDATE or DELETE on folders that returns the ids of the rows it changed,
+ * and records a folder change for each. */
+static gboolean
+run_folder_changes (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    _tern_store_db_add_folder_change (self, sqlite3_column_int64 (stmt, 0));
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 TernStoreAccountKind
@@ -52,17 +76,54 @@ tern_store_db_sync_set_folder_server (TernStoreDb          *self,
                                       TernStoreFolderRole   role,
                                       GError              **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
-                                 "UPDATE folders SET server_path = ?2, delimiter = coalesce (?3, delimiter), role = ?4"
-                                 " WHERE id = ?1 AND (server_path IS NOT ?2 OR delimiter IS NOT coalesce (?3, delimiter)"
-                                 " OR role != ?4)", error);
-  if (stmt == NULL)
+  sqlite3_stmt *stmt;
+
+  if (!tern_store_db_begin (self, error))
     return FALSE;
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE folders SET server_path = ?2, delimiter = coalesce (?3, delimiter), role = ?4"
+                                  " WHERE id = ?1 AND (server_path IS NOT ?2 OR delimiter IS NOT coalesce (?3, delimiter)"
+                                  " OR role != ?4) RETURNING id", error);
+  if (stmt == NULL)
+    goto fail;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   _tern_store_db_bind_text (stmt, 2, server_path);
   _tern_store_db_bind_text (stmt, 3, delimiter);
   sqlite3_bind_int (stmt, 4, role);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!run_folder_changes (self, stmt, error))
+    goto fail;
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/* Records whether the server lists the folder as subscribed. */
+gboolean
+tern_store_db_sync_set_folder_subscribed (TernStoreDb  *self,
+                                          gint64        folder_id,
+                                          gboolean      subscribed,
+                                          GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE folders SET subscribed = ?2 WHERE id = ?1 AND subscribed != ?2 RETURNING id",
+                                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int (stmt, 2, subscribed ? 1 : 0);
+  if (!run_folder_changes (self, stmt, error))
+    goto fail;
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
 }
 
 static void
@@ -192,19 +253,30 @@ tern_store_db_sync_count_server_messages (TernStoreDb *self, gint64 folder_id, G
  *
  * Forgets every message of the folder that came from the server (after a
  * UIDVALIDITY change); local-only ones (drafts and moves not replayed yet) stay.
+ * Each one is announced as removed (by tern_store_db_delete_messages()).
  */
 gboolean
 tern_store_db_sync_delete_server_messages (TernStoreDb *self, gint64 folder_id, GError **error)
 {
-  g_autoptr(GArray) rows = tern_store_db_sync_list_rows (self, folder_id, TERN_STORE_LOCAL_UID_BASE, error);
+  g_autoptr(GArray) rows = NULL;
   g_autoptr(GArray) ids = NULL;
 
-  if (rows == NULL)
+  /* The list and the deletion in one transaction: no message slips in between. */
+  if (!tern_store_db_begin (self, error))
     return FALSE;
+  rows = tern_store_db_sync_list_rows (self, folder_id, TERN_STORE_LOCAL_UID_BASE, error);
+  if (rows == NULL)
+    goto fail;
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
   for (guint i = 0; i < rows->len; i++)
     g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
-  return tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error);
+  if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
+    goto fail;
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
 }
 
 /**
@@ -235,16 +307,36 @@ tern_store_db_sync_next_local_uid (TernStoreDb *self, gint64 folder_id, GError *
   return (guint32) uid;
 }
 
+/**
+ * tern_store_db_sync_set_uid:
+ *
+ * Gives a message its UID (the server's, once an offline move or an APPEND is
+ * replayed). An unknown id is ignored.
+ */
 gboolean
 tern_store_db_sync_set_uid (TernStoreDb *self, gint64 message_id, guint32 uid, GError **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET uid = ?2 WHERE id = ?1", error);
+  sqlite3_stmt *stmt;
+  gint64 folder_id = 0;
+  gboolean found = FALSE;
 
-  if (stmt == NULL)
+  if (!tern_store_db_begin (self, error))
     return FALSE;
+  stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET uid = ?2 WHERE id = ?1 AND uid != ?2 RETURNING folder_id",
+                                  error);
+  if (stmt == NULL)
+    goto fail;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, uid);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &folder_id, &found, error))
+    goto fail;
+  if (found)
+    _tern_store_db_add_change (self, TERN_STORE_CHANGE_CHANGED, folder_id, message_id);
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
 }
 
 /**
@@ -252,27 +344,61 @@ tern_store_db_sync_set_uid (TernStoreDb *self, gint64 message_id, guint32 uid, G
  *
  * Moves a message to another folder under the given UID (folder counts follow, by
  * the schema's triggers). Unlike tern_store_db_move_messages() it leaves the
- * folders' UIDNEXT alone: for IMAP folders that is the server's.
+ * folders' UIDNEXT alone: for IMAP folders that is the server's. The message is
+ * announced as removed from its folder and added to @folder_id, or as changed when
+ * only its UID changes. An unknown id is ignored.
  */
 gboolean
 tern_store_db_sync_move_message (TernStoreDb *self, gint64 message_id, gint64 folder_id, guint32 uid,
                                  GError **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
+  sqlite3_stmt *stmt;
+  gint64 old_folder = 0, id = 0;
+  gboolean found = FALSE;
 
-  if (stmt == NULL)
+  if (!tern_store_db_begin (self, error))
     return FALSE;
+
+  stmt = _tern_store_db_get_stmt (self, "SELECT folder_id FROM messages WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &old_folder, &found, error))
+    goto fail;
+  if (!found)
+    return tern_store_db_commit (self, error);
+
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE messages SET folder_id = ?2, uid = ?3"
+                                  " WHERE id = ?1 AND (folder_id != ?2 OR uid != ?3) RETURNING id", error);
+  if (stmt == NULL)
+    goto fail;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, folder_id);
   sqlite3_bind_int64 (stmt, 3, uid);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &id, &found, error))
+    goto fail;
+  if (found && old_folder == folder_id)
+    _tern_store_db_add_change (self, TERN_STORE_CHANGE_CHANGED, folder_id, message_id);
+  else if (found)
+    {
+      _tern_store_db_add_change (self, TERN_STORE_CHANGE_REMOVED, old_folder, message_id);
+      _tern_store_db_add_change (self, TERN_STORE_CHANGE_ADDED, folder_id, message_id);
+    }
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
 }
 
 /**
  * tern_store_db_sync_rename_folder:
  * @new_path: the new path, "/" between levels; its parent must exist
  *
- * Renames a folder and, with it, the paths of its subfolders.
+ * Renames a folder and, with it, the paths of its subfolders. Each folder whose
+ * row changed is announced (tern_store_changes_add_folder()), and so is a parent
+ * created for the new path.
  */
 gboolean
 tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const char *new_path, GError **error)
@@ -284,8 +410,11 @@ tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const cha
   sqlite3_stmt *stmt;
   const char *old_path;
 
-  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
+  if (!tern_store_db_begin (self, error))
     return FALSE;
+
+  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
+    goto fail;
   old_path = tern_store_folder_get_path (folder);
 
   if (slash != NULL)
@@ -294,31 +423,32 @@ tern_store_db_sync_rename_folder (TernStoreDb *self, gint64 folder_id, const cha
       parent = tern_store_db_ensure_folder (self, tern_store_folder_get_account_id (folder), parent_path,
                                             TERN_STORE_FOLDER_ROLE_NONE, error);
       if (parent == NULL)
-        return FALSE;
+        goto fail;
     }
-
-  if (!tern_store_db_begin (self, error))
-    return FALSE;
 
   stmt = _tern_store_db_get_stmt (self,
                    "UPDATE folders SET path = ?3 || substr (path, length (?2) + 1)"
-                   " WHERE account_id = ?1 AND substr (path, 1, length (?2) + 1) = ?2 || '/'", error);
+                   " WHERE account_id = ?1 AND substr (path, 1, length (?2) + 1) = ?2 || '/' AND ?2 IS NOT ?3"
+                   " RETURNING id", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
   _tern_store_db_bind_text (stmt, 2, old_path);
   _tern_store_db_bind_text (stmt, 3, new_path);
-  if (!_tern_store_db_stmt_run (self, stmt, error))
+  if (!run_folder_changes (self, stmt, error))
     goto fail;
 
-  stmt = _tern_store_db_get_stmt (self, "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0) WHERE id = ?1", error);
+  stmt = _tern_store_db_get_stmt (self,
+                   "UPDATE folders SET path = ?2, name = ?3, parent_id = nullif (?4, 0)"
+                   " WHERE id = ?1 AND (path IS NOT ?2 OR name IS NOT ?3 OR parent_id IS NOT nullif (?4, 0))"
+                   " RETURNING id", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   _tern_store_db_bind_text (stmt, 2, new_path);
   _tern_store_db_bind_text (stmt, 3, slash != NULL ? slash + 1 : new_path);
   sqlite3_bind_int64 (stmt, 4, parent != NULL ? tern_store_folder_get_id (parent) : 0);
-  if (!_tern_store_db_stmt_run (self, stmt, error))
+  if (!run_folder_changes (self, stmt, error))
     goto fail;
 
   return tern_store_db_commit (self, error);
@@ -328,10 +458,37 @@ fail:
   return FALSE;
 }
 
+/* The ids of all the folder's messages. */
+static GArray *
+list_message_ids (TernStoreDb *self, gint64 folder_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT id FROM messages WHERE folder_id = ?1", error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 /**
  * tern_store_db_sync_delete_folder:
  *
- * Deletes a folder, its subfolders and their messages.
+ * Deletes a folder, its subfolders and their messages. Each message is announced
+ * as removed (by tern_store_db_delete_messages()), and each folder as changed
+ * (tern_store_changes_add_folder(); tern_store_db_get_folder() no longer finds it).
  */
 gboolean
 tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **error)
@@ -341,10 +498,10 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
   sqlite3_stmt *stmt;
   int rc;
 
-  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
-    return FALSE;
   if (!tern_store_db_begin (self, error))
     return FALSE;
+  if ((folder = tern_store_db_get_folder (self, folder_id, error)) == NULL)
+    goto fail;
 
   stmt = _tern_store_db_get_stmt (self,
                    "SELECT id FROM folders WHERE account_id = ?1"
@@ -370,22 +527,20 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
   for (guint i = 0; i < folder_ids->len; i++)
     {
       gint64 id = g_array_index (folder_ids, gint64, i);
-      g_autoptr(GArray) rows = tern_store_db_sync_list_rows (self, id, G_MAXUINT32, error);
-      g_autoptr(GArray) ids = NULL;
+      g_autoptr(GArray) ids = list_message_ids (self, id, error);
 
-      if (rows == NULL)
+      /* Every message, whatever its UID: none may go by the cascade unannounced
+       * (nor stay in the search index). */
+      if (ids == NULL)
         goto fail;
-      ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
-      for (guint j = 0; j < rows->len; j++)
-        g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, j).id);
       if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
         goto fail;
 
-      stmt = _tern_store_db_get_stmt (self, "DELETE FROM folders WHERE id = ?1", error);
+      stmt = _tern_store_db_get_stmt (self, "DELETE FROM folders WHERE id = ?1 RETURNING id", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!_tern_store_db_stmt_run (self, stmt, error))
+      if (!run_folder_changes (self, stmt, error))
         goto fail;
     }
   return tern_store_db_commit (self, error);

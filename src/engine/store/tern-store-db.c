@@ -93,6 +93,7 @@ static const struct
   { 2, "002-search.sql", reindex_all },
   { 3, "003-offline.sql", NULL },
   { 4, "004-pop3-outbox.sql", NULL },
+  { 5, "005-subscriptions.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);
@@ -807,6 +808,32 @@ tern_store_db_rollback (TernStoreDb *self)
   g_clear_pointer (&self->changes, tern_store_changes_unref);
   if (self->pending_index != NULL)
     g_array_set_size (self->pending_index, 0);
+}
+
+/* For the store's sibling files (tern-store-db-sync.c): records a message change
+ * in the open transaction's changes, delivered when it commits. Callers wrap
+ * their writes in tern_store_db_begin() ... _commit(). */
+void
+_tern_store_db_add_change (TernStoreDb         *self,
+                           TernStoreChangeKind  kind,
+                           gint64               folder_id,
+                           gint64               message_id)
+{
+  g_return_if_fail (TERN_IS_STORE_DB (self));
+  g_return_if_fail (self->tx_depth > 0 && self->changes != NULL);
+
+  tern_store_changes_add (self->changes, kind, folder_id, message_id);
+}
+
+/* Likewise, for a change to the folder's own row (its path, role, subscription)
+ * or its removal. */
+void
+_tern_store_db_add_folder_change (TernStoreDb *self, gint64 folder_id)
+{
+  g_return_if_fail (TERN_IS_STORE_DB (self));
+  g_return_if_fail (self->tx_depth > 0 && self->changes != NULL);
+
+  tern_store_changes_add_folder (self->changes, folder_id);
 }
 
 /**
@@ -1840,6 +1867,44 @@ tern_store_db_set_flags (TernStoreDb     *self,
         tern_store_changes_add (self->changes, TERN_STORE_CHANGE_CHANGED, folder_id, ids[i]);
     }
 
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/**
+ * tern_store_db_set_keywords:
+ * @keywords: (nullable): the message's IMAP keywords ($Forwarded, $Junk, $label1...),
+ *   space separated, or %NULL for none
+ *
+ * Replaces a message's keywords. An unknown id is ignored.
+ */
+gboolean
+tern_store_db_set_keywords (TernStoreDb  *self,
+                            gint64        id,
+                            const char   *keywords,
+                            GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 folder_id = 0;
+  gboolean found = FALSE;
+
+  if (keywords != NULL && *keywords == '\0')
+    keywords = NULL;
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+  stmt = stmt_get (self, "UPDATE messages SET keywords = ?2 WHERE id = ?1 AND keywords IS NOT ?2 RETURNING folder_id",
+                   error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  bind_text (stmt, 2, keywords);
+  if (!stmt_int64 (self, stmt, &folder_id, &found, error))
+    goto fail;
+  if (found)
+    tern_store_changes_add (self->changes, TERN_STORE_CHANGE_CHANGED, folder_id, id);
   return tern_store_db_commit (self, error);
 
 fail:

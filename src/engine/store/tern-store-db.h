@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define TERN_STORE_SCHEMA_VERSION 4
+#define TERN_STORE_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of a Tern store: "Tern". */
 #define TERN_STORE_APPLICATION_ID 0x5465726E
@@ -135,6 +135,10 @@ gboolean          tern_store_db_set_flags         (TernStoreDb            *self,
                                                    guint                   n_ids,
                                                    TernStoreFlags          add,
                                                    TernStoreFlags          remove,
+                                                   GError                **error);
+gboolean          tern_store_db_set_keywords      (TernStoreDb            *self,
+                                                   gint64                  id,
+                                                   const char             *keywords,
                                                    GError                **error);
 gboolean          tern_store_db_move_messages     (TernStoreDb            *self,
                                                    const gint64           *ids,

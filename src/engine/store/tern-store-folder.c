@@ -26,6 +26,7 @@ struct _TernStoreFolder
   guint64              highestmodseq;
   guint                total;
   guint                unread;
+  gboolean             subscribed;
 };
 
 G_DEFINE_FINAL_TYPE (TernStoreFolder, tern_store_folder, G_TYPE_OBJECT)
@@ -148,6 +149,7 @@ _tern_store_folder_new_from_stmt (sqlite3_stmt *stmt)
   self->highestmodseq = (guint64) sqlite3_column_int64 (stmt, 11);
   self->total = (guint) MAX (0, sqlite3_column_int64 (stmt, 12));
   self->unread = (guint) MAX (0, sqlite3_column_int64 (stmt, 13));
+  self->subscribed = sqlite3_column_int (stmt, 14) != 0;
   return self;
 }
 
@@ -262,4 +264,18 @@ tern_store_folder_get_unread (TernStoreFolder *self)
 {
   g_return_val_if_fail (TERN_IS_STORE_FOLDER (self), 0);
   return self->unread;
+}
+
+/**
+ * tern_store_folder_get_subscribed:
+ *
+ * Returns: whether the server lists the folder as subscribed (always %TRUE for
+ *   local and POP3 folders)
+ */
+gboolean
+tern_store_folder_get_subscribed (TernStoreFolder *self)
+{
+  g_return_val_if_fail (TERN_IS_STORE_FOLDER (self), FALSE);
+
+  return self->subscribed;
 }

@@ -28,5 +28,6 @@ guint32              tern_store_folder_get_uidnext       (TernStoreFolder *self)
 guint64              tern_store_folder_get_highestmodseq (TernStoreFolder *self);
 guint                tern_store_folder_get_total         (TernStoreFolder *self);
 guint                tern_store_folder_get_unread        (TernStoreFolder *self);
+gboolean             tern_store_folder_get_subscribed    (TernStoreFolder *self);
 
 G_END_DECLS

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 
 #define TERN_STORE_FOLDER_COLUMNS \
   "f.id, f.account_id, a.address, f.parent_id, f.name, f.path, f.server_path, " \
-  "f.delimiter, f.role, f.uidvalidity, f.uidnext, f.highestmodseq, f.total, f.unread"
+  "f.delimiter, f.role, f.uidvalidity, f.uidnext, f.highestmodseq, f.total, f.unread, " \
+  "f.subscribed"
 
 #define TERN_STORE_FOLDER_FROM "folders f JOIN accounts a ON a.id = f.account_id"
 
@@ -42,6 +43,12 @@ gboolean          _tern_store_db_stmt_int64           (TernStoreDb      *self,
 void              _tern_store_db_bind_text            (sqlite3_stmt     *stmt,
                                                        int               index,
                                                        const char       *text);
+void              _tern_store_db_add_change           (TernStoreDb         *self,
+                                                       TernStoreChangeKind  kind,
+                                                       gint64               folder_id,
+                                                       gint64               message_id);
+void              _tern_store_db_add_folder_change    (TernStoreDb      *self,
+                                                       gint64            folder_id);
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
 TernStoreMessage *_tern_store_message_new_placeholder (void);
 void              _tern_store_message_fill            (TernStoreMessage *self,

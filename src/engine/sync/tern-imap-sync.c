@@ -50,7 +50,14 @@ typedef struct
 {
   guint32        uid;
   TernStoreFlags flags;
+  char          *keywords;   /* owned; NULL: none */
 } FlagChange;
+
+static void
+flag_change_clear (gpointer data)
+{
+  g_clear_pointer (&((FlagChange *) data)->keywords, g_free);
+}
 
 typedef struct
 {
@@ -104,6 +111,38 @@ flags_from_strv (char **flags)
   return result;
 }
 
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The keywords among FLAGS ($Forwarded, $Junk, $label1...: the names without a
+ * backslash), sorted and space separated so that equal sets compare equal; NULL
+ * when there are none. */
+static char *
+keywords_from_strv (char **flags)
+{
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
+  GString *text;
+
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    if (flags[i][0] != '\\' && flags[i][0] != '\0')
+      g_ptr_array_add (keywords, flags[i]);
+  if (keywords->len == 0)
+    return NULL;
+  g_ptr_array_sort (keywords, compare_strings);
+  text = g_string_new (NULL);
+  for (guint i = 0; i < keywords->len; i++)
+    if (i == 0 || strcmp (keywords->pdata[i], keywords->pdata[i - 1]) != 0)
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ' ');
+        g_string_append (text, keywords->pdata[i]);
+      }
+  return g_string_free (text, FALSE);
+}
+
 /* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
  * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
  * a converter per encoded header and text part, spent a tenth of its CPU time in
@@ -148,6 +187,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
     return;
   flags = tern_imap_response_dup_fetch_flags (response);
   change.flags = flags_from_strv (flags);
+  change.keywords = keywords_from_strv (flags);
   g_array_append_val (sync->changes, change);
 }
 
@@ -191,16 +231,20 @@ compare_uids (gconstpointer a, gconstpointer b)
 /* ---- store helpers ---------------------------------------------------------------- */
 
 static gboolean
-apply_flags (Sync *sync, gint64 folder_id, guint32 uid, TernStoreFlags flags, GError **error)
+apply_flags (Sync *sync, gint64 folder_id, guint32 uid, TernStoreFlags flags, const char *keywords, GError **error)
 {
   TernStoreDbSyncRow row;
   gboolean found = FALSE;
 
   if (!tern_store_db_sync_lookup_uid (sync->db, folder_id, uid, &row, &found, error))
     return FALSE;
-  if (!found || row.flags == flags)
+  if (!found)
     return TRUE;
-  return tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, error);
+  if (row.flags != flags &&
+      !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, error))
+    return FALSE;
+  /* Written only when they differ. */
+  return tern_store_db_set_keywords (sync->db, row.id, keywords, error);
 }
 
 static gboolean
@@ -299,6 +343,7 @@ sync_folder_list (Sync *sync, GError **error)
   g_autoptr(GPtrArray) local = NULL;
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) subscribed_names = NULL;
   GHashTable *roles_taken;
 
   if (tern_imap_session_has_capability (sync->session, "SPECIAL-USE"))
@@ -307,6 +352,14 @@ sync_folder_list (Sync *sync, GError **error)
   if (mailboxes == NULL)
     return NULL;
   g_ptr_array_sort (mailboxes, compare_mailboxes);
+  /* Every folder is synced (as Geary does); the subscriptions are recorded for the
+   * UI, which may show the subscribed ones only (as Thunderbird does). */
+  subscribed = tern_imap_session_list (sync->session, "", "*", TERN_IMAP_LIST_SUBSCRIBED, 0, sync->cancellable, error);
+  if (subscribed == NULL)
+    return NULL;
+  subscribed_names = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < subscribed->len; i++)
+    g_hash_table_add (subscribed_names, ((TernImapMailbox *) g_ptr_array_index (subscribed, i))->name);
 
   roles_taken = g_hash_table_new (NULL, NULL);
   /* Special-use attributes first, names only where no attribute gives the role. */
@@ -357,7 +410,11 @@ sync_folder_list (Sync *sync, GError **error)
       folder = tern_store_db_ensure_folder (sync->db, sync->account_id, path, role, error);
       if (folder == NULL ||
           !tern_store_db_sync_set_folder_server (sync->db, tern_store_folder_get_id (folder), mailbox->name,
-                                                 mailbox->delimiter != '\0' ? delim : NULL, role, error))
+                                                 mailbox->delimiter != '\0' ? delim : NULL, role, error) ||
+          !tern_store_db_sync_set_folder_subscribed (sync->db, tern_store_folder_get_id (folder),
+                                                     g_ascii_strcasecmp (mailbox->name, "INBOX") == 0 ||
+                                                     g_hash_table_contains (subscribed_names, mailbox->name),
+                                                     error))
         goto fail;
       g_hash_table_add (seen, g_strdup (tern_store_folder_get_path (folder)));
       if (!(mailbox->flags & TERN_IMAP_MAILBOX_NOSELECT))
@@ -489,6 +546,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   HeaderFetch *fetch = user_data;
   Sync *sync = fetch->sync;
   g_auto(GStrv) flag_names = NULL;
+  g_autofree char *keywords = NULL;
   g_autoptr(GDateTime) internal = NULL;
   g_autoptr(TernMimeSummary) summary = NULL;
   g_autoptr(GBytes) raw = NULL;
@@ -537,8 +595,11 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
     {
       TernStoreFlags flags = flags_from_strv (flag_names);
 
+      keywords = keywords_from_strv (flag_names);
       if (flags != row.flags &&
           !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error))
+        return;
+      if (!tern_store_db_set_keywords (sync->db, row.id, keywords, &fetch->error))
         return;
       if (raw != NULL && !row.has_body)
         {
@@ -562,6 +623,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.folder_id = fetch->folder_id;
   message.uid = uid;
   message.flags = flags_from_strv (flag_names);
+  message.keywords = keywords = keywords_from_strv (flag_names);
   message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
   message.size = (gsize) size;
   message.summary = summary;   /* NULL with @raw: the store parses it, once */
@@ -773,7 +835,7 @@ sync_folder (Sync *sync, TernStoreFolder *folder, GError **error)
     {
       FlagChange *change = &g_array_index (sync->changes, FlagChange, i);
 
-      if (!apply_flags (sync, folder_id, change->uid, change->flags, error))
+      if (!apply_flags (sync, folder_id, change->uid, change->flags, change->keywords, error))
         goto fail;
     }
   if (!delete_uids (sync, folder_id, sync->vanished, error))
@@ -974,6 +1036,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
   sync->progress_data = progress_data;
   sync->cancellable = cancellable;
   sync->changes = g_array_new (FALSE, FALSE, sizeof (FlagChange));
+  g_array_set_clear_func (sync->changes, flag_change_clear);
   sync->vanished = g_array_new (FALSE, FALSE, sizeof (guint32));
   sync->delimiter = '/';
   if (options != NULL)

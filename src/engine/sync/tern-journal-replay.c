@@ -236,6 +236,19 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
   return settle_local_copy (db, session, entry->message_id, entry->folder_id, uid, cancellable, error);
 }
 
+/* SUBSCRIBE / UNSUBSCRIBE after a folder operation. A convenience only: a failure
+ * (a server that refuses, a connection lost, which the next command reports) leaves
+ * the folder operation done, and the next sync records the server's subscriptions. */
+static void
+set_subscribed (TernImapSession *session, const char *server_name, gboolean subscribed, GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!(subscribed ? tern_imap_session_subscribe : tern_imap_session_unsubscribe) (session, server_name,
+                                                                                 cancellable, &error))
+    g_debug ("%s %s: %s", subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE", server_name, error->message);
+}
+
 static gboolean
 replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry, char delimiter,
                   GCancellable *cancellable, GError **error)
@@ -249,7 +262,11 @@ replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalE
     {
       if (entry->name == NULL)
         return TRUE;
-      return tern_imap_session_delete (session, entry->name, cancellable, error);
+      if (!tern_imap_session_delete (session, entry->name, cancellable, error))
+        return FALSE;
+      /* A subscription may outlive its mailbox (RFC 3501 6.3.6). */
+      set_subscribed (session, entry->name, FALSE, cancellable);
+      return TRUE;
     }
 
   folder = tern_store_db_get_folder (db, entry->folder_id, error);
@@ -266,21 +283,26 @@ replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalE
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-    }
-  else if (!tern_imap_session_create (session, server_name, cancellable, &local_error))
-    {
-      /* Created already (by an earlier, interrupted replay): fine. */
-      if (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO) ||
-          (strstr (local_error->message, "ALREADYEXISTS") == NULL &&
-           strstr (local_error->message, "exists") == NULL))
+      /* Servers need not move the subscription (RFC 3501 6.3.6: a subscription
+       * outlives its mailbox); an UNSUBSCRIBE and a SUBSCRIBE make sure. */
+      if (tern_store_folder_get_subscribed (folder))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          set_subscribed (session, tern_store_folder_get_server_path (folder), FALSE, cancellable);
+          set_subscribed (session, server_name, TRUE, cancellable);
         }
     }
   else
     {
-      /* SUBSCRIBE is not in the session's API: the folder is listed all the same. */
+      if (!tern_imap_session_create (session, server_name, cancellable, &local_error) &&
+          /* Created already (by an earlier, interrupted replay): fine. */
+          (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO) ||
+           (strstr (local_error->message, "ALREADYEXISTS") == NULL &&
+            strstr (local_error->message, "exists") == NULL)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      set_subscribed (session, server_name, TRUE, cancellable);   /* a folder made here is wanted */
     }
   return tern_store_db_sync_set_folder_server (db, entry->folder_id, server_name, delim,
                                                tern_store_folder_get_role (folder), error);

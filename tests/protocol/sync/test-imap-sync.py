@@ -177,6 +177,11 @@ def list_folders(m):
     return out
 
 
+def flag_name(f):
+    """The name compared: system flags by FLAG_NAMES, keywords ($Forwarded...) as they are."""
+    return FLAG_NAMES.get(f) or (f if not f.startswith('\\') else None)
+
+
 def server_state():
     """{path: {message_id: frozenset(flags)}} and duplicates seen on the server."""
     m = imap()
@@ -193,7 +198,7 @@ def server_state():
             fl = re.search(rb'FLAGS \((.*?)\)', head).group(1).decode().split()
             mid = re.search(rb'<(.*?)>', body)
             mid = mid.group(1).decode() if mid else None
-            msgs.setdefault(mid, []).append(frozenset(FLAG_NAMES[f] for f in fl if f in FLAG_NAMES))
+            msgs.setdefault(mid, []).append(frozenset(flag_name(f) for f in fl if flag_name(f)))
         state[path] = msgs
     m.logout()
     return state
@@ -207,7 +212,7 @@ def store_state():
         msgs = {}
         for r in rows:
             msgs.setdefault(r.get('message_id'), []).append(
-                frozenset(FLAG_NAMES[x] for x in r.get('flags', []) if x in FLAG_NAMES))
+                frozenset(flag_name(x) for x in r.get('flags', []) if flag_name(x)))
         state[f['path']] = msgs
     return state, folders
 
@@ -288,13 +293,27 @@ m.uid('STORE', '1:10', '+FLAGS', '(\\Seen \\Flagged)')
 m.uid('STORE', '11:20', '-FLAGS', '(\\Seen)')
 m.uid('STORE', '21:25', '+FLAGS', '(\\Deleted)')
 m.expunge()
+m.uid('STORE', '30:34', '+FLAGS', '($Forwarded)')
+m.uid('STORE', '33:36', '+FLAGS', '($label1 $Junk)')
+append(m, 'INBOX', 510, '(\\Seen $Forwarded)')
 m.create('NewFolder')
+m.subscribe('NewFolder')
 append(m, 'NewFolder', 3000)
 m.delete('Projects')
 m.logout()
 p = sync()
 ok(p.returncode == 0, 'sync after server changes', p.stderr)
-compare('server changes (new, flags, expunge, folder create/delete)')
+srv, st, _ = compare('server changes (new, flags, keywords, expunge, folder create/delete)')
+kw = sorted(mid for mid, fl in st['INBOX'].items() if '$Forwarded' in fl[0])
+ok(len(kw) == 6 and any('$label1' in fl[0] and '$Junk' in fl[0] for fl in st['INBOX'].values()),
+   'keywords arrive, on known and on new messages', kw)
+m = imap()
+m.select('INBOX')
+m.uid('STORE', '30:31', '-FLAGS', '($Forwarded)')
+m.logout()
+p = sync()
+ok(p.returncode == 0, 'sync after a keyword removal', p.stderr)
+compare('keyword removal arrives')
 
 # 4. local changes reach the server
 ids = store_ids('INBOX')
@@ -315,6 +334,15 @@ p = sync()
 ok(p.returncode == 0, 'sync replays the journal', p.stderr)
 ok(ops('journal', ADDR) == '0', 'journal empty after replay')
 srv, st, _ = compare('local changes reached the server')
+def server_subscribed():
+    m = imap()
+    typ, data = m.lsub()
+    m.logout()
+    return {re.match(rb'\(.*?\) (?:"."|NIL) "?(.*?)"?$', line).group(1).decode()
+            for line in data if line}
+
+
+ok('Lists/new' in server_subscribed(), 'a folder made here is subscribed on the server', server_subscribed())
 ok('m103@tern.test' in srv.get('Archive', {}) and 'm103@tern.test' not in srv['INBOX']
    and 'm106@tern.test' not in srv['INBOX'] and 'Lists/new' in srv and 'draft1@tern.test' in srv.get('Drafts', {})
    and 'm105@tern.test' in srv.get('Lists/users', {}) and 'seen' in list(srv['INBOX']['m100@tern.test'])[0],
@@ -345,6 +373,18 @@ ok(p.returncode == 0, 'sync after reconnecting', p.stderr)
 srv, st, _ = compare('offline changes replayed')
 ok('Renamed' in srv and 'NewFolder' not in srv and 'm111@tern.test' in srv.get('Trash', {}),
    'offline rename and move reached the server', sorted(srv))
+# subscriptions: made here, renamed here, changed by another client
+m = imap()
+m.unsubscribe('Lists/new')
+m.subscribe('Lists/dev')
+m.logout()
+p = sync()
+subs = {f['path']: f.get('subscribed') for f in json.loads(cli('folders', '--account', ADDR, '--json').stdout)}
+ok(subs.get('Lists/new') is False and subs.get('INBOX') is True and subs.get('Lists/dev') is True
+   and subs.get('Lists/users') is False,
+   'subscriptions recorded from the server', subs)
+ok('Renamed' in server_subscribed() and 'NewFolder' not in server_subscribed(),
+   'a folder renamed here keeps its subscription under the new name', server_subscribed())
 
 # 6. conflict: a journaled move of a message the server no longer has keeps the data
 ids = store_ids('INBOX')
@@ -448,7 +488,63 @@ except subprocess.TimeoutExpired:
     watch.kill()
     ok(False, '--watch stops on SIGTERM')
 
-# 11. --help for both commands
+# 11. a body outside the body window comes at once when the message is opened
+import sqlite3
+STORE = os.path.join(os.environ['XDG_DATA_HOME'], 'tern', 'store.db')
+
+
+def has_body(mid):
+    c = sqlite3.connect(STORE)
+    try:
+        row = c.execute('SELECT has_body FROM messages WHERE message_id = ?', (mid,)).fetchone()
+    finally:
+        c.close()
+    return row[0] if row else None
+
+
+p = cli('account', 'set', ADDR, '--body-days', '30')
+ok(p.returncode == 0, 'account set --body-days 30', p.stderr)
+m = imap()
+m.create('Window')
+for i in range(3):
+    append(m, 'Window', 5000 + i)   # dated 2024: outside the window
+m.logout()
+p = sync()
+ok(p.returncode == 0, 'sync with a body window', p.stderr)
+ok([has_body('m%d@tern.test' % (5000 + i)) for i in range(3)] == [0, 0, 0],
+   'messages outside the window: header only', [has_body('m%d@tern.test' % (5000 + i)) for i in range(3)])
+ok(json.loads(cli('search', 'body:5001', '--json').stdout or '[]') == [], 'a header-only message is not found by body words')
+ids = store_ids('Window')
+p = cli('show', str(ids['m5001@tern.test']), '--json')
+shown = json.loads(p.stdout or '[{}]')[0]
+ok(p.returncode == 0 and 'This is message 5001.' in (shown.get('body') or ''), 'show fetches the body at once',
+   p.stdout + p.stderr)
+ok(has_body('m5001@tern.test') == 1, 'the fetched body is stored')
+hits = json.loads(cli('search', 'body:5001', '--json').stdout or '[]')
+ok([h['message_id'] for h in hits] == ['m5001@tern.test'], 'the fetched body is indexed', hits)
+srv = server_state()
+ok(srv['Window']['m5001@tern.test'] == [frozenset()], 'opening it did not mark it read on the server', srv['Window'])
+p = cli('show', str(ids['m5001@tern.test']), '--raw')
+ok(p.returncode == 0 and 'Message-ID: <m5001@tern.test>' in p.stdout, 'show --raw prints the stored message')
+# gone from the server: the header is still shown, with why there is no body
+m = imap()
+m.select('Window')
+typ, d = m.uid('SEARCH', 'HEADER', 'Message-ID', 'm5002@tern.test')
+m.uid('STORE', d[0].decode(), '+FLAGS', '(\\Deleted)')
+m.expunge()
+m.logout()
+p = cli('show', str(ids['m5002@tern.test']))
+ok(p.returncode == 0 and 'message m5002' in p.stdout and 'no longer on the server' in p.stderr,
+   'show of a message deleted on the server: header, and why no body', p.stdout + p.stderr)
+p = cli('show', str(ids['m5002@tern.test']), '--raw')
+ok(p.returncode != 0 and 'no longer on the server' in p.stderr, 'show --raw of it fails clearly', p.stderr)
+proxy.go_offline()
+p = cli('show', str(ids['m5000@tern.test']))
+ok(p.returncode == 0 and 'message m5000' in p.stdout and p.stderr.strip() != '' and has_body('m5000@tern.test') == 0,
+   'show while offline: the header, and the error', p.stdout + p.stderr)
+proxy.online = True
+
+# 12. --help for both commands
 ok(cli('sync', '--help').returncode == 0 and cli('folders', '--help').returncode == 0, '--help')
 
 print('1..%d' % n_test, flush=True)
