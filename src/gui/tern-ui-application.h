@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "tern-sync-worker.h"
+
 G_BEGIN_DECLS
 
 #define TERN_UI_TYPE_APPLICATION (tern_ui_application_get_type ())
@@ -16,5 +18,7 @@ G_DECLARE_FINAL_TYPE (TernUiApplication, tern_ui_application, TERN_UI, APPLICATI
 TernUiApplication *tern_ui_application_new          (void);
 GSettings         *tern_ui_application_get_settings (TernUiApplication *self);
 const GError      *tern_ui_application_get_tls_error (TernUiApplication *self);
+TernSyncWorker    *tern_ui_application_get_sync_worker (TernUiApplication *self);
+void               tern_ui_application_sync          (TernUiApplication *self);
 
 G_END_DECLS

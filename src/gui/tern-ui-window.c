@@ -18,6 +18,10 @@ struct _TernUiWindow
   AdwStatusPage        *empty_page;
   GtkButton            *add_account_button;
   GtkMenuButton        *primary_menu_button;
+  AdwWindowTitle       *window_title;
+  GtkButton            *sync_button;
+  GtkSpinner           *sync_spinner;
+  AdwStatusPage        *accounts_page;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -58,6 +62,41 @@ setup_from_application (TernUiWindow      *self,
     }
 }
 
+/**
+ * tern_ui_window_set_has_accounts:
+ *
+ * Shows the welcome page (no account yet) or the accounts' page with the sync button.
+ */
+void
+tern_ui_window_set_has_accounts (TernUiWindow *self,
+                                 gboolean      has_accounts)
+{
+  g_return_if_fail (TERN_UI_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->main_stack, has_accounts ? "accounts" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_button), has_accounts);
+}
+
+/**
+ * tern_ui_window_set_sync_status:
+ * @status: (nullable): what the sync is doing, or how it ended
+ * @running: whether a sync runs
+ *
+ * The sync's status, under the window title, with a spinner while it runs.
+ */
+void
+tern_ui_window_set_sync_status (TernUiWindow *self,
+                                const char   *status,
+                                gboolean      running)
+{
+  g_return_if_fail (TERN_UI_IS_WINDOW (self));
+
+  adw_window_title_set_subtitle (self->window_title, status != NULL ? status : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), running);
+  gtk_spinner_set_spinning (self->sync_spinner, running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), !running);
+}
+
 TernUiWindow *
 tern_ui_window_new (TernUiApplication *application)
 {
@@ -84,6 +123,10 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, add_account_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, accounts_page);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action_cb);
 }

@@ -17,4 +17,10 @@ G_DECLARE_FINAL_TYPE (TernUiWindow, tern_ui_window, TERN_UI, WINDOW, AdwApplicat
 
 TernUiWindow *tern_ui_window_new (TernUiApplication *application);
 
+void          tern_ui_window_set_has_accounts (TernUiWindow *self,
+                                               gboolean      has_accounts);
+void          tern_ui_window_set_sync_status  (TernUiWindow *self,
+                                               const char   *status,
+                                               gboolean      running);
+
 G_END_DECLS

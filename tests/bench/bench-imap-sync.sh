@@ -110,9 +110,40 @@ got=$(count_inbox)
 # the current one: a resync a moment later, as a real one is, for both clients.
 sleep 1.1
 t mb_nop mbsync -c "$W/mbsyncrc" -a
+# NOTMUCH=1: how long mbsync's Maildir then takes to become searchable (notmuch new).
+mb_notmuch=
+if [ "${NOTMUCH:-0}" = 1 ] && command -v notmuch >/dev/null; then
+  printf '[database]\npath=%s\n[user]\nname=a\nprimary_email=alice@tern.test\n[new]\ntags=\n' "$W/maildir" > "$W/notmuch-config"
+  t mb_notmuch env NOTMUCH_CONFIG="$W/notmuch-config" notmuch new --quiet
+fi
 
-# Tern's full sync, under /usr/bin/time -v for the peak RSS (its overhead is nil).
-t tern_full /usr/bin/time -v -o "$W/time.txt" "$CLI" sync
+# Tern's full sync, under /usr/bin/time -v for the peak RSS (its overhead is nil),
+# while a reader polls the store every 20 ms (read-only, beside the WAL) for the
+# moment every INBOX message is listed (its header stored): "all INBOX headers".
+python3 - "$XDG_DATA_HOME/tern/store.db" "$N" "$W/headers.txt" "$W/out.log" \
+  /usr/bin/time -v -o "$W/time.txt" "$CLI" sync <<'PY'
+import os, sqlite3, subprocess, sys, time
+db, n, out, log, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5:]
+start = time.monotonic()
+proc = subprocess.Popen(cmd, stdout=open(log, 'w'), stderr=subprocess.STDOUT)
+listed = None
+while proc.poll() is None:
+    if listed is None and os.path.exists(db):
+        try:
+            c = sqlite3.connect('file:%s?mode=ro' % db, uri=True, timeout=0.1)
+            k = c.execute("SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id "
+                          "WHERE f.path = 'INBOX'").fetchone()[0]
+            c.close()
+            if k >= n:
+                listed = time.monotonic() - start
+        except sqlite3.Error:
+            pass
+    time.sleep(0.02)
+total = time.monotonic() - start
+open(out, 'w').write('%.3f %.3f\n' % (listed if listed is not None else total, total))
+sys.exit(proc.returncode)
+PY
+read -r tern_headers tern_full < "$W/headers.txt"
 tern_full_rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/time.txt")
 printf 'tern after full sync: messages, with body: %s\n' "$(tern_count)"
 sleep 1.1
@@ -133,5 +164,9 @@ for c in full nop chg; do
   eval "a=\$mb_$c b=\$tern_$c"
   printf '%-28s %8.3f %8.3f %6.2f\n' "$c" "$a" "$b" "$(echo "$b / $a" | bc -l)"
 done
+printf 'tern: all INBOX headers listed after %.3f s = %.2f of mbsync full sync\n' "$tern_headers" \
+  "$(echo "$tern_headers / $mb_full" | bc -l)"
+[ -n "$mb_notmuch" ] && printf 'searchable: mbsync + notmuch new %.3f s (%.3f + %.3f), tern %.3f s: %.2f of mbsync alone\n' \
+  "$(echo "$mb_full + $mb_notmuch" | bc -l)" "$mb_full" "$mb_notmuch" "$tern_full" "$(echo "$tern_full / $mb_full" | bc -l)"
 printf 'tern peak RSS (full sync) %s KiB\n' "$tern_full_rss"
 printf 'load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
