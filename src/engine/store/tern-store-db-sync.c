@@ -558,15 +558,20 @@ tern_store_db_journal_entry_free (TernStoreDbJournalEntry *entry)
   if (entry == NULL)
     return;
   g_free (entry->uids);
+  g_free (entry->keywords_add);
+  g_free (entry->keywords_remove);
   g_free (entry->name);
   g_free (entry);
 }
 
 /**
  * tern_store_db_sync_journal_append:
+ * @keywords_add: (nullable): IMAP keywords to add ($Forwarded, $label1...), space
+ *   separated, or %NULL; an empty string is stored as %NULL
+ * @keywords_remove: (nullable): IMAP keywords to remove, the same way
  * @message_id: the local message an APPEND uploads, or 0
  *
- * Like tern_store_db_journal_append(), with the message column.
+ * Like tern_store_db_journal_append(), with the keyword and message columns.
  *
  * Returns: the entry id, or 0 on error
  */
@@ -579,14 +584,17 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
                                    const char          *uids,
                                    TernStoreFlags       flags_add,
                                    TernStoreFlags       flags_remove,
+                                   const char          *keywords_add,
+                                   const char          *keywords_remove,
                                    const char          *name,
                                    gint64               message_id,
                                    GError             **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "INSERT INTO journal (account_id, op, folder_id, target_folder_id, uids,"
-                                 " flags_add, flags_remove, name, message, created)"
-                                 " VALUES (?1, ?2, nullif (?3, 0), nullif (?4, 0), ?5, ?6, ?7, ?8, nullif (?9, 0), ?10)",
+                                 " flags_add, flags_remove, name, message, created, keywords_add, keywords_remove)"
+                                 " VALUES (?1, ?2, nullif (?3, 0), nullif (?4, 0), ?5, ?6, ?7, ?8, nullif (?9, 0), ?10,"
+                                 " nullif (?11, ''), nullif (?12, ''))",
                                  error);
   if (stmt == NULL)
     return 0;
@@ -600,6 +608,8 @@ tern_store_db_sync_journal_append (TernStoreDb         *self,
   _tern_store_db_bind_text (stmt, 8, name);
   sqlite3_bind_int64 (stmt, 9, message_id);
   sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
+  _tern_store_db_bind_text (stmt, 11, keywords_add);
+  _tern_store_db_bind_text (stmt, 12, keywords_remove);
   if (!_tern_store_db_stmt_run (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (_tern_store_db_get_handle (self));
@@ -616,7 +626,8 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                  "SELECT id, op, coalesce (folder_id, 0), coalesce (target_folder_id, 0), uids,"
-                                 " flags_add, flags_remove, name, coalesce (message, 0), attempts"
+                                 " flags_add, flags_remove, name, coalesce (message, 0), attempts,"
+                                 " keywords_add, keywords_remove"
                                  " FROM journal WHERE account_id = ?1 ORDER BY id", error);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_store_db_journal_entry_free);
   int rc;
@@ -638,6 +649,8 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
       entry->name = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
       entry->message_id = sqlite3_column_int64 (stmt, 8);
       entry->attempts = (guint) sqlite3_column_int (stmt, 9);
+      entry->keywords_add = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+      entry->keywords_remove = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
       g_ptr_array_add (entries, entry);
     }
   stmt_reset (stmt);

@@ -34,6 +34,9 @@ typedef struct
 /**
  * TernStoreDbJournalEntry:
  *
+ * @keywords_add: (nullable): IMAP keywords to add, space separated, or %NULL
+ * @keywords_remove: (nullable): IMAP keywords to remove, space separated, or %NULL
+ *
  * One row of the journal (schema 003), oldest first.
  */
 typedef struct
@@ -45,6 +48,8 @@ typedef struct
   char               *uids;
   TernStoreFlags      flags_add;
   TernStoreFlags      flags_remove;
+  char               *keywords_add;
+  char               *keywords_remove;
   char               *name;
   gint64              message_id;
   guint               attempts;
@@ -114,6 +119,8 @@ gint64   tern_store_db_sync_journal_append         (TernStoreDb            *self
                                                     const char             *uids,
                                                     TernStoreFlags          flags_add,
                                                     TernStoreFlags          flags_remove,
+                                                    const char             *keywords_add,
+                                                    const char             *keywords_remove,
                                                     const char             *name,
                                                     gint64                  message_id,
                                                     GError                **error);

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-uid-set.h"
@@ -83,8 +85,9 @@ group_by_folder (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error
 }
 
 static gboolean
-journal (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target, TernImapUidSet *uids,
-         TernStoreFlags add, TernStoreFlags remove, const char *name, gint64 message_id, GError **error)
+journal_full (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target, TernImapUidSet *uids,
+              TernStoreFlags add, TernStoreFlags remove, const char *keywords_add, const char *keywords_remove,
+              const char *name, gint64 message_id, GError **error)
 {
   g_autofree char *set = NULL;
   gint64 account_id = 0;
@@ -97,8 +100,15 @@ journal (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target
         return TRUE;
       set = tern_imap_uid_set_to_string (uids);
     }
-  return tern_store_db_sync_journal_append (db, account_id, op, folder_id, target, set, add, remove, name,
-                                            message_id, error) != 0;
+  return tern_store_db_sync_journal_append (db, account_id, op, folder_id, target, set, add, remove,
+                                            keywords_add, keywords_remove, name, message_id, error) != 0;
+}
+
+static gboolean
+journal (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target, TernImapUidSet *uids,
+         TernStoreFlags add, TernStoreFlags remove, const char *name, gint64 message_id, GError **error)
+{
+  return journal_full (db, folder_id, op, target, uids, add, remove, NULL, NULL, name, message_id, error);
 }
 
 /**
@@ -122,6 +132,207 @@ tern_journal_ops_set_flags (TernStoreDb *db, const gint64 *ids, guint n_ids, Ter
       FolderGroup *group = g_ptr_array_index (groups, i);
 
       if (!journal (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, add, remove, NULL, 0, error))
+        goto fail;
+    }
+  return tern_store_db_commit (db, error);
+
+fail:
+  tern_store_db_rollback (db);
+  return FALSE;
+}
+
+/* ---- keywords ------------------------------------------------------------------ */
+
+/**
+ * tern_journal_ops_keyword_is_valid:
+ * @keyword: (nullable): a name such as "$Forwarded" or "$label1"
+ *
+ * Whether @keyword can be an IMAP keyword: an atom (RFC 3501: printable ASCII
+ * without spaces and without any of `(){%*"\]`), not empty. System flags (\Seen...)
+ * are not keywords.
+ */
+gboolean
+tern_journal_ops_keyword_is_valid (const char *keyword)
+{
+  if (keyword == NULL || keyword[0] == '\0')
+    return FALSE;
+  for (const char *p = keyword; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c <= 0x20 || c >= 0x7f || strchr ("(){%*\"\\]", c) != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_keywords (const char * const *keywords, GError **error)
+{
+  for (guint i = 0; keywords != NULL && keywords[i] != NULL; i++)
+    {
+      g_autofree char *shown = NULL;
+
+      if (tern_journal_ops_keyword_is_valid (keywords[i]))
+        continue;
+      shown = g_utf8_make_valid (keywords[i], -1);
+      if (keywords[i][0] == '\\')
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not a valid keyword: names starting with a backslash are system flags"), shown);
+      else if (keywords[i][0] == '\0')
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("A keyword cannot be empty"));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not a valid keyword: it must be printable ASCII without spaces or any of (){%%*\"\\]"),
+                     shown);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Keywords compare without case (RFC 3501 flags are case-insensitive), like the
+ * server does: adding "$junk" to "$Junk" changes nothing, removing it removes it. */
+static gint
+find_keyword (GPtrArray *keywords, const char *keyword)
+{
+  for (guint i = 0; i < keywords->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (keywords, i), keyword) == 0)
+      return (gint) i;
+  return -1;
+}
+
+/* The canonical form the store keeps (as the sync writes it): sorted, without
+ * duplicates, space separated; NULL when there are none. */
+static char *
+keywords_to_string (GPtrArray *keywords)
+{
+  GString *text;
+
+  if (keywords->len == 0)
+    return NULL;
+  g_ptr_array_sort (keywords, compare_strings);
+  text = g_string_new (NULL);
+  for (guint i = 0; i < keywords->len; i++)
+    if (i == 0 || strcmp (keywords->pdata[i], keywords->pdata[i - 1]) != 0)
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ' ');
+        g_string_append (text, keywords->pdata[i]);
+      }
+  return g_string_free (text, FALSE);
+}
+
+/* @current with @add added, then @remove removed. */
+static char *
+merge_keywords (const char *current, const char * const *add, const char * const *remove)
+{
+  g_auto(GStrv) words = g_strsplit (current != NULL ? current : "", " ", -1);
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
+  gint found;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0' && find_keyword (keywords, words[i]) < 0)
+      g_ptr_array_add (keywords, words[i]);
+  for (guint i = 0; add != NULL && add[i] != NULL; i++)
+    if (find_keyword (keywords, add[i]) < 0)
+      g_ptr_array_add (keywords, (gpointer) add[i]);
+  for (guint i = 0; remove != NULL && remove[i] != NULL; i++)
+    while ((found = find_keyword (keywords, remove[i])) >= 0)
+      g_ptr_array_remove_index (keywords, (guint) found);
+  return keywords_to_string (keywords);
+}
+
+/**
+ * tern_journal_ops_keywords_from_strv:
+ * @flags: (nullable): flag names as a server lists them (\Seen, $Junk, ...)
+ *
+ * Returns: (transfer full) (nullable): the keywords among @flags (the names without
+ *   a backslash) in the form messages.keywords keeps: sorted, without duplicates,
+ *   space separated; %NULL when there are none
+ */
+char *
+tern_journal_ops_keywords_from_strv (const char * const *flags)
+{
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
+
+  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
+    if (flags[i][0] != '\\' && flags[i][0] != '\0')
+      g_ptr_array_add (keywords, (gpointer) flags[i]);
+  return keywords_to_string (keywords);
+}
+
+/* A list of names for the journal: canonical, or NULL for none. */
+static char *
+keywords_join (const char * const *keywords)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (guint i = 0; keywords != NULL && keywords[i] != NULL; i++)
+    g_ptr_array_add (list, (gpointer) keywords[i]);
+  return keywords_to_string (list);
+}
+
+/**
+ * tern_journal_ops_set_keywords:
+ * @ids: (array length=n_ids): the messages
+ * @add: (nullable) (array zero-terminated=1): IMAP keywords to add ($Forwarded,
+ *   $Junk, $label1...)
+ * @remove: (nullable) (array zero-terminated=1): IMAP keywords to remove (after
+ *   adding: a name in both lists ends up removed)
+ *
+ * Adds and removes IMAP keywords, as tern_journal_ops_set_flags() does flags: the
+ * store changes at once (messages.keywords stays sorted, without duplicates, %NULL
+ * when empty) and the messages of IMAP folders are journaled for the server. Names
+ * are compared without case. A name that is not an IMAP atom, or one that starts
+ * with a backslash (a system flag), fails with %G_IO_ERROR_INVALID_ARGUMENT and
+ * changes nothing.
+ */
+gboolean
+tern_journal_ops_set_keywords (TernStoreDb         *db,
+                               const gint64        *ids,
+                               guint                n_ids,
+                               const char * const  *add,
+                               const char * const  *remove,
+                               GError             **error)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autofree char *journal_add = NULL;
+  g_autofree char *journal_remove = NULL;
+
+  if (!check_keywords (add, error) || !check_keywords (remove, error))
+    return FALSE;
+  journal_add = keywords_join (add);
+  journal_remove = keywords_join (remove);
+  if (n_ids == 0 || (journal_add == NULL && journal_remove == NULL))
+    return TRUE;
+
+  if (!tern_store_db_begin (db, error))
+    return FALSE;
+  if ((groups = group_by_folder (db, ids, n_ids, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, ids[i], error);
+      g_autofree char *keywords = NULL;
+
+      if (message == NULL)
+        goto fail;
+      keywords = merge_keywords (tern_store_message_get_keywords (message), add, remove);
+      if (!tern_store_db_set_keywords (db, ids[i], keywords, error))
+        goto fail;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      FolderGroup *group = g_ptr_array_index (groups, i);
+
+      if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, 0, 0,
+                         journal_add, journal_remove, NULL, 0, error))
         goto fail;
     }
   return tern_store_db_commit (db, error);
@@ -198,6 +409,7 @@ transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gbo
                   copy.folder_id = folder_id;
                   copy.uid = local_uid;
                   copy.flags = tern_store_message_get_flags (message);
+                  copy.keywords = tern_store_message_get_keywords (message);
                   copy.internal_date = tern_store_message_get_internal_date (message);
                   copy.raw = raw;
                   if ((new_id = tern_store_db_add_message (db, &copy, NULL, error)) == 0)
@@ -224,6 +436,7 @@ transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gbo
                 continue;
               copy.folder_id = folder_id;
               copy.flags = tern_store_message_get_flags (message);
+              copy.keywords = tern_store_message_get_keywords (message);
               copy.internal_date = tern_store_message_get_internal_date (message);
               copy.raw = raw;
               if (tern_store_db_add_message (db, &copy, NULL, error) == 0)

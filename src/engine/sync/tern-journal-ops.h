@@ -16,6 +16,14 @@ gboolean         tern_journal_ops_set_flags     (TernStoreDb     *db,
                                                  TernStoreFlags   add,
                                                  TernStoreFlags   remove,
                                                  GError         **error);
+gboolean         tern_journal_ops_set_keywords  (TernStoreDb         *db,
+                                                 const gint64        *ids,
+                                                 guint                n_ids,
+                                                 const char * const  *add,
+                                                 const char * const  *remove,
+                                                 GError             **error);
+gboolean         tern_journal_ops_keyword_is_valid   (const char          *keyword);
+char            *tern_journal_ops_keywords_from_strv (const char * const  *flags);
 gboolean         tern_journal_ops_move          (TernStoreDb     *db,
                                                  const gint64    *ids,
                                                  guint            n_ids,

@@ -12,6 +12,13 @@
  * that doing one twice does no harm (flags are absolute +/-, CREATE tolerates
  * ALREADYEXISTS, a move finds its messages gone).
  *
+ * Keywords ($Forwarded, $label1...) go with the flags: a flags entry may carry
+ * keywords to add and to remove, stored with +FLAGS and -FLAGS. A server may refuse
+ * keywords it cannot keep (its PERMANENTFLAGS lack \* and the name): that NO counts
+ * as done, and the store takes the keywords the server has for those messages. An
+ * APPEND uploads a message with its keywords, and again without them if the server
+ * refuses those.
+ *
  * Moves and copies: the store moved the message at once under a UID of the local
  * range; the entry's name column holds "srcuid:message_id" pairs. The server's
  * COPYUID then gives each its real UID; without COPYUID the local copy is dropped
@@ -25,6 +32,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-error.h"
+#include "tern-journal-ops.h"
 #include "tern-journal-replay.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
@@ -74,6 +82,135 @@ store_flags (TernImapSession *session, const char *uids, TernImapStoreMode mode,
   return tern_imap_session_uid_store (session, uids, mode, (const char * const *) names, 0, NULL, cancellable, error);
 }
 
+typedef struct
+{
+  TernStoreDb  *db;
+  gint64        folder_id;
+  GError       *error;
+} KeywordRefresh;
+
+static void
+keyword_refresh_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
+{
+  KeywordRefresh *refresh = user_data;
+  g_auto(GStrv) flags = NULL;
+  g_autofree char *keywords = NULL;
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+  guint32 uid;
+
+  if (refresh->error != NULL || !tern_imap_response_get_fetch_uid (response, &uid) ||
+      tern_imap_response_get_fetch_item (response, "FLAGS") == NULL)
+    return;
+  flags = tern_imap_response_dup_fetch_flags (response);
+  keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flags);
+  if (tern_store_db_sync_lookup_uid (refresh->db, refresh->folder_id, uid, &row, &found, &refresh->error) && found)
+    tern_store_db_set_keywords (refresh->db, row.id, keywords, &refresh->error);
+}
+
+/* A flags entry's keywords (space separated). The server may refuse keywords (a NO:
+ * its PERMANENTFLAGS lack \* and the name, a name too long...): the entry is done all
+ * the same, and the store takes the keywords the server has for those messages (the
+ * sync would not: their mod-sequence did not change). */
+static gboolean
+store_keywords (TernStoreDb *db, TernImapSession *session, gint64 folder_id, const char *uids,
+                TernImapStoreMode mode, const char *keywords, GCancellable *cancellable, GError **error)
+{
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GPtrArray) valid = NULL;
+  g_autoptr(GError) local_error = NULL;
+  KeywordRefresh refresh = { db, folder_id, NULL };
+
+  if (keywords == NULL)
+    return TRUE;
+  names = g_strsplit (keywords, " ", -1);
+  valid = g_ptr_array_new ();
+  for (guint i = 0; names[i] != NULL; i++)
+    if (tern_journal_ops_keyword_is_valid (names[i]))
+      g_ptr_array_add (valid, names[i]);
+  if (valid->len == 0)
+    return TRUE;
+  g_ptr_array_add (valid, NULL);
+  if (tern_imap_session_uid_store (session, uids, mode, (const char * const *) valid->pdata, 0, NULL,
+                                   cancellable, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_debug ("UID STORE %s %sFLAGS (%s) refused, the server keeps its keywords: %s", uids,
+           mode == TERN_IMAP_STORE_REMOVE ? "-" : "+", keywords, local_error->message);
+  g_clear_error (&local_error);
+  if (!tern_imap_session_uid_fetch (session, uids, "(UID FLAGS)", 0, keyword_refresh_cb, &refresh,
+                                    cancellable, &local_error))
+    {
+      g_clear_error (&refresh.error);
+      if (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("UID FETCH %s (FLAGS): %s", uids, local_error->message);
+      return TRUE;
+    }
+  if (refresh.error != NULL)
+    {
+      g_propagate_error (error, refresh.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A message's flags (but \Deleted) and keywords, for an APPEND. */
+static GStrv
+append_flags (TernStoreMessage *message, gboolean with_keywords)
+{
+  g_auto(GStrv) flags = tern_store_flags_to_strv (tern_store_message_get_flags (message) & ~TERN_STORE_FLAG_DELETED);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_addv (builder, (const char **) flags);
+  if (with_keywords && tern_store_message_get_keywords (message) != NULL)
+    {
+      g_auto(GStrv) keywords = g_strsplit (tern_store_message_get_keywords (message), " ", -1);
+
+      for (guint i = 0; keywords[i] != NULL; i++)
+        if (tern_journal_ops_keyword_is_valid (keywords[i]))
+          g_strv_builder_add (builder, keywords[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* APPENDs a stored message with its flags and keywords. Should the server refuse (a
+ * NO: it may not take the keywords), once more without them; the local copy then
+ * has none either, as on the server. */
+static gboolean
+append_message (TernStoreDb *db, TernImapSession *session, const char *mailbox, TernStoreMessage *message,
+                GBytes *raw, guint32 *uidvalidity, guint32 *uid, GCancellable *cancellable, GError **error)
+{
+  g_auto(GStrv) flags = append_flags (message, TRUE);
+  g_autoptr(GError) local_error = NULL;
+
+  if (tern_imap_session_append (session, mailbox, (const char * const *) flags, NULL, raw, uidvalidity, uid,
+                                cancellable, &local_error))
+    return TRUE;
+  if (tern_store_message_get_keywords (message) != NULL &&
+      g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO))
+    {
+      g_debug ("APPEND to %s with the keywords %s refused (%s); again without them", mailbox,
+               tern_store_message_get_keywords (message), local_error->message);
+      g_clear_error (&local_error);
+      g_strfreev (flags);
+      flags = append_flags (message, FALSE);
+      if (tern_imap_session_append (session, mailbox, (const char * const *) flags, NULL, raw, uidvalidity, uid,
+                                    cancellable, &local_error))
+        return tern_store_db_set_keywords (db, tern_store_message_get_id (message), NULL, error);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* Gives a message, moved or copied locally, its UID on the server. */
 static gboolean
 settle_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, gint64 folder_id,
@@ -105,7 +242,6 @@ rescue_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id,
 {
   g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, message_id, NULL);
   g_autoptr(GBytes) raw = NULL;
-  g_auto(GStrv) flags = NULL;
   guint32 uidvalidity = 0, uid = 0;
 
   if (message == NULL || tern_store_message_get_folder_id (message) != tern_store_folder_get_id (target) ||
@@ -116,9 +252,8 @@ rescue_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id,
   raw = tern_store_db_get_raw (db, message_id, error);
   if (raw == NULL)
     return FALSE;
-  flags = tern_store_flags_to_strv (tern_store_message_get_flags (message) & ~TERN_STORE_FLAG_DELETED);
-  if (!tern_imap_session_append (session, tern_store_folder_get_server_path (target), (const char * const *) flags,
-                                 NULL, raw, &uidvalidity, &uid, cancellable, error))
+  if (!append_message (db, session, tern_store_folder_get_server_path (target), message, raw, &uidvalidity, &uid,
+                       cancellable, error))
     return FALSE;
   return settle_local_copy (db, session, message_id, tern_store_folder_get_id (target), uid, cancellable, error);
 }
@@ -214,7 +349,6 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
   g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, entry->folder_id, error);
   g_autoptr(TernStoreMessage) message = NULL;
   g_autoptr(GBytes) raw = NULL;
-  g_auto(GStrv) flags = NULL;
   guint32 uidvalidity = 0, uid = 0;
 
   if (folder == NULL)
@@ -229,9 +363,8 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
       g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
       return FALSE;
     }
-  flags = tern_store_flags_to_strv (tern_store_message_get_flags (message) & ~TERN_STORE_FLAG_DELETED);
-  if (!tern_imap_session_append (session, tern_store_folder_get_server_path (folder), (const char * const *) flags,
-                                 NULL, raw, &uidvalidity, &uid, cancellable, error))
+  if (!append_message (db, session, tern_store_folder_get_server_path (folder), message, raw, &uidvalidity, &uid,
+                       cancellable, error))
     return FALSE;
   return settle_local_copy (db, session, entry->message_id, entry->folder_id, uid, cancellable, error);
 }
@@ -327,7 +460,11 @@ replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry
         return FALSE;
       if (entry->op == TERN_STORE_JOURNAL_FLAGS)
         return store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
-               store_flags (session, entry->uids, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error);
+               store_flags (session, entry->uids, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error) &&
+               store_keywords (db, session, entry->folder_id, entry->uids, TERN_IMAP_STORE_ADD,
+                               entry->keywords_add, cancellable, error) &&
+               store_keywords (db, session, entry->folder_id, entry->uids, TERN_IMAP_STORE_REMOVE,
+                               entry->keywords_remove, cancellable, error);
       if (!store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, TERN_STORE_FLAG_DELETED, cancellable, error))
         return FALSE;
       if (tern_imap_session_has_capability (session, "UIDPLUS"))

@@ -351,15 +351,114 @@ p = sync()
 ok(p.returncode == 0, 'sync after replay', p.stderr)
 compare('no duplicates after replay')
 
+# 4b. keywords set and cleared here show in the store at once and reach the server
+# (step 3 left $Forwarded on m31..m33, $label1 $Junk on m32..m35: UID n is m<n-1>)
+def keywords_of(path, account=ADDR):
+    """{message_id: [the keywords among list --json's flags, in its order]}"""
+    rows = json.loads(cli('list', path, '--json', *(['--account', account] if account else []), check=True).stdout)
+    return {r['message_id']: [f for f in r.get('flags', []) if not f.startswith('\\')] for r in rows}
+
+
+def server_keywords(srv, path, mid):
+    return [sorted(f for f in fl if f.startswith('$')) for fl in srv.get(path, {}).get(mid, [])]
+
+
+def keywords_column(message_id):
+    import sqlite3
+    c = sqlite3.connect(os.path.join(os.environ['XDG_DATA_HOME'], 'tern', 'store.db'))
+    try:
+        row = c.execute('SELECT keywords FROM messages WHERE id = ?', (message_id,)).fetchone()
+    finally:
+        c.close()
+    return row[0] if row else 'no such message'
+
+
+def ops_run(*args):
+    return subprocess.run([OPS] + [str(a) for a in args], capture_output=True, text=True)
+
+
+LONG = '$' + 'k' * 60      # a valid atom that Dovecot refuses (NO [CANNOT] Keyword length too long)
+ids = store_ids('INBOX')
+kw = keywords_of('INBOX')
+ok(kw['m32@tern.test'] == ['$Forwarded', '$Junk', '$label1'] and kw['m34@tern.test'] == ['$Junk', '$label1']
+   and kw['m35@tern.test'] == ['$Junk', '$label1'] and kw['m120@tern.test'] == [] and kw['m121@tern.test'] == [],
+   'keywords before the local changes', {k: kw[k] for k in ('m32@tern.test', 'm34@tern.test', 'm35@tern.test')})
+journal_before = ops('journal', ADDR)
+ops('keywords', ids['m120@tern.test'], ids['m34@tern.test'], '+$label2', '+$Forwarded', '+$label2')
+ops('keywords', ids['m35@tern.test'], '-$Junk')
+ops('keywords', ids['m32@tern.test'], '-$Forwarded', '-$junk', '-$label1')   # names compare without case
+ops('keywords', ids['m121@tern.test'], '+$label2', '+' + LONG)
+ok(ops('journal', ADDR) == str(int(journal_before) + 4), 'keyword changes are journaled, one entry each',
+   ops('journal', ADDR))
+kw = keywords_of('INBOX')
+ok(kw['m120@tern.test'] == ['$Forwarded', '$label2'] and kw['m34@tern.test'] == ['$Forwarded', '$Junk', '$label1', '$label2']
+   and kw['m35@tern.test'] == ['$label1'] and kw['m32@tern.test'] == [] and kw['m121@tern.test'] == [LONG, '$label2'],
+   'keyword changes show in the store at once (list --json flags)',
+   {k: kw[k] for k in ('m120@tern.test', 'm34@tern.test', 'm35@tern.test', 'm32@tern.test', 'm121@tern.test')})
+ok(keywords_column(ids['m34@tern.test']) == '$Forwarded $Junk $label1 $label2'
+   and keywords_column(ids['m120@tern.test']) == '$Forwarded $label2' and keywords_column(ids['m32@tern.test']) is None,
+   'messages.keywords stays sorted and deduplicated, NULL when empty',
+   [keywords_column(ids[k]) for k in ('m34@tern.test', 'm120@tern.test', 'm32@tern.test')])
+# invalid names: refused with a clear error, nothing changed, nothing journaled
+bad = []
+for spec in ('+\\Seen', '-\\Flagged', '+$a b', '+bad(', '+x]', '+50%', '+a*', '+"q"', '+{3}', '+\u00fcber', '+', '+tab\tx'):
+    p = ops_run('keywords', ids['m120@tern.test'], '+$label7', spec)
+    if p.returncode != 1 or not ('not a valid keyword' in p.stderr or 'cannot be empty' in p.stderr):
+        bad.append('%r: status %d, %s' % (spec, p.returncode, p.stderr.strip()))
+p = ops_run('keywords', ids['m120@tern.test'], '+\\Seen')
+ok(not bad and 'system flag' in p.stderr, 'invalid keyword names are refused with a clear error',
+   '\n'.join(bad) + '\n' + p.stderr)
+ok(keywords_of('INBOX')['m120@tern.test'] == ['$Forwarded', '$label2']
+   and ops('journal', ADDR) == str(int(journal_before) + 4), 'a refused change leaves the store and the journal alone')
+# Local Folders: keywords change in the store only; a copy to the IMAP account uploads them
+for i in (1, 2):
+    path = os.path.join(work, 'localkw%d.eml' % i)
+    open(path, 'wb').write(message(i, 'localkw'))
+    cli('import', path, '--folder', 'Kw', '--quiet', check=True)
+local = {r['message_id']: r['id'] for r in json.loads(cli('list', 'Kw', '--json', check=True).stdout)}
+ops('keywords', local['localkw1@tern.test'], '+$label3', '+$Forwarded')
+ops('keywords', local['localkw2@tern.test'], '+' + LONG)
+ok(keywords_of('Kw', None) == {'localkw1@tern.test': ['$Forwarded', '$label3'], 'localkw2@tern.test': [LONG]}
+   and ops('journal', ADDR) == str(int(journal_before) + 4), 'keywords in Local Folders change locally only',
+   keywords_of('Kw', None))
+ops('copy', ADDR, 'Lists/users', local['localkw1@tern.test'], local['localkw2@tern.test'])
+ok(keywords_of('Lists/users').get('localkw1@tern.test') == ['$Forwarded', '$label3'],
+   'a copy keeps its keywords', keywords_of('Lists/users'))
+p = sync()
+ok(p.returncode == 0, 'sync replays the keyword changes', p.stderr)
+ok(ops('journal', ADDR) == '0', 'journal empty after the keywords replay (a refused keyword does not stick)',
+   ops('journal', ADDR))
+srv, st, _ = compare('keyword changes reached the server')
+got = {(f, mid): server_keywords(srv, f, mid) for f, mid in (
+    ('INBOX', 'm120@tern.test'), ('INBOX', 'm34@tern.test'), ('INBOX', 'm35@tern.test'), ('INBOX', 'm32@tern.test'),
+    ('INBOX', 'm121@tern.test'), ('Lists/users', 'localkw1@tern.test'), ('Lists/users', 'localkw2@tern.test'))}
+ok(got == {('INBOX', 'm120@tern.test'): [['$Forwarded', '$label2']],
+           ('INBOX', 'm34@tern.test'): [['$Forwarded', '$Junk', '$label1', '$label2']],
+           ('INBOX', 'm35@tern.test'): [['$label1']],
+           ('INBOX', 'm32@tern.test'): [[]],
+           ('INBOX', 'm121@tern.test'): [[]],
+           ('Lists/users', 'localkw1@tern.test'): [['$Forwarded', '$label3']],
+           ('Lists/users', 'localkw2@tern.test'): [[]]},
+   'the server has the keywords; one it refused is dropped on both sides; APPEND carries keywords', got)
+
 # 5. offline: the server is unreachable, changes are journaled and replayed later
 proxy.go_offline()
 ids = store_ids('INBOX')
 ops('flags', ids['m110@tern.test'], '+answered')
+ops('keywords', ids['m111@tern.test'], '+$label4')
+ops('keywords', ids['m33@tern.test'], ids['m114@tern.test'], '+$label5', '-$label1')
 ops('move', ADDR, 'Trash', ids['m111@tern.test'])
+# a copy of a message the server has not got in that folder yet: an APPEND, with its keywords
+ops('copy', ADDR, 'Lists/users', store_ids('Trash')['m111@tern.test'])
 ops('rename', ADDR, 'NewFolder', 'Renamed')
+kw = keywords_of('INBOX')
+ok(kw['m33@tern.test'] == ['$Forwarded', '$Junk', '$label5'] and kw['m114@tern.test'] == ['$label5']
+   and keywords_of('Trash').get('m111@tern.test') == ['$label4']
+   and keywords_of('Lists/users').get('m111@tern.test') == ['$label4'],
+   'offline keyword changes show in the store at once', (kw['m33@tern.test'], kw['m114@tern.test']))
 p = sync()
 ok(p.returncode != 0 and p.stderr.strip() != '', 'sync fails clearly while offline', p.stderr)
-ok(ops('journal', ADDR) == '3', 'offline changes stay journaled', ops('journal', ADDR))
+ok(ops('journal', ADDR) == '6', 'offline changes stay journaled', ops('journal', ADDR))
 # meanwhile the message 111 is flagged on the server, 112 expunged there
 m = imap()
 m.select('INBOX')
@@ -373,6 +472,14 @@ ok(p.returncode == 0, 'sync after reconnecting', p.stderr)
 srv, st, _ = compare('offline changes replayed')
 ok('Renamed' in srv and 'NewFolder' not in srv and 'm111@tern.test' in srv.get('Trash', {}),
    'offline rename and move reached the server', sorted(srv))
+got = {(f, mid): server_keywords(srv, f, mid) for f, mid in (
+    ('INBOX', 'm33@tern.test'), ('INBOX', 'm114@tern.test'), ('Trash', 'm111@tern.test'),
+    ('Lists/users', 'm111@tern.test'))}
+ok(got == {('INBOX', 'm33@tern.test'): [['$Forwarded', '$Junk', '$label5']],
+           ('INBOX', 'm114@tern.test'): [['$label5']],
+           ('Trash', 'm111@tern.test'): [['$label4']],
+           ('Lists/users', 'm111@tern.test'): [['$label4']]},
+   'offline keyword changes reached the server after reconnecting', got)
 # subscriptions: made here, renamed here, changed by another client
 m = imap()
 m.unsubscribe('Lists/new')
@@ -394,11 +501,14 @@ typ, d = m.uid('SEARCH', 'HEADER', 'Message-ID', 'm113@tern.test')
 m.uid('STORE', d[0].decode(), '+FLAGS', '(\\Deleted)')
 m.expunge()
 m.logout()
+ops('keywords', ids['m113@tern.test'], '+$label6')
 ops('move', ADDR, 'Archive', ids['m113@tern.test'])
 p = sync()
 ok(p.returncode == 0, 'sync with a conflicting move', p.stderr)
 srv, st, _ = compare('conflict resolved')
 ok('m113@tern.test' in srv.get('Archive', {}), 'the moved message was kept (uploaded to Archive)')
+ok(server_keywords(srv, 'Archive', 'm113@tern.test') == [['$label6']], 'the upload carries its keywords',
+   server_keywords(srv, 'Archive', 'm113@tern.test'))
 
 # 7. UIDVALIDITY change: the folder is rebuilt
 m = imap()

@@ -2,6 +2,7 @@
  * for tests/protocol/sync/test-imap-sync.py
  *
  *   test-sync-ops flags ID... (+|-)(seen|flagged|answered|deleted|draft)
+ *   test-sync-ops keywords ID... (+|-)KEYWORD...   (IMAP keywords: +$Forwarded -$Junk ...)
  *   test-sync-ops move|copy ACCOUNT FOLDER ID...
  *   test-sync-ops delete ID...
  *   test-sync-ops empty ACCOUNT FOLDER
@@ -78,6 +79,30 @@ main (int argc, char **argv)
         }
       ok = tern_journal_ops_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
                                        spec[0] == '-' ? flag : 0, &error);
+    }
+  else if (g_str_equal (op, "keywords") && argc >= 4)
+    {
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GStrvBuilder) add = g_strv_builder_new ();
+      g_autoptr(GStrvBuilder) remove = g_strv_builder_new ();
+      g_auto(GStrv) add_v = NULL;
+      g_auto(GStrv) remove_v = NULL;
+
+      for (int i = 2; i < argc; i++)
+        {
+          if (argv[i][0] == '+' || argv[i][0] == '-')
+            g_strv_builder_add (argv[i][0] == '+' ? add : remove, argv[i] + 1);
+          else
+            {
+              gint64 id = g_ascii_strtoll (argv[i], NULL, 10);
+
+              g_array_append_val (ids, id);
+            }
+        }
+      add_v = g_strv_builder_end (add);
+      remove_v = g_strv_builder_end (remove);
+      ok = tern_journal_ops_set_keywords (db, (gint64 *) ids->data, ids->len, (const char * const *) add_v,
+                                          (const char * const *) remove_v, &error);
     }
   else if ((g_str_equal (op, "move") || g_str_equal (op, "copy")) && argc >= 5)
     {

@@ -542,14 +542,32 @@ test_bookkeeping (Fixture *fixture, gconstpointer data)
   forget (fixture);
   g_assert_true (tern_store_db_set_folder_sync_state (fixture->db, inbox, 1234, 57, 99, &error));
   entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, TERN_STORE_JOURNAL_FOLDER_CREATE,
-                                             0, 0, NULL, 0, 0, "New", 0, &error);
+                                             0, 0, NULL, 0, 0, NULL, NULL, "New", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (entry, >, 0);
   g_assert_true (tern_store_db_sync_journal_attempted (fixture->db, entry, &error));
+  /* Keywords to add and remove come back as given; empty ones as NULL. */
+  g_assert_cmpint (tern_store_db_sync_journal_append (fixture->db, fixture->account, TERN_STORE_JOURNAL_FLAGS,
+                                                      inbox, 0, "3:4", 0, 0, "$Forwarded $label2", "$Junk",
+                                                      NULL, 0, &error), >, entry);
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_store_db_sync_journal_append (fixture->db, fixture->account, TERN_STORE_JOURNAL_FLAGS,
+                                                      inbox, 0, "5", TERN_STORE_FLAG_SEEN, 0, "", NULL,
+                                                      NULL, 0, &error), >, entry);
+  g_assert_no_error (error);
   journal = tern_store_db_sync_list_journal (fixture->db, fixture->account, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (journal->len, ==, 1);
+  g_assert_cmpuint (journal->len, ==, 3);
   g_assert_cmpuint (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 0))->attempts, ==, 1);
+  g_assert_null (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 0))->keywords_add);
+  g_assert_null (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 0))->keywords_remove);
+  g_assert_cmpstr (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 1))->keywords_add, ==,
+                   "$Forwarded $label2");
+  g_assert_cmpstr (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 1))->keywords_remove, ==, "$Junk");
+  g_assert_cmpstr (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 1))->uids, ==, "3:4");
+  g_assert_null (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 2))->keywords_add);
+  g_assert_null (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 2))->keywords_remove);
+  g_assert_cmpuint (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 2))->flags_add, ==, TERN_STORE_FLAG_SEEN);
   assert_nothing (fixture);
 }
 
