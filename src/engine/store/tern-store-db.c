@@ -879,20 +879,36 @@ tern_store_db_check_integrity (TernStoreDb *self, GError **error)
 /**
  * tern_store_db_checkpoint:
  *
- * Copies the WAL into the database file, fsyncs and truncates the WAL. After
- * this, committed data survives a power failure too.
+ * Copies the WAL into the database file, fsyncs and truncates the WAL; when a
+ * reader of an older snapshot prevents that, fsyncs the WAL instead. After this,
+ * committed data survives a power failure too.
  */
 gboolean
 tern_store_db_checkpoint (TernStoreDb *self, GError **error)
 {
+  g_autofree char *sync_wal = NULL;
   int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+  if (rc == SQLITE_OK)
+    return TRUE;
+  if (rc != SQLITE_BUSY)
     {
       set_db_error (self, rc, error);
       return FALSE;
     }
-  return TRUE;
+
+  /* Another connection (the GUI's, say) reads an older snapshot: the checkpoint
+   * could not copy the newest frames, and may not have fsynced the WAL at all. A
+   * commit under synchronous = FULL fsyncs the WAL, and with it every frame before
+   * (the schema version, rewritten unchanged, makes the commit write a frame). */
+  sync_wal = g_strdup_printf ("PRAGMA synchronous = FULL; BEGIN IMMEDIATE; PRAGMA user_version = %d; COMMIT;",
+                              TERN_STORE_SCHEMA_VERSION);
+  if (!exec (self, sync_wal, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return exec (self, "PRAGMA synchronous = NORMAL", error);
 }
 
 /* ---- accounts and folders ------------------------------------------------------- */
