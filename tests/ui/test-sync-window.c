@@ -149,6 +149,10 @@ test_sync (void)
   g_assert_false (gtk_widget_get_sensitive (template_child ("sync_button")));
   g_assert_true (gtk_widget_get_visible (template_child ("sync_spinner")));
 
+  /* A busy UI thread first (not iterating its loop): the worker's reports must wait
+   * for the loop, never run on the worker. */
+  g_usleep (50 * 1000);
+
   tick = g_timeout_add (5, tick_cb, NULL);
   while (tern_sync_worker_get_n_running (worker) > 0 && g_get_monotonic_time () - start < 900 * G_USEC_PER_SEC)
     {

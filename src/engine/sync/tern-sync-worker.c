@@ -51,6 +51,8 @@ typedef struct
   TernAccount     *account;   /* owned */
   GMainContext    *context;   /* the caller's */
 
+  gboolean         finished;  /* tern_sync_worker_sync_finish() ran: no more progress */
+
   GMutex           lock;      /* guards the pending progress */
   gboolean         pending;   /* a report is queued on @context */
   char            *folder;
@@ -79,6 +81,20 @@ run_unref (Run *run)
   g_free (run);
 }
 
+/* Runs @func on @run's context, always from its loop. (Not g_main_context_invoke():
+ * from a thread with no thread-default context it may call @func right there, on
+ * the worker, when the global default context happens to be free.) */
+static void
+run_on_context (Run *run, int priority, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[tern] TernSyncWorker report");
+  g_source_attach (source, run->context);
+}
+
 /* ---- progress, coalesced ------------------------------------------------------------ */
 
 static gboolean
@@ -97,6 +113,9 @@ emit_progress (gpointer data)
   run->pending = FALSE;
   g_mutex_unlock (&run->lock);
 
+  /* Never after the end: a late report would undo what the callback showed. */
+  if (run->finished)
+    return G_SOURCE_REMOVE;
   g_signal_emit (run->worker, signals[SIGNAL_PROGRESS], 0, run->account, folder, done, total, message);
   return G_SOURCE_REMOVE;
 }
@@ -120,8 +139,8 @@ progress_cb (const char *account, const char *folder, guint done, guint total, c
   g_mutex_unlock (&run->lock);
 
   if (schedule)
-    g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT_IDLE, emit_progress, run_ref (run),
-                                (GDestroyNotify) run_unref);
+    /* The priority of the task's callback, queued after it: in order, before it. */
+    run_on_context (run, G_PRIORITY_DEFAULT, emit_progress, run_ref (run), (GDestroyNotify) run_unref);
 }
 
 /* ---- store changes ------------------------------------------------------------------ */
@@ -157,8 +176,7 @@ store_changed_cb (TernStoreChanges *changes, gpointer user_data)
 
   changed->run = run_ref (run);
   changed->changes = tern_store_changes_ref (changes);
-  g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT_IDLE, emit_changed, changed,
-                              (GDestroyNotify) changed_free);
+  run_on_context (run, G_PRIORITY_DEFAULT_IDLE, emit_changed, changed, (GDestroyNotify) changed_free);
 }
 
 /* ---- the thread --------------------------------------------------------------------- */
@@ -265,6 +283,7 @@ tern_sync_worker_sync_finish (TernSyncWorker  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tern_sync_worker_sync_async, FALSE);
 
+  ((Run *) g_task_get_task_data (G_TASK (result)))->finished = TRUE;
   run_done (self);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
