@@ -26,6 +26,7 @@ typedef struct
   TernImapUidSet *uids;      /* the messages the server knows */
   GString        *pairs;     /* "uid:message_id ..." */
   GArray         *ids;
+  GArray         *local_ids; /* messages the server has not got yet (a local UID) */
 } FolderGroup;
 
 static void
@@ -34,6 +35,7 @@ folder_group_free (FolderGroup *group)
   tern_imap_uid_set_unref (group->uids);
   g_string_free (group->pairs, TRUE);
   g_array_unref (group->ids);
+  g_array_unref (group->local_ids);
   g_free (group);
 }
 
@@ -75,11 +77,14 @@ group_by_folder (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error
           group->uids = tern_imap_uid_set_new ();
           group->pairs = g_string_new (NULL);
           group->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          group->local_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
           g_ptr_array_add (groups, group);
         }
       g_array_append_val (group->ids, ids[i]);
       if (uid != 0 && uid < TERN_STORE_LOCAL_UID_BASE)
         tern_imap_uid_set_add (group->uids, uid);
+      else if (uid != 0)
+        g_array_append_val (group->local_ids, ids[i]);
     }
   return g_steal_pointer (&groups);
 }
@@ -102,6 +107,23 @@ journal_full (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 t
     }
   return tern_store_db_sync_journal_append (db, account_id, op, folder_id, target, set, add, remove,
                                             keywords_add, keywords_remove, name, message_id, error) != 0;
+}
+
+/* A flags/keywords change: by UID for the messages the server knows, and by message
+ * for those it has not got yet (moved or copied offline): an earlier entry gives
+ * them their UID before this one is replayed (see replay_message_flags()). */
+static gboolean
+journal_flags (TernStoreDb *db, FolderGroup *group, TernStoreFlags add, TernStoreFlags remove,
+               const char *keywords_add, const char *keywords_remove, GError **error)
+{
+  if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, add, remove,
+                     keywords_add, keywords_remove, NULL, 0, error))
+    return FALSE;
+  for (guint i = 0; i < group->local_ids->len; i++)
+    if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, NULL, add, remove, keywords_add,
+                       keywords_remove, NULL, g_array_index (group->local_ids, gint64, i), error))
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -131,7 +153,7 @@ tern_journal_ops_set_flags (TernStoreDb *db, const gint64 *ids, guint n_ids, Ter
     {
       FolderGroup *group = g_ptr_array_index (groups, i);
 
-      if (!journal (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, add, remove, NULL, 0, error))
+      if (!journal_flags (db, group, add, remove, NULL, NULL, error))
         goto fail;
     }
   return tern_store_db_commit (db, error);
@@ -331,8 +353,7 @@ tern_journal_ops_set_keywords (TernStoreDb         *db,
     {
       FolderGroup *group = g_ptr_array_index (groups, i);
 
-      if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, 0, 0,
-                         journal_add, journal_remove, NULL, 0, error))
+      if (!journal_flags (db, group, 0, 0, journal_add, journal_remove, error))
         goto fail;
     }
   return tern_store_db_commit (db, error);

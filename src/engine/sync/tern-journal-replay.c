@@ -211,6 +211,25 @@ append_message (TernStoreDb *db, TernImapSession *session, const char *mailbox, 
   return FALSE;
 }
 
+/* Removes the server's message @uid from @folder_id (UID EXPUNGE with UIDPLUS; the
+ * \Deleted flag alone without). */
+static gboolean
+expunge_server_copy (TernStoreDb *db, TernImapSession *session, gint64 folder_id, guint32 uid,
+                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, NULL);
+  g_autofree char *set = g_strdup_printf ("%u", uid);
+
+  if (folder == NULL || tern_store_folder_get_server_path (folder) == NULL)
+    return TRUE;
+  if (!select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error) ||
+      !store_flags (session, set, TERN_IMAP_STORE_ADD, TERN_STORE_FLAG_DELETED, cancellable, error))
+    return FALSE;
+  if (tern_imap_session_has_capability (session, "UIDPLUS"))
+    return tern_imap_session_uid_expunge (session, set, cancellable, error);
+  return TRUE;
+}
+
 /* Gives a message, moved or copied locally, its UID on the server. */
 static gboolean
 settle_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, gint64 folder_id,
@@ -220,9 +239,17 @@ settle_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id,
   TernStoreDbSyncRow row;
   gboolean found = FALSE;
 
-  if (message == NULL || tern_store_message_get_folder_id (message) != folder_id ||
-      tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
-    return TRUE;    /* moved on since, or settled already */
+  if (message == NULL || tern_store_message_get_folder_id (message) != folder_id)
+    {
+      /* Deleted here since, or moved on (a later entry uploads it where it is now,
+       * or it went to Local Folders): the server's copy here is not wanted, or the
+       * next sync would bring it back. */
+      if (dest_uid != 0)
+        return expunge_server_copy (db, session, folder_id, dest_uid, cancellable, error);
+      return TRUE;
+    }
+  if (tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;    /* settled already */
 
   if (dest_uid != 0)
     {
@@ -354,8 +381,9 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
   if (folder == NULL)
     return FALSE;
   message = tern_store_db_get_message (db, entry->message_id, NULL);
-  if (message == NULL || tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
-    return TRUE;    /* deleted or uploaded since */
+  if (message == NULL || tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE ||
+      tern_store_message_get_folder_id (message) != entry->folder_id)
+    return TRUE;    /* deleted, uploaded or moved on since (a later entry uploads it) */
   if ((raw = tern_store_db_get_raw (db, entry->message_id, error)) == NULL)
     return FALSE;
   if (tern_store_folder_get_server_path (folder) == NULL)
@@ -441,6 +469,37 @@ replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalE
                                                tern_store_folder_get_role (folder), error);
 }
 
+/* Flags and keywords changed on a message while it had no server UID yet (moved or
+ * copied offline, not replayed then): journaled by message, sent now that an
+ * earlier entry gave it its UID. A message still without one goes up by APPEND,
+ * with its flags and keywords. */
+static gboolean
+replay_message_flags (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry,
+                      GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, entry->message_id, NULL);
+  g_autoptr(TernStoreFolder) folder = NULL;
+  g_autofree char *set = NULL;
+  gint64 folder_id;
+
+  if (message == NULL || tern_store_message_get_uid (message) == 0 ||
+      tern_store_message_get_uid (message) >= TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;
+  folder_id = tern_store_message_get_folder_id (message);
+  folder = tern_store_db_get_folder (db, folder_id, error);
+  if (folder == NULL)
+    return FALSE;
+  if (tern_store_folder_get_server_path (folder) == NULL)
+    return TRUE;
+  set = g_strdup_printf ("%u", tern_store_message_get_uid (message));
+  return select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error) &&
+         store_flags (session, set, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
+         store_flags (session, set, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error) &&
+         store_keywords (db, session, folder_id, set, TERN_IMAP_STORE_ADD, entry->keywords_add, cancellable, error) &&
+         store_keywords (db, session, folder_id, set, TERN_IMAP_STORE_REMOVE, entry->keywords_remove,
+                         cancellable, error);
+}
+
 static gboolean
 replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry, char delimiter,
               GCancellable *cancellable, GError **error)
@@ -455,7 +514,9 @@ replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry
       if (folder == NULL)
         return FALSE;
       if (entry->uids == NULL)
-        return TRUE;
+        return entry->op == TERN_STORE_JOURNAL_FLAGS && entry->message_id != 0
+               ? replay_message_flags (db, session, entry, cancellable, error)
+               : TRUE;
       if (!select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error))
         return FALSE;
       if (entry->op == TERN_STORE_JOURNAL_FLAGS)

@@ -493,6 +493,27 @@ ok(subs.get('Lists/new') is False and subs.get('INBOX') is True and subs.get('Li
 ok('Renamed' in server_subscribed() and 'NewFolder' not in server_subscribed(),
    'a folder renamed here keeps its subscription under the new name', server_subscribed())
 
+# 5b. several offline operations on one message (no server UID in between)
+proxy.go_offline()
+ids = store_ids('INBOX')
+ops('move', ADDR, 'Archive', ids['m130@tern.test'], ids['m131@tern.test'], ids['m132@tern.test'])
+arch = store_ids('Archive')
+ops('flags', arch['m130@tern.test'], '+flagged')
+ops('keywords', arch['m130@tern.test'], '+$label7')
+ops('delete', arch['m131@tern.test'])
+ops('move', ADDR, 'Lists/users', arch['m132@tern.test'])
+proxy.online = True
+p = sync()
+ok(p.returncode == 0, 'sync replays chains of offline operations', p.stderr)
+p = sync()   # and a second one brings nothing back
+srv, st, _ = compare('chains of offline operations')
+got = srv.get('Archive', {}).get('m130@tern.test', [])
+ok(len(got) == 1 and {'flagged', '$label7'} <= got[0], 'moved, then flagged: the server copy has the flag and keyword', got)
+ok(all('m131@tern.test' not in msgs for msgs in srv.values()), 'moved, then deleted: gone from the server',
+   [f for f, msgs in srv.items() if 'm131@tern.test' in msgs])
+ok([f for f, msgs in srv.items() if 'm132@tern.test' in msgs] == ['Lists/users'],
+   'moved twice: on the server only where it ended', [f for f, msgs in srv.items() if 'm132@tern.test' in msgs])
+
 # 6. conflict: a journaled move of a message the server no longer has keeps the data
 ids = store_ids('INBOX')
 m = imap()
