@@ -93,7 +93,7 @@ static const struct
   { 2, "002-search.sql", reindex_all },
   { 3, "003-offline.sql", NULL },
   { 4, "004-pop3-outbox.sql", NULL },
-  { 5, "005-subscriptions.sql", NULL },
+  { 5, "005-subscriptions-pending-index.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);
@@ -2057,6 +2057,82 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
 
 fail_row:
   indexed_row_clear (&row);
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/**
+ * tern_store_db_index_headers:
+ * @folder_id: the folder
+ * @n_indexed: (out) (optional): how many messages were indexed
+ *
+ * Puts the folder's header-only messages that are not in the search index yet
+ * (TernStoreDbNewMessage.defer_index, their bodies never came) into it by their
+ * headers; tern_store_db_set_raw() adds the body when it comes.
+ */
+gboolean
+tern_store_db_index_headers (TernStoreDb  *self,
+                             gint64        folder_id,
+                             guint        *n_indexed,
+                             GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (n_indexed != NULL)
+    *n_indexed = 0;
+  stmt = stmt_get (self, "SELECT id FROM messages WHERE folder_id = ?1 AND indexed = 0 AND has_body = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      return FALSE;
+    }
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      IndexedRow row;
+      gboolean found = FALSE;
+
+      if (!read_indexed_row (self, id, &row, &found, error))
+        goto fail;
+      if (found && row.indexed == 0)
+        {
+          gboolean ok = index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
+                                     NULL, NULL, error);
+
+          indexed_row_clear (&row);
+          if (!ok)
+            goto fail;
+          stmt = stmt_get (self, "UPDATE messages SET indexed = 1 WHERE id = ?1", error);
+          if (stmt == NULL)
+            goto fail;
+          sqlite3_bind_int64 (stmt, 1, id);
+          if (!stmt_run (self, stmt, error))
+            goto fail;
+          if (n_indexed != NULL)
+            (*n_indexed)++;
+        }
+      else if (found)
+        indexed_row_clear (&row);
+    }
+  return tern_store_db_commit (self, error);
+
 fail:
   tern_store_db_rollback (self);
   return FALSE;

@@ -136,6 +136,10 @@ gboolean          tern_store_db_set_flags         (TernStoreDb            *self,
                                                    TernStoreFlags          add,
                                                    TernStoreFlags          remove,
                                                    GError                **error);
+gboolean          tern_store_db_index_headers     (TernStoreDb            *self,
+                                                   gint64                  folder_id,
+                                                   guint                  *n_indexed,
+                                                   GError                **error);
 gboolean          tern_store_db_set_keywords      (TernStoreDb            *self,
                                                    gint64                  id,
                                                    const char             *keywords,

@@ -1117,15 +1117,17 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
         }
     }
 
-  if (sync->options.headers_only)
-    return TRUE;
   for (guint i = 0; i < folders->len; i++)
     {
       TernStoreFolder *folder = g_ptr_array_index (folders, i);
 
       if (inbox_only && tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_INBOX)
         continue;
-      if (!fetch_bodies (sync, folder, error))
+      /* Header rows left out of the search index for bodies that did not come (a
+       * run killed after its header pass, a body window or a metered network
+       * since): searchable by their headers now. */
+      if ((!sync->options.headers_only && !fetch_bodies (sync, folder, error)) ||
+          !tern_store_db_index_headers (sync->db, tern_store_folder_get_id (folder), NULL, error))
         {
           g_prefix_error (error, "%s: ", tern_store_folder_get_path (folder));
           return FALSE;

@@ -653,6 +653,60 @@ test_raw_and_header_only (void)
   g_assert_true (tern_store_db_check_integrity (db, &error));
 }
 
+/* The IMAP sync's header pass when the bodies follow: rows out of the index until
+ * set_raw() indexes them whole; or by their headers when the bodies never came. */
+static void
+test_deferred_index (void)
+{
+  g_autoptr(TernStoreDb) db = open_store ();
+  g_autoptr(GError) error = NULL;
+  gint64 ids[2];
+  guint n = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Deferred %s", i == 0 ? "quince" : "damson");
+      g_autoptr(GBytes) raw = make_message ("Carol <carol@example.org>", subject, "Mon, 1 Jan 2024 10:00:00 +0000",
+                                            NULL, NULL, i == 0 ? "body of the quince one" : "body of the damson one");
+      gsize len;
+      const guint8 *data = g_bytes_get_data (raw, &len);
+      g_autoptr(TernMimeSummary) header = tern_mime_summary_new (data, strstr ((const char *) data, "\n\n") -
+                                                                 (const char *) data + 2);
+      TernStoreDbNewMessage message = { 0 };
+
+      message.folder_id = 1;
+      message.uid = 5000 + i;
+      message.size = len;
+      message.summary = header;
+      message.defer_index = TRUE;
+      ids[i] = tern_store_db_add_message (db, &message, NULL, &error);
+      g_assert_no_error (error);
+      if (i == 0)
+        {
+          /* its body comes: indexed once, whole */
+          g_assert_cmpint (count (db, "subject:quince"), ==, 0);
+          g_assert_true (tern_store_db_set_raw (db, ids[0], raw, &error));
+          g_assert_no_error (error);
+          g_assert_cmpint (count (db, "subject:quince"), ==, 1);
+          g_assert_cmpint (count (db, "body:quince"), ==, 1);
+        }
+    }
+
+  /* the second one's body never came: by its headers */
+  g_assert_cmpint (count (db, "damson"), ==, 0);
+  g_assert_true (tern_store_db_index_headers (db, 1, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (count (db, "subject:damson"), ==, 1);
+  g_assert_cmpint (count (db, "body:damson"), ==, 0);
+  g_assert_true (tern_store_db_index_headers (db, 1, &n, &error));
+  g_assert_cmpuint (n, ==, 0);   /* nothing left */
+  g_assert_cmpint (count (db, "subject:damson"), ==, 1);
+  g_assert_true (tern_store_db_delete_messages (db, ids, 2, &error));
+  g_assert_cmpint (count (db, "quince OR damson"), ==, 0);
+  g_assert_true (tern_store_db_check_integrity (db, &error));
+}
+
 static void
 test_duplicates (void)
 {
@@ -964,6 +1018,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/migrations", test_migrations);
   g_test_add_func ("/store/db/counts", test_counts);
   g_test_add_func ("/store/db/raw-and-header-only", test_raw_and_header_only);
+  g_test_add_func ("/store/db/deferred-index", test_deferred_index);
   g_test_add_func ("/store/db/duplicates", test_duplicates);
   g_test_add_func ("/store/db/threads", test_threads);
   g_test_add_func ("/store/db/search", test_search);
