@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-credentials.h"
+#include "tern-net-sasl.h"
 
 /*
  * Passwords are kept in the Secret Service (GNOME Keyring, KWallet, KeePassXC...) and
@@ -343,9 +344,5 @@ tern_credentials_clear_password (TernAccount   *account,
 void
 tern_credentials_free_password (char *password)
 {
-  if (password == NULL)
-    return;
-
-  explicit_bzero (password, strlen (password));
-  g_free (password);
+  tern_net_secret_free (password);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-net-error.h"
+#include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session-private.h"
 
@@ -113,9 +114,7 @@ tern_imap_session_set_credentials (TernImapSession       *self,
 
   g_free (self->username);
   self->username = g_strdup (username);
-  if (self->secret != NULL)
-    explicit_bzero (self->secret, strlen (self->secret));
-  g_free (self->secret);
+  tern_net_secret_free (self->secret);
   self->secret = g_strdup (secret);
   self->mechanism = mechanism;
 }
@@ -1088,84 +1087,6 @@ failed:
 
 /* ---- authentication ------------------------------------------------------------------ */
 
-static char *
-base64_of (const char *data,
-           gsize       length)
-{
-  return g_base64_encode ((const guchar *) data, length);
-}
-
-/**
- * tern_imap_sasl_plain:
- *
- * Returns: (transfer full): the base64 of "\0user\0password" (RFC 4616)
- */
-char *
-tern_imap_sasl_plain (const char *username,
-                      const char *password)
-{
-  g_autoptr(GString) message = g_string_new (NULL);
-  char *encoded;
-
-  g_string_append_c (message, '\0');
-  g_string_append (message, username);
-  g_string_append_c (message, '\0');
-  g_string_append (message, password);
-  encoded = base64_of (message->str, message->len);
-  explicit_bzero (message->str, message->len);
-  return encoded;
-}
-
-/**
- * tern_imap_sasl_xoauth2:
- *
- * Returns: (transfer full): the base64 of "user=U^Aauth=Bearer T^A^A"
- */
-char *
-tern_imap_sasl_xoauth2 (const char *username,
-                        const char *token)
-{
-  g_autofree char *message = g_strdup_printf ("user=%s\001auth=Bearer %s\001\001", username, token);
-  char *encoded = base64_of (message, strlen (message));
-
-  explicit_bzero (message, strlen (message));
-  return encoded;
-}
-
-/**
- * tern_imap_sasl_oauthbearer:
- *
- * Returns: (transfer full): the base64 of the RFC 7628 initial response:
- *   "n,a=U,^Ahost=H^Aport=P^Aauth=Bearer T^A^A"
- */
-char *
-tern_imap_sasl_oauthbearer (const char *username,
-                            const char *host,
-                            guint16     port,
-                            const char *token)
-{
-  g_autoptr(GString) authzid = g_string_new (NULL);
-  g_autofree char *message = NULL;
-  char *encoded;
-
-  /* In the GS2 header, "," and "=" of the authorization identity are escaped. */
-  for (const char *p = username; *p != '\0'; p++)
-    {
-      if (*p == ',')
-        g_string_append (authzid, "=2C");
-      else if (*p == '=')
-        g_string_append (authzid, "=3D");
-      else
-        g_string_append_c (authzid, *p);
-    }
-
-  message = g_strdup_printf ("n,a=%s,\001host=%s\001port=%u\001auth=Bearer %s\001\001",
-                             authzid->str, host, port, token);
-  encoded = base64_of (message, strlen (message));
-  explicit_bzero (message, strlen (message));
-  return encoded;
-}
-
 /* AUTHENTICATE with an initial response (PLAIN, XOAUTH2, OAUTHBEARER) or the LOGIN
  * dialogue. Every client message is queued as a secret. */
 static gboolean
@@ -1175,7 +1096,7 @@ authenticate (TernImapSession        *self,
               GError                **error)
 {
   g_autoptr(TernImapCommand) command = NULL;
-  g_autofree char *initial = NULL;
+  g_autoptr(TernNetSecret) initial = NULL;
   GError *local_error = NULL;
   const char *name;
   guint step = 0;
@@ -1184,18 +1105,18 @@ authenticate (TernImapSession        *self,
     {
     case TERN_IMAP_AUTH_PLAIN:
       name = "PLAIN";
-      initial = tern_imap_sasl_plain (self->username, self->secret);
+      initial = tern_net_sasl_plain (self->username, self->secret);
       break;
     case TERN_IMAP_AUTH_LOGIN:
       name = "LOGIN";
       break;
     case TERN_IMAP_AUTH_XOAUTH2:
       name = "XOAUTH2";
-      initial = tern_imap_sasl_xoauth2 (self->username, self->secret);
+      initial = tern_net_sasl_xoauth2 (self->username, self->secret);
       break;
     case TERN_IMAP_AUTH_OAUTHBEARER:
       name = "OAUTHBEARER";
-      initial = tern_imap_sasl_oauthbearer (self->username, tern_net_connection_get_host (self->connection),
+      initial = tern_net_sasl_oauthbearer (self->username, tern_net_connection_get_host (self->connection),
                                             tern_net_connection_get_port (self->connection), self->secret);
       break;
     case TERN_IMAP_AUTH_AUTO:
@@ -1221,7 +1142,7 @@ authenticate (TernImapSession        *self,
   for (;;)
     {
       g_autoptr(TernImapResponse) challenge = wait_continuation (self, command, cancellable, &local_error);
-      g_autofree char *reply = NULL;
+      g_autoptr(TernNetSecret) reply = NULL;
 
       if (challenge == NULL)
         break;
@@ -1230,9 +1151,9 @@ authenticate (TernImapSession        *self,
         {
         case TERN_IMAP_AUTH_LOGIN:
           if (step == 0)
-            reply = base64_of (self->username, strlen (self->username));
+            reply = g_base64_encode ((const guchar *) self->username, strlen (self->username));
           else if (step == 1)
-            reply = base64_of (self->secret, strlen (self->secret));
+            reply = g_base64_encode ((const guchar *) self->secret, strlen (self->secret));
           else
             reply = g_strdup ("*");
           break;
@@ -1251,7 +1172,6 @@ authenticate (TernImapSession        *self,
         }
 
       tern_net_connection_queue_secret_line (self->connection, reply, 0);
-      explicit_bzero (reply, strlen (reply));
       step++;
     }
 
@@ -1759,9 +1679,7 @@ tern_imap_session_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->parser);
   g_free (self->username);
-  if (self->secret != NULL)
-    explicit_bzero (self->secret, strlen (self->secret));
-  g_free (self->secret);
+  tern_net_secret_free (self->secret);
   g_clear_pointer (&self->capabilities, g_hash_table_unref);
   g_clear_pointer (&self->disabled, g_hash_table_unref);
   g_clear_pointer (&self->enabled, g_hash_table_unref);

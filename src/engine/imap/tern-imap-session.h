@@ -327,14 +327,4 @@ guint32               tern_imap_session_get_uidnext         (TernImapSession    
 guint64               tern_imap_session_get_highest_modseq  (TernImapSession        *self);
 char                **tern_imap_session_dup_permanent_flags (TernImapSession        *self);
 
-/* SASL messages, exposed for tests */
-char                 *tern_imap_sasl_plain                  (const char             *username,
-                                                             const char             *password);
-char                 *tern_imap_sasl_xoauth2                (const char             *username,
-                                                             const char             *token);
-char                 *tern_imap_sasl_oauthbearer            (const char             *username,
-                                                             const char             *host,
-                                                             guint16                 port,
-                                                             const char             *token);
-
 G_END_DECLS

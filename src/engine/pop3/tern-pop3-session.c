@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "tern-net-sasl.h"
 #include "tern-net-error.h"
 #include "tern-pop3-reply.h"
 #include "tern-pop3-session.h"
@@ -59,19 +60,6 @@ G_DEFINE_FINAL_TYPE (TernPop3Session, tern_pop3_session, G_TYPE_OBJECT)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void
-wipe_string (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-/* g_autoptr(SecretString) wipes a password (or a string made from one) when freed. */
-typedef char SecretString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretString, wipe_string)
 
 static void
 fail_connection (TernPop3Session *self)
@@ -671,7 +659,7 @@ login_user (TernPop3Session  *self,
             GError          **error)
 {
   g_autofree char *user_line = g_strdup_printf ("USER %s", username);
-  g_autoptr(SecretString) pass_line = g_strdup_printf ("PASS %s", password);
+  g_autoptr(TernNetSecret) pass_line = g_strdup_printf ("PASS %s", password);
   g_autoptr(GError) user_error = NULL;
   gboolean pipelined = tern_pop3_session_get_pipelining (self);
 
@@ -718,7 +706,7 @@ login_apop (TernPop3Session  *self,
             GError          **error)
 {
   g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
-  g_autoptr(SecretString) line = NULL;
+  g_autoptr(TernNetSecret) line = NULL;
 
   g_checksum_update (md5, (const guchar *) self->apop_timestamp, -1);
   g_checksum_update (md5, (const guchar *) password, -1);
@@ -788,22 +776,9 @@ login_plain (TernPop3Session  *self,
              GCancellable     *cancellable,
              GError          **error)
 {
-  gsize ulen = strlen (username);
-  gsize plen = strlen (password);
-  gsize n = ulen + plen + 2;
-  g_autoptr(SecretString) raw = g_malloc (n + 1);
-  g_autoptr(SecretString) encoded = NULL;
-  g_autoptr(SecretString) line = NULL;
+  g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
+  g_autoptr(TernNetSecret) line = g_strdup_printf ("AUTH PLAIN %s", encoded);
 
-  /* RFC 4616: authzid (empty) NUL authcid NUL passwd */
-  raw[0] = '\0';
-  memcpy (raw + 1, username, ulen);
-  raw[ulen + 1] = '\0';
-  memcpy (raw + ulen + 2, password, plen);
-  raw[n] = '\0';
-  encoded = g_base64_encode ((const guchar *) raw, n);
-
-  line = g_strdup_printf ("AUTH PLAIN %s", encoded);
   if (strlen (line) <= MAX_AUTH_LINE)
     {
       tern_net_connection_queue_secret_line (self->connection, line, strlen ("AUTH PLAIN "));
@@ -830,8 +805,8 @@ login_login (TernPop3Session  *self,
              GCancellable     *cancellable,
              GError          **error)
 {
-  g_autoptr(SecretString) user64 = g_base64_encode ((const guchar *) username, strlen (username));
-  g_autoptr(SecretString) pass64 = g_base64_encode ((const guchar *) password, strlen (password));
+  g_autoptr(TernNetSecret) user64 = g_base64_encode ((const guchar *) username, strlen (username));
+  g_autoptr(TernNetSecret) pass64 = g_base64_encode ((const guchar *) password, strlen (password));
 
   tern_net_connection_queue_line (self->connection, "AUTH LOGIN");
   if (!flush (self, cancellable, error) || !read_challenge (self, cancellable, error))
@@ -945,7 +920,7 @@ static void
 connect_data_free (ConnectData *data)
 {
   g_free (data->username);
-  wipe_string (data->password);
+  tern_net_secret_free (data->password);
   g_free (data);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "tern-net-sasl.h"
 #include "tern-net-error.h"
 #include "tern-smtp-reply.h"
 #include "tern-smtp-send-result-private.h"
@@ -60,19 +61,6 @@ G_DEFINE_FINAL_TYPE (TernSmtpSession, tern_smtp_session, G_TYPE_OBJECT)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static void
-wipe_string (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
-/* g_autoptr(SecretString) wipes a password (or a string made from one) when freed. */
-typedef char SecretString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretString, wipe_string)
 
 static void
 fail_connection (TernSmtpSession *self)
@@ -499,22 +487,9 @@ login_plain (TernSmtpSession  *self,
              GCancellable     *cancellable,
              GError          **error)
 {
-  gsize ulen = strlen (username);
-  gsize plen = strlen (password);
-  gsize n = ulen + plen + 2;
-  g_autoptr(SecretString) raw = g_malloc (n + 1);
-  g_autoptr(SecretString) encoded = NULL;
-  g_autoptr(SecretString) line = NULL;
+  g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
+  g_autoptr(TernNetSecret) line = g_strdup_printf ("AUTH PLAIN %s", encoded);
   g_autoptr(TernSmtpReply) reply = NULL;
-
-  /* RFC 4616: authzid (empty) NUL authcid NUL passwd, as the RFC 4954 initial response */
-  raw[0] = '\0';
-  memcpy (raw + 1, username, ulen);
-  raw[ulen + 1] = '\0';
-  memcpy (raw + ulen + 2, password, plen);
-  raw[n] = '\0';
-  encoded = g_base64_encode ((const guchar *) raw, n);
-  line = g_strdup_printf ("AUTH PLAIN %s", encoded);
 
   tern_net_connection_queue_secret_line (self->connection, line, strlen ("AUTH PLAIN "));
   if (!flush (self, cancellable, error))
@@ -533,8 +508,8 @@ login_login (TernSmtpSession  *self,
              GCancellable     *cancellable,
              GError          **error)
 {
-  g_autoptr(SecretString) user64 = g_base64_encode ((const guchar *) username, strlen (username));
-  g_autoptr(SecretString) pass64 = g_base64_encode ((const guchar *) password, strlen (password));
+  g_autoptr(TernNetSecret) user64 = g_base64_encode ((const guchar *) username, strlen (username));
+  g_autoptr(TernNetSecret) pass64 = g_base64_encode ((const guchar *) password, strlen (password));
   const char *steps[] = { user64, pass64 };
   g_autoptr(TernSmtpReply) reply = NULL;
 
@@ -646,7 +621,7 @@ static void
 connect_data_free (ConnectData *data)
 {
   g_free (data->username);
-  wipe_string (data->password);
+  tern_net_secret_free (data->password);
   g_free (data);
 }
 

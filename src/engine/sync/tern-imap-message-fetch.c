@@ -11,11 +11,10 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "tern-account-sessions.h"
+#include "tern-credentials.h"
 #include "tern-imap-message-fetch.h"
 #include "tern-imap-response.h"
 #include "tern-imap-session.h"
@@ -155,11 +154,7 @@ fetch_data_free (FetchData *data)
 {
   g_free (data->store_path);
   g_clear_object (&data->account);
-  if (data->password != NULL)
-    {
-      memset (data->password, 0, strlen (data->password));
-      g_free (data->password);
-    }
+  tern_credentials_free_password (data->password);
   g_free (data);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tern-net-error.h"
+#include "tern-net-sasl.h"
 #include "tern-imap-body-structure.h"
 #include "tern-imap-envelope.h"
 #include "tern-imap-error.h"
@@ -455,7 +456,7 @@ test_transcript_redacted (void)
   const TernImapAuthMechanism mechanisms[] = {
     TERN_IMAP_AUTH_LOGIN_COMMAND, TERN_IMAP_AUTH_PLAIN, TERN_IMAP_AUTH_LOGIN
   };
-  g_autofree char *plain = tern_imap_sasl_plain ("carol", password);
+  g_autofree char *plain = tern_net_sasl_plain ("carol", password);
   g_autofree char *b64_password = g_base64_encode ((const guchar *) password, strlen (password));
   g_autofree char *text = NULL;
 

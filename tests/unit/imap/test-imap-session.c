@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tern-net-error.h"
+#include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
 #include "imap-fake-server.h"
@@ -287,9 +288,9 @@ test_authenticate (void)
 static void
 test_sasl_messages (void)
 {
-  g_autofree char *plain = tern_imap_sasl_plain ("alice", "secret");
-  g_autofree char *xoauth2 = tern_imap_sasl_xoauth2 ("alice", "tok123");
-  g_autofree char *bearer = tern_imap_sasl_oauthbearer ("a=b,c", "h", 1, "t");
+  g_autofree char *plain = tern_net_sasl_plain ("alice", "secret");
+  g_autofree char *xoauth2 = tern_net_sasl_xoauth2 ("alice", "tok123");
+  g_autofree char *bearer = tern_net_sasl_oauthbearer ("a=b,c", "h", 1, "t");
 
   g_assert_cmpstr (plain, ==, "AGFsaWNlAHNlY3JldA==");
   g_assert_cmpstr (xoauth2, ==, "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2sxMjMBAQ==");
