@@ -571,7 +571,7 @@ tern_store_db_journal_entry_free (TernStoreDbJournalEntry *entry)
  * @keywords_remove: (nullable): IMAP keywords to remove, the same way
  * @message_id: the local message an APPEND uploads, or 0
  *
- * Like tern_store_db_journal_append(), with the keyword and message columns.
+ * Records a server operation made while offline, to replay in order later.
  *
  * Returns: the entry id, or 0 on error
  */
@@ -660,6 +660,37 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+/**
+ * tern_store_db_sync_journal_count:
+ *
+ * Returns: how many entries the account's journal holds, or -1 on error
+ */
+gint64
+tern_store_db_sync_journal_count (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT count(*) FROM journal WHERE account_id = ?1", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
+    return -1;
+  return n;
+}
+
+/* Removes a replayed entry. */
+gboolean
+tern_store_db_sync_journal_remove (TernStoreDb *self, gint64 entry_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "DELETE FROM journal WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 gboolean

@@ -127,6 +127,12 @@ gint64   tern_store_db_sync_journal_append         (TernStoreDb            *self
 GPtrArray *tern_store_db_sync_list_journal         (TernStoreDb            *self,
                                                     gint64                  account_id,
                                                     GError                **error);
+gint64   tern_store_db_sync_journal_count          (TernStoreDb            *self,
+                                                    gint64                  account_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_remove         (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    GError                **error);
 gboolean tern_store_db_sync_journal_attempted      (TernStoreDb            *self,
                                                     gint64                  entry_id,
                                                     GError                **error);

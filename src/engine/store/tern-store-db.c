@@ -2476,69 +2476,6 @@ tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **e
 
 /* ---- journal and outbox --------------------------------------------------------- */
 
-/**
- * tern_store_db_journal_append:
- *
- * Records a server operation made while offline, to replay in order later.
- *
- * Returns: the entry id, or 0 on error
- */
-gint64
-tern_store_db_journal_append (TernStoreDb         *self,
-                              gint64               account_id,
-                              TernStoreJournalOp   op,
-                              gint64               folder_id,
-                              gint64               target_folder_id,
-                              const char          *uids,
-                              TernStoreFlags       flags_add,
-                              TernStoreFlags       flags_remove,
-                              const char          *name,
-                              GError             **error)
-{
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "INSERT INTO journal (account_id, op, folder_id, target_folder_id, uids,"
-                                 " flags_add, flags_remove, name, created)"
-                                 " VALUES (?1, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_int (stmt, 2, op);
-  sqlite3_bind_int64 (stmt, 3, folder_id);
-  sqlite3_bind_int64 (stmt, 4, target_folder_id);
-  bind_text (stmt, 5, uids);
-  sqlite3_bind_int (stmt, 6, flags_add);
-  sqlite3_bind_int (stmt, 7, flags_remove);
-  bind_text (stmt, 8, name);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
-  if (!stmt_run (self, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-gint64
-tern_store_db_journal_count (TernStoreDb *self, gint64 account_id, GError **error)
-{
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT count(*) FROM journal WHERE account_id = ?1", error);
-  gint64 n = 0;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  if (!stmt_int64 (self, stmt, &n, NULL, error))
-    return -1;
-  return n;
-}
-
-gboolean
-tern_store_db_journal_remove (TernStoreDb *self, gint64 entry_id, GError **error)
-{
-  sqlite3_stmt *stmt = stmt_get (self, "DELETE FROM journal WHERE id = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, entry_id);
-  return stmt_run (self, stmt, error);
-}
 
 /**
  * tern_store_db_outbox_add:

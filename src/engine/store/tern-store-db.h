@@ -176,22 +176,6 @@ GPtrArray        *tern_store_db_list_thread       (TernStoreDb            *self,
                                                    gint64                  thread_id,
                                                    GError                **error);
 
-gint64            tern_store_db_journal_append    (TernStoreDb            *self,
-                                                   gint64                  account_id,
-                                                   TernStoreJournalOp      op,
-                                                   gint64                  folder_id,
-                                                   gint64                  target_folder_id,
-                                                   const char             *uids,
-                                                   TernStoreFlags          flags_add,
-                                                   TernStoreFlags          flags_remove,
-                                                   const char             *name,
-                                                   GError                **error);
-gint64            tern_store_db_journal_count     (TernStoreDb            *self,
-                                                   gint64                  account_id,
-                                                   GError                **error);
-gboolean          tern_store_db_journal_remove    (TernStoreDb            *self,
-                                                   gint64                  entry_id,
-                                                   GError                **error);
 gint64            tern_store_db_outbox_add        (TernStoreDb            *self,
                                                    gint64                  account_id,
                                                    const char             *mail_from,

@@ -35,6 +35,7 @@
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
 #include "tern-imap-sync.h"
+#include "tern-journal-ops.h"
 #include "tern-journal-replay.h"
 #include "tern-mime-summary.h"
 #include "tern-net-error.h"
@@ -111,38 +112,6 @@ flags_from_strv (char **flags)
   return result;
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/* The keywords among FLAGS ($Forwarded, $Junk, $label1...: the names without a
- * backslash), sorted and space separated so that equal sets compare equal; NULL
- * when there are none. */
-static char *
-keywords_from_strv (char **flags)
-{
-  g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
-  GString *text;
-
-  for (guint i = 0; flags != NULL && flags[i] != NULL; i++)
-    if (flags[i][0] != '\\' && flags[i][0] != '\0')
-      g_ptr_array_add (keywords, flags[i]);
-  if (keywords->len == 0)
-    return NULL;
-  g_ptr_array_sort (keywords, compare_strings);
-  text = g_string_new (NULL);
-  for (guint i = 0; i < keywords->len; i++)
-    if (i == 0 || strcmp (keywords->pdata[i], keywords->pdata[i - 1]) != 0)
-      {
-        if (text->len > 0)
-          g_string_append_c (text, ' ');
-        g_string_append (text, keywords->pdata[i]);
-      }
-  return g_string_free (text, FALSE);
-}
-
 /* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
  * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
  * a converter per encoded header and text part, spent a tenth of its CPU time in
@@ -187,7 +156,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
     return;
   flags = tern_imap_response_dup_fetch_flags (response);
   change.flags = flags_from_strv (flags);
-  change.keywords = keywords_from_strv (flags);
+  change.keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flags);
   g_array_append_val (sync->changes, change);
 }
 
@@ -595,7 +564,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
     {
       TernStoreFlags flags = flags_from_strv (flag_names);
 
-      keywords = keywords_from_strv (flag_names);
+      keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flag_names);
       if (flags != row.flags &&
           !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error))
         return;
@@ -623,7 +592,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.folder_id = fetch->folder_id;
   message.uid = uid;
   message.flags = flags_from_strv (flag_names);
-  message.keywords = keywords = keywords_from_strv (flag_names);
+  message.keywords = keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flag_names);
   message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
   message.size = (gsize) size;
   message.summary = summary;   /* NULL with @raw: the store parses it, once */
@@ -1289,7 +1258,7 @@ tern_imap_sync_watch (TernStoreDb               *db,
                     break;
                   next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
                 }
-              else if (sync.events > 0 || tern_store_db_journal_count (db, sync.account_id, NULL) > 0)
+              else if (sync.events > 0 || tern_store_db_sync_journal_count (db, sync.account_id, NULL) > 0)
                 {
                   progress (&sync, "INBOX", 0, 0, _("changes on the server"));
                   if (!sync_all (&sync, TRUE, &local_error))

@@ -594,7 +594,7 @@ tern_journal_replay_run (TernStoreDb      *db,
           g_message ("Dropping an offline change the server refused (%s); the local data stays",
                      local_error->message);
         }
-      if (!tern_store_db_journal_remove (db, entry->id, error))
+      if (!tern_store_db_sync_journal_remove (db, entry->id, error))
         return FALSE;
       done++;
       if (n_replayed != NULL)

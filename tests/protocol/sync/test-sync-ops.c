@@ -21,6 +21,7 @@
 
 #include "tern-journal-ops.h"
 #include "tern-store-db.h"
+#include "tern-store-db-sync.h"
 
 static GArray *
 parse_ids (int argc, char **argv)
@@ -163,7 +164,7 @@ main (int argc, char **argv)
   else if (g_str_equal (op, "journal"))
     {
       gint64 account_id = tern_store_db_lookup_account (db, argv[2], &error);
-      gint64 n = account_id != 0 ? tern_store_db_journal_count (db, account_id, &error) : -1;
+      gint64 n = account_id != 0 ? tern_store_db_sync_journal_count (db, account_id, &error) : -1;
 
       ok = n >= 0;
       if (ok)

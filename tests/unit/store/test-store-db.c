@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "tern-store-db.h"
+#include "tern-store-db-sync.h"
 #include "tern-store-error.h"
 #include "store-test-home.h"
 
@@ -502,10 +503,10 @@ test_migrations (void)
         g_assert_cmpint (count (db, "quixotic"), ==, 1);   /* body indexed by the migration */
 
       /* And the new version's tables work. */
-      g_assert_cmpint (tern_store_db_journal_append (db, 1, TERN_STORE_JOURNAL_FLAGS, 1, 0, "1:2",
-                                                     TERN_STORE_FLAG_SEEN, 0, NULL, &error), >, 0);
+      g_assert_cmpint (tern_store_db_sync_journal_append (db, 1, TERN_STORE_JOURNAL_FLAGS, 1, 0, "1:2",
+                                                          TERN_STORE_FLAG_SEEN, 0, NULL, NULL, NULL, 0, &error), >, 0);
       g_assert_no_error (error);
-      g_assert_cmpint (tern_store_db_journal_count (db, 1, &error), ==, 1);
+      g_assert_cmpint (tern_store_db_sync_journal_count (db, 1, &error), ==, 1);
       add (db, 1, make_message ("new@example.com", "after migration", "Mon, 1 Jan 2024 10:00:00 +0000",
                                 "new@example.com", "old1@example.com", "fresh"), 0);
       g_assert_cmpint (count (db, "fresh"), ==, 1);
@@ -980,10 +981,11 @@ test_outbox_journal (void)
   g_assert_cmpint (tern_store_db_ensure_account (db, "ME@example.com", TERN_STORE_ACCOUNT_IMAP, &error), ==, account);
   g_assert_cmpint (tern_store_db_outbox_add (db, account, "me@example.com", rcpt, raw, &error), >, 0);
   g_assert_cmpint (tern_store_db_outbox_count (db, account, &error), ==, 1);
-  entry = tern_store_db_journal_append (db, account, TERN_STORE_JOURNAL_FOLDER_CREATE, 0, 0, NULL, 0, 0, "New", &error);
-  g_assert_cmpint (tern_store_db_journal_count (db, account, &error), ==, 1);
-  g_assert_true (tern_store_db_journal_remove (db, entry, &error));
-  g_assert_cmpint (tern_store_db_journal_count (db, account, &error), ==, 0);
+  entry = tern_store_db_sync_journal_append (db, account, TERN_STORE_JOURNAL_FOLDER_CREATE, 0, 0, NULL, 0, 0, NULL, NULL,
+                                             "New", 0, &error);
+  g_assert_cmpint (tern_store_db_sync_journal_count (db, account, &error), ==, 1);
+  g_assert_true (tern_store_db_sync_journal_remove (db, entry, &error));
+  g_assert_cmpint (tern_store_db_sync_journal_count (db, account, &error), ==, 0);
   g_assert_no_error (error);
 
   {
