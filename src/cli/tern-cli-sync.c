@@ -11,9 +11,7 @@
 #include "tern-account-manager.h"
 #include "tern-credentials.h"
 #include "tern-diagnosis.h"
-#include "tern-imap-sync.h"
-#include "tern-outbox.h"
-#include "tern-pop3-fetch.h"
+#include "tern-account-sync.h"
 #include "tern-cli.h"
 #include "tern-cli-output.h"
 
@@ -75,39 +73,14 @@ run_account (gpointer data)
       (password = tern_credentials_get_password (account, job->cancellable, &error)) == NULL)
     goto out;
 
-  if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
+  /* --watch returns on cancellation (or a failure retrying cannot mend). */
+  if (!tern_account_sync_run (db, account, password, job->watch, progress_cb, NULL, &failed, job->cancellable,
+                              &error))
     {
-      if (!tern_pop3_fetch_run (db, account, password, progress_cb, NULL, job->cancellable, &error))
-        goto out;
+      if (job->watch && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        job->ok = TRUE;
+      goto out;
     }
-  else if (job->watch)
-    {
-      TernImapSyncOptions options;
-
-      tern_imap_sync_options_init (&options);
-      options.body_days = tern_account_get_body_days (account);
-      /* Returns on cancellation or on a failure retrying cannot mend. */
-      if (!tern_imap_sync_watch (db, account, password, &options, progress_cb, NULL, job->cancellable, &error))
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            job->ok = TRUE;
-          goto out;
-        }
-    }
-  else
-    {
-      TernImapSyncOptions options;
-
-      tern_imap_sync_options_init (&options);
-      options.body_days = tern_account_get_body_days (account);
-      if (!tern_imap_sync_run_full (db, account, password, &options, progress_cb, NULL, job->cancellable, &error))
-        goto out;
-    }
-
-  failed = tern_account_get_outgoing (account);
-  if (failed != NULL && failed->host != NULL &&
-      !tern_outbox_flush (db, account, password, progress_cb, NULL, job->cancellable, &error))
-    goto out;
   job->ok = TRUE;
 
 out:

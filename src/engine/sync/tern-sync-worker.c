@@ -19,10 +19,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tern-account-sync.h"
 #include "tern-credentials.h"
-#include "tern-imap-sync.h"
-#include "tern-outbox.h"
-#include "tern-pop3-fetch.h"
 #include "tern-store-changes.h"
 #include "tern-store-db.h"
 #include "tern-sync-worker.h"
@@ -186,11 +184,9 @@ sync_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
 {
   Run *run = task_data;
   TernAccount *account = run->account;
-  const TernServer *outgoing = tern_account_get_outgoing (account);
   g_autoptr(TernStoreDb) db = NULL;
   g_autoptr(TernPassword) password = NULL;
   GError *error = NULL;
-  gboolean ok;
 
   db = tern_store_db_open (run->worker->store_path, &error);
   if (db == NULL)
@@ -207,20 +203,7 @@ sync_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       return;
     }
 
-  if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
-    ok = tern_pop3_fetch_run (db, account, password, progress_cb, run, cancellable, &error);
-  else
-    {
-      TernImapSyncOptions options;
-
-      tern_imap_sync_options_init (&options);
-      options.body_days = tern_account_get_body_days (account);
-      ok = tern_imap_sync_run_full (db, account, password, &options, progress_cb, run, cancellable, &error);
-    }
-  if (ok && outgoing != NULL && outgoing->host != NULL)
-    ok = tern_outbox_flush (db, account, password, progress_cb, run, cancellable, &error);
-
-  if (ok)
+  if (tern_account_sync_run (db, account, password, FALSE, progress_cb, run, NULL, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

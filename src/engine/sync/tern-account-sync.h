@@ -1,0 +1,26 @@
+/* tern-account-sync.h: one account's whole sync: incoming mail, then the outbox
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tern-account.h"
+#include "tern-store-db.h"
+#include "tern-sync-progress.h"
+
+G_BEGIN_DECLS
+
+gboolean tern_account_sync_run (TernStoreDb           *db,
+                                TernAccount           *account,
+                                const char            *password,
+                                gboolean               watch,
+                                TernSyncProgressFunc   progress,
+                                gpointer               progress_data,
+                                const TernServer     **failed_server,
+                                GCancellable          *cancellable,
+                                GError               **error);
+
+G_END_DECLS
