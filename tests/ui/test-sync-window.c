@@ -23,6 +23,7 @@
 #include "tern-store-changes.h"
 #include "tern-ui-application.h"
 #include "tern-ui-window.h"
+#include "ui-screenshot.h"
 
 static TernUiApplication *app;
 static TernUiWindow *win;
@@ -92,29 +93,9 @@ compare_gaps (gconstpointer a, gconstpointer b)
 static void
 screenshot (const char *name)
 {
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (win));
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (content), height = gtk_widget_get_height (content);
+  g_autofree char *path = ui_screenshot_save (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), name);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    {
-      g_test_message ("screenshot %s: nothing drawn yet", name);
-      return;
-    }
-  g_assert_true (gsk_renderer_realize (renderer, NULL, NULL));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  gsk_render_node_unref (node);
-  path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  g_test_message ("screenshot %s: %s", name, path != NULL ? path : "nothing drawn yet");
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "tern-engine.h"
 #include "tern-ui-application.h"
 #include "tern-ui-window.h"
+#include "ui-screenshot.h"
 
 static TernUiApplication *app;
 static TernUiWindow *win;
@@ -136,39 +137,17 @@ static void
 test_screenshot (void)
 {
   GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (win));
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
   int width, height;
 
   gtk_widget_queue_draw (content);
   settle (100);
-
   width = gtk_widget_get_width (content);
   height = gtk_widget_get_height (content);
   g_assert_cmpint (width, >, 300);
   g_assert_cmpint (height, >, 200);
-
-  paintable = gtk_widget_paintable_new (content);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gsk_cairo_renderer_new ();
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  gsk_render_node_unref (node);
-
-  path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                           "tern-window.png", NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  path = ui_screenshot_save (content, "tern-window.png");
+  g_assert_nonnull (path);
   g_test_message ("screenshot: %s (%dx%d)", path, width, height);
 }
 
