@@ -1020,6 +1020,37 @@ tern_pop3_session_stat (TernPop3Session  *self,
   return tern_pop3_reply_parse_stat (reply, count, size, error);
 }
 
+/* LIST or UIDL without argument: the command, its status, then its listing lines,
+ * each given to @line_cb. */
+static gboolean
+listing_command (TernPop3Session  *self,
+                 const char       *command,
+                 TernPop3Error     error_code,
+                 const char       *error_message,
+                 LineFunc          line_cb,
+                 gpointer          user_data,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr(TernPop3Reply) reply = NULL;
+
+  if (!check_transaction (self, error))
+    return FALSE;
+
+  tern_net_connection_queue_line (self->connection, command);
+  if (!flush (self, cancellable, error))
+    return FALSE;
+  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
+  if (reply == NULL)
+    return FALSE;
+  if (!tern_pop3_reply_is_ok (reply))
+    {
+      tern_pop3_reply_set_error (reply, error_code, error_message, error);
+      return FALSE;
+    }
+  return read_data_lines (self, reply, FALSE, TRUE, line_cb, user_data, cancellable, error);
+}
+
 static gboolean
 add_scan_listing_cb (const char  *data,
                      gsize        length,
@@ -1047,30 +1078,13 @@ tern_pop3_session_list (TernPop3Session  *self,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(TernPop3Reply) reply = NULL;
-  g_autoptr(GArray) listings = NULL;
+  g_autoptr(GArray) listings = g_array_new (FALSE, FALSE, sizeof (TernPop3ScanListing));
 
   g_return_val_if_fail (TERN_POP3_IS_SESSION (self), NULL);
 
-  if (!check_transaction (self, error))
+  if (!listing_command (self, "LIST", TERN_POP3_ERROR_ERR, _("LIST failed"), add_scan_listing_cb, listings,
+                        cancellable, error))
     return NULL;
-
-  tern_net_connection_queue_line (self->connection, "LIST");
-  if (!flush (self, cancellable, error))
-    return NULL;
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
-  if (reply == NULL)
-    return NULL;
-  if (!tern_pop3_reply_is_ok (reply))
-    {
-      tern_pop3_reply_set_error (reply, TERN_POP3_ERROR_ERR, _("LIST failed"), error);
-      return NULL;
-    }
-
-  listings = g_array_new (FALSE, FALSE, sizeof (TernPop3ScanListing));
-  if (!read_data_lines (self, reply, FALSE, TRUE, add_scan_listing_cb, listings, cancellable, error))
-    return NULL;
-
   return g_steal_pointer (&listings);
 }
 
@@ -1150,31 +1164,14 @@ tern_pop3_session_uidl (TernPop3Session  *self,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(TernPop3Reply) reply = NULL;
-  g_autoptr(GArray) listings = NULL;
+  g_autoptr(GArray) listings = g_array_new (FALSE, FALSE, sizeof (TernPop3UidListing));
 
   g_return_val_if_fail (TERN_POP3_IS_SESSION (self), NULL);
 
-  if (!check_transaction (self, error))
-    return NULL;
-
-  tern_net_connection_queue_line (self->connection, "UIDL");
-  if (!flush (self, cancellable, error))
-    return NULL;
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
-  if (reply == NULL)
-    return NULL;
-  if (!tern_pop3_reply_is_ok (reply))
-    {
-      tern_pop3_reply_set_error (reply, TERN_POP3_ERROR_NOT_SUPPORTED, _("UIDL failed"), error);
-      return NULL;
-    }
-
-  listings = g_array_new (FALSE, FALSE, sizeof (TernPop3UidListing));
   g_array_set_clear_func (listings, uid_listing_clear);
-  if (!read_data_lines (self, reply, FALSE, TRUE, add_uid_listing_cb, listings, cancellable, error))
+  if (!listing_command (self, "UIDL", TERN_POP3_ERROR_NOT_SUPPORTED, _("UIDL failed"), add_uid_listing_cb,
+                        listings, cancellable, error))
     return NULL;
-
   return g_steal_pointer (&listings);
 }
 
