@@ -11,7 +11,7 @@
 
 #include "tern-account-manager.h"
 #include "tern-credentials.h"
-#include "tern-imap-message-fetch.h"
+#include "tern-sync-message-fetch.h"
 #include "tern-cli.h"
 #include "tern-cli-output.h"
 
@@ -34,7 +34,7 @@ fetch_from_server (TernStoreDb *db, TernStoreMessage *message, GHashTable *folde
   password = tern_credentials_get_password (account, NULL, error);
   if (password == NULL)
     return NULL;
-  return tern_imap_message_fetch (db, account, password, tern_store_message_get_id (message), NULL, error);
+  return tern_sync_message_fetch (db, account, password, tern_store_message_get_id (message), NULL, error);
 }
 
 static void

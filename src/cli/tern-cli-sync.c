@@ -11,7 +11,7 @@
 #include "tern-account-manager.h"
 #include "tern-credentials.h"
 #include "tern-diagnosis.h"
-#include "tern-account-sync.h"
+#include "tern-mail-sync.h"
 #include "tern-cli.h"
 #include "tern-cli-output.h"
 
@@ -74,7 +74,7 @@ run_account (gpointer data)
     goto out;
 
   /* --watch returns on cancellation (or a failure retrying cannot mend). */
-  if (!tern_account_sync_run (db, account, password, job->watch, progress_cb, NULL, &failed, job->cancellable,
+  if (!tern_mail_sync_run (db, account, password, job->watch, progress_cb, NULL, &failed, job->cancellable,
                               &error))
     {
       if (job->watch && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

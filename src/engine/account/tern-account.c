@@ -258,7 +258,7 @@ tern_account_set_allow_plaintext_auth (TernAccount *self,
  * tern_account_get_backup:
  *
  * Whether each POP3 sync ends with a rolling mbox backup of the account's folders
- * (tern_pop3_backup_run(): $XDG_DATA_HOME/tern/backup/ACCOUNT/DATE/, the newest 3
+ * (tern_sync_pop3_backup_run(): $XDG_DATA_HOME/tern/backup/ACCOUNT/DATE/, the newest 3
  * kept). Keyfile key "backup"; default %FALSE.
  */
 gboolean

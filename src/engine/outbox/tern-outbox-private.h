@@ -24,7 +24,7 @@ gboolean tern_outbox_flush_full       (TernStoreDb          *db,
                                        TernAccount          *account,
                                        const char           *password,
                                        TernOutboxFlushFlags  flags,
-                                       TernSyncProgressFunc  progress,
+                                       TernAccountProgressFunc  progress,
                                        gpointer              progress_data,
                                        GCancellable         *cancellable,
                                        GError              **error);

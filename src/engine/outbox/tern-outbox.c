@@ -103,7 +103,7 @@ typedef struct
   TernAccount          *account;
   const char           *password;
   TernSmtpSession      *session;
-  TernSyncProgressFunc  progress;
+  TernAccountProgressFunc  progress;
   gpointer              progress_data;
   guint                 done;
   guint                 total;
@@ -501,7 +501,7 @@ flush_run (Flush                *fl,
            TernAccount          *account,
            const char           *password,
            TernOutboxFlushFlags  flags,
-           TernSyncProgressFunc  progress,
+           TernAccountProgressFunc  progress,
            gpointer              progress_data,
            GCancellable         *cancellable,
            GError              **error)
@@ -629,7 +629,7 @@ tern_outbox_flush_full (TernStoreDb          *db,
                         TernAccount          *account,
                         const char           *password,
                         TernOutboxFlushFlags  flags,
-                        TernSyncProgressFunc  progress,
+                        TernAccountProgressFunc  progress,
                         gpointer              progress_data,
                         GCancellable         *cancellable,
                         GError              **error)
@@ -657,7 +657,7 @@ gboolean
 tern_outbox_flush (TernStoreDb          *db,
                    TernAccount          *account,
                    const char           *password,
-                   TernSyncProgressFunc  progress,
+                   TernAccountProgressFunc  progress,
                    gpointer              progress_data,
                    GCancellable         *cancellable,
                    GError              **error)

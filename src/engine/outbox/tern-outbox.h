@@ -9,7 +9,7 @@
 
 #include "tern-account.h"
 #include "tern-store-db.h"
-#include "tern-sync-progress.h"
+#include "tern-account-progress.h"
 
 G_BEGIN_DECLS
 
@@ -60,7 +60,7 @@ gint64   tern_outbox_enqueue (TernStoreDb          *db,
 gboolean tern_outbox_flush   (TernStoreDb          *db,
                               TernAccount          *account,
                               const char           *password,
-                              TernSyncProgressFunc  progress,
+                              TernAccountProgressFunc  progress,
                               gpointer              progress_data,
                               GCancellable         *cancellable,
                               GError              **error);

@@ -19,7 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tern-account-sync.h"
+#include "tern-mail-sync.h"
 #include "tern-credentials.h"
 #include "tern-store-changes.h"
 #include "tern-store-db.h"
@@ -203,7 +203,7 @@ sync_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       return;
     }
 
-  if (tern_account_sync_run (db, account, password, FALSE, progress_cb, run, NULL, cancellable, &error))
+  if (tern_mail_sync_run (db, account, password, FALSE, progress_cb, run, NULL, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -1,4 +1,4 @@
-/* pop3fetch-tool.c: drives tern_pop3_fetch_run() for the tests (until tern-cli sync)
+/* pop3fetch-tool.c: drives tern_sync_pop3_run() for the tests (until tern-cli sync)
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,7 +15,7 @@
 
 #include "tern-account-manager.h"
 #include "tern-credentials.h"
-#include "tern-pop3-fetch.h"
+#include "tern-sync-pop3.h"
 #include "tern-store-db.h"
 #include "tern-store-db-outbox.h"
 
@@ -74,7 +74,7 @@ main (int argc, char **argv)
         }
       password = tern_credentials_get_password (account, NULL, &error);
       if (password == NULL ||
-          !tern_pop3_fetch_run (db, account, password, progress, NULL, NULL, &error))
+          !tern_sync_pop3_run (db, account, password, progress, NULL, NULL, &error))
         {
           g_printerr ("fetch failed: %s\n", error->message);
           return 1;

@@ -1,4 +1,4 @@
-/* test-sync-ops.c: applies a user operation through the journal API (tern-journal-ops.h),
+/* test-sync-ops.c: applies a user operation through the journal API (tern-sync-journal.h),
  * for tests/protocol/sync/test-imap-sync.py
  *
  *   test-sync-ops flags ID... (+|-)(seen|flagged|answered|deleted|draft)
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tern-journal-ops.h"
+#include "tern-sync-journal.h"
 #include "tern-store-db.h"
 #include "tern-store-db-sync.h"
 
@@ -78,7 +78,7 @@ main (int argc, char **argv)
           g_printerr ("unknown flag %s\n", spec);
           return 2;
         }
-      ok = tern_journal_ops_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
+      ok = tern_sync_journal_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
                                        spec[0] == '-' ? flag : 0, &error);
     }
   else if (g_str_equal (op, "keywords") && argc >= 4)
@@ -102,7 +102,7 @@ main (int argc, char **argv)
         }
       add_v = g_strv_builder_end (add);
       remove_v = g_strv_builder_end (remove);
-      ok = tern_journal_ops_set_keywords (db, (gint64 *) ids->data, ids->len, (const char * const *) add_v,
+      ok = tern_sync_journal_set_keywords (db, (gint64 *) ids->data, ids->len, (const char * const *) add_v,
                                           (const char * const *) remove_v, &error);
     }
   else if ((g_str_equal (op, "move") || g_str_equal (op, "copy")) && argc >= 5)
@@ -111,39 +111,39 @@ main (int argc, char **argv)
       gint64 target = folder_id (db, argv[2], argv[3], &error);
 
       if (target != 0)
-        ok = (g_str_equal (op, "move") ? tern_journal_ops_move : tern_journal_ops_copy)
+        ok = (g_str_equal (op, "move") ? tern_sync_journal_move : tern_sync_journal_copy)
                (db, (gint64 *) ids->data, ids->len, target, &error);
     }
   else if (g_str_equal (op, "delete"))
     {
       g_autoptr(GArray) ids = parse_ids (argc - 2, argv + 2);
 
-      ok = tern_journal_ops_delete (db, (gint64 *) ids->data, ids->len, &error);
+      ok = tern_sync_journal_delete (db, (gint64 *) ids->data, ids->len, &error);
     }
   else if (g_str_equal (op, "empty") && argc == 4)
     {
       gint64 id = folder_id (db, argv[2], argv[3], &error);
 
-      ok = id != 0 && tern_journal_ops_empty_folder (db, id, &error);
+      ok = id != 0 && tern_sync_journal_empty_folder (db, id, &error);
     }
   else if (g_str_equal (op, "mkdir") && argc == 4)
     {
       gint64 account_id = tern_store_db_lookup_account (db, argv[2], &error);
       g_autoptr(TernStoreFolder) folder = NULL;
 
-      ok = account_id != 0 && (folder = tern_journal_ops_create_folder (db, account_id, argv[3], &error)) != NULL;
+      ok = account_id != 0 && (folder = tern_sync_journal_create_folder (db, account_id, argv[3], &error)) != NULL;
     }
   else if (g_str_equal (op, "rmdir") && argc == 4)
     {
       gint64 id = folder_id (db, argv[2], argv[3], &error);
 
-      ok = id != 0 && tern_journal_ops_delete_folder (db, id, &error);
+      ok = id != 0 && tern_sync_journal_delete_folder (db, id, &error);
     }
   else if (g_str_equal (op, "rename") && argc == 5)
     {
       gint64 id = folder_id (db, argv[2], argv[3], &error);
 
-      ok = id != 0 && tern_journal_ops_rename_folder (db, id, argv[4], &error);
+      ok = id != 0 && tern_sync_journal_rename_folder (db, id, argv[4], &error);
     }
   else if (g_str_equal (op, "draft") && argc == 5)
     {
@@ -154,7 +154,7 @@ main (int argc, char **argv)
       if (id != 0 && g_file_get_contents (argv[4], &data, &len, &error))
         {
           g_autoptr(GBytes) raw = g_bytes_new_take (g_steal_pointer (&data), len);
-          gint64 message = tern_journal_ops_save_draft (db, id, raw, &error);
+          gint64 message = tern_sync_journal_save_draft (db, id, raw, &error);
 
           ok = message != 0;
           if (ok)

@@ -1,9 +1,9 @@
-/* tern-journal-replay.c: replaying the offline journal on the server
+/* tern-sync-replay.c: replaying the offline journal on the server
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The journal (schema 003, written by tern-journal-ops.c) is replayed oldest first.
+ * The journal (schema 003, written by tern-sync-journal.c) is replayed oldest first.
  * An entry leaves the journal when the server did it, or when the server refused it
  * (NO: a folder or a message is gone): such a conflict drops the operation and
  * keeps the local data, so nothing is lost, and the next sync brings the store back
@@ -32,13 +32,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-error.h"
-#include "tern-journal-ops.h"
-#include "tern-journal-replay.h"
+#include "tern-sync-journal.h"
+#include "tern-sync-replay.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
 
 char *
-tern_journal_server_name (const char *path, char delimiter)
+tern_sync_replay_server_name (const char *path, char delimiter)
 {
   char *name = g_strdup (path);
 
@@ -103,7 +103,7 @@ keyword_refresh_cb (TernImapSession *session, TernImapResponse *response, gpoint
       tern_imap_response_get_fetch_item (response, "FLAGS") == NULL)
     return;
   flags = tern_imap_response_dup_fetch_flags (response);
-  keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flags);
+  keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flags);
   if (tern_store_db_sync_lookup_uid (refresh->db, refresh->folder_id, uid, &row, &found, &refresh->error) && found)
     tern_store_db_set_keywords (refresh->db, row.id, keywords, &refresh->error);
 }
@@ -126,7 +126,7 @@ store_keywords (TernStoreDb *db, TernImapSession *session, gint64 folder_id, con
   names = g_strsplit (keywords, " ", -1);
   valid = g_ptr_array_new ();
   for (guint i = 0; names[i] != NULL; i++)
-    if (tern_journal_ops_keyword_is_valid (names[i]))
+    if (tern_sync_journal_keyword_is_valid (names[i]))
       g_ptr_array_add (valid, names[i]);
   if (valid->len == 0)
     return TRUE;
@@ -176,7 +176,7 @@ append_flags (TernStoreMessage *message, gboolean with_keywords)
       g_auto(GStrv) keywords = g_strsplit (tern_store_message_get_keywords (message), " ", -1);
 
       for (guint i = 0; keywords[i] != NULL; i++)
-        if (tern_journal_ops_keyword_is_valid (keywords[i]))
+        if (tern_sync_journal_keyword_is_valid (keywords[i]))
           g_strv_builder_add (builder, keywords[i]);
     }
   return g_strv_builder_end (builder);
@@ -433,7 +433,7 @@ replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalE
   folder = tern_store_db_get_folder (db, entry->folder_id, error);
   if (folder == NULL)
     return FALSE;
-  server_name = tern_journal_server_name (entry->name != NULL ? entry->name : tern_store_folder_get_path (folder),
+  server_name = tern_sync_replay_server_name (entry->name != NULL ? entry->name : tern_store_folder_get_path (folder),
                                           delimiter);
 
   if (entry->op == TERN_STORE_JOURNAL_FOLDER_RENAME && tern_store_folder_get_server_path (folder) != NULL)
@@ -551,7 +551,7 @@ replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry
 }
 
 /**
- * tern_journal_replay_run:
+ * tern_sync_replay_run:
  * @session: a logged-in session
  * @delimiter: the server's hierarchy delimiter
  * @n_replayed: (out) (optional): how many entries left the journal
@@ -561,7 +561,7 @@ replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry
  * Returns: %FALSE when a failure other than a conflict stopped the replay
  */
 gboolean
-tern_journal_replay_run (TernStoreDb      *db,
+tern_sync_replay_run (TernStoreDb      *db,
                          TernImapSession  *session,
                          gint64            account_id,
                          char              delimiter,

@@ -1,4 +1,4 @@
-/* tern-sync-progress.h: progress reports of the sync workers
+/* tern-account-progress.h: progress reports of the sync workers
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /**
- * TernSyncProgressFunc:
+ * TernAccountProgressFunc:
  * @account: the account's address
  * @folder: (nullable): the folder being worked on, as a path with "/" between levels
  * @done: units done (messages, usually)
@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * Reports progress of a long operation. It is called on the thread doing the work:
  * a GUI forwards it to its main context, tern-cli prints it on stderr.
  */
-typedef void (*TernSyncProgressFunc) (const char *account,
+typedef void (*TernAccountProgressFunc) (const char *account,
                                       const char *folder,
                                       guint       done,
                                       guint       total,

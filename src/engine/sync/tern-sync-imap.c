@@ -1,9 +1,9 @@
-/* tern-imap-sync.c: keeping the store and an IMAP account in step
+/* tern-sync-imap.c: keeping the store and an IMAP account in step
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One run: connect and log in; replay the journal (tern-journal-replay.c); LIST the
+ * One run: connect and log in; replay the journal (tern-sync-replay.c); LIST the
  * folders; then, per folder, the new messages (see "new messages" below: headers
  * first for a new folder's first screen, whole messages in one pass for the rest),
  * flags and expunges; then any bodies still missing, newest first.
@@ -34,9 +34,9 @@
 #include "tern-account-sessions.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
-#include "tern-imap-sync.h"
-#include "tern-journal-ops.h"
-#include "tern-journal-replay.h"
+#include "tern-sync-imap.h"
+#include "tern-sync-journal.h"
+#include "tern-sync-replay.h"
 #include "tern-mime-summary.h"
 #include "tern-net-error.h"
 #include "tern-store-db-sync.h"
@@ -67,8 +67,8 @@ typedef struct
   const char            *email;
   gint64                 account_id;
   TernImapSession       *session;
-  TernImapSyncOptions    options;
-  TernSyncProgressFunc   progress;
+  TernSyncImapOptions    options;
+  TernAccountProgressFunc   progress;
   gpointer               progress_data;
   GCancellable          *cancellable;
   gboolean               qresync;
@@ -83,7 +83,7 @@ typedef struct
 } Sync;
 
 void
-tern_imap_sync_options_init (TernImapSyncOptions *options)
+tern_sync_imap_options_init (TernSyncImapOptions *options)
 {
   memset (options, 0, sizeof *options);
   options->follow_metered = TRUE;
@@ -156,7 +156,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
     return;
   flags = tern_imap_response_dup_fetch_flags (response);
   change.flags = flags_from_strv (flags);
-  change.keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flags);
+  change.keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flags);
   g_array_append_val (sync->changes, change);
 }
 
@@ -564,7 +564,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
     {
       TernStoreFlags flags = flags_from_strv (flag_names);
 
-      keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flag_names);
+      keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flag_names);
       if (flags != row.flags &&
           !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error))
         return;
@@ -592,7 +592,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.folder_id = fetch->folder_id;
   message.uid = uid;
   message.flags = flags_from_strv (flag_names);
-  message.keywords = keywords = tern_journal_ops_keywords_from_strv ((const char * const *) flag_names);
+  message.keywords = keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flag_names);
   message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
   message.size = (gsize) size;
   message.summary = summary;   /* NULL with @raw: the store parses it, once */
@@ -993,7 +993,7 @@ sync_clear (Sync *sync)
 
 static gboolean
 sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *password,
-              const TernImapSyncOptions *options, TernSyncProgressFunc progress_func, gpointer progress_data,
+              const TernSyncImapOptions *options, TernAccountProgressFunc progress_func, gpointer progress_data,
               GCancellable *cancellable, GError **error)
 {
   memset (sync, 0, sizeof *sync);
@@ -1011,7 +1011,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
   if (options != NULL)
     sync->options = *options;
   else
-    tern_imap_sync_options_init (&sync->options);
+    tern_sync_imap_options_init (&sync->options);
   if (sync->options.follow_metered && g_network_monitor_get_network_metered (g_network_monitor_get_default ()))
     sync->options.headers_only = TRUE;
 
@@ -1063,7 +1063,7 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
   if (root->len > 0 && ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter != '\0')
     sync->delimiter = ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter;
 
-  if (!tern_journal_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed,
+  if (!tern_sync_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed,
                                 sync->cancellable, error))
     return FALSE;
   if (replayed > 0)
@@ -1106,7 +1106,7 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
 }
 
 /**
- * tern_imap_sync_run_full:
+ * tern_sync_imap_run_full:
  * @password: the password (or OAuth token) of the account
  * @options: (nullable): the settings, or %NULL for the defaults
  *
@@ -1115,11 +1115,11 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
  * settings ask for. Runs on the calling thread (never the UI's).
  */
 gboolean
-tern_imap_sync_run_full (TernStoreDb               *db,
+tern_sync_imap_run_full (TernStoreDb               *db,
                          TernAccount               *account,
                          const char                *password,
-                         const TernImapSyncOptions *options,
-                         TernSyncProgressFunc       progress_func,
+                         const TernSyncImapOptions *options,
+                         TernAccountProgressFunc       progress_func,
                          gpointer                   progress_data,
                          GCancellable              *cancellable,
                          GError                   **error)
@@ -1142,15 +1142,15 @@ tern_imap_sync_run_full (TernStoreDb               *db,
 }
 
 gboolean
-tern_imap_sync_run (TernStoreDb           *db,
+tern_sync_imap_run (TernStoreDb           *db,
                     TernAccount           *account,
                     const char            *password,
-                    TernSyncProgressFunc   progress_func,
+                    TernAccountProgressFunc   progress_func,
                     gpointer               progress_data,
                     GCancellable          *cancellable,
                     GError               **error)
 {
-  return tern_imap_sync_run_full (db, account, password, NULL, progress_func, progress_data, cancellable, error);
+  return tern_sync_imap_run_full (db, account, password, NULL, progress_func, progress_data, cancellable, error);
 }
 
 /* ---- push --------------------------------------------------------------------------- */
@@ -1180,7 +1180,7 @@ wait_cancellable (GCancellable *cancellable, guint seconds)
 }
 
 /**
- * tern_imap_sync_watch:
+ * tern_sync_imap_watch:
  *
  * Syncs the account, then keeps it in step until @cancellable is cancelled: IDLE on
  * INBOX (renewed before 29 minutes), which syncs INBOX on every change the server
@@ -1190,11 +1190,11 @@ wait_cancellable (GCancellable *cancellable, guint seconds)
  * failure that retrying cannot mend (such as a refused password).
  */
 gboolean
-tern_imap_sync_watch (TernStoreDb               *db,
+tern_sync_imap_watch (TernStoreDb               *db,
                       TernAccount               *account,
                       const char                *password,
-                      const TernImapSyncOptions *options,
-                      TernSyncProgressFunc       progress_func,
+                      const TernSyncImapOptions *options,
+                      TernAccountProgressFunc       progress_func,
                       gpointer                   progress_data,
                       GCancellable              *cancellable,
                       GError                   **error)

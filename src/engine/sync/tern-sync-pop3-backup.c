@@ -1,4 +1,4 @@
-/* tern-pop3-backup.c: the rolling mbox backup of a POP3 account
+/* tern-sync-pop3-backup.c: the rolling mbox backup of a POP3 account
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
  * account setting "backup", every POP3 sync ends by writing each of the account's
  * folders as an mboxrd file into ROOT/ACCOUNT/DATE/ (DATE in UTC, e.g.
  * 2026-11-26T181900Z; ROOT is $XDG_DATA_HOME/tern/backup), keeping the newest
- * TERN_POP3_BACKUP_KEEP of them. A backup is written into ROOT/ACCOUNT/.DATE.partial,
+ * TERN_SYNC_POP3_BACKUP_KEEP of them. A backup is written into ROOT/ACCOUNT/.DATE.partial,
  * every file fsync'd, then renamed to DATE: a DATE directory is always complete, and
  * a crash leaves only a .partial directory, removed by the next run. Only then are
  * the oldest backups removed, so there are never fewer complete ones than before.
@@ -22,17 +22,17 @@
 #include <glib/gstdio.h>
 
 #include "tern-mime-mbox-writer.h"
-#include "tern-pop3-backup.h"
+#include "tern-sync-pop3-backup.h"
 
 #define PAGE 500
 
 /**
- * tern_pop3_backup_get_default_root:
+ * tern_sync_pop3_backup_get_default_root:
  *
  * Returns: (transfer full): $XDG_DATA_HOME/tern/backup
  */
 char *
-tern_pop3_backup_get_default_root (void)
+tern_sync_pop3_backup_get_default_root (void)
 {
   return g_build_filename (g_get_user_data_dir (), "tern", "backup", NULL);
 }
@@ -138,10 +138,10 @@ fsync_dir (const char *dir)
 }
 
 /**
- * tern_pop3_backup_run:
+ * tern_sync_pop3_backup_run:
  * @db: the store
  * @account: the account (its folders are written, whatever its protocol)
- * @root: (nullable): where the backups go; %NULL for tern_pop3_backup_get_default_root()
+ * @root: (nullable): where the backups go; %NULL for tern_sync_pop3_backup_get_default_root()
  * @keep: how many backups of the account to keep (at least 1)
  * @written: (out) (optional) (transfer full): the directory written
  * @error: return location for a #GError
@@ -152,7 +152,7 @@ fsync_dir (const char *dir)
  * Returns: %TRUE when the backup is complete
  */
 gboolean
-tern_pop3_backup_run (TernStoreDb  *db,
+tern_sync_pop3_backup_run (TernStoreDb  *db,
                       TernAccount  *account,
                       const char   *root,
                       guint         keep,
@@ -177,7 +177,7 @@ tern_pop3_backup_run (TernStoreDb  *db,
   g_return_val_if_fail (TERN_IS_ACCOUNT (account), FALSE);
 
   if (root == NULL)
-    root = default_root = tern_pop3_backup_get_default_root ();
+    root = default_root = tern_sync_pop3_backup_get_default_root ();
   keep = MAX (keep, 1);
   account_dir = g_build_filename (root, tern_account_get_email (account), NULL);
   if (strchr (tern_account_get_email (account), '/') != NULL ||

@@ -1,4 +1,4 @@
-/* tern-imap-message-fetch.c: one message's body, at once, when the user opens it
+/* tern-sync-message-fetch.c: one message's body, at once, when the user opens it
  *
  * The sync stores every header first and the bodies after, newest first; a message
  * the user opens before its turn (or outside the body window, or on a metered
@@ -15,7 +15,7 @@
 
 #include "tern-account-sessions.h"
 #include "tern-credentials.h"
-#include "tern-imap-message-fetch.h"
+#include "tern-sync-message-fetch.h"
 #include "tern-imap-response.h"
 #include "tern-imap-session.h"
 #include "tern-store-db-sync.h"
@@ -39,7 +39,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
 }
 
 /**
- * tern_imap_message_fetch:
+ * tern_sync_message_fetch:
  * @db: the store
  * @account: the IMAP account the message belongs to
  * @password: its password
@@ -48,7 +48,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
  * Returns the message's raw bytes: the stored ones when the store has them,
  * otherwise fetched from the server (`UID FETCH uid BODY.PEEK[]` in the folder,
  * opened read-only, so the message stays unread) and stored. Runs on the calling
- * thread (never the UI's; see tern_imap_message_fetch_async()).
+ * thread (never the UI's; see tern_sync_message_fetch_async()).
  *
  * Returns: (transfer full): the message, or %NULL with @error set:
  *   %TERN_SYNC_ERROR_NOT_ON_SERVER when the server has no such message (deleted
@@ -56,7 +56,7 @@ fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_da
  *   folder's UIDVALIDITY changed, or a network, IMAP or store error
  */
 GBytes *
-tern_imap_message_fetch (TernStoreDb   *db,
+tern_sync_message_fetch (TernStoreDb   *db,
                          TernAccount   *account,
                          const char    *password,
                          gint64         message_id,
@@ -172,7 +172,7 @@ fetch_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
       g_task_return_error (task, error);
       return;
     }
-  raw = tern_imap_message_fetch (db, data->account, data->password, data->message_id, cancellable, &error);
+  raw = tern_sync_message_fetch (db, data->account, data->password, data->message_id, cancellable, &error);
   if (raw == NULL)
     g_task_return_error (task, error);
   else
@@ -180,14 +180,14 @@ fetch_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
 }
 
 /**
- * tern_imap_message_fetch_async:
+ * tern_sync_message_fetch_async:
  * @store_path: the store's file (a connection of its own is opened on the worker)
  *
- * tern_imap_message_fetch() on a worker thread; the callback runs on the caller's
+ * tern_sync_message_fetch() on a worker thread; the callback runs on the caller's
  * thread-default main context.
  */
 void
-tern_imap_message_fetch_async (const char          *store_path,
+tern_sync_message_fetch_async (const char          *store_path,
                                TernAccount         *account,
                                const char          *password,
                                gint64               message_id,
@@ -202,7 +202,7 @@ tern_imap_message_fetch_async (const char          *store_path,
   g_return_if_fail (TERN_IS_ACCOUNT (account));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tern_imap_message_fetch_async);
+  g_task_set_source_tag (task, tern_sync_message_fetch_async);
   data = g_new0 (FetchData, 1);
   data->store_path = g_strdup (store_path);
   data->account = g_object_ref (account);
@@ -213,16 +213,16 @@ tern_imap_message_fetch_async (const char          *store_path,
 }
 
 /**
- * tern_imap_message_fetch_finish:
+ * tern_sync_message_fetch_finish:
  *
  * Returns: (transfer full): the message's raw bytes, or %NULL with @error set
  */
 GBytes *
-tern_imap_message_fetch_finish (GAsyncResult  *result,
+tern_sync_message_fetch_finish (GAsyncResult  *result,
                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tern_imap_message_fetch_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tern_sync_message_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,4 +1,4 @@
-/* tern-pop3-fetch.c: download a POP3 account's new mail into the local store
+/* tern-sync-pop3.c: download a POP3 account's new mail into the local store
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,8 +24,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-account-sessions.h"
-#include "tern-pop3-fetch.h"
-#include "tern-pop3-backup.h"
+#include "tern-sync-pop3.h"
+#include "tern-sync-pop3-backup.h"
 #include "tern-pop3-session.h"
 #include "tern-store-db-outbox.h"
 #include "tern-store-error.h"
@@ -46,7 +46,7 @@ typedef struct
   gsize                 batch_bytes;
   guint                 done;
   guint                 total;
-  TernSyncProgressFunc  progress;
+  TernAccountProgressFunc  progress;
   gpointer              progress_data;
 } FetchState;
 
@@ -145,10 +145,10 @@ should_delete (TernAccount *account, const TernStorePop3Uidl *record, gint64 now
 }
 
 gboolean
-tern_pop3_fetch_run (TernStoreDb          *db,
+tern_sync_pop3_run (TernStoreDb          *db,
                      TernAccount          *account,
                      const char           *password,
-                     TernSyncProgressFunc  progress,
+                     TernAccountProgressFunc  progress,
                      gpointer              progress_data,
                      GCancellable         *cancellable,
                      GError              **error)
@@ -290,7 +290,7 @@ tern_pop3_fetch_run (TernStoreDb          *db,
       g_autoptr(GError) backup_error = NULL;
 
       report (&state, _("Writing the backup"));
-      if (!tern_pop3_backup_run (db, account, NULL, TERN_POP3_BACKUP_KEEP, NULL, &backup_error))
+      if (!tern_sync_pop3_backup_run (db, account, NULL, TERN_SYNC_POP3_BACKUP_KEEP, NULL, &backup_error))
         g_warning ("%s: the backup failed: %s", tern_account_get_email (account), backup_error->message);
     }
 

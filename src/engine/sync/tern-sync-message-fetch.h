@@ -1,4 +1,4 @@
-/* tern-imap-message-fetch.h: one message's body, at once, when the user opens it
+/* tern-sync-message-fetch.h: one message's body, at once, when the user opens it
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,20 +12,20 @@
 
 G_BEGIN_DECLS
 
-GBytes *tern_imap_message_fetch        (TernStoreDb          *db,
+GBytes *tern_sync_message_fetch        (TernStoreDb          *db,
                                         TernAccount          *account,
                                         const char           *password,
                                         gint64                message_id,
                                         GCancellable         *cancellable,
                                         GError              **error);
-void    tern_imap_message_fetch_async  (const char           *store_path,
+void    tern_sync_message_fetch_async  (const char           *store_path,
                                         TernAccount          *account,
                                         const char           *password,
                                         gint64                message_id,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);
-GBytes *tern_imap_message_fetch_finish (GAsyncResult         *result,
+GBytes *tern_sync_message_fetch_finish (GAsyncResult         *result,
                                         GError              **error);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* tern-journal-ops.c: user operations on mail, applied to the store at once and
+/* tern-sync-journal.c: user operations on mail, applied to the store at once and
  * journaled for the server
  *
  * Copyright 2026 The Tern developers
@@ -6,7 +6,7 @@
  *
  * Each operation changes the store and appends its journal entries in one
  * transaction: the UI sees the change at once, and the IMAP sync replays the
- * journal in order when it is online (tern-journal-replay.c). Messages of the
+ * journal in order when it is online (tern-sync-replay.c). Messages of the
  * local account and of POP3 accounts are only changed in the store.
  */
 #include "config.h"
@@ -16,7 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-uid-set.h"
-#include "tern-journal-ops.h"
+#include "tern-sync-journal.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
 
@@ -134,12 +134,12 @@ journal (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target
 }
 
 /**
- * tern_journal_ops_set_flags:
+ * tern_sync_journal_set_flags:
  *
  * Adds and removes flags (mark read, flag, ...).
  */
 gboolean
-tern_journal_ops_set_flags (TernStoreDb *db, const gint64 *ids, guint n_ids, TernStoreFlags add,
+tern_sync_journal_set_flags (TernStoreDb *db, const gint64 *ids, guint n_ids, TernStoreFlags add,
                             TernStoreFlags remove, GError **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
@@ -166,7 +166,7 @@ fail:
 /* ---- keywords ------------------------------------------------------------------ */
 
 /**
- * tern_journal_ops_keyword_is_valid:
+ * tern_sync_journal_keyword_is_valid:
  * @keyword: (nullable): a name such as "$Forwarded" or "$label1"
  *
  * Whether @keyword can be an IMAP keyword: an atom (RFC 3501: printable ASCII
@@ -174,7 +174,7 @@ fail:
  * are not keywords.
  */
 gboolean
-tern_journal_ops_keyword_is_valid (const char *keyword)
+tern_sync_journal_keyword_is_valid (const char *keyword)
 {
   if (keyword == NULL || keyword[0] == '\0')
     return FALSE;
@@ -195,7 +195,7 @@ check_keywords (const char * const *keywords, GError **error)
     {
       g_autofree char *shown = NULL;
 
-      if (tern_journal_ops_keyword_is_valid (keywords[i]))
+      if (tern_sync_journal_keyword_is_valid (keywords[i]))
         continue;
       shown = g_utf8_make_valid (keywords[i], -1);
       if (keywords[i][0] == '\\')
@@ -271,7 +271,7 @@ merge_keywords (const char *current, const char * const *add, const char * const
 }
 
 /**
- * tern_journal_ops_keywords_from_strv:
+ * tern_sync_journal_keywords_from_strv:
  * @flags: (nullable): flag names as a server lists them (\Seen, $Junk, ...)
  *
  * Returns: (transfer full) (nullable): the keywords among @flags (the names without
@@ -279,7 +279,7 @@ merge_keywords (const char *current, const char * const *add, const char * const
  *   space separated; %NULL when there are none
  */
 char *
-tern_journal_ops_keywords_from_strv (const char * const *flags)
+tern_sync_journal_keywords_from_strv (const char * const *flags)
 {
   g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
 
@@ -301,14 +301,14 @@ keywords_join (const char * const *keywords)
 }
 
 /**
- * tern_journal_ops_set_keywords:
+ * tern_sync_journal_set_keywords:
  * @ids: (array length=n_ids): the messages
  * @add: (nullable) (array zero-terminated=1): IMAP keywords to add ($Forwarded,
  *   $Junk, $label1...)
  * @remove: (nullable) (array zero-terminated=1): IMAP keywords to remove (after
  *   adding: a name in both lists ends up removed)
  *
- * Adds and removes IMAP keywords, as tern_journal_ops_set_flags() does flags: the
+ * Adds and removes IMAP keywords, as tern_sync_journal_set_flags() does flags: the
  * store changes at once (messages.keywords stays sorted, without duplicates, %NULL
  * when empty) and the messages of IMAP folders are journaled for the server. Names
  * are compared without case. A name that is not an IMAP atom, or one that starts
@@ -316,7 +316,7 @@ keywords_join (const char * const *keywords)
  * changes nothing.
  */
 gboolean
-tern_journal_ops_set_keywords (TernStoreDb         *db,
+tern_sync_journal_set_keywords (TernStoreDb         *db,
                                const gint64        *ids,
                                guint                n_ids,
                                const char * const  *add,
@@ -486,24 +486,24 @@ fail:
 }
 
 gboolean
-tern_journal_ops_move (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
+tern_sync_journal_move (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
 {
   return transfer (db, ids, n_ids, folder_id, TRUE, error);
 }
 
 gboolean
-tern_journal_ops_copy (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
+tern_sync_journal_copy (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
 {
   return transfer (db, ids, n_ids, folder_id, FALSE, error);
 }
 
 /**
- * tern_journal_ops_delete:
+ * tern_sync_journal_delete:
  *
  * Deletes messages for good (expunges them on the server).
  */
 gboolean
-tern_journal_ops_delete (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error)
+tern_sync_journal_delete (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
 
@@ -527,13 +527,13 @@ fail:
 }
 
 /**
- * tern_journal_ops_empty_folder:
+ * tern_sync_journal_empty_folder:
  *
  * Deletes every message of a folder (Empty Trash). Messages that reach the server's
  * folder after this call are not touched.
  */
 gboolean
-tern_journal_ops_empty_folder (TernStoreDb *db, gint64 folder_id, GError **error)
+tern_sync_journal_empty_folder (TernStoreDb *db, gint64 folder_id, GError **error)
 {
   g_autoptr(GArray) rows = tern_store_db_sync_list_rows (db, folder_id, G_MAXUINT32, error);
   g_autoptr(GArray) ids = NULL;
@@ -543,11 +543,11 @@ tern_journal_ops_empty_folder (TernStoreDb *db, gint64 folder_id, GError **error
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
   for (guint i = 0; i < rows->len; i++)
     g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
-  return tern_journal_ops_delete (db, (const gint64 *) ids->data, ids->len, error);
+  return tern_sync_journal_delete (db, (const gint64 *) ids->data, ids->len, error);
 }
 
 TernStoreFolder *
-tern_journal_ops_create_folder (TernStoreDb *db, gint64 account_id, const char *path, GError **error)
+tern_sync_journal_create_folder (TernStoreDb *db, gint64 account_id, const char *path, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = NULL;
 
@@ -578,7 +578,7 @@ fail:
 }
 
 gboolean
-tern_journal_ops_rename_folder (TernStoreDb *db, gint64 folder_id, const char *new_path, GError **error)
+tern_sync_journal_rename_folder (TernStoreDb *db, gint64 folder_id, const char *new_path, GError **error)
 {
   if (!tern_store_db_begin (db, error))
     return FALSE;
@@ -592,7 +592,7 @@ tern_journal_ops_rename_folder (TernStoreDb *db, gint64 folder_id, const char *n
 }
 
 gboolean
-tern_journal_ops_delete_folder (TernStoreDb *db, gint64 folder_id, GError **error)
+tern_sync_journal_delete_folder (TernStoreDb *db, gint64 folder_id, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
 
@@ -610,13 +610,13 @@ tern_journal_ops_delete_folder (TernStoreDb *db, gint64 folder_id, GError **erro
 }
 
 /**
- * tern_journal_ops_save_draft:
+ * tern_sync_journal_save_draft:
  * @folder_id: the Drafts folder
  *
  * Returns: the new message's id, or 0 on error
  */
 gint64
-tern_journal_ops_save_draft (TernStoreDb *db, gint64 folder_id, GBytes *raw, GError **error)
+tern_sync_journal_save_draft (TernStoreDb *db, gint64 folder_id, GBytes *raw, GError **error)
 {
   TernStoreDbNewMessage message = { 0 };
   gint64 account_id = 0, id;

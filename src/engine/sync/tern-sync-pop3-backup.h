@@ -1,4 +1,4 @@
-/* tern-pop3-backup.h: the rolling mbox backup of a POP3 account
+/* tern-sync-pop3-backup.h: the rolling mbox backup of a POP3 account
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,10 +14,10 @@
 G_BEGIN_DECLS
 
 /* How many backups of an account are kept. */
-#define TERN_POP3_BACKUP_KEEP 3
+#define TERN_SYNC_POP3_BACKUP_KEEP 3
 
-char     *tern_pop3_backup_get_default_root (void);
-gboolean  tern_pop3_backup_run              (TernStoreDb          *db,
+char     *tern_sync_pop3_backup_get_default_root (void);
+gboolean  tern_sync_pop3_backup_run              (TernStoreDb          *db,
                                              TernAccount          *account,
                                              const char           *root,
                                              guint                 keep,

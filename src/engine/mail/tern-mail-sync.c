@@ -1,4 +1,4 @@
-/* tern-account-sync.c: one account's whole sync: incoming mail, then the outbox
+/* tern-mail-sync.c: one account's whole sync: incoming mail, then the outbox
  *
  * What `tern-cli sync` and the GUI's TernSyncWorker both run for an account: the
  * IMAP sync with the account's settings (or the POP3 download), then the outbox
@@ -9,17 +9,17 @@
  */
 #include "config.h"
 
-#include "tern-account-sync.h"
-#include "tern-imap-sync.h"
+#include "tern-mail-sync.h"
+#include "tern-sync-imap.h"
 #include "tern-outbox.h"
-#include "tern-pop3-fetch.h"
+#include "tern-sync-pop3.h"
 
 /**
- * tern_account_sync_run:
+ * tern_mail_sync_run:
  * @db: the store, opened on this thread
  * @password: the account's password
  * @watch: for an IMAP account, keep the store in step (IDLE, polling, reconnecting)
- *   until @cancellable is cancelled, as tern_imap_sync_watch() does; the outbox is
+ *   until @cancellable is cancelled, as tern_sync_imap_watch() does; the outbox is
  *   then sent at the end. A POP3 account downloads once.
  * @failed_server: (out) (optional): on failure, the server that failed (the
  *   incoming or the outgoing one), for a diagnosis
@@ -30,11 +30,11 @@
  *   holds only failures)
  */
 gboolean
-tern_account_sync_run (TernStoreDb           *db,
+tern_mail_sync_run (TernStoreDb           *db,
                        TernAccount           *account,
                        const char            *password,
                        gboolean               watch,
-                       TernSyncProgressFunc   progress,
+                       TernAccountProgressFunc   progress,
                        gpointer               progress_data,
                        const TernServer     **failed_server,
                        GCancellable          *cancellable,
@@ -50,15 +50,15 @@ tern_account_sync_run (TernStoreDb           *db,
     *failed_server = tern_account_get_incoming (account);
 
   if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
-    ok = tern_pop3_fetch_run (db, account, password, progress, progress_data, cancellable, error);
+    ok = tern_sync_pop3_run (db, account, password, progress, progress_data, cancellable, error);
   else
     {
-      TernImapSyncOptions options;
+      TernSyncImapOptions options;
 
-      tern_imap_sync_options_init (&options);
+      tern_sync_imap_options_init (&options);
       options.body_days = tern_account_get_body_days (account);
-      ok = watch ? tern_imap_sync_watch (db, account, password, &options, progress, progress_data, cancellable, error)
-                 : tern_imap_sync_run_full (db, account, password, &options, progress, progress_data, cancellable,
+      ok = watch ? tern_sync_imap_watch (db, account, password, &options, progress, progress_data, cancellable, error)
+                 : tern_sync_imap_run_full (db, account, password, &options, progress, progress_data, cancellable,
                                             error);
     }
   if (!ok)

@@ -1,4 +1,4 @@
-/* tern-account-sync.h: one account's whole sync: incoming mail, then the outbox
+/* tern-mail-sync.h: one account's whole sync: incoming mail, then the outbox
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,15 +9,15 @@
 
 #include "tern-account.h"
 #include "tern-store-db.h"
-#include "tern-sync-progress.h"
+#include "tern-account-progress.h"
 
 G_BEGIN_DECLS
 
-gboolean tern_account_sync_run (TernStoreDb           *db,
+gboolean tern_mail_sync_run (TernStoreDb           *db,
                                 TernAccount           *account,
                                 const char            *password,
                                 gboolean               watch,
-                                TernSyncProgressFunc   progress,
+                                TernAccountProgressFunc   progress,
                                 gpointer               progress_data,
                                 const TernServer     **failed_server,
                                 GCancellable          *cancellable,

@@ -1,4 +1,4 @@
-/* tern-pop3-fetch.h: download a POP3 account's new mail into the local store
+/* tern-sync-pop3.h: download a POP3 account's new mail into the local store
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,12 +9,12 @@
 
 #include "tern-account.h"
 #include "tern-store-db.h"
-#include "tern-sync-progress.h"
+#include "tern-account-progress.h"
 
 G_BEGIN_DECLS
 
 /**
- * tern_pop3_fetch_run:
+ * tern_sync_pop3_run:
  * @db: the store, opened on this thread
  * @account: a POP3 account
  * @password: the password for the incoming server
@@ -36,10 +36,10 @@ G_BEGIN_DECLS
  *
  * Returns: %TRUE when the account is up to date
  */
-gboolean tern_pop3_fetch_run (TernStoreDb          *db,
+gboolean tern_sync_pop3_run (TernStoreDb          *db,
                               TernAccount          *account,
                               const char           *password,
-                              TernSyncProgressFunc  progress,
+                              TernAccountProgressFunc  progress,
                               gpointer              progress_data,
                               GCancellable         *cancellable,
                               GError              **error);

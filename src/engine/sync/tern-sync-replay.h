@@ -1,4 +1,4 @@
-/* tern-journal-replay.h: replaying the offline journal on the server
+/* tern-sync-replay.h: replaying the offline journal on the server
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-gboolean tern_journal_replay_run (TernStoreDb      *db,
+gboolean tern_sync_replay_run (TernStoreDb      *db,
                                   TernImapSession  *session,
                                   gint64            account_id,
                                   char              delimiter,
@@ -18,7 +18,7 @@ gboolean tern_journal_replay_run (TernStoreDb      *db,
                                   GCancellable     *cancellable,
                                   GError          **error);
 
-char    *tern_journal_server_name (const char *path,
+char    *tern_sync_replay_server_name (const char *path,
                                    char        delimiter);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* tern-journal-ops.h: user operations on mail, applied to the store at once and
+/* tern-sync-journal.h: user operations on mail, applied to the store at once and
  * journaled for the server
  *
  * Copyright 2026 The Tern developers
@@ -10,49 +10,49 @@
 
 G_BEGIN_DECLS
 
-gboolean         tern_journal_ops_set_flags     (TernStoreDb     *db,
+gboolean         tern_sync_journal_set_flags     (TernStoreDb     *db,
                                                  const gint64    *ids,
                                                  guint            n_ids,
                                                  TernStoreFlags   add,
                                                  TernStoreFlags   remove,
                                                  GError         **error);
-gboolean         tern_journal_ops_set_keywords  (TernStoreDb         *db,
+gboolean         tern_sync_journal_set_keywords  (TernStoreDb         *db,
                                                  const gint64        *ids,
                                                  guint                n_ids,
                                                  const char * const  *add,
                                                  const char * const  *remove,
                                                  GError             **error);
-gboolean         tern_journal_ops_keyword_is_valid   (const char          *keyword);
-char            *tern_journal_ops_keywords_from_strv (const char * const  *flags);
-gboolean         tern_journal_ops_move          (TernStoreDb     *db,
+gboolean         tern_sync_journal_keyword_is_valid   (const char          *keyword);
+char            *tern_sync_journal_keywords_from_strv (const char * const  *flags);
+gboolean         tern_sync_journal_move          (TernStoreDb     *db,
                                                  const gint64    *ids,
                                                  guint            n_ids,
                                                  gint64           folder_id,
                                                  GError         **error);
-gboolean         tern_journal_ops_copy          (TernStoreDb     *db,
+gboolean         tern_sync_journal_copy          (TernStoreDb     *db,
                                                  const gint64    *ids,
                                                  guint            n_ids,
                                                  gint64           folder_id,
                                                  GError         **error);
-gboolean         tern_journal_ops_delete        (TernStoreDb     *db,
+gboolean         tern_sync_journal_delete        (TernStoreDb     *db,
                                                  const gint64    *ids,
                                                  guint            n_ids,
                                                  GError         **error);
-gboolean         tern_journal_ops_empty_folder  (TernStoreDb     *db,
+gboolean         tern_sync_journal_empty_folder  (TernStoreDb     *db,
                                                  gint64           folder_id,
                                                  GError         **error);
-TernStoreFolder *tern_journal_ops_create_folder (TernStoreDb     *db,
+TernStoreFolder *tern_sync_journal_create_folder (TernStoreDb     *db,
                                                  gint64           account_id,
                                                  const char      *path,
                                                  GError         **error);
-gboolean         tern_journal_ops_rename_folder (TernStoreDb     *db,
+gboolean         tern_sync_journal_rename_folder (TernStoreDb     *db,
                                                  gint64           folder_id,
                                                  const char      *new_path,
                                                  GError         **error);
-gboolean         tern_journal_ops_delete_folder (TernStoreDb     *db,
+gboolean         tern_sync_journal_delete_folder (TernStoreDb     *db,
                                                  gint64           folder_id,
                                                  GError         **error);
-gint64           tern_journal_ops_save_draft    (TernStoreDb     *db,
+gint64           tern_sync_journal_save_draft    (TernStoreDb     *db,
                                                  gint64           folder_id,
                                                  GBytes          *raw,
                                                  GError         **error);

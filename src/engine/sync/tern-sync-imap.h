@@ -1,4 +1,4 @@
-/* tern-imap-sync.h: keeping the store and an IMAP account in step
+/* tern-sync-imap.h: keeping the store and an IMAP account in step
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,17 +9,17 @@
 
 #include "tern-account.h"
 #include "tern-store-db.h"
-#include "tern-sync-progress.h"
+#include "tern-account-progress.h"
 
 G_BEGIN_DECLS
 
 /**
- * TernImapSyncOptions:
+ * TernSyncImapOptions:
  * @body_days: download the bodies of messages of the last this many days (0: all)
  * @headers_only: download no bodies at all (a metered network, say)
  * @follow_metered: also download no bodies when GNetworkMonitor says the network is
  *   metered
- * @poll_seconds: with tern_imap_sync_watch(), how often the other folders are synced
+ * @poll_seconds: with tern_sync_imap_watch(), how often the other folders are synced
  */
 typedef struct
 {
@@ -27,30 +27,30 @@ typedef struct
   gboolean headers_only;
   gboolean follow_metered;
   guint    poll_seconds;
-} TernImapSyncOptions;
+} TernSyncImapOptions;
 
-void     tern_imap_sync_options_init (TernImapSyncOptions   *options);
+void     tern_sync_imap_options_init (TernSyncImapOptions   *options);
 
-gboolean tern_imap_sync_run          (TernStoreDb           *db,
+gboolean tern_sync_imap_run          (TernStoreDb           *db,
                                       TernAccount           *account,
                                       const char            *password,
-                                      TernSyncProgressFunc   progress,
+                                      TernAccountProgressFunc   progress,
                                       gpointer               progress_data,
                                       GCancellable          *cancellable,
                                       GError               **error);
-gboolean tern_imap_sync_run_full     (TernStoreDb           *db,
+gboolean tern_sync_imap_run_full     (TernStoreDb           *db,
                                       TernAccount           *account,
                                       const char            *password,
-                                      const TernImapSyncOptions *options,
-                                      TernSyncProgressFunc   progress,
+                                      const TernSyncImapOptions *options,
+                                      TernAccountProgressFunc   progress,
                                       gpointer               progress_data,
                                       GCancellable          *cancellable,
                                       GError               **error);
-gboolean tern_imap_sync_watch        (TernStoreDb           *db,
+gboolean tern_sync_imap_watch        (TernStoreDb           *db,
                                       TernAccount           *account,
                                       const char            *password,
-                                      const TernImapSyncOptions *options,
-                                      TernSyncProgressFunc   progress,
+                                      const TernSyncImapOptions *options,
+                                      TernAccountProgressFunc   progress,
                                       gpointer               progress_data,
                                       GCancellable          *cancellable,
                                       GError               **error);
