@@ -12,11 +12,12 @@ struct _TernStoreChanges
   gatomicrefcount  ref_count;
   GHashTable      *folders;   /* gint64* folder id -> FolderChanges */
   GArray          *order;     /* folder ids in the order first seen */
+  gboolean         rows;      /* a folder was created, renamed, moved or deleted */
 };
 
 typedef struct
 {
-  GArray *ids[3];             /* per TernStoreChangeKind, gint64 message ids */
+  GArray *ids[4];             /* per TernStoreChangeKind, gint64 message ids */
 } FolderChanges;
 
 G_DEFINE_BOXED_TYPE (TernStoreChanges, tern_store_changes,
@@ -82,15 +83,29 @@ tern_store_changes_add (TernStoreChanges    *changes,
                         gint64               folder_id,
                         gint64               message_id)
 {
-  g_return_if_fail (kind <= TERN_STORE_CHANGE_CHANGED);
+  g_return_if_fail (kind <= TERN_STORE_CHANGE_ARRIVED);
   g_array_append_val (get_folder (changes, folder_id)->ids[kind], message_id);
 }
 
-/* Records that a folder changed without naming messages (its counts, its state). */
+/* Records that a folder's own row changed: created, renamed, moved, its role or
+ * subscription changed, or deleted. */
 void
 tern_store_changes_add_folder (TernStoreChanges *changes, gint64 folder_id)
 {
   get_folder (changes, folder_id);
+  changes->rows = TRUE;
+}
+
+/**
+ * tern_store_changes_get_folder_rows_changed:
+ *
+ * Returns: whether a folder itself (not only its messages) was created, renamed,
+ *   moved, changed its role or subscription, or was deleted
+ */
+gboolean
+tern_store_changes_get_folder_rows_changed (TernStoreChanges *changes)
+{
+  return changes->rows;
 }
 
 gboolean
@@ -123,7 +138,7 @@ tern_store_changes_get_ids (TernStoreChanges    *changes,
 {
   FolderChanges *fc = g_hash_table_lookup (changes->folders, &folder_id);
 
-  g_return_val_if_fail (kind <= TERN_STORE_CHANGE_CHANGED, NULL);
+  g_return_val_if_fail (kind <= TERN_STORE_CHANGE_ARRIVED, NULL);
   if (fc == NULL)
     return g_array_new (FALSE, FALSE, sizeof (gint64));
   return g_array_ref (fc->ids[kind]);

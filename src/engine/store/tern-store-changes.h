@@ -9,11 +9,20 @@
 
 G_BEGIN_DECLS
 
+/**
+ * TernStoreChangeKind:
+ * @TERN_STORE_CHANGE_ADDED: a message entered a folder (new, imported, moved in)
+ * @TERN_STORE_CHANGE_REMOVED: a message left a folder (deleted, moved out)
+ * @TERN_STORE_CHANGE_CHANGED: a message's flags, keywords or body changed
+ * @TERN_STORE_CHANGE_ARRIVED: new mail: a message the sync found on the server (or
+ *   downloaded) since the folder's previous sync; also counted as ADDED
+ */
 typedef enum
 {
   TERN_STORE_CHANGE_ADDED,
   TERN_STORE_CHANGE_REMOVED,
   TERN_STORE_CHANGE_CHANGED,
+  TERN_STORE_CHANGE_ARRIVED,
 } TernStoreChangeKind;
 
 typedef struct _TernStoreChanges TernStoreChanges;
@@ -31,6 +40,7 @@ void              tern_store_changes_add         (TernStoreChanges    *changes,
 void              tern_store_changes_add_folder  (TernStoreChanges    *changes,
                                                   gint64               folder_id);
 gboolean          tern_store_changes_is_empty    (TernStoreChanges    *changes);
+gboolean          tern_store_changes_get_folder_rows_changed (TernStoreChanges *changes);
 GArray           *tern_store_changes_get_folders (TernStoreChanges    *changes);
 GArray           *tern_store_changes_get_ids     (TernStoreChanges    *changes,
                                                   TernStoreChangeKind  kind,

@@ -1707,6 +1707,8 @@ tern_store_db_add_message (TernStoreDb                 *self,
     goto fail;
 
   tern_store_changes_add (self->changes, TERN_STORE_CHANGE_ADDED, message->folder_id, id);
+  if (message->arrived)
+    tern_store_changes_add (self->changes, TERN_STORE_CHANGE_ARRIVED, message->folder_id, id);
 
   if (!tern_store_db_commit (self, error))
     return 0;
@@ -2313,10 +2315,18 @@ tern_store_db_list_thread (TernStoreDb *self, gint64 thread_id, GError **error)
   return collect_messages (self, stmt, error);
 }
 
+/* What a search statement selects. */
+enum
+{
+  SEARCH_ROWS,    /* TERN_STORE_MESSAGE_COLUMNS, a page of them */
+  SEARCH_COUNT,   /* count(*) */
+  SEARCH_KEYS,    /* sort_key and id of every match */
+};
+
 /* Builds the SQL of a search. Parameters: ?1 the match, ?2 the exclusion match,
  * ?3/?4 the sort-key range, ?5.. the folders. */
 static char *
-search_sql (TernStoreQuery *query, gboolean count)
+search_sql (TernStoreQuery *query, int mode)
 {
   GString *sql = g_string_new ("SELECT ");
   gboolean fts = tern_store_query_get_match (query) != NULL;
@@ -2325,7 +2335,8 @@ search_sql (TernStoreQuery *query, gboolean count)
   const char *key = fts ? "message_search.rowid" : "m.sort_key";
   int param = 5;
 
-  g_string_append (sql, count ? "count(*)" : TERN_STORE_MESSAGE_COLUMNS);
+  g_string_append (sql, mode == SEARCH_COUNT ? "count(*)"
+                        : mode == SEARCH_KEYS ? "m.sort_key, m.id" : TERN_STORE_MESSAGE_COLUMNS);
   if (fts)
     g_string_append (sql, " FROM message_search CROSS JOIN messages m ON m.sort_key = message_search.rowid"
                           " WHERE message_search MATCH ?1");
@@ -2369,16 +2380,18 @@ search_sql (TernStoreQuery *query, gboolean count)
       g_string_append (sql, "))");
     }
 
-  if (!count)
+  if (mode == SEARCH_ROWS)
     g_string_append_printf (sql, " ORDER BY %s DESC LIMIT ?%d OFFSET ?%d", key, param, param + 1);
+  else if (mode == SEARCH_KEYS)
+    g_string_append_printf (sql, " ORDER BY %s DESC", key);
 
   return g_string_free (sql, FALSE);
 }
 
 static sqlite3_stmt *
-prepare_search (TernStoreDb *self, TernStoreQuery *query, gboolean count, guint offset, guint limit, GError **error)
+prepare_search (TernStoreDb *self, TernStoreQuery *query, int mode, guint offset, guint limit, GError **error)
 {
-  g_autofree char *sql = search_sql (query, count);
+  g_autofree char *sql = search_sql (query, mode);
   const char * const *folders = tern_store_query_get_folders (query);
   const char * const *excluded = tern_store_query_get_excluded_folders (query);
   sqlite3_stmt *stmt;
@@ -2410,7 +2423,7 @@ prepare_search (TernStoreDb *self, TernStoreQuery *query, gboolean count, guint 
       g_autofree char *path = normalize_path (excluded[i]);
       bind_text (stmt, param++, path);
     }
-  if (!count)
+  if (mode == SEARCH_ROWS)
     {
       sqlite3_bind_int64 (stmt, param, limit);
       sqlite3_bind_int64 (stmt, param + 1, offset);
@@ -2442,7 +2455,7 @@ tern_store_db_search (TernStoreDb     *self,
                       guint            limit,
                       GError         **error)
 {
-  sqlite3_stmt *stmt = prepare_search (self, query, FALSE, offset, limit, error);
+  sqlite3_stmt *stmt = prepare_search (self, query, SEARCH_ROWS, offset, limit, error);
   GPtrArray *rows;
 
   if (stmt == NULL)
@@ -2461,7 +2474,7 @@ tern_store_db_search (TernStoreDb     *self,
 gint64
 tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **error)
 {
-  sqlite3_stmt *stmt = prepare_search (self, query, TRUE, 0, 0, error);
+  sqlite3_stmt *stmt = prepare_search (self, query, SEARCH_COUNT, 0, 0, error);
   gint64 n = 0;
 
   if (stmt == NULL)
@@ -2472,6 +2485,57 @@ tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **e
       return -1;
     }
   return n;
+}
+
+/**
+ * tern_store_db_list_keys:
+ * @folder_id: a folder, or 0 with @query
+ * @query: (nullable): a search, or %NULL for the folder's messages
+ *
+ * The order of a folder's messages, or of a search's matches: what a list model
+ * keeps of a 100,000-message folder (16 bytes a message).
+ *
+ * Returns: (transfer full) (element-type TernStoreDbKey): every message's sort key
+ *   and id, newest first; %NULL on error
+ */
+GArray *
+tern_store_db_list_keys (TernStoreDb     *self,
+                         gint64           folder_id,
+                         TernStoreQuery  *query,
+                         GError         **error)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (TernStoreDbKey));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
+  g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
+
+  if (query != NULL)
+    stmt = prepare_search (self, query, SEARCH_KEYS, 0, 0, error);
+  else
+    {
+      stmt = stmt_get (self, "SELECT sort_key, id FROM messages WHERE folder_id = ?1 ORDER BY sort_key DESC", error);
+      if (stmt != NULL)
+        sqlite3_bind_int64 (stmt, 1, folder_id);
+    }
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStoreDbKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+      g_array_append_val (keys, key);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, error);
+      if (query != NULL)
+        fix_query_error (error);
+      return NULL;
+    }
+  return g_steal_pointer (&keys);
 }
 
 /* ---- journal and outbox --------------------------------------------------------- */

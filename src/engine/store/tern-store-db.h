@@ -40,6 +40,8 @@ G_BEGIN_DECLS
  * @defer_index: with @raw %NULL, leave the message out of the search index until
  *   tern_store_db_set_raw() gives its body (which indexes it whole, once): for a sync
  *   that stores every header first and fetches the bodies right after
+ * @arrived: new mail: the sync found it on the server since the folder's previous
+ *   sync (not in a folder's first sync); announced as %TERN_STORE_CHANGE_ARRIVED
  */
 typedef struct
 {
@@ -55,7 +57,19 @@ typedef struct
   gint64                  dedup_key;
   gboolean                skip_duplicate;
   gboolean                defer_index;
+  gboolean                arrived;
 } TernStoreDbNewMessage;
+
+/**
+ * TernStoreDbKey:
+ * @sort_key: the message's place in the newest-first order (unique; never changes)
+ * @id: the message
+ */
+typedef struct
+{
+  gint64 sort_key;
+  gint64 id;
+} TernStoreDbKey;
 
 typedef void (*TernStoreDbChangeFunc) (TernStoreChanges *changes,
                                        gpointer          user_data);
@@ -170,6 +184,10 @@ GPtrArray        *tern_store_db_search            (TernStoreDb            *self,
                                                    guint                   limit,
                                                    GError                **error);
 gint64            tern_store_db_search_count      (TernStoreDb            *self,
+                                                   TernStoreQuery         *query,
+                                                   GError                **error);
+GArray           *tern_store_db_list_keys        (TernStoreDb            *self,
+                                                   gint64                  folder_id,
                                                    TernStoreQuery         *query,
                                                    GError                **error);
 GPtrArray        *tern_store_db_list_thread       (TernStoreDb            *self,

@@ -35,11 +35,13 @@ enum {
   PROP_0,
   PROP_ID,
   PROP_ACCOUNT,
+  PROP_PARENT_ID,
   PROP_NAME,
   PROP_PATH,
   PROP_ROLE,
   PROP_TOTAL,
   PROP_UNREAD,
+  PROP_SUBSCRIBED,
   N_PROPS
 };
 
@@ -72,6 +74,9 @@ tern_store_folder_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_ACCOUNT:
       g_value_set_string (value, self->account);
       break;
+    case PROP_PARENT_ID:
+      g_value_set_int64 (value, self->parent_id);
+      break;
     case PROP_NAME:
       g_value_set_string (value, self->name);
       break;
@@ -86,6 +91,9 @@ tern_store_folder_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_UNREAD:
       g_value_set_uint (value, self->unread);
+      break;
+    case PROP_SUBSCRIBED:
+      g_value_set_boolean (value, self->subscribed);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -104,6 +112,8 @@ tern_store_folder_class_init (TernStoreFolderClass *klass)
                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ACCOUNT] = g_param_spec_string ("account", NULL, NULL, NULL,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PARENT_ID] = g_param_spec_int64 ("parent-id", NULL, NULL, 0, G_MAXINT64, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL,
@@ -114,6 +124,8 @@ tern_store_folder_class_init (TernStoreFolderClass *klass)
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_UNREAD] = g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0,
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUBSCRIBED] = g_param_spec_boolean ("subscribed", NULL, NULL, TRUE,
+                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -151,6 +163,66 @@ _tern_store_folder_new_from_stmt (sqlite3_stmt *stmt)
   self->unread = (guint) MAX (0, sqlite3_column_int64 (stmt, 13));
   self->subscribed = sqlite3_column_int (stmt, 14) != 0;
   return self;
+}
+
+/* Copies a folder read again into the object a list model hands out, and notifies
+ * what changed (on the main thread). */
+void
+_tern_store_folder_update_from (TernStoreFolder *self, TernStoreFolder *row)
+{
+  GObject *object = G_OBJECT (self);
+
+  g_object_freeze_notify (object);
+#define SET_VALUE(field, prop) \
+  if (self->field != row->field) \
+    { \
+      self->field = row->field; \
+      if (prop != 0) \
+        g_object_notify_by_pspec (object, properties[prop]); \
+    }
+#define SET_STRING(field, prop) \
+  if (g_strcmp0 (self->field, row->field) != 0) \
+    { \
+      g_free (self->field); \
+      self->field = g_strdup (row->field); \
+      if (prop != 0) \
+        g_object_notify_by_pspec (object, properties[prop]); \
+    }
+  SET_VALUE (account_id, 0);
+  SET_STRING (account, PROP_ACCOUNT);
+  SET_VALUE (parent_id, PROP_PARENT_ID);
+  SET_STRING (name, PROP_NAME);
+  SET_STRING (path, PROP_PATH);
+  SET_STRING (server_path, 0);
+  SET_STRING (delimiter, 0);
+  SET_VALUE (role, PROP_ROLE);
+  SET_VALUE (uidvalidity, 0);
+  SET_VALUE (uidnext, 0);
+  SET_VALUE (highestmodseq, 0);
+  SET_VALUE (total, PROP_TOTAL);
+  SET_VALUE (unread, PROP_UNREAD);
+  SET_VALUE (subscribed, PROP_SUBSCRIBED);
+#undef SET_VALUE
+#undef SET_STRING
+  g_object_thaw_notify (object);
+}
+
+/* The counts the store announced after a commit. */
+void
+_tern_store_folder_set_counts (TernStoreFolder *self, guint total, guint unread)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->total != total)
+    {
+      self->total = total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
+  if (self->unread != unread)
+    {
+      self->unread = unread;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 gint64

@@ -1,40 +1,73 @@
-/* tern-store-message-list.c: a lazy list model of a folder's messages or a search
+/* tern-store-message-list.c: a live list model of a folder's messages or a search
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The model knows its length (a folder's exact count, or the number of matches)
- * and reads rows in pages of TERN_STORE_MESSAGE_LIST_PAGE_SIZE, on a store
- * worker, only when g_list_model_get_item() asks for them. get_item() never
- * blocks: for a page not read yet it returns placeholder rows (loaded = FALSE)
- * and fills them in when the page arrives, so bound widgets update themselves.
- * At most MAX_PAGES pages are kept; a 100,000-message folder costs a few pages.
- * When the store announces changes to the folder, the model re-counts and
- * reloads (items-changed over the whole range).
+ * The model keeps the order of the whole list (each message's sort key and id, 16
+ * bytes a message: 1.6 MB for 100,000) and the rows only of the messages asked for,
+ * read by id in batches on a store worker when g_list_model_get_item() asks. A row
+ * not read yet is handed out as a placeholder (loaded = FALSE, its id set) and
+ * filled in place, so bound widgets update themselves.
+ *
+ * Each message is one object for as long as anybody holds it: rows are kept by id,
+ * and only rows nobody else references are dropped (the least recently used first)
+ * when more than MAX_ROWS are kept. So a row on screen stays the same object through
+ * every change.
+ *
+ * Changes come from the store's signals, whichever connection committed them (the
+ * store's workers, a sync thread's connection from tern_store_open_db()):
+ *  - messages added to or removed from the folder (or any message, for a search):
+ *    the order is read again on a worker and compared with the one the model has;
+ *    the differences are emitted as items-changed of the exact positions, in order,
+ *    never as a reload, so a selection or a scroll position elsewhere is kept;
+ *  - flags, keywords or a body changed: the rows of those messages that the model
+ *    keeps are read again and updated in place (their properties notify), and
+ *    items-changed (position, 1, 1) says which positions changed.
+ * One read runs at a time; changes arriving meanwhile are merged into the next.
  */
 #include "config.h"
 
 #include "tern-store-message-list.h"
 #include "tern-store-private.h"
 
-#define PAGE_SIZE TERN_STORE_MESSAGE_LIST_PAGE_SIZE
-#define MAX_PAGES 32
+/* Rows are read in batches of this many around the one asked for. */
+#define BATCH TERN_STORE_MESSAGE_LIST_PAGE_SIZE
+/* Rows kept when nobody else holds them. */
+#define MAX_ROWS 2048
+
+typedef struct
+{
+  TernStoreMessage *message;
+  guint64           used;       /* when get_item() last returned it */
+} Row;
 
 struct _TernStoreMessageList
 {
   GObject        parent_instance;
 
   TernStore     *store;
-  gint64         folder_id;   /* 0 for a search */
+  gint64         folder_id;     /* 0 for a search */
   char          *query;
-  guint          n_items;
-  GHashTable    *pages;       /* page number -> GPtrArray of TernStoreMessage */
-  GHashTable    *pending;     /* page numbers being read */
-  guint          last_page;
-  guint          generation;  /* bumped on reload: late pages are dropped */
+
+  /* The order: TernStoreDbKey, newest first. While a difference is being
+   * announced, the list is keys[0, split) followed by old[old_split, old->len). */
+  GArray        *keys;
+  GArray        *old;
+  guint          split;
+  guint          old_split;
+
+  GHashTable    *rows;          /* gint64 id -> Row */
+  GHashTable    *reading;       /* ids whose rows are being read */
+  guint64        clock;
   guint64        n_fetched;
+  guint          n_batches;     /* row reads in flight */
+
+  gboolean       order_running; /* a read of the order is in flight */
+  gboolean       order_dirty;   /* and another is needed after it */
+  GArray        *stale;         /* ids whose rows changed, to read again */
+  gboolean       stale_running;
+
   GCancellable  *cancellable;
-  gboolean       refresh_queued;
 };
 
 static void tern_store_message_list_model_init (GListModelInterface *iface);
@@ -42,171 +75,238 @@ static void tern_store_message_list_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (TernStoreMessageList, tern_store_message_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, tern_store_message_list_model_init))
 
-/* ---- worker side ---------------------------------------------------------------- */
+static void
+row_free (Row *row)
+{
+  g_object_unref (row->message);
+  g_free (row);
+}
+
+/* ---- the order -------------------------------------------------------------------- */
+
+static guint
+n_items (TernStoreMessageList *self)
+{
+  if (self->old != NULL)
+    return self->split + (self->old->len - self->old_split);
+  return self->keys->len;
+}
+
+static const TernStoreDbKey *
+key_at (TernStoreMessageList *self, guint position)
+{
+  if (self->old != NULL && position >= self->split)
+    return &g_array_index (self->old, TernStoreDbKey, self->old_split + position - self->split);
+  return &g_array_index (self->keys, TernStoreDbKey, position);
+}
+
+/* ---- worker side ------------------------------------------------------------------- */
 
 typedef struct
 {
   gint64  folder_id;
   char   *query;
-  guint   page;
-  guint   generation;
-  gboolean count;
-} FetchData;
+  GArray *ids;          /* rows to read */
+  gboolean order;       /* read the order */
+  gboolean first;       /* and the first batch of rows */
+} Work;
 
 typedef struct
 {
-  gint64     count;
-  GPtrArray *rows;
-} FetchResult;
+  GArray    *keys;      /* TernStoreDbKey */
+  GPtrArray *rows;      /* TernStoreMessage */
+} WorkResult;
 
 static void
-fetch_data_free (FetchData *data)
+work_free (Work *work)
 {
-  g_free (data->query);
-  g_free (data);
+  g_free (work->query);
+  g_clear_pointer (&work->ids, g_array_unref);
+  g_free (work);
 }
 
 static void
-fetch_result_free (FetchResult *result)
+work_result_free (WorkResult *result)
 {
+  g_clear_pointer (&result->keys, g_array_unref);
   g_clear_pointer (&result->rows, g_ptr_array_unref);
   g_free (result);
 }
 
-static gpointer
-fetch_work (TernStoreDb *db, gpointer user_data, GCancellable *cancellable, GError **error)
+static gboolean
+read_rows (TernStoreDb *db, const gint64 *ids, guint n_ids, GPtrArray *rows, GError **error)
 {
-  FetchData *data = user_data;
-  g_autoptr(TernStoreQuery) query = NULL;
-  FetchResult *result = g_new0 (FetchResult, 1);
-
-  if (data->query != NULL && (query = tern_store_query_parse (data->query, error)) == NULL)
-    goto fail;
-
-  if (data->count)
+  for (guint i = 0; i < n_ids; i++)
     {
-      if (query != NULL)
-        result->count = tern_store_db_search_count (db, query, error);
-      else
-        {
-          g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, data->folder_id, error);
-          result->count = folder != NULL ? tern_store_folder_get_total (folder) : -1;
-        }
-      if (result->count < 0)
-        goto fail;
-    }
+      g_autoptr(GError) local_error = NULL;
+      TernStoreMessage *row = tern_store_db_get_message (db, ids[i], &local_error);
 
-  if (query != NULL)
-    result->rows = tern_store_db_search (db, query, data->page * PAGE_SIZE, PAGE_SIZE, error);
-  else
-    result->rows = tern_store_db_list_messages (db, data->folder_id, data->page * PAGE_SIZE, PAGE_SIZE, error);
-  if (result->rows == NULL)
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+      else if (!g_error_matches (local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND))
+        {
+          /* A row deleted since is left out: the next order read removes it. */
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gpointer
+work_func (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Work *work = data;
+  g_autoptr(TernStoreQuery) query = NULL;
+  WorkResult *result = g_new0 (WorkResult, 1);
+
+  result->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  if (work->order)
+    {
+      if (work->query != NULL && (query = tern_store_query_parse (work->query, error)) == NULL)
+        goto fail;
+      result->keys = tern_store_db_list_keys (db, work->folder_id, query, error);
+      if (result->keys == NULL)
+        goto fail;
+      if (work->first && result->keys->len > 0)
+        {
+          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+          for (guint i = 0; i < result->keys->len && i < BATCH; i++)
+            g_array_append_val (ids, g_array_index (result->keys, TernStoreDbKey, i).id);
+          if (!read_rows (db, (const gint64 *) ids->data, ids->len, result->rows, error))
+            goto fail;
+        }
+    }
+  if (work->ids != NULL &&
+      !read_rows (db, (const gint64 *) work->ids->data, work->ids->len, result->rows, error))
     goto fail;
   return result;
 
 fail:
-  fetch_result_free (result);
+  work_result_free (result);
   return NULL;
 }
 
-static FetchData *
-fetch_data_new (TernStoreMessageList *self, guint page, gboolean count)
+static Work *
+work_new (TernStoreMessageList *self)
 {
-  FetchData *data = g_new0 (FetchData, 1);
+  Work *work = g_new0 (Work, 1);
 
-  data->folder_id = self->folder_id;
-  data->query = g_strdup (self->query);
-  data->page = page;
-  data->generation = self->generation;
-  data->count = count;
-  return data;
+  work->folder_id = self->folder_id;
+  work->query = g_strdup (self->query);
+  return work;
 }
 
-/* ---- pages ---------------------------------------------------------------------- */
+/* ---- rows ---------------------------------------------------------------------------- */
 
-static GPtrArray *
-new_page (TernStoreMessageList *self, guint page)
+static gint
+compare_use (gconstpointer a, gconstpointer b)
 {
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint first = page * PAGE_SIZE;
-  guint n = first < self->n_items ? MIN (PAGE_SIZE, self->n_items - first) : 0;
+  const Row *x = *(Row * const *) a;
+  const Row *y = *(Row * const *) b;
 
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, _tern_store_message_new_placeholder ());
-  return items;
+  return x->used < y->used ? -1 : x->used > y->used;
 }
 
+/* Past MAX_ROWS, drops the least recently used rows that only this model holds
+ * (nobody shows them), until a quarter of the room is free again. */
 static void
-evict_pages (TernStoreMessageList *self)
+drop_unused_rows (TernStoreMessageList *self)
 {
-  while (g_hash_table_size (self->pages) > MAX_PAGES)
-    {
-      GHashTableIter iter;
-      gpointer key;
-      guint farthest = 0, distance = 0;
+  g_autoptr(GPtrArray) unused = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint to_drop;
 
-      g_hash_table_iter_init (&iter, self->pages);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          guint page = GPOINTER_TO_UINT (key);
-          guint d = page > self->last_page ? page - self->last_page : self->last_page - page;
-          if (d >= distance)
-            {
-              distance = d;
-              farthest = page;
-            }
-        }
-      g_hash_table_remove (self->pages, GUINT_TO_POINTER (farthest));
+  if (g_hash_table_size (self->rows) <= MAX_ROWS)
+    return;
+
+  unused = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (G_OBJECT (((Row *) value)->message)->ref_count == 1)
+      g_ptr_array_add (unused, value);
+  g_ptr_array_sort (unused, compare_use);
+
+  to_drop = MIN (unused->len, g_hash_table_size (self->rows) - MAX_ROWS * 3 / 4);
+  for (guint i = 0; i < to_drop; i++)
+    {
+      gint64 id = tern_store_message_get_id (((Row *) g_ptr_array_index (unused, i))->message);
+
+      g_hash_table_remove (self->reading, &id);
+      g_hash_table_remove (self->rows, &id);
     }
 }
 
-static void fetch_page (TernStoreMessageList *self, guint page);
+static void
+fill_rows (TernStoreMessageList *self, GPtrArray *rows)
+{
+  self->n_fetched += rows->len;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TernStoreMessage *fresh = g_ptr_array_index (rows, i);
+      gint64 id = tern_store_message_get_id (fresh);
+      Row *row = g_hash_table_lookup (self->rows, &id);
+
+      if (row != NULL)
+        _tern_store_message_load_from (row->message, fresh);
+    }
+}
 
 static void
-fetch_page_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+batch_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(TernStoreMessageList) self = user_data;
   g_autoptr(GError) error = NULL;
-  FetchResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
-  FetchData *data = g_task_get_task_data (G_TASK (res));
-  GPtrArray *items;
+  WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
+  Work *work = g_task_get_task_data (G_TASK (res));
 
-  g_hash_table_remove (self->pending, GUINT_TO_POINTER (data->page));
-
+  self->n_batches--;
+  for (guint i = 0; i < work->ids->len; i++)
+    g_hash_table_remove (self->reading, &g_array_index (work->ids, gint64, i));
   if (result == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Cannot read messages: %s", error->message);
       return;
     }
-  if (data->generation != self->generation)
-    {
-      fetch_result_free (result);
-      return;
-    }
-
-  self->n_fetched += result->rows->len;
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (data->page));
-  if (items != NULL)
-    {
-      for (guint i = 0; i < items->len && i < result->rows->len; i++)
-        _tern_store_message_load_from (g_ptr_array_index (items, i), g_ptr_array_index (result->rows, i));
-    }
-  fetch_result_free (result);
+  fill_rows (self, result->rows);
+  work_result_free (result);
 }
 
+/* Reads the rows around @position that are neither loaded nor being read. */
 static void
-fetch_page (TernStoreMessageList *self, guint page)
+read_batch (TernStoreMessageList *self, guint position)
 {
-  if (self->store == NULL || g_hash_table_contains (self->pending, GUINT_TO_POINTER (page)))
+  guint n = n_items (self);
+  guint first = (position / BATCH) * BATCH;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Work *work;
+
+  for (guint i = first; i < n && i < first + BATCH; i++)
+    {
+      gint64 id = key_at (self, i)->id;
+      Row *row = g_hash_table_lookup (self->rows, &id);
+
+      if ((row == NULL || !tern_store_message_is_loaded (row->message)) &&
+          !g_hash_table_contains (self->reading, &id))
+        {
+          g_array_append_val (ids, id);
+          g_hash_table_add (self->reading, g_memdup2 (&id, sizeof id));
+        }
+    }
+  if (ids->len == 0 || self->store == NULL)
     return;
-  g_hash_table_add (self->pending, GUINT_TO_POINTER (page));
-  tern_store_run_async (self->store, fetch_work, fetch_data_new (self, page, FALSE),
-                        (GDestroyNotify) fetch_data_free, (GDestroyNotify) fetch_result_free,
-                        self->cancellable, fetch_page_cb, g_object_ref (self));
+
+  work = work_new (self);
+  work->ids = g_steal_pointer (&ids);
+  self->n_batches++;
+  tern_store_run_async (self->store, work_func, work, (GDestroyNotify) work_free,
+                        (GDestroyNotify) work_result_free, self->cancellable, batch_cb, g_object_ref (self));
 }
 
-/* ---- GListModel ----------------------------------------------------------------- */
+/* ---- GListModel --------------------------------------------------------------------- */
 
 static GType
 tern_store_message_list_get_item_type (GListModel *model)
@@ -217,32 +317,32 @@ tern_store_message_list_get_item_type (GListModel *model)
 static guint
 tern_store_message_list_get_n_items (GListModel *model)
 {
-  return TERN_STORE_MESSAGE_LIST (model)->n_items;
+  return n_items (TERN_STORE_MESSAGE_LIST (model));
 }
 
 static gpointer
 tern_store_message_list_get_item (GListModel *model, guint position)
 {
   TernStoreMessageList *self = TERN_STORE_MESSAGE_LIST (model);
-  guint page = position / PAGE_SIZE;
-  GPtrArray *items;
+  gint64 id;
+  Row *row;
 
-  if (position >= self->n_items)
+  if (position >= n_items (self))
     return NULL;
 
-  self->last_page = page;
-  items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
-  if (items == NULL)
+  id = key_at (self, position)->id;
+  row = g_hash_table_lookup (self->rows, &id);
+  if (row == NULL)
     {
-      items = new_page (self, page);
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
-      fetch_page (self, page);
-      evict_pages (self);
-      items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+      row = g_new0 (Row, 1);
+      row->message = _tern_store_message_new_placeholder_for (id);
+      g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
     }
-  if (position % PAGE_SIZE >= items->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (items, position % PAGE_SIZE));
+  row->used = ++self->clock;
+  if (!tern_store_message_is_loaded (row->message) && !g_hash_table_contains (self->reading, &id))
+    read_batch (self, position);
+  drop_unused_rows (self);
+  return g_object_ref (row->message);
 }
 
 static void
@@ -253,55 +353,164 @@ tern_store_message_list_model_init (GListModelInterface *iface)
   iface->get_item = tern_store_message_list_get_item;
 }
 
-/* ---- changes -------------------------------------------------------------------- */
+/* ---- changes: the order ------------------------------------------------------------- */
+
+/* Announces the difference between the order the model has and @keys, both newest
+ * first by sort key, as items-changed of the exact positions, from the top down.
+ * During each emission the list is the new order above the change and the old one
+ * below it, so a handler that reads the model sees a consistent list. */
+static void
+apply_order (TernStoreMessageList *self, GArray *keys)
+{
+  GArray *old = self->keys;
+  guint i = 0, j = 0;
+
+  self->keys = g_array_ref (keys);
+  self->old = old;
+  self->split = 0;
+  self->old_split = 0;
+
+  while (i < old->len || j < keys->len)
+    {
+      guint run_i = i, run_j = j;
+
+      /* Skip the common part. */
+      while (i < old->len && j < keys->len &&
+             g_array_index (old, TernStoreDbKey, i).sort_key == g_array_index (keys, TernStoreDbKey, j).sort_key &&
+             g_array_index (old, TernStoreDbKey, i).id == g_array_index (keys, TernStoreDbKey, j).id)
+        {
+          i++;
+          j++;
+        }
+      if (i == old->len && j == keys->len)
+        break;
+
+      /* A run of differences: removed ones (higher in the old order) and added
+       * ones, until the two meet again on a message both have. */
+      run_i = i;
+      run_j = j;
+      while (i < old->len || j < keys->len)
+        {
+          const TernStoreDbKey *a = i < old->len ? &g_array_index (old, TernStoreDbKey, i) : NULL;
+          const TernStoreDbKey *b = j < keys->len ? &g_array_index (keys, TernStoreDbKey, j) : NULL;
+
+          if (a != NULL && b != NULL && a->sort_key == b->sort_key && a->id == b->id)
+            break;
+          if (b == NULL || (a != NULL && a->sort_key >= b->sort_key))
+            i++;    /* gone (or replaced under the same key) */
+          else
+            j++;    /* new */
+        }
+
+      self->split = j;
+      self->old_split = i;
+      g_list_model_items_changed (G_LIST_MODEL (self), run_j, i - run_i, j - run_j);
+    }
+
+  self->old = NULL;
+  g_array_unref (old);
+}
+
+static void queue_order (TernStoreMessageList *self);
+static void queue_stale (TernStoreMessageList *self);
 
 static void
-refresh_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   g_autoptr(TernStoreMessageList) self = user_data;
   g_autoptr(GError) error = NULL;
-  FetchResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
-  FetchData *data = g_task_get_task_data (G_TASK (res));
-  guint old_n = self->n_items;
-  GPtrArray *items;
+  WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
-  self->refresh_queued = FALSE;
+  self->order_running = FALSE;
+  if (result == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot read the message list: %s", error->message);
+      return;
+    }
+  if (!self->order_dirty)
+    apply_order (self, result->keys);
+  work_result_free (result);
+  if (self->order_dirty)
+    queue_order (self);
+}
+
+static void
+queue_order (TernStoreMessageList *self)
+{
+  Work *work;
+
+  if (self->store == NULL)
+    return;
+  if (self->order_running)
+    {
+      self->order_dirty = TRUE;
+      return;
+    }
+  self->order_dirty = FALSE;
+  self->order_running = TRUE;
+  work = work_new (self);
+  work->order = TRUE;
+  tern_store_run_async (self->store, work_func, work, (GDestroyNotify) work_free,
+                        (GDestroyNotify) work_result_free, self->cancellable, order_cb, g_object_ref (self));
+}
+
+/* ---- changes: rows ------------------------------------------------------------------- */
+
+/* Says which positions hold the rows just read again. */
+static void
+announce_changed_rows (TernStoreMessageList *self, GPtrArray *rows)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n = n_items (self), found = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gint64 id = tern_store_message_get_id (g_ptr_array_index (rows, i));
+      g_hash_table_add (wanted, g_memdup2 (&id, sizeof id));
+    }
+  for (guint position = 0; position < n && found < g_hash_table_size (wanted); position++)
+    if (g_hash_table_contains (wanted, &key_at (self, position)->id))
+      {
+        found++;
+        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+      }
+}
+
+static void
+stale_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr(TernStoreMessageList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
+
+  self->stale_running = FALSE;
   if (result == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Cannot read messages: %s", error->message);
       return;
     }
-  if (data->generation != self->generation)
-    {
-      fetch_result_free (result);
-      return;
-    }
-
-  /* Start over: a new generation, the first page filled from this result. */
-  self->generation++;
-  g_hash_table_remove_all (self->pages);
-  g_hash_table_remove_all (self->pending);
-  self->n_items = (guint) MIN (result->count, G_MAXUINT);
-  self->n_fetched += result->rows->len;
-  items = new_page (self, 0);
-  for (guint i = 0; i < items->len && i < result->rows->len; i++)
-    _tern_store_message_load_from (g_ptr_array_index (items, i), g_ptr_array_index (result->rows, i));
-  g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), items);
-  fetch_result_free (result);
-
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  fill_rows (self, result->rows);
+  announce_changed_rows (self, result->rows);
+  work_result_free (result);
+  if (self->stale->len > 0)
+    queue_stale (self);
 }
 
 static void
-queue_refresh (TernStoreMessageList *self)
+queue_stale (TernStoreMessageList *self)
 {
-  if (self->refresh_queued || self->store == NULL)
+  Work *work;
+
+  if (self->store == NULL || self->stale_running || self->stale->len == 0)
     return;
-  self->refresh_queued = TRUE;
-  tern_store_run_async (self->store, fetch_work, fetch_data_new (self, 0, TRUE),
-                        (GDestroyNotify) fetch_data_free, (GDestroyNotify) fetch_result_free,
-                        self->cancellable, refresh_cb, g_object_ref (self));
+  self->stale_running = TRUE;
+  work = work_new (self);
+  work->ids = g_steal_pointer (&self->stale);
+  self->stale = g_array_new (FALSE, FALSE, sizeof (gint64));
+  tern_store_run_async (self->store, work_func, work, (GDestroyNotify) work_free,
+                        (GDestroyNotify) work_result_free, self->cancellable, stale_cb, g_object_ref (self));
 }
 
 static void
@@ -310,44 +519,33 @@ messages_added_or_removed_cb (TernStore *store, gint64 folder_id, GArray *ids, g
   TernStoreMessageList *self = user_data;
 
   if (self->folder_id == 0 || self->folder_id == folder_id)
-    queue_refresh (self);
+    queue_order (self);
 }
 
 static void
 messages_changed_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer user_data)
 {
   TernStoreMessageList *self = user_data;
-  GHashTableIter iter;
-  gpointer key, value;
 
   if (self->folder_id != 0 && self->folder_id != folder_id)
     return;
+  /* A flag change can move a message in or out of "is:unread". */
   if (self->query != NULL)
-    {
-      /* A flag change can move a message in or out of "is:unread". */
-      queue_refresh (self);
-      return;
-    }
+    queue_order (self);
 
-  /* Re-read the cached pages that show one of the messages. */
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  /* Read again the rows the model keeps; the others are read when asked for. */
+  for (guint i = 0; i < ids->len; i++)
     {
-      GPtrArray *items = value;
-      gboolean hit = FALSE;
+      gint64 id = g_array_index (ids, gint64, i);
+      Row *row = g_hash_table_lookup (self->rows, &id);
 
-      for (guint i = 0; i < items->len && !hit; i++)
-        {
-          gint64 id = tern_store_message_get_id (g_ptr_array_index (items, i));
-          for (guint j = 0; j < ids->len && !hit; j++)
-            hit = g_array_index (ids, gint64, j) == id;
-        }
-      if (hit)
-        fetch_page (self, GPOINTER_TO_UINT (key));
+      if (row != NULL && tern_store_message_is_loaded (row->message))
+        g_array_append_val (self->stale, id);
     }
+  queue_stale (self);
 }
 
-/* ---- object --------------------------------------------------------------------- */
+/* ---- object ---------------------------------------------------------------------------- */
 
 static void
 tern_store_message_list_dispose (GObject *object)
@@ -357,6 +555,8 @@ tern_store_message_list_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (tern_store_message_list_parent_class)->dispose (object);
 }
@@ -366,8 +566,10 @@ tern_store_message_list_finalize (GObject *object)
 {
   TernStoreMessageList *self = TERN_STORE_MESSAGE_LIST (object);
 
-  g_hash_table_unref (self->pages);
-  g_hash_table_unref (self->pending);
+  g_array_unref (self->keys);
+  g_hash_table_unref (self->rows);
+  g_hash_table_unref (self->reading);
+  g_array_unref (self->stale);
   g_free (self->query);
   G_OBJECT_CLASS (tern_store_message_list_parent_class)->finalize (object);
 }
@@ -384,9 +586,10 @@ tern_store_message_list_class_init (TernStoreMessageListClass *klass)
 static void
 tern_store_message_list_init (TernStoreMessageList *self)
 {
-  self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify) g_ptr_array_unref);
-  self->pending = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->keys = g_array_new (FALSE, FALSE, sizeof (TernStoreDbKey));
+  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) row_free);
+  self->reading = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->stale = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cancellable = g_cancellable_new ();
 }
 
@@ -396,27 +599,33 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   TernStoreMessageList *self = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  FetchResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
-  GPtrArray *items;
+  WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
+  self->order_running = FALSE;
   if (result == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  self->n_items = (guint) MIN (result->count, G_MAXUINT);
+  g_array_unref (self->keys);
+  self->keys = g_steal_pointer (&result->keys);
+  for (guint i = 0; i < result->rows->len; i++)
+    {
+      TernStoreMessage *message = g_ptr_array_index (result->rows, i);
+      gint64 id = tern_store_message_get_id (message);
+      Row *row = g_new0 (Row, 1);
+
+      row->message = g_object_ref (message);
+      row->used = ++self->clock;
+      g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
+    }
   self->n_fetched += result->rows->len;
-  items = new_page (self, 0);
-  for (guint i = 0; i < items->len && i < result->rows->len; i++)
-    _tern_store_message_load_from (g_ptr_array_index (items, i), g_ptr_array_index (result->rows, i));
-  g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), items);
-  fetch_result_free (result);
+  work_result_free (result);
 
-  g_signal_connect_object (self->store, "messages-added", G_CALLBACK (messages_added_or_removed_cb), self, 0);
-  g_signal_connect_object (self->store, "messages-removed", G_CALLBACK (messages_added_or_removed_cb), self, 0);
-  g_signal_connect_object (self->store, "messages-changed", G_CALLBACK (messages_changed_cb), self, 0);
-
+  /* Changes committed while the first read ran: read the order once more. */
+  if (self->order_dirty)
+    queue_order (self);
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
@@ -426,9 +635,9 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
  * @folder_id: a folder, or 0 with @query
  * @query: (nullable): a search (in the query language), or %NULL for the folder
  *
- * Makes a list model of a folder's messages or of a search's matches, newest
- * first. It completes once the count and the first page are read: the first
- * screen shows at once.
+ * Makes a live list model of a folder's messages or of a search's matches, newest
+ * first. It completes once the order and the first rows are read: the first screen
+ * shows at once.
  */
 void
 tern_store_message_list_new_async (TernStore           *store,
@@ -440,6 +649,7 @@ tern_store_message_list_new_async (TernStore           *store,
 {
   TernStoreMessageList *self;
   GTask *task;
+  Work *work;
 
   g_return_if_fail (TERN_IS_STORE (store));
   g_return_if_fail ((folder_id > 0) != (query != NULL));
@@ -449,11 +659,19 @@ tern_store_message_list_new_async (TernStore           *store,
   self->folder_id = folder_id;
   self->query = g_strdup (query);
 
+  /* Listen from now on, so that nothing committed after the read is missed. */
+  g_signal_connect (store, "messages-added", G_CALLBACK (messages_added_or_removed_cb), self);
+  g_signal_connect (store, "messages-removed", G_CALLBACK (messages_added_or_removed_cb), self);
+  g_signal_connect (store, "messages-changed", G_CALLBACK (messages_changed_cb), self);
+
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tern_store_message_list_new_async);
   g_task_set_task_data (task, self, g_object_unref);
-  tern_store_run_async (store, fetch_work, fetch_data_new (self, 0, TRUE),
-                        (GDestroyNotify) fetch_data_free, (GDestroyNotify) fetch_result_free,
+  work = work_new (self);
+  work->order = TRUE;
+  work->first = TRUE;
+  self->order_running = TRUE;
+  tern_store_run_async (store, work_func, work, (GDestroyNotify) work_free, (GDestroyNotify) work_result_free,
                         cancellable, new_cb, task);
 }
 
@@ -499,11 +717,30 @@ tern_store_message_list_get_n_fetched (TernStoreMessageList *self)
 /**
  * tern_store_message_list_get_n_pending:
  *
- * Returns: how many page reads are in flight
+ * Returns: how many reads are in flight (rows, the order, changed rows)
  */
 guint
 tern_store_message_list_get_n_pending (TernStoreMessageList *self)
 {
   g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), 0);
-  return g_hash_table_size (self->pending) + (self->refresh_queued ? 1 : 0);
+  return self->n_batches + (self->order_running ? 1 : 0) + (self->stale_running ? 1 : 0);
+}
+
+/**
+ * tern_store_message_list_find:
+ * @id: a message id
+ *
+ * Returns: the position of message @id, or -1 when the list does not hold it
+ */
+gint
+tern_store_message_list_find (TernStoreMessageList *self, gint64 id)
+{
+  guint n;
+
+  g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), -1);
+  n = n_items (self);
+  for (guint i = 0; i < n; i++)
+    if (key_at (self, i)->id == id)
+      return (gint) i;
+  return -1;
 }

@@ -1,4 +1,4 @@
-/* tern-store-message-list.h: a lazy list model of a folder's messages or a search
+/* tern-store-message-list.h: a live list model of a folder's messages or a search
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Rows are read from the store in pages of this many. */
+/* Rows are read from the store in batches of this many. */
 #define TERN_STORE_MESSAGE_LIST_PAGE_SIZE 64
 
 #define TERN_TYPE_STORE_MESSAGE_LIST (tern_store_message_list_get_type ())
@@ -29,5 +29,7 @@ gint64                tern_store_message_list_get_folder_id (TernStoreMessageLis
 const char           *tern_store_message_list_get_query    (TernStoreMessageList *self);
 guint64               tern_store_message_list_get_n_fetched (TernStoreMessageList *self);
 guint                 tern_store_message_list_get_n_pending (TernStoreMessageList *self);
+gint                  tern_store_message_list_find         (TernStoreMessageList *self,
+                                                            gint64                id);
 
 G_END_DECLS

@@ -203,40 +203,76 @@ _tern_store_message_new_from_stmt (sqlite3_stmt *stmt)
   return self;
 }
 
-/* Copies a loaded row into a placeholder (on the main thread) and notifies. */
+/* A row not read yet whose id is known: the list model's item for it, filled later. */
+TernStoreMessage *
+_tern_store_message_new_placeholder_for (gint64 id)
+{
+  TernStoreMessage *self = _tern_store_message_new_placeholder ();
+
+  self->id = id;
+  return self;
+}
+
+/* Copies a row read by a worker into the object the main thread hands out (a
+ * placeholder, or an older copy of the row) and notifies what changed, so that a
+ * bound widget updates itself and the object stays the same object. */
 void
 _tern_store_message_load_from (TernStoreMessage *self, TernStoreMessage *row)
 {
   gboolean was_loaded = self->loaded;
+  gboolean changed[N_PROPS] = { FALSE, };
 
-  clear_fields (self);
-  self->id = row->id;
-  self->folder_id = row->folder_id;
+#define SET_VALUE(field, prop) \
+  if (!was_loaded || self->field != row->field) \
+    { \
+      self->field = row->field; \
+      changed[prop] = TRUE; \
+    }
+#define SET_STRING(field, prop) \
+  if (!was_loaded || g_strcmp0 (self->field, row->field) != 0) \
+    { \
+      g_free (self->field); \
+      self->field = g_strdup (row->field); \
+      changed[prop] = TRUE; \
+    }
+
+  SET_VALUE (id, PROP_ID);
+  SET_VALUE (folder_id, PROP_FOLDER_ID);
+  SET_VALUE (flags, PROP_FLAGS);
+  SET_VALUE (date, PROP_DATE);
+  SET_VALUE (size, PROP_SIZE);
+  SET_STRING (from, PROP_FROM);
+  SET_STRING (subject, PROP_SUBJECT);
+  SET_STRING (preview, PROP_PREVIEW);
+  SET_VALUE (has_attachments, PROP_HAS_ATTACHMENTS);
+  SET_VALUE (thread_id, PROP_THREAD_ID);
+#undef SET_VALUE
+#undef SET_STRING
+
+  /* The fields without a property. */
   self->uid = row->uid;
+  g_free (self->uidl);
   self->uidl = g_strdup (row->uidl);
-  self->flags = row->flags;
+  g_free (self->keywords);
   self->keywords = g_strdup (row->keywords);
   self->internal_date = row->internal_date;
-  self->date = row->date;
   self->date_tz = row->date_tz;
-  self->size = row->size;
-  self->from = g_strdup (row->from);
+  g_free (self->to);
   self->to = g_strdup (row->to);
+  g_free (self->cc);
   self->cc = g_strdup (row->cc);
-  self->subject = g_strdup (row->subject);
+  g_free (self->message_id);
   self->message_id = g_strdup (row->message_id);
+  g_free (self->in_reply_to);
   self->in_reply_to = g_strdup (row->in_reply_to);
-  self->has_attachments = row->has_attachments;
   self->has_body = row->has_body;
-  self->preview = g_strdup (row->preview);
-  self->thread_id = row->thread_id;
   self->loaded = TRUE;
+  changed[PROP_LOADED] = !was_loaded;
 
   g_object_freeze_notify (G_OBJECT (self));
-  for (guint i = PROP_ID; i < N_PROPS; i++)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
-  if (!was_loaded)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  for (guint i = PROP_LOADED; i < N_PROPS; i++)
+    if (changed[i])
+      g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -50,7 +50,13 @@ void              _tern_store_db_add_change           (TernStoreDb         *self
 void              _tern_store_db_add_folder_change    (TernStoreDb      *self,
                                                        gint64            folder_id);
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
+void              _tern_store_folder_update_from      (TernStoreFolder  *self,
+                                                       TernStoreFolder  *row);
+void              _tern_store_folder_set_counts       (TernStoreFolder  *self,
+                                                       guint             total,
+                                                       guint             unread);
 TernStoreMessage *_tern_store_message_new_placeholder (void);
+TernStoreMessage *_tern_store_message_new_placeholder_for (gint64       id);
 void              _tern_store_message_fill            (TernStoreMessage *self,
                                                        sqlite3_stmt     *stmt);
 TernStoreMessage *_tern_store_message_new_from_stmt   (sqlite3_stmt     *stmt);

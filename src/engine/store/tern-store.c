@@ -18,6 +18,31 @@
 
 #define N_WORKERS 2
 
+/* A weak reference to the store that connections opened by tern_store_open_db()
+ * and queued notifications may keep after the store is gone. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GWeakRef        ref;
+} SelfRef;
+
+static SelfRef *
+self_ref_ref (SelfRef *ref)
+{
+  g_atomic_ref_count_inc (&ref->ref_count);
+  return ref;
+}
+
+static void
+self_ref_unref (SelfRef *ref)
+{
+  if (g_atomic_ref_count_dec (&ref->ref_count))
+    {
+      g_weak_ref_clear (&ref->ref);
+      g_free (ref);
+    }
+}
+
 struct _TernStore
 {
   GObject        parent_instance;
@@ -27,7 +52,7 @@ struct _TernStore
   GThreadPool   *pool;
   GMutex         lock;
   GHashTable    *dbs;         /* GThread -> TernStoreDb, under lock */
-  GWeakRef      *weak_self;   /* shared with the workers' change callbacks */
+  SelfRef       *weak_self;   /* shared with the connections' change callbacks */
 };
 
 static void tern_store_initable_iface_init (GInitableIface *iface);
@@ -46,7 +71,10 @@ enum {
   MESSAGES_ADDED,
   MESSAGES_REMOVED,
   MESSAGES_CHANGED,
+  MESSAGES_ARRIVED,
   FOLDER_COUNTS_CHANGED,
+  FOLDERS_CHANGED,
+  CHANGES_COMMITTED,
   N_SIGNALS
 };
 
@@ -105,21 +133,24 @@ job_complete_cb (gpointer user_data)
 
 typedef struct
 {
-  GWeakRef   *weak_self;
+  SelfRef    *weak_self;
   GArray     *folders;     /* FolderCounts */
   TernStoreChanges *changes;
+  gpointer    source;      /* the tag of the connection that committed */
 } Notification;
 
 typedef struct
 {
-  gint64 folder_id;
-  guint  total;
-  guint  unread;
+  gint64   folder_id;
+  guint    total;
+  guint    unread;
+  gboolean exists;
 } FolderCounts;
 
 static void
 notification_free (Notification *n)
 {
+  self_ref_unref (n->weak_self);
   g_array_unref (n->folders);
   tern_store_changes_unref (n->changes);
   g_free (n);
@@ -138,11 +169,14 @@ static gboolean
 emit_changes_cb (gpointer user_data)
 {
   Notification *n = user_data;
-  g_autoptr(TernStore) self = g_weak_ref_get (n->weak_self);
+  g_autoptr(TernStore) self = g_weak_ref_get (&n->weak_self->ref);
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
 
+  /* Folders first: a list of a new folder's messages finds the folder. */
+  if (tern_store_changes_get_folder_rows_changed (n->changes))
+    g_signal_emit (self, signals[FOLDERS_CHANGED], 0);
   for (guint i = 0; i < n->folders->len; i++)
     {
       FolderCounts *fc = &g_array_index (n->folders, FolderCounts, i);
@@ -150,21 +184,26 @@ emit_changes_cb (gpointer user_data)
       emit_ids (self, MESSAGES_REMOVED, n->changes, TERN_STORE_CHANGE_REMOVED, fc->folder_id);
       emit_ids (self, MESSAGES_ADDED, n->changes, TERN_STORE_CHANGE_ADDED, fc->folder_id);
       emit_ids (self, MESSAGES_CHANGED, n->changes, TERN_STORE_CHANGE_CHANGED, fc->folder_id);
-      g_signal_emit (self, signals[FOLDER_COUNTS_CHANGED], 0, fc->folder_id, fc->total, fc->unread);
+      emit_ids (self, MESSAGES_ARRIVED, n->changes, TERN_STORE_CHANGE_ARRIVED, fc->folder_id);
+      if (fc->exists)
+        g_signal_emit (self, signals[FOLDER_COUNTS_CHANGED], 0, fc->folder_id, fc->total, fc->unread);
     }
+  g_signal_emit (self, signals[CHANGES_COMMITTED], 0, n->changes, n->source);
   return G_SOURCE_REMOVE;
 }
 
 typedef struct
 {
-  GWeakRef     *weak_self;
+  SelfRef      *weak_self;
   GMainContext *context;
   TernStoreDb  *db;          /* not a reference: the db owns this */
+  gpointer      source;
 } ChangeSink;
 
 static void
 change_sink_free (ChangeSink *sink)
 {
+  self_ref_unref (sink->weak_self);
   g_main_context_unref (sink->context);
   g_free (sink);
 }
@@ -177,24 +216,58 @@ db_changed_cb (TernStoreChanges *changes, gpointer user_data)
   Notification *n = g_new0 (Notification, 1);
   g_autoptr(GArray) folders = tern_store_changes_get_folders (changes);
 
-  n->weak_self = sink->weak_self;
+  n->weak_self = self_ref_ref (sink->weak_self);
+  n->source = sink->source;
   n->changes = tern_store_changes_ref (changes);
   n->folders = g_array_new (FALSE, FALSE, sizeof (FolderCounts));
   for (guint i = 0; i < folders->len; i++)
     {
       gint64 folder_id = g_array_index (folders, gint64, i);
       g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (sink->db, folder_id, NULL);
-      FolderCounts fc = { folder_id, 0, 0 };
+      FolderCounts fc = { folder_id, 0, 0, FALSE };
 
       if (folder != NULL)
         {
           fc.total = tern_store_folder_get_total (folder);
           fc.unread = tern_store_folder_get_unread (folder);
+          fc.exists = TRUE;
         }
       g_array_append_val (n->folders, fc);
     }
 
   run_in_context (sink->context, emit_changes_cb, n, (GDestroyNotify) notification_free);
+}
+
+/**
+ * tern_store_open_db:
+ * @source: (nullable): a tag for the changes this connection commits, given to
+ *   #TernStore::changes-committed (a sync worker passes its account, say)
+ *
+ * Opens a connection to the store for the calling thread, such as a sync worker's
+ * own: whatever it commits is announced by @self's signals, in @self's main context,
+ * exactly like the writes of tern_store_run_async() work. This is how writes made
+ * anywhere reach every open list model. Use and unref the connection on one thread.
+ *
+ * Returns: (transfer full): the connection, or %NULL
+ */
+TernStoreDb *
+tern_store_open_db (TernStore *self, gpointer source, GError **error)
+{
+  TernStoreDb *db;
+  ChangeSink *sink;
+
+  g_return_val_if_fail (TERN_IS_STORE (self), NULL);
+
+  db = tern_store_db_open (self->path, error);
+  if (db == NULL)
+    return NULL;
+  sink = g_new0 (ChangeSink, 1);
+  sink->weak_self = self_ref_ref (self->weak_self);
+  sink->context = g_main_context_ref (self->context);
+  sink->db = db;
+  sink->source = source;
+  tern_store_db_set_change_func (db, db_changed_cb, sink, (GDestroyNotify) change_sink_free);
+  return db;
 }
 
 static TernStoreDb *
@@ -208,17 +281,9 @@ get_thread_db (TernStore *self, GError **error)
   if (db != NULL)
     return db;
 
-  db = tern_store_db_open (self->path, error);
+  db = tern_store_open_db (self, NULL, error);
   if (db == NULL)
     return NULL;
-
-  {
-    ChangeSink *sink = g_new0 (ChangeSink, 1);
-    sink->weak_self = self->weak_self;
-    sink->context = g_main_context_ref (self->context);
-    sink->db = db;
-    tern_store_db_set_change_func (db, db_changed_cb, sink, (GDestroyNotify) change_sink_free);
-  }
 
   g_mutex_lock (&self->lock);
   g_hash_table_insert (self->dbs, g_thread_self (), db);
@@ -305,8 +370,8 @@ tern_store_finalize (GObject *object)
   g_thread_pool_free (self->pool, TRUE, TRUE);
   g_hash_table_unref (self->dbs);
   g_mutex_clear (&self->lock);
-  g_weak_ref_clear (self->weak_self);
-  g_free (self->weak_self);
+  g_weak_ref_set (&self->weak_self->ref, NULL);
+  self_ref_unref (self->weak_self);
   g_main_context_unref (self->context);
   g_free (self->path);
 
@@ -388,6 +453,37 @@ tern_store_class_init (TernStoreClass *klass)
     g_signal_new ("messages-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
   /**
+   * TernStore::messages-arrived:
+   * @folder_id: the folder
+   * @ids: (element-type gint64): new mail: messages a sync found on the server since
+   *   the folder's previous sync (not a folder's first sync); they were announced by
+   *   #TernStore::messages-added too
+   */
+  signals[MESSAGES_ARRIVED] =
+    g_signal_new ("messages-arrived", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  /**
+   * TernStore::folders-changed:
+   *
+   * Emitted when folders were created, renamed, moved, deleted, or their role or
+   * subscription changed (before the message signals of the same commit).
+   */
+  signals[FOLDERS_CHANGED] =
+    g_signal_new ("folders-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * TernStore::changes-committed:
+   * @changes: everything one commit changed
+   * @source: (nullable): the tag given to tern_store_open_db(), %NULL for the
+   *   store's own workers
+   *
+   * Emitted after the other signals of a commit.
+   */
+  signals[CHANGES_COMMITTED] =
+    g_signal_new ("changes-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  TERN_TYPE_STORE_CHANGES | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_POINTER);
+  /**
    * TernStore::folder-counts-changed:
    * @folder_id: the folder
    * @total: its message count now
@@ -404,8 +500,9 @@ tern_store_init (TernStore *self)
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->lock);
   self->dbs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
-  self->weak_self = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (self->weak_self, self);
+  self->weak_self = g_new0 (SelfRef, 1);
+  g_atomic_ref_count_init (&self->weak_self->ref_count);
+  g_weak_ref_init (&self->weak_self->ref, self);
   self->pool = g_thread_pool_new (worker_func, self, N_WORKERS, FALSE, NULL);
 }
 
@@ -506,35 +603,17 @@ tern_store_list_folders_finish (TernStore *self, GAsyncResult *result, GError **
 
 typedef struct
 {
-  gint64          folder_id;
-  guint           offset;
-  guint           limit;
-  char           *query;
-  GArray         *ids;
-  TernStoreFlags  add;
-  TernStoreFlags  remove;
-  GBytes         *raw;
+  gint64  folder_id;
+  guint   offset;
+  guint   limit;
+  char   *query;
 } OpData;
 
 static void
 op_data_free (OpData *op)
 {
   g_free (op->query);
-  if (op->ids != NULL)
-    g_array_unref (op->ids);
-  if (op->raw != NULL)
-    g_bytes_unref (op->raw);
   g_free (op);
-}
-
-static OpData *
-op_data_new_ids (const gint64 *ids, guint n_ids)
-{
-  OpData *op = g_new0 (OpData, 1);
-
-  op->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
-  g_array_append_vals (op->ids, ids, n_ids);
-  return op;
 }
 
 static gpointer
@@ -623,144 +702,6 @@ GPtrArray *
 tern_store_search_finish (TernStore *self, GAsyncResult *result, GError **error)
 {
   return tern_store_run_finish (self, result, error);
-}
-
-static gpointer
-add_message_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
-{
-  OpData *op = data;
-  TernStoreDbNewMessage message = { 0 };
-  gint64 id;
-
-  message.folder_id = op->folder_id;
-  message.flags = op->add;
-  message.raw = op->raw;
-  id = tern_store_db_add_message (db, &message, NULL, error);
-  return id > 0 ? g_memdup2 (&id, sizeof id) : NULL;
-}
-
-void
-tern_store_add_message_async (TernStore           *self,
-                              gint64               folder_id,
-                              GBytes              *raw,
-                              TernStoreFlags       flags,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  OpData *op = g_new0 (OpData, 1);
-
-  op->folder_id = folder_id;
-  op->raw = g_bytes_ref (raw);
-  op->add = flags;
-  tern_store_run_async (self, add_message_work, op, (GDestroyNotify) op_data_free,
-                        g_free, cancellable, callback, user_data);
-}
-
-/**
- * tern_store_add_message_finish:
- *
- * Returns: the new message's id, or 0 on error
- */
-gint64
-tern_store_add_message_finish (TernStore *self, GAsyncResult *result, GError **error)
-{
-  g_autofree gint64 *id = tern_store_run_finish (self, result, error);
-  return id != NULL ? *id : 0;
-}
-
-static gpointer
-set_flags_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
-{
-  OpData *op = data;
-
-  if (!tern_store_db_set_flags (db, (const gint64 *) op->ids->data, op->ids->len, op->add, op->remove, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
-}
-
-void
-tern_store_set_flags_async (TernStore           *self,
-                            const gint64        *ids,
-                            guint                n_ids,
-                            TernStoreFlags       add,
-                            TernStoreFlags       remove,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  OpData *op = op_data_new_ids (ids, n_ids);
-
-  op->add = add;
-  op->remove = remove;
-  tern_store_run_async (self, set_flags_work, op, (GDestroyNotify) op_data_free,
-                        NULL, cancellable, callback, user_data);
-}
-
-gboolean
-tern_store_set_flags_finish (TernStore *self, GAsyncResult *result, GError **error)
-{
-  return tern_store_run_finish (self, result, error) != NULL;
-}
-
-static gpointer
-move_messages_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
-{
-  OpData *op = data;
-
-  if (!tern_store_db_move_messages (db, (const gint64 *) op->ids->data, op->ids->len, op->folder_id, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
-}
-
-void
-tern_store_move_messages_async (TernStore           *self,
-                                const gint64        *ids,
-                                guint                n_ids,
-                                gint64               folder_id,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  OpData *op = op_data_new_ids (ids, n_ids);
-
-  op->folder_id = folder_id;
-  tern_store_run_async (self, move_messages_work, op, (GDestroyNotify) op_data_free,
-                        NULL, cancellable, callback, user_data);
-}
-
-gboolean
-tern_store_move_messages_finish (TernStore *self, GAsyncResult *result, GError **error)
-{
-  return tern_store_run_finish (self, result, error) != NULL;
-}
-
-static gpointer
-delete_messages_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
-{
-  OpData *op = data;
-
-  if (!tern_store_db_delete_messages (db, (const gint64 *) op->ids->data, op->ids->len, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
-}
-
-void
-tern_store_delete_messages_async (TernStore           *self,
-                                  const gint64        *ids,
-                                  guint                n_ids,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  tern_store_run_async (self, delete_messages_work, op_data_new_ids (ids, n_ids),
-                        (GDestroyNotify) op_data_free, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-tern_store_delete_messages_finish (TernStore *self, GAsyncResult *result, GError **error)
-{
-  return tern_store_run_finish (self, result, error) != NULL;
 }
 
 static gpointer

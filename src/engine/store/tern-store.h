@@ -46,6 +46,9 @@ void        tern_store_new_async             (const char          *path,
 TernStore  *tern_store_new_finish            (GAsyncResult        *result,
                                               GError             **error);
 const char *tern_store_get_path              (TernStore           *self);
+TernStoreDb *tern_store_open_db              (TernStore           *self,
+                                              gpointer             source,
+                                              GError             **error);
 
 void        tern_store_run_async             (TernStore           *self,
                                               TernStoreWorkFunc    func,
@@ -85,46 +88,6 @@ void        tern_store_search_async          (TernStore           *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
 GPtrArray  *tern_store_search_finish         (TernStore           *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-void        tern_store_add_message_async     (TernStore           *self,
-                                              gint64               folder_id,
-                                              GBytes              *raw,
-                                              TernStoreFlags       flags,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gint64      tern_store_add_message_finish    (TernStore           *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-void        tern_store_set_flags_async       (TernStore           *self,
-                                              const gint64        *ids,
-                                              guint                n_ids,
-                                              TernStoreFlags       add,
-                                              TernStoreFlags       remove,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean    tern_store_set_flags_finish      (TernStore           *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-void        tern_store_move_messages_async   (TernStore           *self,
-                                              const gint64        *ids,
-                                              guint                n_ids,
-                                              gint64               folder_id,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean    tern_store_move_messages_finish  (TernStore           *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-void        tern_store_delete_messages_async (TernStore           *self,
-                                              const gint64        *ids,
-                                              guint                n_ids,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean    tern_store_delete_messages_finish (TernStore          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 void        tern_store_get_raw_async         (TernStore           *self,

@@ -10,6 +10,7 @@
 
 #include "tern-store.h"
 #include "tern-store-importer.h"
+#include "tern-store-folder-list.h"
 #include "tern-store-message-list.h"
 #include "store-test-home.h"
 
@@ -108,6 +109,77 @@ fill (TernStore *store, int n, const char *word)
   g_assert_true (tern_store_db_commit (db, &error));
 }
 
+/* Writes through a store worker, as the engine's operations do. */
+typedef struct
+{
+  int             op;
+  gint64          id;
+  gint64          folder_id;
+  TernStoreFlags  add;
+  TernStoreFlags  remove;
+  GBytes         *raw;
+} Write;
+
+enum { WRITE_ADD, WRITE_FLAGS, WRITE_MOVE, WRITE_DELETE };
+
+static void
+write_free (Write *w)
+{
+  g_clear_pointer (&w->raw, g_bytes_unref);
+  g_free (w);
+}
+
+static gpointer
+write_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  Write *w = data;
+  TernStoreDbNewMessage m = { 0 };
+
+  switch (w->op)
+    {
+    case WRITE_ADD:
+      m.folder_id = w->folder_id;
+      m.raw = w->raw;
+      m.flags = w->add;
+      w->id = tern_store_db_add_message (db, &m, NULL, error);
+      return w->id > 0 ? GINT_TO_POINTER (TRUE) : NULL;
+    case WRITE_FLAGS:
+      return tern_store_db_set_flags (db, &w->id, 1, w->add, w->remove, error) ? GINT_TO_POINTER (TRUE) : NULL;
+    case WRITE_MOVE:
+      return tern_store_db_move_messages (db, &w->id, 1, w->folder_id, error) ? GINT_TO_POINTER (TRUE) : NULL;
+    case WRITE_DELETE:
+      return tern_store_db_delete_messages (db, &w->id, 1, error) ? GINT_TO_POINTER (TRUE) : NULL;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Runs one write on a store worker and waits for it; returns the message id. */
+static gint64
+store_write (TernStore *store, int op, gint64 id, gint64 folder_id, GBytes *raw, TernStoreFlags add,
+             TernStoreFlags remove)
+{
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  Write *w = g_new0 (Write, 1);
+  gint64 result;
+
+  w->op = op;
+  w->id = id;
+  w->folder_id = folder_id;
+  w->raw = raw != NULL ? g_bytes_ref (raw) : NULL;
+  w->add = add;
+  w->remove = remove;
+  g_object_ref (store);
+  tern_store_run_async (store, write_work, w, NULL, NULL, NULL, done_cb, wait);
+  g_assert_nonnull (tern_store_run_finish (store, wait_for (wait), &error));
+  g_assert_no_error (error);
+  result = w->id;
+  write_free (w);
+  g_object_unref (store);
+  return result;
+}
+
 typedef struct
 {
   guint   added;
@@ -193,9 +265,7 @@ test_operations_and_signals (void)
   g_signal_connect (store, "messages-changed", G_CALLBACK (changed_cb), &s);
   g_signal_connect (store, "folder-counts-changed", G_CALLBACK (counts_cb), &s);
 
-  tern_store_add_message_async (store, 1, raw, 0, NULL, done_cb, wait);
-  id = tern_store_add_message_finish (store, wait_for (wait), &error);
-  g_assert_no_error (error);
+  id = store_write (store, WRITE_ADD, 0, 1, raw, 0, 0);
   g_assert_cmpint (id, >, 0);
   spin ();
   g_assert_cmpuint (s.added, ==, 1);
@@ -206,9 +276,7 @@ test_operations_and_signals (void)
   g_assert_cmpuint (s.last_total, ==, 1);
   g_assert_cmpuint (s.last_unread, ==, 1);
 
-  wait_reset (wait);
-  tern_store_set_flags_async (store, &id, 1, TERN_STORE_FLAG_SEEN, 0, NULL, done_cb, wait);
-  g_assert_true (tern_store_set_flags_finish (store, wait_for (wait), &error));
+  store_write (store, WRITE_FLAGS, id, 0, NULL, TERN_STORE_FLAG_SEEN, 0);
   spin ();
   g_assert_cmpuint (s.changed, ==, 1);
   g_assert_cmpuint (s.last_unread, ==, 0);
@@ -243,17 +311,13 @@ test_operations_and_signals (void)
     g_assert_cmpuint (folders->len, ==, 2);
   }
 
-  wait_reset (wait);
-  tern_store_move_messages_async (store, &id, 1, 2, NULL, done_cb, wait);
-  g_assert_true (tern_store_move_messages_finish (store, wait_for (wait), &error));
+  store_write (store, WRITE_MOVE, id, 2, NULL, 0, 0);
   spin ();
   g_assert_cmpuint (s.removed, ==, 1);
   g_assert_cmpuint (s.added, ==, 2);
   g_assert_cmpint (s.last_folder, ==, 2);
 
-  wait_reset (wait);
-  tern_store_delete_messages_async (store, &id, 1, NULL, done_cb, wait);
-  g_assert_true (tern_store_delete_messages_finish (store, wait_for (wait), &error));
+  store_write (store, WRITE_DELETE, id, 0, NULL, 0, 0);
   spin ();
   g_assert_cmpuint (s.removed, ==, 2);
   g_assert_cmpuint (s.last_total, ==, 0);
@@ -350,9 +414,7 @@ test_list_model (void)
     gint64 id = tern_store_message_get_id (first);
     TernStoreFlags before = tern_store_message_get_flags (first);
 
-    wait_reset (wait);
-    tern_store_set_flags_async (store, &id, 1, TERN_STORE_FLAG_FLAGGED, 0, NULL, done_cb, wait);
-    g_assert_true (tern_store_set_flags_finish (store, wait_for (wait), &error));
+    store_write (store, WRITE_FLAGS, id, 0, NULL, TERN_STORE_FLAG_FLAGGED, 0);
     while (tern_store_message_get_flags (first) == before)
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (tern_store_message_get_flags (first) & TERN_STORE_FLAG_FLAGGED);
@@ -363,9 +425,7 @@ test_list_model (void)
     g_autoptr(GBytes) raw = message (1439, "brandnew");   /* 23:59, the newest */
     gint64 id;
 
-    wait_reset (wait);
-    tern_store_add_message_async (store, 1, raw, 0, NULL, done_cb, wait);
-    id = tern_store_add_message_finish (store, wait_for (wait), &error);
+    id = store_write (store, WRITE_ADD, 0, 1, raw, 0, 0);
     g_assert_cmpint (id, >, 0);
     while (g_list_model_get_n_items (G_LIST_MODEL (list)) != (guint) n + 1)
       g_main_context_iteration (NULL, TRUE);
@@ -443,6 +503,217 @@ test_import_async (void)
   g_signal_handlers_disconnect_by_data (store, &s);
 }
 
+/* ---- the one change stream: writes of another thread's connection ------------------- */
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+items_changed_cb (GListModel *model, guint position, guint removed, guint added, GArray *log)
+{
+  Change c = { position, removed, added };
+
+  /* A handler reading the model sees a list of the announced length. */
+  g_assert_nonnull (g_list_model_get_item_type (model) ? model : NULL);
+  g_array_append_val (log, c);
+}
+
+typedef struct
+{
+  char       *path;
+  TernStore  *store;
+  gint64      remove_id;
+  gint64      flag_id;
+  gint64      folder_id;
+  GMainContext *context;
+} Writer;
+
+/* A sync worker's thread: its own connection, opened through the store so that the
+ * UI's models see its commits. */
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) db = tern_store_open_db (w->store, w, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tern_store_db_begin (db, &error));
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(GBytes) raw = message (1435 + i, "newer");   /* 23:55: later than all others */
+      TernStoreDbNewMessage m = { 0 };
+
+      m.folder_id = w->folder_id;
+      m.raw = raw;
+      m.arrived = TRUE;
+      g_assert_cmpint (tern_store_db_add_message (db, &m, NULL, &error), >, 0);
+    }
+  g_assert_true (tern_store_db_commit (db, &error));
+  g_assert_true (tern_store_db_delete_messages (db, &w->remove_id, 1, &error));
+  g_assert_true (tern_store_db_set_flags (db, &w->flag_id, 1, TERN_STORE_FLAG_FLAGGED, 0, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+arrived_cb (TernStore *store, gint64 folder_id, GArray *ids, guint *n)
+{
+  *n += ids->len;
+}
+
+static void
+test_list_model_live (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreMessageList) list = NULL;
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(TernStoreMessage) shown = NULL;
+  g_autoptr(TernStoreMessage) gone = NULL;
+  g_autoptr(GThread) thread = NULL;
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GArray) keys = NULL;
+  Writer w = { 0 };
+  guint arrived = 0;
+  gint gone_position;
+
+  fill (store, 1000, "live");
+  tern_store_message_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  list = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1000);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), log);
+  g_signal_connect (store, "messages-arrived", G_CALLBACK (arrived_cb), &arrived);
+
+  /* A row on screen (a widget holds it), and one further down to be deleted. */
+  shown = g_list_model_get_item (G_LIST_MODEL (list), 10);
+  g_assert_true (tern_store_message_is_loaded (shown));
+  gone = g_list_model_get_item (G_LIST_MODEL (list), 500);
+  while (!tern_store_message_is_loaded (gone))
+    g_main_context_iteration (NULL, TRUE);
+
+  w.store = store;
+  w.folder_id = 1;
+  w.remove_id = tern_store_message_get_id (gone);
+  w.flag_id = tern_store_message_get_id (shown);
+  thread = g_thread_new ("writer", writer_thread, &w);
+  g_thread_join (g_steal_pointer (&thread));
+
+  while (!(tern_store_message_get_flags (shown) & TERN_STORE_FLAG_FLAGGED) ||
+         g_list_model_get_n_items (G_LIST_MODEL (list)) != 1004 ||
+         tern_store_message_list_get_n_pending (list) > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Exactly: five on top, one removed at its place (after the five), the shown row
+   * changed at its new place; never a reload. */
+  /* Exactly: five on top, one removed at its place (below the five), the shown row
+   * changed at its place of the moment (the flags may be read before or after the
+   * new order is); never a reload. */
+  g_assert_cmpuint (log->len, ==, 3);
+  {
+    guint k = 0, flag_at = G_MAXUINT, top_at = G_MAXUINT;
+
+    for (k = 0; k < log->len; k++)
+      {
+        Change *c = &g_array_index (log, Change, k);
+
+        if (c->removed == 1 && c->added == 1)
+          flag_at = k;
+        else if (c->added == 5)
+          {
+            top_at = k;
+            g_assert_cmpuint (c->position, ==, 0);
+            g_assert_cmpuint (c->removed, ==, 0);
+          }
+        else
+          {
+            g_assert_cmpuint (c->position, ==, 505);
+            g_assert_cmpuint (c->removed, ==, 1);
+            g_assert_cmpuint (c->added, ==, 0);
+            g_assert_cmpuint (k, >, top_at);
+          }
+      }
+    g_assert_cmpuint (flag_at, !=, G_MAXUINT);
+    g_assert_cmpuint (top_at, !=, G_MAXUINT);
+    g_assert_cmpuint (g_array_index (log, Change, flag_at).position, ==, flag_at < top_at ? 10 : 15);
+  }
+  g_assert_cmpuint (arrived, ==, 5);
+
+  /* The row on screen is the same object, at its new place. */
+  {
+    g_autoptr(TernStoreMessage) again = g_list_model_get_item (G_LIST_MODEL (list), 15);
+    g_assert_true (again == shown);
+  }
+  gone_position = tern_store_message_list_find (list, tern_store_message_get_id (gone));
+  g_assert_cmpint (gone_position, ==, -1);
+
+  /* And the model's order is the store's. */
+  db = tern_store_db_open (tern_store_get_path (store), &error);
+  keys = tern_store_db_list_keys (db, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, g_list_model_get_n_items (G_LIST_MODEL (list)));
+  for (guint i = 0; i < keys->len; i++)
+    g_assert_cmpint (tern_store_message_list_find (list, g_array_index (keys, TernStoreDbKey, i).id), ==, (gint) i);
+
+  g_signal_handlers_disconnect_by_data (list, log);
+  g_signal_handlers_disconnect_by_data (store, &arrived);
+}
+
+static void
+test_folder_list_live (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreFolderList) folders = NULL;
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(TernStoreFolder) inbox = NULL;
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(TernStoreFolder) created = NULL;
+  g_autoptr(GBytes) raw = message (7, "count");
+
+  tern_store_folder_list_new_async (store, 1, NULL, done_cb, wait);
+  folders = tern_store_folder_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (folders)), ==, 2);   /* INBOX, Trash */
+  inbox = g_list_model_get_item (G_LIST_MODEL (folders), 0);
+  g_assert_cmpstr (tern_store_folder_get_path (inbox), ==, "INBOX");
+  g_signal_connect (folders, "items-changed", G_CALLBACK (items_changed_cb), log);
+
+  /* A new message: the Inbox object's counts, announced at its position. */
+  store_write (store, WRITE_ADD, 0, 1, raw, 0, 0);
+  while (tern_store_folder_get_unread (inbox) != 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (tern_store_folder_get_total (inbox), ==, 1);
+  g_assert_cmpuint (log->len, ==, 1);
+  g_assert_cmpuint (g_array_index (log, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (log, Change, 0).removed, ==, 1);
+  g_assert_cmpuint (g_array_index (log, Change, 0).added, ==, 1);
+
+  /* A folder made by another connection appears in its place (by path). */
+  db = tern_store_open_db (store, NULL, &error);
+  created = tern_store_db_ensure_folder (db, 1, "Projects", TERN_STORE_FOLDER_ROLE_NONE, &error);
+  g_assert_no_error (error);
+  while (g_list_model_get_n_items (G_LIST_MODEL (folders)) != 3)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autoptr(TernStoreFolder) second = g_list_model_get_item (G_LIST_MODEL (folders), 1);
+    g_autoptr(TernStoreFolder) first = g_list_model_get_item (G_LIST_MODEL (folders), 0);
+    g_assert_cmpstr (tern_store_folder_get_path (second), ==, "Projects");
+    g_assert_true (first == inbox);
+  }
+  g_assert_cmpuint (log->len, ==, 2);
+  g_assert_cmpuint (g_array_index (log, Change, 1).position, ==, 1);
+  g_assert_cmpuint (g_array_index (log, Change, 1).added, ==, 1);
+  g_signal_handlers_disconnect_by_data (folders, log);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -454,6 +725,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/async/reads-during-writes", test_main_thread_never_blocks_on_writes);
   g_test_add_func ("/store/async/list-model", test_list_model);
   g_test_add_func ("/store/async/search-model", test_search_model);
+  g_test_add_func ("/store/async/list-model-live", test_list_model_live);
+  g_test_add_func ("/store/async/folder-list-live", test_folder_list_live);
   g_test_add_func ("/store/async/import", test_import_async);
 
   return store_test_home_cleanup (g_test_run ());
