@@ -693,6 +693,133 @@ tern_store_db_sync_journal_remove (TernStoreDb *self, gint64 entry_id, GError **
   return _tern_store_db_stmt_run (self, stmt, error);
 }
 
+/**
+ * tern_store_db_sync_journal_add_message:
+ *
+ * Names a message of a journal entry (the entry's operation applies to it).
+ */
+gboolean
+tern_store_db_sync_journal_add_message (TernStoreDb                     *self,
+                                        gint64                           entry_id,
+                                        const TernStoreDbJournalMessage *message,
+                                        GError                         **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "INSERT OR REPLACE INTO journal_messages (entry, message, uid, copy)"
+                                                " VALUES (?1, ?2, ?3, nullif (?4, 0))", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  sqlite3_bind_int64 (stmt, 2, message->message_id);
+  sqlite3_bind_int64 (stmt, 3, message->uid);
+  sqlite3_bind_int64 (stmt, 4, message->copy_id);
+  return _tern_store_db_stmt_run (self, stmt, error);
+}
+
+/**
+ * tern_store_db_sync_journal_list_messages:
+ *
+ * Returns: (transfer full) (element-type TernStoreDbJournalMessage): the messages
+ *   an entry names
+ */
+GArray *
+tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT message, uid, coalesce (copy, 0) FROM journal_messages"
+                                                " WHERE entry = ?1 ORDER BY message", error);
+  g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (TernStoreDbJournalMessage));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernStoreDbJournalMessage m = {
+        sqlite3_column_int64 (stmt, 0), (guint32) sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2)
+      };
+      g_array_append_val (messages, m);
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&messages);
+}
+
+/**
+ * tern_store_db_sync_journal_forward:
+ * @entry_id: the entry just replayed, which placed the message on the server
+ * @uid: the message's UID there
+ * @moves_on: (out) (optional): %TRUE when a later entry moves or deletes the
+ *   message (its local row belongs there, not where @entry_id put it)
+ *
+ * Hands @uid on to the later entries that name @message_id without a UID (made
+ * while the server had not placed it yet), up to and including the first one that
+ * moves or deletes it.
+ */
+gboolean
+tern_store_db_sync_journal_forward (TernStoreDb  *self,
+                                    gint64        entry_id,
+                                    gint64        message_id,
+                                    guint32       uid,
+                                    gboolean     *moves_on,
+                                    GError      **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT jm.entry, j.op FROM journal_messages jm JOIN journal j ON j.id = jm.entry"
+                                                " WHERE jm.message = ?1 AND jm.uid = 0 AND jm.entry > ?2 ORDER BY jm.entry",
+                                                error);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean on = FALSE;
+  int rc;
+
+  if (moves_on != NULL)
+    *moves_on = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, entry_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 entry = sqlite3_column_int64 (stmt, 0);
+      int op = sqlite3_column_int (stmt, 1);
+
+      g_array_append_val (entries, entry);
+      if (op == TERN_STORE_JOURNAL_MOVE || op == TERN_STORE_JOURNAL_DELETE)
+        {
+          on = TRUE;
+          break;
+        }
+    }
+  stmt_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  stmt = _tern_store_db_get_stmt (self, "UPDATE journal_messages SET uid = ?3 WHERE entry = ?1 AND message = ?2",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (entries, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, message_id);
+      sqlite3_bind_int64 (stmt, 3, uid);
+      if (!_tern_store_db_stmt_run (self, stmt, error))
+        return FALSE;
+    }
+  if (moves_on != NULL)
+    *moves_on = on;
+  return TRUE;
+}
+
 gboolean
 tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError **error)
 {

@@ -55,6 +55,20 @@ typedef struct
   guint               attempts;
 } TernStoreDbJournalEntry;
 
+/**
+ * TernStoreDbJournalMessage:
+ * @message_id: the message (for a copy, the original)
+ * @uid: its UID on the server when the entry is replayed, 0 while not known (an
+ *   earlier entry that places the message on the server hands it on)
+ * @copy_id: for a COPY, the local copy the server's copy becomes; else 0
+ */
+typedef struct
+{
+  gint64   message_id;
+  guint32  uid;
+  gint64   copy_id;
+} TernStoreDbJournalMessage;
+
 void     tern_store_db_journal_entry_free          (TernStoreDbJournalEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStoreDbJournalEntry, tern_store_db_journal_entry_free)
 
@@ -132,6 +146,19 @@ gint64   tern_store_db_sync_journal_count          (TernStoreDb            *self
                                                     GError                **error);
 gboolean tern_store_db_sync_journal_remove         (TernStoreDb            *self,
                                                     gint64                  entry_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_add_message    (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    const TernStoreDbJournalMessage *message,
+                                                    GError                **error);
+GArray  *tern_store_db_sync_journal_list_messages  (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_forward        (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    gint64                  message_id,
+                                                    guint32                 uid,
+                                                    gboolean               *moves_on,
                                                     GError                **error);
 gboolean tern_store_db_sync_journal_attempted      (TernStoreDb            *self,
                                                     gint64                  entry_id,

@@ -8,6 +8,18 @@
  * transaction: the UI sees the change at once, and the IMAP sync replays the
  * journal in order when it is online (tern-sync-replay.c). Messages of the
  * local account and of POP3 accounts are only changed in the store.
+ *
+ * An entry names its messages (journal_messages, schema 006) with the UID the
+ * server knows each by. A message the server has not placed under its final UID
+ * yet (moved, copied or saved offline: its local row has a UID of the local range)
+ * is named with UID 0; the entry that places it hands the server's UID on when it
+ * is replayed (tern_store_db_sync_journal_forward()). So a chain of operations made
+ * offline on one message (move, flag, move back: an undo) reaches the server as it
+ * was made, whether or not an earlier one was replayed already.
+ *
+ * Every operation that changes messages can report their state before it (their
+ * folder, flags and keywords: TernSyncJournalPrior), which is all that undoing it
+ * needs: tern_sync_journal_restore() puts them back, through the journal too.
  */
 #include "config.h"
 
@@ -16,43 +28,82 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-uid-set.h"
+#include "tern-sync-error.h"
 #include "tern-sync-journal.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
 
+/* ---- prior states ------------------------------------------------------------- */
+
+void
+tern_sync_journal_prior_clear (TernSyncJournalPrior *prior)
+{
+  g_clear_pointer (&prior->keywords, g_free);
+}
+
+/**
+ * tern_sync_journal_prior_array_new:
+ *
+ * Returns: (transfer full) (element-type TernSyncJournalPrior): an empty array for
+ *   the @prior argument of the operations, which frees its elements
+ */
+GArray *
+tern_sync_journal_prior_array_new (void)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (TernSyncJournalPrior));
+
+  g_array_set_clear_func (array, (GDestroyNotify) tern_sync_journal_prior_clear);
+  return array;
+}
+
+static void
+add_prior (GArray *prior, TernStoreMessage *message)
+{
+  TernSyncJournalPrior p = { 0 };
+
+  if (prior == NULL)
+    return;
+  p.message_id = tern_store_message_get_id (message);
+  p.folder_id = tern_store_message_get_folder_id (message);
+  p.flags = tern_store_message_get_flags (message);
+  p.keywords = g_strdup (tern_store_message_get_keywords (message));
+  g_array_append_val (prior, p);
+}
+
+/* ---- groups of messages by folder ---------------------------------------------- */
+
 typedef struct
 {
   gint64          folder_id;
-  TernImapUidSet *uids;      /* the messages the server knows */
-  GString        *pairs;     /* "uid:message_id ..." */
-  GArray         *ids;
-  GArray         *local_ids; /* messages the server has not got yet (a local UID) */
+  gint64          account_id;
+  gboolean        imap;
+  GPtrArray      *messages;   /* TernStoreMessage, in the order given */
 } FolderGroup;
 
 static void
 folder_group_free (FolderGroup *group)
 {
-  tern_imap_uid_set_unref (group->uids);
-  g_string_free (group->pairs, TRUE);
-  g_array_unref (group->ids);
-  g_array_unref (group->local_ids);
+  g_ptr_array_unref (group->messages);
   g_free (group);
 }
 
 static gboolean
-is_imap_folder (TernStoreDb *db, gint64 folder_id, gint64 *account_id, GError **error)
+is_imap_account (TernStoreDb *db, gint64 account_id)
 {
-  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
-
-  if (folder == NULL)
-    return FALSE;
-  *account_id = tern_store_folder_get_account_id (folder);
-  return tern_store_db_sync_get_account_kind (db, *account_id, NULL) == TERN_STORE_ACCOUNT_IMAP;
+  return tern_store_db_sync_get_account_kind (db, account_id, NULL) == TERN_STORE_ACCOUNT_IMAP;
 }
 
-/* The messages by folder, in the order first seen. */
+/* Whether the server knows the message by this UID (not one of the local range,
+ * given to a message not placed on the server yet). */
+static gboolean
+uid_is_known (guint32 uid)
+{
+  return uid != 0 && uid < TERN_STORE_LOCAL_UID_BASE;
+}
+
+/* The messages by folder, in the order first seen; also their prior state. */
 static GPtrArray *
-group_by_folder (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error)
+group_by_folder (TernStoreDb *db, const gint64 *ids, guint n_ids, GArray *prior, GError **error)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) folder_group_free);
 
@@ -61,101 +112,133 @@ group_by_folder (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error
       g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, ids[i], error);
       FolderGroup *group = NULL;
       gint64 folder_id;
-      guint32 uid;
 
       if (message == NULL)
         return NULL;
       folder_id = tern_store_message_get_folder_id (message);
-      uid = tern_store_message_get_uid (message);
       for (guint j = 0; j < groups->len && group == NULL; j++)
         if (((FolderGroup *) g_ptr_array_index (groups, j))->folder_id == folder_id)
           group = g_ptr_array_index (groups, j);
       if (group == NULL)
         {
+          g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
+
+          if (folder == NULL)
+            return NULL;
           group = g_new0 (FolderGroup, 1);
           group->folder_id = folder_id;
-          group->uids = tern_imap_uid_set_new ();
-          group->pairs = g_string_new (NULL);
-          group->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-          group->local_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+          group->account_id = tern_store_folder_get_account_id (folder);
+          group->imap = is_imap_account (db, group->account_id);
+          group->messages = g_ptr_array_new_with_free_func (g_object_unref);
           g_ptr_array_add (groups, group);
         }
-      g_array_append_val (group->ids, ids[i]);
-      if (uid != 0 && uid < TERN_STORE_LOCAL_UID_BASE)
-        tern_imap_uid_set_add (group->uids, uid);
-      else if (uid != 0)
-        g_array_append_val (group->local_ids, ids[i]);
+      add_prior (prior, message);
+      g_ptr_array_add (group->messages, g_steal_pointer (&message));
     }
   return g_steal_pointer (&groups);
 }
 
-static gboolean
-journal_full (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target, TernImapUidSet *uids,
-              TernStoreFlags add, TernStoreFlags remove, const char *keywords_add, const char *keywords_remove,
-              const char *name, gint64 message_id, GError **error)
-{
-  g_autofree char *set = NULL;
-  gint64 account_id = 0;
+/* ---- journal entries ------------------------------------------------------------ */
 
-  if (!is_imap_folder (db, folder_id, &account_id, error))
-    return error == NULL || *error == NULL;
-  if (uids != NULL)
-    {
-      if (tern_imap_uid_set_get_count (uids) == 0)
-        return TRUE;
-      set = tern_imap_uid_set_to_string (uids);
-    }
-  return tern_store_db_sync_journal_append (db, account_id, op, folder_id, target, set, add, remove,
-                                            keywords_add, keywords_remove, name, message_id, error) != 0;
+typedef struct
+{
+  TernStoreJournalOp  op;
+  gint64              target_folder_id;
+  TernStoreFlags      flags_add;
+  TernStoreFlags      flags_remove;
+  const char         *keywords_add;
+  const char         *keywords_remove;
+  const char         *name;
+  gint64              message_id;
+} Entry;
+
+static gint64
+append_entry (TernStoreDb *db, gint64 account_id, gint64 folder_id, const Entry *e, const char *uids,
+              GError **error)
+{
+  return tern_store_db_sync_journal_append (db, account_id, e->op, folder_id, e->target_folder_id, uids,
+                                            e->flags_add, e->flags_remove, e->keywords_add, e->keywords_remove,
+                                            e->name, e->message_id, error);
 }
 
-/* A flags/keywords change: by UID for the messages the server knows, and by message
- * for those it has not got yet (moved or copied offline): an earlier entry gives
- * them their UID before this one is replayed (see replay_message_flags()). */
+/* Journals an operation on a group's messages: the ones the server knows go in the
+ * entry's UID set, the others are named with UID 0, to be handed theirs. */
 static gboolean
-journal_flags (TernStoreDb *db, FolderGroup *group, TernStoreFlags add, TernStoreFlags remove,
-               const char *keywords_add, const char *keywords_remove, GError **error)
+journal_messages (TernStoreDb *db, FolderGroup *group, const Entry *e, GError **error)
 {
-  if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, group->uids, add, remove,
-                     keywords_add, keywords_remove, NULL, 0, error))
+  g_autoptr(TernImapUidSet) known = tern_imap_uid_set_new ();
+  g_autofree char *set = NULL;
+  guint n_pending = 0;
+  gint64 entry;
+
+  if (!group->imap || group->messages->len == 0)
+    return TRUE;
+  for (guint i = 0; i < group->messages->len; i++)
+    {
+      guint32 uid = tern_store_message_get_uid (g_ptr_array_index (group->messages, i));
+
+      if (uid_is_known (uid))
+        tern_imap_uid_set_add (known, uid);
+      else
+        n_pending++;
+    }
+  if (tern_imap_uid_set_get_count (known) > 0)
+    set = tern_imap_uid_set_to_string (known);
+  else if (n_pending == 0)
+    return TRUE;
+
+  if ((entry = append_entry (db, group->account_id, group->folder_id, e, set, error)) == 0)
     return FALSE;
-  for (guint i = 0; i < group->local_ids->len; i++)
-    if (!journal_full (db, group->folder_id, TERN_STORE_JOURNAL_FLAGS, 0, NULL, add, remove, keywords_add,
-                       keywords_remove, NULL, g_array_index (group->local_ids, gint64, i), error))
-      return FALSE;
+  for (guint i = 0; i < group->messages->len; i++)
+    {
+      TernStoreMessage *message = g_ptr_array_index (group->messages, i);
+      TernStoreDbJournalMessage m = { tern_store_message_get_id (message), 0, 0 };
+
+      if (!uid_is_known (tern_store_message_get_uid (message)) &&
+          !tern_store_db_sync_journal_add_message (db, entry, &m, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
 static gboolean
-journal (TernStoreDb *db, gint64 folder_id, TernStoreJournalOp op, gint64 target, TernImapUidSet *uids,
-         TernStoreFlags add, TernStoreFlags remove, const char *name, gint64 message_id, GError **error)
+journal_folder (TernStoreDb *db, gint64 folder_id, const Entry *e, GError **error)
 {
-  return journal_full (db, folder_id, op, target, uids, add, remove, NULL, NULL, name, message_id, error);
+  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
+  gint64 account_id;
+
+  if (folder == NULL)
+    return FALSE;
+  account_id = tern_store_folder_get_account_id (folder);
+  if (!is_imap_account (db, account_id))
+    return TRUE;
+  return append_entry (db, account_id, folder_id, e, NULL, error) != 0;
 }
+
+/* ---- flags ---------------------------------------------------------------------------- */
 
 /**
  * tern_sync_journal_set_flags:
+ * @prior: (nullable) (element-type TernSyncJournalPrior): receives the messages'
+ *   state before the change (tern_sync_journal_prior_array_new())
  *
  * Adds and removes flags (mark read, flag, ...).
  */
 gboolean
 tern_sync_journal_set_flags (TernStoreDb *db, const gint64 *ids, guint n_ids, TernStoreFlags add,
-                            TernStoreFlags remove, GError **error)
+                             TernStoreFlags remove, GArray *prior, GError **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
+  Entry e = { TERN_STORE_JOURNAL_FLAGS, 0, add, remove, };
 
   if (!tern_store_db_begin (db, error))
     return FALSE;
-  if ((groups = group_by_folder (db, ids, n_ids, error)) == NULL ||
+  if ((groups = group_by_folder (db, ids, n_ids, prior, error)) == NULL ||
       !tern_store_db_set_flags (db, ids, n_ids, add, remove, error))
     goto fail;
   for (guint i = 0; i < groups->len; i++)
-    {
-      FolderGroup *group = g_ptr_array_index (groups, i);
-
-      if (!journal_flags (db, group, add, remove, NULL, NULL, error))
-        goto fail;
-    }
+    if (!journal_messages (db, g_ptr_array_index (groups, i), &e, error))
+      goto fail;
   return tern_store_db_commit (db, error);
 
 fail:
@@ -300,6 +383,7 @@ keywords_join (const char * const *keywords)
   return keywords_to_string (list);
 }
 
+
 /**
  * tern_sync_journal_set_keywords:
  * @ids: (array length=n_ids): the messages
@@ -307,6 +391,8 @@ keywords_join (const char * const *keywords)
  *   $Junk, $label1...)
  * @remove: (nullable) (array zero-terminated=1): IMAP keywords to remove (after
  *   adding: a name in both lists ends up removed)
+ * @prior: (nullable) (element-type TernSyncJournalPrior): receives the messages'
+ *   state before the change
  *
  * Adds and removes IMAP keywords, as tern_sync_journal_set_flags() does flags: the
  * store changes at once (messages.keywords stays sorted, without duplicates, %NULL
@@ -317,15 +403,17 @@ keywords_join (const char * const *keywords)
  */
 gboolean
 tern_sync_journal_set_keywords (TernStoreDb         *db,
-                               const gint64        *ids,
-                               guint                n_ids,
-                               const char * const  *add,
-                               const char * const  *remove,
-                               GError             **error)
+                                const gint64        *ids,
+                                guint                n_ids,
+                                const char * const  *add,
+                                const char * const  *remove,
+                                GArray              *prior,
+                                GError             **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
   g_autofree char *journal_add = NULL;
   g_autofree char *journal_remove = NULL;
+  Entry e = { TERN_STORE_JOURNAL_FLAGS, };
 
   if (!check_keywords (add, error) || !check_keywords (remove, error))
     return FALSE;
@@ -333,27 +421,26 @@ tern_sync_journal_set_keywords (TernStoreDb         *db,
   journal_remove = keywords_join (remove);
   if (n_ids == 0 || (journal_add == NULL && journal_remove == NULL))
     return TRUE;
+  e.keywords_add = journal_add;
+  e.keywords_remove = journal_remove;
 
   if (!tern_store_db_begin (db, error))
     return FALSE;
-  if ((groups = group_by_folder (db, ids, n_ids, error)) == NULL)
+  if ((groups = group_by_folder (db, ids, n_ids, prior, error)) == NULL)
     goto fail;
-  for (guint i = 0; i < n_ids; i++)
-    {
-      g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, ids[i], error);
-      g_autofree char *keywords = NULL;
-
-      if (message == NULL)
-        goto fail;
-      keywords = merge_keywords (tern_store_message_get_keywords (message), add, remove);
-      if (!tern_store_db_set_keywords (db, ids[i], keywords, error))
-        goto fail;
-    }
   for (guint i = 0; i < groups->len; i++)
     {
       FolderGroup *group = g_ptr_array_index (groups, i);
 
-      if (!journal_flags (db, group, 0, 0, journal_add, journal_remove, error))
+      for (guint j = 0; j < group->messages->len; j++)
+        {
+          TernStoreMessage *message = g_ptr_array_index (group->messages, j);
+          g_autofree char *keywords = merge_keywords (tern_store_message_get_keywords (message), add, remove);
+
+          if (!tern_store_db_set_keywords (db, tern_store_message_get_id (message), keywords, error))
+            goto fail;
+        }
+      if (!journal_messages (db, group, &e, error))
         goto fail;
     }
   return tern_store_db_commit (db, error);
@@ -363,118 +450,130 @@ fail:
   return FALSE;
 }
 
+/* ---- moves and copies ------------------------------------------------------------ */
+
+/* Puts @message (the original, or a fresh copy) into @target with a UID of the
+ * local range (an IMAP folder) or the folder's next one. Returns the id of the row
+ * now in @target: @message's for a move, a new one for a copy (0 when a copy was not
+ * made: a header without a body, which the server copies and the sync brings). */
+static gint64
+place (TernStoreDb *db, TernStoreMessage *message, TernStoreFolder *target, gboolean target_imap, gboolean move,
+       gboolean need_body, GError **error)
+{
+  gint64 id = tern_store_message_get_id (message);
+  gint64 target_id = tern_store_folder_get_id (target);
+  guint32 local_uid = 0;
+
+  if (need_body && !tern_store_message_get_has_body (message))
+    {
+      g_set_error (error, TERN_SYNC_ERROR, TERN_SYNC_ERROR_NOT_DOWNLOADED,
+                   _("“%s” is not downloaded yet: it cannot go to another account until it is"),
+                   tern_store_message_get_subject (message) != NULL ? tern_store_message_get_subject (message) : "");
+      return 0;
+    }
+  if (target_imap && (local_uid = tern_store_db_sync_next_local_uid (db, target_id, error)) == 0)
+    return 0;
+
+  if (move)
+    {
+      if (target_imap)
+        return tern_store_db_sync_move_message (db, id, target_id, local_uid, error) ? id : 0;
+      return tern_store_db_move_messages (db, &id, 1, target_id, error) ? id : 0;
+    }
+  else
+    {
+      g_autoptr(GBytes) raw = NULL;
+      TernStoreDbNewMessage copy = { 0 };
+
+      if (!tern_store_message_get_has_body (message))
+        return -1;
+      if ((raw = tern_store_db_get_raw (db, id, error)) == NULL)
+        return 0;
+      copy.folder_id = target_id;
+      copy.uid = local_uid;
+      copy.flags = tern_store_message_get_flags (message);
+      copy.keywords = tern_store_message_get_keywords (message);
+      copy.internal_date = tern_store_message_get_internal_date (message);
+      copy.raw = raw;
+      return tern_store_db_add_message (db, &copy, NULL, error);
+    }
+}
+
 static gboolean
-transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gboolean move, GError **error)
+transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gboolean move, GArray *prior,
+          GArray *copies, GError **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(TernStoreFolder) target = NULL;
-  gint64 target_account = 0;
+  gint64 target_account;
   gboolean target_imap;
 
   if (!tern_store_db_begin (db, error))
     return FALSE;
   if ((target = tern_store_db_get_folder (db, folder_id, error)) == NULL ||
-      (groups = group_by_folder (db, ids, n_ids, error)) == NULL)
+      (groups = group_by_folder (db, ids, n_ids, prior, error)) == NULL)
     goto fail;
-  target_imap = is_imap_folder (db, folder_id, &target_account, NULL);
+  target_account = tern_store_folder_get_account_id (target);
+  target_imap = is_imap_account (db, target_account);
 
   for (guint i = 0; i < groups->len; i++)
     {
       FolderGroup *group = g_ptr_array_index (groups, i);
-      g_autoptr(TernStoreFolder) source = tern_store_db_get_folder (db, group->folder_id, error);
-      gboolean same_account;
+      gboolean same_account = group->account_id == target_account;
+      g_autoptr(GPtrArray) gone = g_ptr_array_new ();   /* moved out of an IMAP account */
+      gint64 entry = 0;
 
-      if (source == NULL)
-        goto fail;
       if (group->folder_id == folder_id)
         continue;
-      same_account = tern_store_folder_get_account_id (source) == target_account && target_imap;
-
-      for (guint j = 0; j < group->ids->len; j++)
+      if (same_account && target_imap)
         {
-          gint64 id = g_array_index (group->ids, gint64, j);
-          g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, id, error);
-          guint32 uid;
-          gint64 new_id = id;
+          Entry e = { move ? TERN_STORE_JOURNAL_MOVE : TERN_STORE_JOURNAL_COPY, folder_id, };
 
-          if (message == NULL)
+          if ((entry = append_entry (db, group->account_id, group->folder_id, &e, NULL, error)) == 0)
             goto fail;
-          uid = tern_store_message_get_uid (message);
+        }
 
-          if (!target_imap)
+      for (guint j = 0; j < group->messages->len; j++)
+        {
+          TernStoreMessage *message = g_ptr_array_index (group->messages, j);
+          guint32 uid = tern_store_message_get_uid (message);
+          gint64 placed = place (db, message, target, target_imap, move, !same_account, error);
+
+          if (placed == 0)
+            goto fail;
+          if (!move && placed > 0 && copies != NULL)
+            g_array_append_val (copies, placed);
+
+          if (entry != 0)
             {
-              /* Local Folders and POP3: the store numbers the messages itself. */
-              if (move && !tern_store_db_move_messages (db, &id, 1, folder_id, error))
+              /* The server moves or copies it; its copy becomes the local row. */
+              TernStoreDbJournalMessage m = { tern_store_message_get_id (message), uid_is_known (uid) ? uid : 0,
+                                              move || placed < 0 ? 0 : placed };
+
+              if (!tern_store_db_sync_journal_add_message (db, entry, &m, error))
                 goto fail;
             }
           else
             {
-              guint32 local_uid = tern_store_db_sync_next_local_uid (db, folder_id, error);
+              /* Into another account: uploaded there, and taken off the server
+               * here for a move. */
+              Entry append = { TERN_STORE_JOURNAL_APPEND, };
 
-              if (local_uid == 0)
+              append.message_id = placed;
+              if (target_imap && placed > 0 && append_entry (db, target_account, folder_id, &append, NULL, error) == 0)
                 goto fail;
               if (move)
-                {
-                  if (!tern_store_db_sync_move_message (db, id, folder_id, local_uid, error))
-                    goto fail;
-                }
-              else
-                {
-                  g_autoptr(GBytes) raw = NULL;
-                  TernStoreDbNewMessage copy = { 0 };
-
-                  if (!tern_store_message_get_has_body (message))
-                    continue;   /* the server's copy comes with the next sync */
-                  if ((raw = tern_store_db_get_raw (db, id, error)) == NULL)
-                    goto fail;
-                  copy.folder_id = folder_id;
-                  copy.uid = local_uid;
-                  copy.flags = tern_store_message_get_flags (message);
-                  copy.keywords = tern_store_message_get_keywords (message);
-                  copy.internal_date = tern_store_message_get_internal_date (message);
-                  copy.raw = raw;
-                  if ((new_id = tern_store_db_add_message (db, &copy, NULL, error)) == 0)
-                    goto fail;
-                }
-              if (!same_account || uid >= TERN_STORE_LOCAL_UID_BASE)
-                {
-                  /* Across accounts, or a message the server has not got yet:
-                   * upload it. */
-                  if (!journal (db, folder_id, TERN_STORE_JOURNAL_APPEND, 0, NULL, 0, 0, NULL, new_id, error))
-                    goto fail;
-                }
-              else
-                g_string_append_printf (group->pairs, "%s%u:%" G_GINT64_FORMAT,
-                                        group->pairs->len > 0 ? " " : "", uid, new_id);
-            }
-
-          if (!target_imap && !move)
-            {
-              g_autoptr(GBytes) raw = NULL;
-              TernStoreDbNewMessage copy = { 0 };
-
-              if ((raw = tern_store_db_get_raw (db, id, NULL)) == NULL)
-                continue;
-              copy.folder_id = folder_id;
-              copy.flags = tern_store_message_get_flags (message);
-              copy.keywords = tern_store_message_get_keywords (message);
-              copy.internal_date = tern_store_message_get_internal_date (message);
-              copy.raw = raw;
-              if (tern_store_db_add_message (db, &copy, NULL, error) == 0)
-                goto fail;
+                g_ptr_array_add (gone, message);
             }
         }
 
-      if (same_account)
+      if (gone->len > 0)
         {
-          if (!journal (db, group->folder_id, move ? TERN_STORE_JOURNAL_MOVE : TERN_STORE_JOURNAL_COPY, folder_id,
-                        group->uids, 0, 0, group->pairs->str, 0, error))
-            goto fail;
-        }
-      else if (move)
-        {
-          /* Moved out of an IMAP account: expunge the source. */
-          if (!journal (db, group->folder_id, TERN_STORE_JOURNAL_DELETE, 0, group->uids, 0, 0, NULL, 0, error))
+          Entry e = { TERN_STORE_JOURNAL_DELETE, };
+          FolderGroup moved = *group;
+
+          moved.messages = gone;
+          if (!journal_messages (db, &moved, &e, error))
             goto fail;
         }
     }
@@ -485,17 +584,104 @@ fail:
   return FALSE;
 }
 
+/**
+ * tern_sync_journal_move:
+ * @prior: (nullable) (element-type TernSyncJournalPrior): receives the messages'
+ *   folders, flags and keywords before the move, for tern_sync_journal_restore()
+ *
+ * Moves messages to a folder of any account: at once in the store, then on the
+ * servers (a MOVE in one account; across accounts, an APPEND to the target and, for
+ * an IMAP source, a delete there). A message that leaves its account must be
+ * downloaded (%TERN_SYNC_ERROR_NOT_DOWNLOADED otherwise: nothing is moved).
+ */
 gboolean
-tern_sync_journal_move (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
+tern_sync_journal_move (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GArray *prior,
+                        GError **error)
 {
-  return transfer (db, ids, n_ids, folder_id, TRUE, error);
+  return transfer (db, ids, n_ids, folder_id, TRUE, prior, NULL, error);
 }
 
+/**
+ * tern_sync_journal_copy:
+ * @copies: (nullable) (element-type gint64): receives the ids of the local copies
+ *   made (a message only the server has the body of is copied by the server, and
+ *   its copy arrives with the next sync)
+ */
 gboolean
-tern_sync_journal_copy (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GError **error)
+tern_sync_journal_copy (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, GArray *copies,
+                        GError **error)
 {
-  return transfer (db, ids, n_ids, folder_id, FALSE, error);
+  return transfer (db, ids, n_ids, folder_id, FALSE, NULL, copies, error);
 }
+
+/**
+ * tern_sync_journal_restore:
+ * @prior: (element-type TernSyncJournalPrior): states from an earlier operation
+ *
+ * Undoes an operation: moves each message back to its folder and gives it its
+ * flags and keywords again, in the store at once and on the servers through the
+ * journal. Messages deleted since are skipped.
+ */
+gboolean
+tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
+{
+  if (!tern_store_db_begin (db, error))
+    return FALSE;
+
+  for (guint i = 0; i < prior->len; i++)
+    {
+      TernSyncJournalPrior *p = &g_array_index (prior, TernSyncJournalPrior, i);
+      g_autoptr(TernStoreMessage) message = NULL;
+      g_autoptr(GError) local_error = NULL;
+      TernStoreFlags flags;
+
+      message = tern_store_db_get_message (db, p->message_id, &local_error);
+      if (message == NULL)
+        {
+          if (g_error_matches (local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      if (tern_store_message_get_folder_id (message) != p->folder_id &&
+          !tern_sync_journal_move (db, &p->message_id, 1, p->folder_id, NULL, error))
+        goto fail;
+
+      flags = tern_store_message_get_flags (message);
+      if (flags != p->flags &&
+          !tern_sync_journal_set_flags (db, &p->message_id, 1, p->flags & ~flags, flags & ~p->flags, NULL, error))
+        goto fail;
+      if (g_strcmp0 (tern_store_message_get_keywords (message), p->keywords) != 0)
+        {
+          g_auto(GStrv) was = g_strsplit (p->keywords != NULL ? p->keywords : "", " ", -1);
+          g_auto(GStrv) now = g_strsplit (tern_store_message_get_keywords (message) != NULL
+                                          ? tern_store_message_get_keywords (message) : "", " ", -1);
+          g_autoptr(GStrvBuilder) add = g_strv_builder_new ();
+          g_autoptr(GStrvBuilder) remove = g_strv_builder_new ();
+          g_auto(GStrv) add_v = NULL;
+          g_auto(GStrv) remove_v = NULL;
+
+          for (guint k = 0; was[k] != NULL; k++)
+            if (was[k][0] != '\0' && !g_strv_contains ((const char * const *) now, was[k]))
+              g_strv_builder_add (add, was[k]);
+          for (guint k = 0; now[k] != NULL; k++)
+            if (now[k][0] != '\0' && !g_strv_contains ((const char * const *) was, now[k]))
+              g_strv_builder_add (remove, now[k]);
+          add_v = g_strv_builder_end (add);
+          remove_v = g_strv_builder_end (remove);
+          if (!tern_sync_journal_set_keywords (db, &p->message_id, 1, (const char * const *) add_v,
+                                               (const char * const *) remove_v, NULL, error))
+            goto fail;
+        }
+    }
+  return tern_store_db_commit (db, error);
+
+fail:
+  tern_store_db_rollback (db);
+  return FALSE;
+}
+
+/* ---- deleting ------------------------------------------------------------------------- */
 
 /**
  * tern_sync_journal_delete:
@@ -506,24 +692,36 @@ gboolean
 tern_sync_journal_delete (TernStoreDb *db, const gint64 *ids, guint n_ids, GError **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
+  Entry e = { TERN_STORE_JOURNAL_DELETE, };
 
   if (!tern_store_db_begin (db, error))
     return FALSE;
-  if ((groups = group_by_folder (db, ids, n_ids, error)) == NULL ||
-      !tern_store_db_delete_messages (db, ids, n_ids, error))
+  if ((groups = group_by_folder (db, ids, n_ids, NULL, error)) == NULL)
     goto fail;
   for (guint i = 0; i < groups->len; i++)
-    {
-      FolderGroup *group = g_ptr_array_index (groups, i);
-
-      if (!journal (db, group->folder_id, TERN_STORE_JOURNAL_DELETE, 0, group->uids, 0, 0, NULL, 0, error))
-        goto fail;
-    }
+    if (!journal_messages (db, g_ptr_array_index (groups, i), &e, error))
+      goto fail;
+  if (!tern_store_db_delete_messages (db, ids, n_ids, error))
+    goto fail;
   return tern_store_db_commit (db, error);
 
 fail:
   tern_store_db_rollback (db);
   return FALSE;
+}
+
+static GArray *
+folder_message_ids (TernStoreDb *db, gint64 folder_id, GError **error)
+{
+  g_autoptr(GArray) rows = tern_store_db_sync_list_rows (db, folder_id, G_MAXUINT32, error);
+  GArray *ids;
+
+  if (rows == NULL)
+    return NULL;
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
+  return ids;
 }
 
 /**
@@ -535,21 +733,48 @@ fail:
 gboolean
 tern_sync_journal_empty_folder (TernStoreDb *db, gint64 folder_id, GError **error)
 {
+  g_autoptr(GArray) ids = folder_message_ids (db, folder_id, error);
+
+  if (ids == NULL)
+    return FALSE;
+  return tern_sync_journal_delete (db, (const gint64 *) ids->data, ids->len, error);
+}
+
+/**
+ * tern_sync_journal_mark_folder_read:
+ * @prior: (nullable) (element-type TernSyncJournalPrior): receives the state of the
+ *   messages that were unread
+ *
+ * Marks every unread message of a folder read.
+ */
+gboolean
+tern_sync_journal_mark_folder_read (TernStoreDb *db, gint64 folder_id, GArray *prior, GError **error)
+{
   g_autoptr(GArray) rows = tern_store_db_sync_list_rows (db, folder_id, G_MAXUINT32, error);
   g_autoptr(GArray) ids = NULL;
 
   if (rows == NULL)
     return FALSE;
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint i = 0; i < rows->len; i++)
-    g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
-  return tern_sync_journal_delete (db, (const gint64 *) ids->data, ids->len, error);
+    {
+      TernStoreDbSyncRow *row = &g_array_index (rows, TernStoreDbSyncRow, i);
+      if (!(row->flags & TERN_STORE_FLAG_SEEN))
+        g_array_append_val (ids, row->id);
+    }
+  if (ids->len == 0)
+    return TRUE;
+  return tern_sync_journal_set_flags (db, (const gint64 *) ids->data, ids->len, TERN_STORE_FLAG_SEEN, 0, prior,
+                                      error);
 }
+
+/* ---- folders ----------------------------------------------------------------------------- */
 
 TernStoreFolder *
 tern_sync_journal_create_folder (TernStoreDb *db, gint64 account_id, const char *path, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = NULL;
+  Entry e = { TERN_STORE_JOURNAL_FOLDER_CREATE, };
 
   if (!tern_store_db_begin (db, error))
     return NULL;
@@ -557,19 +782,17 @@ tern_sync_journal_create_folder (TernStoreDb *db, gint64 account_id, const char 
   if (folder != NULL)
     {
       g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED, _("The folder “%s” exists already"), path);
+      g_clear_object (&folder);
       goto fail;
     }
   folder = tern_store_db_ensure_folder (db, account_id, path, TERN_STORE_FOLDER_ROLE_NONE, error);
-  if (folder == NULL ||
-      !journal (db, tern_store_folder_get_id (folder), TERN_STORE_JOURNAL_FOLDER_CREATE, 0, NULL, 0, 0,
-                tern_store_folder_get_path (folder), 0, error) ||
-      !tern_store_db_commit (db, error))
-    {
-      if (folder != NULL)
-        goto fail;
-      tern_store_db_rollback (db);
-      return NULL;
-    }
+  if (folder == NULL)
+    goto fail;
+  e.name = tern_store_folder_get_path (folder);
+  if (!journal_folder (db, tern_store_folder_get_id (folder), &e, error))
+    goto fail;
+  if (!tern_store_db_commit (db, error))
+    return NULL;
   return g_steal_pointer (&folder);
 
 fail:
@@ -580,10 +803,13 @@ fail:
 gboolean
 tern_sync_journal_rename_folder (TernStoreDb *db, gint64 folder_id, const char *new_path, GError **error)
 {
+  Entry e = { TERN_STORE_JOURNAL_FOLDER_RENAME, };
+
+  e.name = new_path;
   if (!tern_store_db_begin (db, error))
     return FALSE;
   if (!tern_store_db_sync_rename_folder (db, folder_id, new_path, error) ||
-      !journal (db, folder_id, TERN_STORE_JOURNAL_FOLDER_RENAME, 0, NULL, 0, 0, new_path, 0, error))
+      !journal_folder (db, folder_id, &e, error))
     {
       tern_store_db_rollback (db);
       return FALSE;
@@ -595,12 +821,12 @@ gboolean
 tern_sync_journal_delete_folder (TernStoreDb *db, gint64 folder_id, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
+  Entry e = { TERN_STORE_JOURNAL_FOLDER_DELETE, };
 
   if (folder == NULL || !tern_store_db_begin (db, error))
     return FALSE;
-  if ((tern_store_folder_get_server_path (folder) != NULL &&
-       !journal (db, folder_id, TERN_STORE_JOURNAL_FOLDER_DELETE, 0, NULL, 0, 0,
-                 tern_store_folder_get_server_path (folder), 0, error)) ||
+  e.name = tern_store_folder_get_server_path (folder);
+  if ((e.name != NULL && !journal_folder (db, folder_id, &e, error)) ||
       !tern_store_db_sync_delete_folder (db, folder_id, error))
     {
       tern_store_db_rollback (db);
@@ -609,28 +835,40 @@ tern_sync_journal_delete_folder (TernStoreDb *db, gint64 folder_id, GError **err
   return tern_store_db_commit (db, error);
 }
 
+/* ---- drafts ---------------------------------------------------------------------------------- */
+
 /**
  * tern_sync_journal_save_draft:
  * @folder_id: the Drafts folder
+ * @replaces: the draft this one replaces (deleted with the same commit), or 0
  *
  * Returns: the new message's id, or 0 on error
  */
 gint64
-tern_sync_journal_save_draft (TernStoreDb *db, gint64 folder_id, GBytes *raw, GError **error)
+tern_sync_journal_save_draft (TernStoreDb *db, gint64 folder_id, GBytes *raw, gint64 replaces, GError **error)
 {
+  g_autoptr(TernStoreFolder) folder = NULL;
   TernStoreDbNewMessage message = { 0 };
-  gint64 account_id = 0, id;
+  Entry e = { TERN_STORE_JOURNAL_APPEND, };
+  gboolean imap;
+  gint64 id;
 
   if (!tern_store_db_begin (db, error))
     return 0;
+  if ((folder = tern_store_db_get_folder (db, folder_id, error)) == NULL)
+    goto fail;
+  imap = is_imap_account (db, tern_store_folder_get_account_id (folder));
   message.folder_id = folder_id;
   message.flags = TERN_STORE_FLAG_DRAFT | TERN_STORE_FLAG_SEEN;
   message.raw = raw;
-  if (is_imap_folder (db, folder_id, &account_id, NULL) &&
-      (message.uid = tern_store_db_sync_next_local_uid (db, folder_id, error)) == 0)
+  if (imap && (message.uid = tern_store_db_sync_next_local_uid (db, folder_id, error)) == 0)
     goto fail;
-  if ((id = tern_store_db_add_message (db, &message, NULL, error)) == 0 ||
-      !journal (db, folder_id, TERN_STORE_JOURNAL_APPEND, 0, NULL, 0, 0, NULL, id, error))
+  if ((id = tern_store_db_add_message (db, &message, NULL, error)) == 0)
+    goto fail;
+  e.message_id = id;
+  if (imap && append_entry (db, tern_store_folder_get_account_id (folder), folder_id, &e, NULL, error) == 0)
+    goto fail;
+  if (replaces != 0 && !tern_sync_journal_delete (db, &replaces, 1, error))
     goto fail;
   if (!tern_store_db_commit (db, error))
     return 0;

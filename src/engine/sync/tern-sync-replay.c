@@ -19,10 +19,16 @@
  * APPEND uploads a message with its keywords, and again without them if the server
  * refuses those.
  *
- * Moves and copies: the store moved the message at once under a UID of the local
- * range; the entry's name column holds "srcuid:message_id" pairs. The server's
- * COPYUID then gives each its real UID; without COPYUID the local copy is dropped
- * and the next sync fetches it.
+ * Messages are named by the entry's UID set and by its journal_messages rows
+ * (schema 006): a row with UID 0 is a message the server had not placed when the
+ * entry was made (moved, copied or saved offline); the entry that places it (a MOVE
+ * or COPY with the server's COPYUID, an APPEND with APPENDUID) hands its UID on to
+ * the later entries that name it (tern_store_db_sync_journal_forward()), and gives
+ * the local row that UID unless a later entry moves the message on. An entry left
+ * with a message still without a UID (the server said no COPYUID, or an earlier
+ * entry was refused) falls back to what loses nothing: the local copy is uploaded
+ * where it is now, or, without a body to upload, dropped here while the server
+ * keeps the message where it is (the next sync shows it there).
  */
 #include "config.h"
 
@@ -230,44 +236,50 @@ expunge_server_copy (TernStoreDb *db, TernImapSession *session, gint64 folder_id
   return TRUE;
 }
 
-/* Gives a message, moved or copied locally, its UID on the server. */
+/* The server has message @row_id in @folder_id under @uid now (after a move, a copy
+ * or an upload by @entry): the later entries that name it learn the UID, and the
+ * local row takes it, unless a later entry moves the message on. When nothing here
+ * wants that copy any more (the message was deleted here without a later entry to
+ * delete it there), it is taken off the server, or the next sync would bring it
+ * back. */
 static gboolean
-settle_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, gint64 folder_id,
-                   guint32 dest_uid, GCancellable *cancellable, GError **error)
+settle (TernStoreDb *db, TernImapSession *session, gint64 entry, gint64 row_id, gint64 folder_id, guint32 uid,
+        GCancellable *cancellable, GError **error)
 {
-  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, message_id, NULL);
+  g_autoptr(TernStoreMessage) message = NULL;
+  gboolean moves_on = FALSE;
   TernStoreDbSyncRow row;
   gboolean found = FALSE;
 
-  if (message == NULL || tern_store_message_get_folder_id (message) != folder_id)
-    {
-      /* Deleted here since, or moved on (a later entry uploads it where it is now,
-       * or it went to Local Folders): the server's copy here is not wanted, or the
-       * next sync would bring it back. */
-      if (dest_uid != 0)
-        return expunge_server_copy (db, session, folder_id, dest_uid, cancellable, error);
-      return TRUE;
-    }
-  if (tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
-    return TRUE;    /* settled already */
+  if (!tern_store_db_sync_journal_forward (db, entry, row_id, uid, &moves_on, error))
+    return FALSE;
+  if (moves_on)
+    return TRUE;    /* a later entry moves or deletes the server's copy */
 
-  if (dest_uid != 0)
-    {
-      if (!tern_store_db_sync_lookup_uid (db, folder_id, dest_uid, &row, &found, error))
-        return FALSE;
-      if (!found)
-        return tern_store_db_sync_set_uid (db, message_id, dest_uid, error);
-    }
-  /* No UID from the server, or a sync stored that message already. */
-  return tern_store_db_delete_messages (db, &message_id, 1, error);
+  message = tern_store_db_get_message (db, row_id, NULL);
+  if (message == NULL)
+    return expunge_server_copy (db, session, folder_id, uid, cancellable, error);
+  if (tern_store_message_get_folder_id (message) != folder_id ||
+      tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;    /* settled already, or gone where no entry follows it: keep both */
+
+  /* A sync may have stored the server's copy meanwhile: keep one. */
+  if (!tern_store_db_sync_lookup_uid (db, folder_id, uid, &row, &found, error))
+    return FALSE;
+  if (found)
+    return tern_store_db_delete_messages (db, &row_id, 1, error);
+  return tern_store_db_sync_set_uid (db, row_id, uid, error);
 }
 
-/* The source is gone from the server: keep the local copy by uploading it. */
+/* A message an entry could not place by UID (the server gave no COPYUID, the
+ * source was gone, an earlier entry was refused): the local copy in @target is
+ * uploaded there, or, without a body, dropped here (the server keeps the message
+ * where it is, and the next sync shows it there). */
 static gboolean
-rescue_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id, TernStoreFolder *target,
-                   GCancellable *cancellable, GError **error)
+rescue (TernStoreDb *db, TernImapSession *session, gint64 entry, gint64 row_id, TernStoreFolder *target,
+        GCancellable *cancellable, GError **error)
 {
-  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, message_id, NULL);
+  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, row_id, NULL);
   g_autoptr(GBytes) raw = NULL;
   guint32 uidvalidity = 0, uid = 0;
 
@@ -275,14 +287,35 @@ rescue_local_copy (TernStoreDb *db, TernImapSession *session, gint64 message_id,
       tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
     return TRUE;
   if (!tern_store_message_get_has_body (message))
-    return tern_store_db_delete_messages (db, &message_id, 1, error);
-  raw = tern_store_db_get_raw (db, message_id, error);
+    return tern_store_db_delete_messages (db, &row_id, 1, error);
+  raw = tern_store_db_get_raw (db, row_id, error);
   if (raw == NULL)
     return FALSE;
   if (!append_message (db, session, tern_store_folder_get_server_path (target), message, raw, &uidvalidity, &uid,
                        cancellable, error))
     return FALSE;
-  return settle_local_copy (db, session, message_id, tern_store_folder_get_id (target), uid, cancellable, error);
+  if (uid == 0)
+    return TRUE;    /* no APPENDUID: the next sync brings the server's copy */
+  return settle (db, session, entry, row_id, tern_store_folder_get_id (target), uid, cancellable, error);
+}
+
+/* The UIDs an entry works on: its own set and those handed on to its messages. */
+static TernImapUidSet *
+entry_uids (TernStoreDbJournalEntry *entry, GArray *messages)
+{
+  TernImapUidSet *set = NULL;
+
+  if (entry->uids != NULL)
+    set = tern_imap_uid_set_parse (entry->uids, -1);
+  if (set == NULL)
+    set = tern_imap_uid_set_new ();
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
+    {
+      TernStoreDbJournalMessage *m = &g_array_index (messages, TernStoreDbJournalMessage, i);
+      if (m->uid != 0)
+        tern_imap_uid_set_add (set, m->uid);
+    }
+  return set;
 }
 
 static gboolean
@@ -291,36 +324,45 @@ replay_transfer (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEn
 {
   g_autoptr(TernStoreFolder) source = tern_store_db_get_folder (db, entry->folder_id, NULL);
   g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (db, entry->target_folder_id, error);
+  g_autoptr(GArray) messages = NULL;
+  g_autoptr(TernImapUidSet) set = NULL;
   g_autoptr(TernImapUidSet) src = NULL;
   g_autoptr(TernImapUidSet) dst = NULL;
   g_autoptr(GArray) src_uids = NULL;
   g_autoptr(GArray) dst_uids = NULL;
-  g_auto(GStrv) pairs = NULL;
+  g_autofree char *set_text = NULL;
   guint32 uidvalidity = 0;
-  gboolean ok;
+  gboolean ok = TRUE;
 
   if (target == NULL)
     return FALSE;
-  if (source == NULL || !select_folder (session, tern_store_folder_get_server_path (source), cancellable, error))
-    {
-      if (source == NULL)
-        g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is gone"));
-      return FALSE;
-    }
-  if (tern_store_folder_get_server_path (target) == NULL)
-    {
-      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
-      return FALSE;
-    }
-
-  if (entry->op == TERN_STORE_JOURNAL_MOVE)
-    ok = tern_imap_session_uid_move (session, entry->uids, tern_store_folder_get_server_path (target),
-                                     &uidvalidity, &src, &dst, cancellable, error);
-  else
-    ok = tern_imap_session_uid_copy (session, entry->uids, tern_store_folder_get_server_path (target),
-                                     &uidvalidity, &src, &dst, cancellable, error);
-  if (!ok)
+  if ((messages = tern_store_db_sync_journal_list_messages (db, entry->id, error)) == NULL)
     return FALSE;
+  set = entry_uids (entry, messages);
+
+  if (tern_imap_uid_set_get_count (set) > 0)
+    {
+      if (source == NULL || !select_folder (session, tern_store_folder_get_server_path (source), cancellable, error))
+        {
+          if (source == NULL)
+            g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is gone"));
+          return FALSE;
+        }
+      if (tern_store_folder_get_server_path (target) == NULL)
+        {
+          g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
+          return FALSE;
+        }
+      set_text = tern_imap_uid_set_to_string (set);
+      if (entry->op == TERN_STORE_JOURNAL_MOVE)
+        ok = tern_imap_session_uid_move (session, set_text, tern_store_folder_get_server_path (target),
+                                         &uidvalidity, &src, &dst, cancellable, error);
+      else
+        ok = tern_imap_session_uid_copy (session, set_text, tern_store_folder_get_server_path (target),
+                                         &uidvalidity, &src, &dst, cancellable, error);
+      if (!ok)
+        return FALSE;
+    }
 
   if (src != NULL && dst != NULL)
     {
@@ -332,34 +374,46 @@ replay_transfer (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEn
         g_clear_pointer (&src_uids, g_array_unref);
     }
 
-  pairs = g_strsplit (entry->name != NULL ? entry->name : "", " ", -1);
   if (!tern_store_db_begin (db, error))
     return FALSE;
-  for (guint i = 0; pairs[i] != NULL; i++)
+  for (guint i = 0; i < messages->len; i++)
     {
-      guint32 src_uid = 0, dest = 0;
-      gint64 message_id = 0;
-      gboolean moved = FALSE;
+      TernStoreDbJournalMessage *m = &g_array_index (messages, TernStoreDbJournalMessage, i);
+      gint64 row_id = entry->op == TERN_STORE_JOURNAL_COPY ? m->copy_id : m->message_id;
+      guint32 dest = 0;
+      gboolean placed = FALSE;
 
-      if (sscanf (pairs[i], "%u:%" G_GINT64_FORMAT, &src_uid, &message_id) != 2)
-        continue;
-      if (src_uids == NULL)
+      if (row_id == 0)
+        continue;   /* a copy the server makes and the sync brings */
+      if (m->uid == 0)
+        placed = FALSE;
+      else if (src_uids == NULL)
         /* No COPYUID: from a server with UIDPLUS that means nothing was moved (the
          * source is gone); from one without, assume done and let the sync fetch it. */
-        moved = src == NULL && !tern_imap_session_has_capability (session, "UIDPLUS");
+        placed = src == NULL && !tern_imap_session_has_capability (session, "UIDPLUS");
       else
-        for (guint j = 0; j < src_uids->len; j++)
-          if (g_array_index (src_uids, guint32, j) == src_uid)
+        for (guint j = 0; j < src_uids->len && !placed; j++)
+          if (g_array_index (src_uids, guint32, j) == m->uid)
             {
               dest = g_array_index (dst_uids, guint32, j);
-              moved = TRUE;
-              break;
+              placed = TRUE;
             }
 
-      if (moved)
-        ok = settle_local_copy (db, session, message_id, entry->target_folder_id, dest, cancellable, error);
+      if (placed && dest != 0)
+        ok = settle (db, session, entry->id, row_id, entry->target_folder_id, dest, cancellable, error);
+      else if (placed)
+        {
+          /* Done without a UID: the sync brings the server's copy; the local one,
+           * unless a later entry needs it, goes. */
+          g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, row_id, NULL);
+
+          ok = TRUE;
+          if (message != NULL && tern_store_message_get_folder_id (message) == entry->target_folder_id &&
+              tern_store_message_get_uid (message) >= TERN_STORE_LOCAL_UID_BASE)
+            ok = tern_store_db_delete_messages (db, &row_id, 1, error);
+        }
       else
-        ok = rescue_local_copy (db, session, message_id, target, cancellable, error);
+        ok = rescue (db, session, entry->id, row_id, target, cancellable, error);
       if (!ok)
         {
           tern_store_db_rollback (db);
@@ -374,6 +428,7 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
                GCancellable *cancellable, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, entry->folder_id, error);
+  g_autoptr(TernStoreFolder) now = NULL;
   g_autoptr(TernStoreMessage) message = NULL;
   g_autoptr(GBytes) raw = NULL;
   guint32 uidvalidity = 0, uid = 0;
@@ -381,9 +436,12 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
   if (folder == NULL)
     return FALSE;
   message = tern_store_db_get_message (db, entry->message_id, NULL);
-  if (message == NULL || tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE ||
-      tern_store_message_get_folder_id (message) != entry->folder_id)
-    return TRUE;    /* deleted, uploaded or moved on since (a later entry uploads it) */
+  if (message == NULL || tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+    return TRUE;    /* deleted or uploaded since */
+  /* Moved to another account since: that account uploads it. */
+  now = tern_store_db_get_folder (db, tern_store_message_get_folder_id (message), NULL);
+  if (now == NULL || tern_store_folder_get_account_id (now) != tern_store_folder_get_account_id (folder))
+    return TRUE;
   if ((raw = tern_store_db_get_raw (db, entry->message_id, error)) == NULL)
     return FALSE;
   if (tern_store_folder_get_server_path (folder) == NULL)
@@ -394,7 +452,15 @@ replay_append (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntr
   if (!append_message (db, session, tern_store_folder_get_server_path (folder), message, raw, &uidvalidity, &uid,
                        cancellable, error))
     return FALSE;
-  return settle_local_copy (db, session, entry->message_id, entry->folder_id, uid, cancellable, error);
+  if (uid == 0)
+    {
+      /* No APPENDUID: the sync brings the server's copy; ours goes, unless it
+       * moved on (a later entry then uploads it where it is). */
+      if (tern_store_message_get_folder_id (message) == entry->folder_id)
+        return tern_store_db_delete_messages (db, &entry->message_id, 1, error);
+      return TRUE;
+    }
+  return settle (db, session, entry->id, entry->message_id, entry->folder_id, uid, cancellable, error);
 }
 
 /* SUBSCRIBE / UNSUBSCRIBE after a folder operation. A convenience only: a failure
@@ -469,37 +535,6 @@ replay_folder_op (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalE
                                                tern_store_folder_get_role (folder), error);
 }
 
-/* Flags and keywords changed on a message while it had no server UID yet (moved or
- * copied offline, not replayed then): journaled by message, sent now that an
- * earlier entry gave it its UID. A message still without one goes up by APPEND,
- * with its flags and keywords. */
-static gboolean
-replay_message_flags (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry,
-                      GCancellable *cancellable, GError **error)
-{
-  g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, entry->message_id, NULL);
-  g_autoptr(TernStoreFolder) folder = NULL;
-  g_autofree char *set = NULL;
-  gint64 folder_id;
-
-  if (message == NULL || tern_store_message_get_uid (message) == 0 ||
-      tern_store_message_get_uid (message) >= TERN_STORE_LOCAL_UID_BASE)
-    return TRUE;
-  folder_id = tern_store_message_get_folder_id (message);
-  folder = tern_store_db_get_folder (db, folder_id, error);
-  if (folder == NULL)
-    return FALSE;
-  if (tern_store_folder_get_server_path (folder) == NULL)
-    return TRUE;
-  set = g_strdup_printf ("%u", tern_store_message_get_uid (message));
-  return select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error) &&
-         store_flags (session, set, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
-         store_flags (session, set, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error) &&
-         store_keywords (db, session, folder_id, set, TERN_IMAP_STORE_ADD, entry->keywords_add, cancellable, error) &&
-         store_keywords (db, session, folder_id, set, TERN_IMAP_STORE_REMOVE, entry->keywords_remove,
-                         cancellable, error);
-}
-
 static gboolean
 replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry *entry, char delimiter,
               GCancellable *cancellable, GError **error)
@@ -510,27 +545,34 @@ replay_entry (TernStoreDb *db, TernImapSession *session, TernStoreDbJournalEntry
     {
     case TERN_STORE_JOURNAL_FLAGS:
     case TERN_STORE_JOURNAL_DELETE:
-      folder = tern_store_db_get_folder (db, entry->folder_id, error);
-      if (folder == NULL)
-        return FALSE;
-      if (entry->uids == NULL)
-        return entry->op == TERN_STORE_JOURNAL_FLAGS && entry->message_id != 0
-               ? replay_message_flags (db, session, entry, cancellable, error)
-               : TRUE;
-      if (!select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error))
-        return FALSE;
-      if (entry->op == TERN_STORE_JOURNAL_FLAGS)
-        return store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
-               store_flags (session, entry->uids, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error) &&
-               store_keywords (db, session, entry->folder_id, entry->uids, TERN_IMAP_STORE_ADD,
-                               entry->keywords_add, cancellable, error) &&
-               store_keywords (db, session, entry->folder_id, entry->uids, TERN_IMAP_STORE_REMOVE,
-                               entry->keywords_remove, cancellable, error);
-      if (!store_flags (session, entry->uids, TERN_IMAP_STORE_ADD, TERN_STORE_FLAG_DELETED, cancellable, error))
-        return FALSE;
-      if (tern_imap_session_has_capability (session, "UIDPLUS"))
-        return tern_imap_session_uid_expunge (session, entry->uids, cancellable, error);
-      return TRUE;    /* \Deleted is set; the server expunges it some time */
+      {
+        g_autoptr(GArray) messages = tern_store_db_sync_journal_list_messages (db, entry->id, error);
+        g_autoptr(TernImapUidSet) set = NULL;
+        g_autofree char *uids = NULL;
+
+        if (messages == NULL)
+          return FALSE;
+        set = entry_uids (entry, messages);
+        if (tern_imap_uid_set_get_count (set) == 0)
+          return TRUE;    /* messages the server never placed: nothing to do there */
+        uids = tern_imap_uid_set_to_string (set);
+        folder = tern_store_db_get_folder (db, entry->folder_id, error);
+        if (folder == NULL ||
+            !select_folder (session, tern_store_folder_get_server_path (folder), cancellable, error))
+          return FALSE;
+        if (entry->op == TERN_STORE_JOURNAL_FLAGS)
+          return store_flags (session, uids, TERN_IMAP_STORE_ADD, entry->flags_add, cancellable, error) &&
+                 store_flags (session, uids, TERN_IMAP_STORE_REMOVE, entry->flags_remove, cancellable, error) &&
+                 store_keywords (db, session, entry->folder_id, uids, TERN_IMAP_STORE_ADD,
+                                 entry->keywords_add, cancellable, error) &&
+                 store_keywords (db, session, entry->folder_id, uids, TERN_IMAP_STORE_REMOVE,
+                                 entry->keywords_remove, cancellable, error);
+        if (!store_flags (session, uids, TERN_IMAP_STORE_ADD, TERN_STORE_FLAG_DELETED, cancellable, error))
+          return FALSE;
+        if (tern_imap_session_has_capability (session, "UIDPLUS"))
+          return tern_imap_session_uid_expunge (session, uids, cancellable, error);
+        return TRUE;    /* \Deleted is set; the server expunges it some time */
+      }
 
     case TERN_STORE_JOURNAL_MOVE:
     case TERN_STORE_JOURNAL_COPY:

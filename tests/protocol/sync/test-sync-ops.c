@@ -79,7 +79,7 @@ main (int argc, char **argv)
           return 2;
         }
       ok = tern_sync_journal_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
-                                       spec[0] == '-' ? flag : 0, &error);
+                                       spec[0] == '-' ? flag : 0, NULL, &error);
     }
   else if (g_str_equal (op, "keywords") && argc >= 4)
     {
@@ -103,16 +103,17 @@ main (int argc, char **argv)
       add_v = g_strv_builder_end (add);
       remove_v = g_strv_builder_end (remove);
       ok = tern_sync_journal_set_keywords (db, (gint64 *) ids->data, ids->len, (const char * const *) add_v,
-                                          (const char * const *) remove_v, &error);
+                                          (const char * const *) remove_v, NULL, &error);
     }
   else if ((g_str_equal (op, "move") || g_str_equal (op, "copy")) && argc >= 5)
     {
       g_autoptr(GArray) ids = parse_ids (argc - 4, argv + 4);
       gint64 target = folder_id (db, argv[2], argv[3], &error);
 
-      if (target != 0)
-        ok = (g_str_equal (op, "move") ? tern_sync_journal_move : tern_sync_journal_copy)
-               (db, (gint64 *) ids->data, ids->len, target, &error);
+      if (target != 0 && g_str_equal (op, "move"))
+        ok = tern_sync_journal_move (db, (gint64 *) ids->data, ids->len, target, NULL, &error);
+      else if (target != 0)
+        ok = tern_sync_journal_copy (db, (gint64 *) ids->data, ids->len, target, NULL, &error);
     }
   else if (g_str_equal (op, "delete"))
     {
@@ -154,7 +155,7 @@ main (int argc, char **argv)
       if (id != 0 && g_file_get_contents (argv[4], &data, &len, &error))
         {
           g_autoptr(GBytes) raw = g_bytes_new_take (g_steal_pointer (&data), len);
-          gint64 message = tern_sync_journal_save_draft (db, id, raw, &error);
+          gint64 message = tern_sync_journal_save_draft (db, id, raw, 0, &error);
 
           ok = message != 0;
           if (ok)
