@@ -583,6 +583,36 @@ fail:
   return FALSE;
 }
 
+/* The file checks of the first open of @path in this process: making the file (0600)
+ * and reading its header. They use file descriptors of their own, so they run only
+ * while this process has no SQLite connection to the file: closing any descriptor of
+ * a file drops all of the process's POSIX locks on it, SQLite's included, and another
+ * process that then believes itself the last connection deletes the write-ahead log
+ * with the transactions not yet checkpointed in it. A later open of the same path
+ * (a worker's own connection) skips them; the first holds the lock meanwhile. */
+static gboolean
+first_open_checks (const char *path, gboolean *created, GError **error)
+{
+  static GMutex lock;
+  static GHashTable *checked;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&lock);
+  if (checked == NULL)
+    checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (checked, path))
+    {
+      ok = ensure_file (path, created, error) && (*created || check_header (path, error));
+      if (ok)
+        g_hash_table_add (checked, g_strdup (path));
+    }
+  else
+    /* Made again if something deleted it (a new file: no lock of ours on it). */
+    ok = g_file_test (path, G_FILE_TEST_EXISTS) || ensure_file (path, created, error);
+  g_mutex_unlock (&lock);
+  return ok;
+}
+
 /**
  * tern_store_db_open:
  * @path: (nullable): the store file, or %NULL for tern_store_db_get_default_path()
@@ -605,9 +635,7 @@ tern_store_db_open (const char *path, GError **error)
 
   self->path = path != NULL ? g_strdup (path) : tern_store_db_get_default_path ();
 
-  if (!ensure_file (self->path, &created, error))
-    return NULL;
-  if (!created && !check_header (self->path, error))
+  if (!first_open_checks (self->path, &created, error))
     return NULL;
 
   rc = sqlite3_open_v2 (self->path, &self->db,

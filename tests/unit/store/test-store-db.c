@@ -1002,6 +1002,64 @@ test_outbox_journal (void)
   g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND);
 }
 
+/* The count of rows another process sees (the sqlite3 shell: it opens and closes the
+ * store as tern-cli does while the window runs). */
+static gint64
+count_from_other_process (const char *path)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "sqlite3", path, "SELECT count(*) FROM messages", NULL };
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  return g_ascii_strtoll (out, NULL, 10);
+}
+
+static gint64
+add_one (TernStoreDb *db, int i)
+{
+  g_autofree char *text = g_strdup_printf ("Subject: %d\nMessage-ID: <wal%d@x>\n\nbody\n", i, i);
+  g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  TernStoreDbNewMessage m = { 0 };
+  gint64 id;
+
+  m.folder_id = 1;
+  m.raw = raw;
+  id = tern_store_db_add_message (db, &m, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+/* A second connection of one process (a worker's) must not drop the first's locks:
+ * another process opening and closing the store would then take itself for the last
+ * connection and delete the write-ahead log, and what the first commits after that
+ * would be seen by nobody (it was: a sync's flag changes vanished while the window
+ * ran). */
+static void
+test_second_connection_keeps_the_log (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) first = tern_store_db_open (path, &error);
+  g_autoptr(TernStoreDb) second = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+  g_assert_no_error (error);
+  add_one (first, 1);
+  second = tern_store_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_from_other_process (path), ==, 1);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  add_one (first, 2);
+  add_one (second, 3);
+  g_assert_cmpint (count_from_other_process (path), ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1014,6 +1072,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/foreign-sqlite", test_foreign_sqlite);
   g_test_add_func ("/store/db/checkpoint-with-reader", test_checkpoint_with_reader);
   g_test_add_func ("/store/db/truncated", test_truncated);
+  g_test_add_func ("/store/db/second-connection-keeps-the-log", test_second_connection_keeps_the_log);
   g_test_add_func ("/store/db/corrupt-pages", test_corrupt_pages);
   g_test_add_func ("/store/db/too-new", test_too_new);
   g_test_add_func ("/store/db/move-aside", test_move_aside);
