@@ -29,5 +29,10 @@ gboolean tern_outbox_flush_full       (TernStoreDb          *db,
                                        GCancellable         *cancellable,
                                        GError              **error);
 gboolean tern_outbox_get_file_in_sent (TernAccount          *account);
+gint64   tern_outbox_enqueue_full     (TernStoreDb          *db,
+                                       TernAccount          *account,
+                                       GBytes               *message,
+                                       gint64                not_before,
+                                       GError              **error);
 
 G_END_DECLS

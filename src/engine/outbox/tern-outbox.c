@@ -87,6 +87,36 @@ tern_outbox_enqueue (TernStoreDb  *db,
                                    (const char * const *) recipients, prepared, error);
 }
 
+/**
+ * tern_outbox_enqueue_full:
+ * @not_before: send it at this time (Unix time) at the earliest, 0 for at once: the
+ *   delay during which the user may still take it back
+ *
+ * Like tern_outbox_enqueue().
+ */
+gint64
+tern_outbox_enqueue_full (TernStoreDb  *db,
+                          TernAccount  *account,
+                          GBytes       *message,
+                          gint64        not_before,
+                          GError      **error)
+{
+  gint64 id;
+
+  if (!tern_store_db_begin (db, error))
+    return 0;
+  if ((id = tern_outbox_enqueue (db, account, message, error)) == 0 ||
+      (not_before > 0 &&
+       !tern_store_db_outbox_set_state (db, id, TERN_STORE_OUTBOX_QUEUED, 0, NULL, not_before, error)))
+    {
+      tern_store_db_rollback (db);
+      return 0;
+    }
+  if (!tern_store_db_commit (db, error))
+    return 0;
+  return id;
+}
+
 static gint64
 backoff (guint attempts)
 {
@@ -129,9 +159,8 @@ maybe_crash (const char *point)
 static void
 report (Flush *flush, const char *message)
 {
-  if (flush->progress != NULL)
-    flush->progress (tern_account_get_email (flush->account), NULL,
-                     flush->done, flush->total, message, flush->progress_data);
+  tern_account_progress_report (flush->progress, flush->progress_data, tern_account_get_email (flush->account),
+                                TERN_ACCOUNT_PHASE_WORKING, NULL, flush->done, flush->total, message, NULL);
 }
 
 /* ---- step 4 for IMAP accounts: APPEND to the server's Sent ------------------------ */

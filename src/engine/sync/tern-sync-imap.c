@@ -37,6 +37,7 @@
 #include "tern-sync-imap.h"
 #include "tern-sync-journal.h"
 #include "tern-sync-replay.h"
+#include "tern-sync-trigger.h"
 #include "tern-mime-summary.h"
 #include "tern-net-error.h"
 #include "tern-store-db-sync.h"
@@ -80,6 +81,7 @@ typedef struct
   GArray                *changes;   /* FlagChange, from unsolicited FETCH */
   GArray                *vanished;  /* guint32 */
   guint                  events;
+  gboolean               arrivals;  /* new messages are new mail (not the first sync) */
 } Sync;
 
 void
@@ -93,8 +95,8 @@ tern_sync_imap_options_init (TernSyncImapOptions *options)
 static void
 progress (Sync *sync, const char *folder, guint done, guint total, const char *message)
 {
-  if (sync->progress != NULL)
-    sync->progress (sync->email, folder, done, total, message, sync->progress_data);
+  tern_account_progress_report (sync->progress, sync->progress_data, sync->email, TERN_ACCOUNT_PHASE_WORKING,
+                                folder, done, total, message, NULL);
 }
 
 static TernStoreFlags
@@ -599,6 +601,7 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   message.raw = raw;
   /* Every body follows in this run: the search index gets each message once, whole. */
   message.defer_index = raw == NULL && !sync->options.headers_only && sync->options.body_days == 0;
+  message.arrived = sync->arrivals && !(message.flags & TERN_STORE_FLAG_SEEN);
   if (tern_store_db_add_message (sync->db, &message, NULL, &fetch->error) == 0)
     return;
 
@@ -753,6 +756,8 @@ sync_folder (Sync *sync, TernStoreFolder *folder, GError **error)
     }
   if (stored_uidnext == 0)
     stored_uidnext = 1;
+  /* New mail is what arrives in a folder synced before. */
+  sync->arrivals = !rebuilt && stored_uidvalidity != 0 && stored_uidvalidity == uidvalidity;
 
   /* New messages, headers only. */
   if (!fetch_new_headers (sync, folder_id, uidvalidity, stored_uidnext, stored_modseq, uidnext,
@@ -1165,54 +1170,97 @@ is_network_error (const GError *error)
                                                error->code == TERN_IMAP_ERROR_PROTOCOL));
 }
 
-static gboolean
-wait_cancellable (GCancellable *cancellable, guint seconds)
+static void
+report (TernAccountProgressFunc func, gpointer data, TernAccount *account, TernAccountPhase phase,
+        const char *message, const GError *error)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  tern_account_progress_report (func, data, tern_account_get_email (account), phase, NULL, 0, 0, message, error);
+}
 
-  while (g_get_monotonic_time () < end)
+static void
+outer_cancelled_cb (GCancellable *cancellable, TernSyncTrigger *trigger)
+{
+  tern_sync_trigger_pull (trigger, TERN_SYNC_REQUEST_NONE);
+}
+
+/* Waits in IDLE (or, without IDLE, polls with NOOP every 30 s) until the server
+ * reports a change, the trigger is pulled, @seconds pass, or @cancellable is
+ * cancelled. FALSE on a failure (the connection) or cancellation. */
+static gboolean
+wait_for_changes (Sync *sync, TernSyncTrigger *trigger, guint seconds, GError **error)
+{
+  g_autoptr(GCancellable) wake = tern_sync_trigger_dup_cancellable (trigger);
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_cancellable_is_cancelled (wake))
+    return TRUE;
+  if (!tern_imap_session_has_capability (sync->session, "IDLE"))
     {
-      if (g_cancellable_is_cancelled (cancellable))
+      if (tern_sync_trigger_wait (trigger, MIN (seconds, 30), sync->cancellable))
+        return TRUE;
+      if (g_cancellable_set_error_if_cancelled (sync->cancellable, error))
         return FALSE;
-      g_usleep (100 * 1000);
+      return tern_imap_session_noop (sync->session, sync->cancellable, error);
     }
-  return !g_cancellable_is_cancelled (cancellable);
+  if (tern_imap_session_idle (sync->session, MIN (seconds, TERN_IMAP_DEFAULT_IDLE_TIMEOUT), wake, &local_error))
+    return TRUE;
+  /* Woken by the trigger: IDLE ended with DONE, the session is usable. */
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (sync->cancellable))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 /**
  * tern_sync_imap_watch:
+ * @trigger: (nullable): pulled to wake the wait: changes to replay, a sync asked for
  *
  * Syncs the account, then keeps it in step until @cancellable is cancelled: IDLE on
  * INBOX (renewed before 29 minutes), which syncs INBOX on every change the server
- * announces, and a full sync every @options->poll_seconds. Network failures are
- * retried with a growing delay (1 s to 2 min), waiting for GNetworkMonitor to see a
- * network. Returns only on cancellation (%FALSE with %G_IO_ERROR_CANCELLED) or a
- * failure that retrying cannot mend (such as a refused password).
+ * announces, and a full sync every @options->poll_seconds. A pull of @trigger ends
+ * the wait at once: %TERN_SYNC_REQUEST_JOURNAL replays the journal (and syncs INBOX),
+ * %TERN_SYNC_REQUEST_FULL syncs every folder. Network failures are retried with a
+ * growing delay (1 s to 2 min), waiting for GNetworkMonitor to see a network, and
+ * reported as %TERN_ACCOUNT_PHASE_RETRYING; a pull retries at once. Returns only on
+ * cancellation (%FALSE with %G_IO_ERROR_CANCELLED) or a failure that retrying cannot
+ * mend (such as a refused password).
  */
 gboolean
 tern_sync_imap_watch (TernStoreDb               *db,
                       TernAccount               *account,
                       const char                *password,
                       const TernSyncImapOptions *options,
-                      TernAccountProgressFunc       progress_func,
+                      TernSyncTrigger           *trigger,
+                      TernAccountProgressFunc    progress_func,
                       gpointer                   progress_data,
                       GCancellable              *cancellable,
                       GError                   **error)
 {
   GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  g_autoptr(TernSyncTrigger) own_trigger = trigger == NULL ? tern_sync_trigger_new () : NULL;
   guint backoff = 1;
+  gulong handler = 0;
 
-  for (;;)
+  if (trigger == NULL)
+    trigger = own_trigger;
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (outer_cancelled_cb), trigger, NULL);
+
+  while (!g_cancellable_is_cancelled (cancellable))
     {
       g_autoptr(GError) local_error = NULL;
       Sync sync;
       gint64 next_poll;
       guint poll;
 
+      tern_sync_trigger_take (trigger);
       if (!g_network_monitor_get_network_available (monitor))
         {
-          if (!wait_cancellable (cancellable, 2))
-            break;
+          g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, _("No network"));
+          report (progress_func, progress_data, account, TERN_ACCOUNT_PHASE_RETRYING, _("waiting for a network"),
+                  local_error);
+          tern_sync_trigger_wait (trigger, 2, cancellable);
           continue;
         }
 
@@ -1223,13 +1271,13 @@ tern_sync_imap_watch (TernStoreDb               *db,
           backoff = 1;
           poll = MAX (sync.options.poll_seconds, 10);
           next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
-          progress (&sync, NULL, 0, 0, _("waiting for new mail"));
 
           for (;;)
             {
               g_autoptr(TernStoreFolder) inbox = tern_store_db_lookup_folder (db, sync.account_id, "INBOX", NULL);
               gint64 now = g_get_monotonic_time ();
               guint wait = now < next_poll ? (guint) ((next_poll - now) / G_USEC_PER_SEC) + 1 : 1;
+              TernSyncRequest request;
 
               if (inbox == NULL)
                 break;
@@ -1237,30 +1285,34 @@ tern_sync_imap_watch (TernStoreDb               *db,
                              tern_store_folder_get_server_path (inbox)) != 0 &&
                   !sync_folder (&sync, inbox, &local_error))
                 break;
-              sync.events = 0;
-              if (!tern_imap_session_has_capability (sync.session, "IDLE"))
+              /* A change the server reported between two commands (a flag set while
+               * this sync fetched bodies, say) is not waited for: it is synced now. */
+              if (sync.changes->len > 0 || sync.vanished->len > 0 ||
+                  (gint64) tern_imap_session_get_exists (sync.session) !=
+                  tern_store_db_sync_count_server_messages (db, tern_store_folder_get_id (inbox), NULL))
+                sync.events = 1;
+              else
                 {
-                  if (!wait_cancellable (cancellable, MIN (wait, 30)))
-                    {
-                      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-                      break;
-                    }
-                  if (!tern_imap_session_noop (sync.session, cancellable, &local_error))
+                  sync.events = 0;
+                  report (progress_func, progress_data, account, TERN_ACCOUNT_PHASE_WAITING,
+                          _("waiting for new mail"), NULL);
+                  if (!wait_for_changes (&sync, trigger, wait, &local_error))
                     break;
                 }
-              else if (!tern_imap_session_idle (sync.session, MIN (wait, TERN_IMAP_DEFAULT_IDLE_TIMEOUT),
-                                                cancellable, &local_error))
+              if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
                 break;
 
-              if (g_get_monotonic_time () >= next_poll)
+              request = tern_sync_trigger_take (trigger);
+              if ((request & TERN_SYNC_REQUEST_FULL) || g_get_monotonic_time () >= next_poll)
                 {
                   if (!sync_all (&sync, FALSE, &local_error))
                     break;
                   next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
                 }
-              else if (sync.events > 0 || tern_store_db_sync_journal_count (db, sync.account_id, NULL) > 0)
+              else if (sync.events > 0 || (request & TERN_SYNC_REQUEST_JOURNAL) ||
+                       tern_store_db_sync_journal_count (db, sync.account_id, NULL) > 0)
                 {
-                  progress (&sync, "INBOX", 0, 0, _("changes on the server"));
+                  progress (&sync, "INBOX", 0, 0, _("changes"));
                   if (!sync_all (&sync, TRUE, &local_error))
                     break;
                 }
@@ -1269,26 +1321,27 @@ tern_sync_imap_watch (TernStoreDb               *db,
       sync_clear (&sync);
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (cancellable))
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-          return FALSE;
-        }
+        break;
       if (local_error != NULL && !is_network_error (local_error))
         {
+          if (handler != 0)
+            g_cancellable_disconnect (cancellable, handler);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (progress_func != NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("connection lost (%s); retrying in %u s"),
-                                                   local_error != NULL ? local_error->message : "?", backoff);
-          progress_func (tern_account_get_email (account), NULL, 0, 0, text, progress_data);
-        }
-      if (!wait_cancellable (cancellable, backoff))
-        break;
-      backoff = MIN (backoff * 2, 120);
+      {
+        g_autofree char *text = g_strdup_printf (_("connection lost; retrying in %u s"), backoff);
+        report (progress_func, progress_data, account, TERN_ACCOUNT_PHASE_RETRYING, text, local_error);
+      }
+      /* A pull (the network is back, the user asks) retries at once. */
+      if (tern_sync_trigger_wait (trigger, backoff, cancellable))
+        backoff = 1;
+      else
+        backoff = MIN (backoff * 2, 120);
     }
 
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
   return FALSE;
 }

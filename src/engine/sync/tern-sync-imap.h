@@ -10,6 +10,7 @@
 #include "tern-account.h"
 #include "tern-store-db.h"
 #include "tern-account-progress.h"
+#include "tern-sync-trigger.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,7 @@ gboolean tern_sync_imap_watch        (TernStoreDb           *db,
                                       TernAccount           *account,
                                       const char            *password,
                                       const TernSyncImapOptions *options,
+                                      TernSyncTrigger       *trigger,
                                       TernAccountProgressFunc   progress,
                                       gpointer               progress_data,
                                       GCancellable          *cancellable,

@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
@@ -614,17 +615,54 @@ tern_sync_journal_copy (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 
   return transfer (db, ids, n_ids, folder_id, FALSE, NULL, copies, error);
 }
 
+/* Messages that need the same change, keyed by what it is. */
+static void
+group_add (GHashTable *groups, const char *key, gint64 id)
+{
+  GArray *ids = g_hash_table_lookup (groups, key);
+
+  if (ids == NULL)
+    {
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (groups, g_strdup (key), ids);
+    }
+  g_array_append_val (ids, id);
+}
+
+/* The keywords in @a that @b lacks, as a NULL-terminated vector. */
+static GStrv
+keywords_missing (const char *a, const char *b)
+{
+  g_auto(GStrv) have = g_strsplit (a != NULL ? a : "", " ", -1);
+  g_auto(GStrv) other = g_strsplit (b != NULL ? b : "", " ", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint k = 0; have[k] != NULL; k++)
+    if (have[k][0] != '\0' && !g_strv_contains ((const char * const *) other, have[k]))
+      g_strv_builder_add (builder, have[k]);
+  return g_strv_builder_end (builder);
+}
+
 /**
  * tern_sync_journal_restore:
  * @prior: (element-type TernSyncJournalPrior): states from an earlier operation
  *
  * Undoes an operation: moves each message back to its folder and gives it its
  * flags and keywords again, in the store at once and on the servers through the
- * journal. Messages deleted since are skipped.
+ * journal. Messages deleted since are skipped. The messages that need the same
+ * change are changed together (one journal entry per folder and change, not one per
+ * message).
  */
 gboolean
 tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
 {
+  g_autoptr(GHashTable) moves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) flags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) keywords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_array_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
   if (!tern_store_db_begin (db, error))
     return FALSE;
 
@@ -633,7 +671,7 @@ tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
       TernSyncJournalPrior *p = &g_array_index (prior, TernSyncJournalPrior, i);
       g_autoptr(TernStoreMessage) message = NULL;
       g_autoptr(GError) local_error = NULL;
-      TernStoreFlags flags;
+      TernStoreFlags now;
 
       message = tern_store_db_get_message (db, p->message_id, &local_error);
       if (message == NULL)
@@ -643,36 +681,64 @@ tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
           g_propagate_error (error, g_steal_pointer (&local_error));
           goto fail;
         }
-      if (tern_store_message_get_folder_id (message) != p->folder_id &&
-          !tern_sync_journal_move (db, &p->message_id, 1, p->folder_id, NULL, error))
-        goto fail;
-
-      flags = tern_store_message_get_flags (message);
-      if (flags != p->flags &&
-          !tern_sync_journal_set_flags (db, &p->message_id, 1, p->flags & ~flags, flags & ~p->flags, NULL, error))
-        goto fail;
+      if (tern_store_message_get_folder_id (message) != p->folder_id)
+        {
+          g_autofree char *k = g_strdup_printf ("%" G_GINT64_FORMAT, p->folder_id);
+          group_add (moves, k, p->message_id);
+        }
+      now = tern_store_message_get_flags (message);
+      if (now != p->flags)
+        {
+          g_autofree char *k = g_strdup_printf ("%u %u", p->flags & ~now, now & ~p->flags);
+          group_add (flags, k, p->message_id);
+        }
       if (g_strcmp0 (tern_store_message_get_keywords (message), p->keywords) != 0)
         {
-          g_auto(GStrv) was = g_strsplit (p->keywords != NULL ? p->keywords : "", " ", -1);
-          g_auto(GStrv) now = g_strsplit (tern_store_message_get_keywords (message) != NULL
-                                          ? tern_store_message_get_keywords (message) : "", " ", -1);
-          g_autoptr(GStrvBuilder) add = g_strv_builder_new ();
-          g_autoptr(GStrvBuilder) remove = g_strv_builder_new ();
-          g_auto(GStrv) add_v = NULL;
-          g_auto(GStrv) remove_v = NULL;
+          /* "add\nremove": both canonical, so equal changes make equal keys. */
+          g_auto(GStrv) add = keywords_missing (p->keywords, tern_store_message_get_keywords (message));
+          g_auto(GStrv) remove = keywords_missing (tern_store_message_get_keywords (message), p->keywords);
+          g_autofree char *add_text = g_strjoinv (" ", add);
+          g_autofree char *remove_text = g_strjoinv (" ", remove);
+          g_autofree char *k = g_strconcat (add_text, "\n", remove_text, NULL);
 
-          for (guint k = 0; was[k] != NULL; k++)
-            if (was[k][0] != '\0' && !g_strv_contains ((const char * const *) now, was[k]))
-              g_strv_builder_add (add, was[k]);
-          for (guint k = 0; now[k] != NULL; k++)
-            if (now[k][0] != '\0' && !g_strv_contains ((const char * const *) was, now[k]))
-              g_strv_builder_add (remove, now[k]);
-          add_v = g_strv_builder_end (add);
-          remove_v = g_strv_builder_end (remove);
-          if (!tern_sync_journal_set_keywords (db, &p->message_id, 1, (const char * const *) add_v,
-                                               (const char * const *) remove_v, NULL, error))
-            goto fail;
+          group_add (keywords, k, p->message_id);
         }
+    }
+
+  /* Folders first: the flags and keywords then go with the messages where they are. */
+  g_hash_table_iter_init (&iter, moves);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GArray *ids = value;
+
+      if (!tern_sync_journal_move (db, (const gint64 *) ids->data, ids->len, g_ascii_strtoll (key, NULL, 10), NULL,
+                                   error))
+        goto fail;
+    }
+  g_hash_table_iter_init (&iter, flags);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GArray *ids = value;
+      guint add = 0, remove = 0;
+
+      sscanf (key, "%u %u", &add, &remove);
+      if (!tern_sync_journal_set_flags (db, (const gint64 *) ids->data, ids->len, add, remove, NULL, error))
+        goto fail;
+    }
+  g_hash_table_iter_init (&iter, keywords);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GArray *ids = value;
+      g_auto(GStrv) parts = g_strsplit (key, "\n", 2);
+      g_auto(GStrv) add = g_strsplit (parts[0], " ", -1);
+      g_auto(GStrv) remove = g_strsplit (parts[1] != NULL ? parts[1] : "", " ", -1);
+
+      if (!tern_sync_journal_set_keywords (db, (const gint64 *) ids->data, ids->len,
+                                           add[0] != NULL && add[0][0] != '\0' ? (const char * const *) add : NULL,
+                                           remove[0] != NULL && remove[0][0] != '\0' ? (const char * const *) remove
+                                                                                      : NULL,
+                                           NULL, error))
+        goto fail;
     }
   return tern_store_db_commit (db, error);
 

@@ -48,6 +48,7 @@ typedef struct
   guint                 total;
   TernAccountProgressFunc  progress;
   gpointer              progress_data;
+  gboolean              arrivals;   /* downloads are new mail (not the account's first) */
 } FetchState;
 
 /* A test hook: TERN_TEST_POP3_CRASH=before-commit|after-commit|after-dele makes the
@@ -64,9 +65,8 @@ maybe_crash (const char *point)
 static void
 report (FetchState *state, const char *message)
 {
-  if (state->progress != NULL)
-    state->progress (tern_account_get_email (state->account), "INBOX",
-                     state->done, state->total, message, state->progress_data);
+  tern_account_progress_report (state->progress, state->progress_data, tern_account_get_email (state->account),
+                                TERN_ACCOUNT_PHASE_WORKING, "INBOX", state->done, state->total, message, NULL);
 }
 
 static gboolean
@@ -104,6 +104,7 @@ store_message (FetchState *state, guint msgno, GError **error)
   message.uidl = uidl;
   message.raw = raw;
   message.size = g_bytes_get_size (raw);
+  message.arrived = state->arrivals;
   if (tern_store_db_add_message (state->db, &message, &duplicate, error) == 0)
     return FALSE;
 
@@ -185,6 +186,7 @@ tern_sync_pop3_run (TernStoreDb          *db,
   state.uidl_by_msgno = uidl_by_msgno;
   state.progress = progress;
   state.progress_data = progress_data;
+  state.arrivals = g_hash_table_size (known) > 0;
 
   report (&state, _("Connecting"));
   session = tern_account_open_pop3 (account, password, 0, cancellable, error);

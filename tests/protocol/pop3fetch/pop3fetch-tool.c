@@ -20,12 +20,11 @@
 #include "tern-store-db-outbox.h"
 
 static void
-progress (const char *account, const char *folder, guint done, guint total,
-          const char *message, gpointer user_data)
+progress (const TernAccountProgress *p, gpointer user_data)
 {
   (void) user_data;
-  g_printerr ("%s %s %u/%u %s\n", account, folder != NULL ? folder : "-", done, total,
-              message != NULL ? message : "");
+  g_printerr ("%s %s %u/%u %s\n", p->account, p->folder != NULL ? p->folder : "-", p->done, p->total,
+              p->message != NULL ? p->message : "");
 }
 
 static TernStoreDb *

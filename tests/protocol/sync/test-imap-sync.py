@@ -614,7 +614,8 @@ ok(flagged, 'a flag change arrives by IDLE with --watch')
 watch.send_signal(signal.SIGTERM)
 try:
     out = watch.communicate(timeout=20)[1]
-    ok(watch.returncode == 0, '--watch stops on SIGTERM with status 0', 'status %s\n%s' % (watch.returncode, out[-2000:]))
+    ok(watch.returncode == 0 and seen and flagged, '--watch stops on SIGTERM with status 0',
+       'status %s\n%s' % (watch.returncode, out[-3000:]))
 except subprocess.TimeoutExpired:
     watch.kill()
     ok(False, '--watch stops on SIGTERM')
