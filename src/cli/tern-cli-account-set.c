@@ -10,6 +10,7 @@
 
 #include "tern-engine.h"
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 
 /*
  * The sync settings of an account, each an option taking yes|no or a number of days.
@@ -31,32 +32,32 @@ typedef struct
   SettingKind          kind;
   TernAccountProtocol  protocol;      /* the protocol it is for */
   const char          *description;
-  void               (*set_boolean) (TernAccount *account, gboolean value);
-  void               (*set_days)    (TernAccount *account, guint value);
+  void               (*set_boolean) (TernMailAccountBuilder *builder, gboolean value);
+  void               (*set_days)    (TernMailAccountBuilder *builder, guint value);
 } Setting;
 
 static const Setting settings[] = {
   { "body-days", SETTING_DAYS, TERN_ACCOUNT_PROTOCOL_IMAP,
     N_("IMAP: download the bodies of the messages of the last DAYS days only, the others "
        "when they are opened (0: all)"),
-    NULL, tern_account_set_body_days },
+    NULL, tern_mail_account_builder_set_body_days },
   { "server-files-sent", SETTING_BOOLEAN, TERN_ACCOUNT_PROTOCOL_IMAP,
     N_("IMAP: the outgoing server files a copy of each sent message in Sent itself, so Tern "
        "uploads none"),
-    tern_account_set_sent_copy_by_server, NULL },
+    tern_mail_account_builder_set_server_files_sent, NULL },
   { "leave-on-server", SETTING_BOOLEAN, TERN_ACCOUNT_PROTOCOL_POP3,
     N_("POP3: leave the messages on the server once downloaded (default: yes)"),
-    tern_account_set_leave_on_server, NULL },
+    tern_mail_account_builder_set_leave_on_server, NULL },
   { "delete-after-days", SETTING_DAYS, TERN_ACCOUNT_PROTOCOL_POP3,
     N_("POP3: delete the messages left on the server DAYS days after downloading them "
        "(0: never)"),
-    NULL, tern_account_set_delete_after_days },
+    NULL, tern_mail_account_builder_set_delete_after_days },
   { "delete-when-deleted", SETTING_BOOLEAN, TERN_ACCOUNT_PROTOCOL_POP3,
     N_("POP3: delete a message from the server when it is deleted here"),
-    tern_account_set_delete_when_deleted, NULL },
+    tern_mail_account_builder_set_delete_when_deleted, NULL },
   { "backup", SETTING_BOOLEAN, TERN_ACCOUNT_PROTOCOL_POP3,
     N_("POP3: keep a rolling mbox backup of the account’s mail after each sync"),
-    tern_account_set_backup, NULL },
+    tern_mail_account_builder_set_backup, NULL },
 };
 
 #define N_SETTINGS G_N_ELEMENTS (settings)
@@ -219,11 +220,11 @@ tern_cli_account_settings_check_protocol (TernCliAccountSettings  *self,
 /**
  * tern_cli_account_settings_apply:
  *
- * Sets on @account the settings that were given; the others stay as they are.
+ * Gives @builder the settings that were given; the others stay as they are.
  */
 void
 tern_cli_account_settings_apply (TernCliAccountSettings *self,
-                                 TernAccount            *account)
+                                 TernMailAccountBuilder *builder)
 {
   g_return_if_fail (self->parsed);
 
@@ -233,9 +234,9 @@ tern_cli_account_settings_apply (TernCliAccountSettings *self,
         continue;
 
       if (settings[i].kind == SETTING_BOOLEAN)
-        settings[i].set_boolean (account, self->booleans[i]);
+        settings[i].set_boolean (builder, self->booleans[i]);
       else
-        settings[i].set_days (account, self->days[i]);
+        settings[i].set_days (builder, self->days[i]);
     }
 }
 
@@ -244,8 +245,11 @@ tern_cli_account_set (int argc, char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("ACCOUNT"));
   g_autoptr(TernCliAccountSettings) options = tern_cli_account_settings_new (context);
-  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+  g_autoptr(TernMail) mail = NULL;
+  g_autoptr(TernMailAccountBuilder) builder = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  TernMailAccount *live;
   TernAccount *account;
 
   g_option_context_set_summary (context, _("Changes the sync settings of a mail account (ACCOUNT is its "
@@ -270,17 +274,18 @@ tern_cli_account_set (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
-  if (!tern_account_manager_load (manager, &error))
+  if ((mail = tern_cli_mail_open (&error)) == NULL)
     {
       tern_cli_printerr_error ("account set", error);
       return TERN_CLI_EXIT_FAILURE;
     }
-  account = tern_account_manager_lookup (manager, argv[1]);
-  if (account == NULL)
+  live = tern_mail_lookup_account (mail, argv[1]);
+  if (live == NULL)
     {
       g_printerr (_("tern-cli account set: no account has the address %s\n"), argv[1]);
       return TERN_CLI_EXIT_FAILURE;
     }
+  account = tern_mail_account_get_account (live);
 
   if (!tern_cli_account_settings_check_protocol (options, tern_account_get_email (account),
                                                  tern_account_get_protocol (account), &error))
@@ -289,8 +294,10 @@ tern_cli_account_set (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
-  tern_cli_account_settings_apply (options, account);
-  if (!tern_account_manager_save (manager, &error))
+  builder = tern_mail_account_builder_new_for_account (account);
+  tern_cli_account_settings_apply (options, builder);
+  tern_mail_update_account_async (mail, builder, NULL, tern_cli_mail_done_cb, &result);
+  if (!tern_mail_update_account_finish (mail, tern_cli_mail_wait (&result), &error))
     {
       tern_cli_printerr_error ("account set", error);
       return TERN_CLI_EXIT_FAILURE;

@@ -12,6 +12,7 @@
 
 #include "tern-engine.h"
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 
 static TernAccountManager *
 load_accounts (GError **error)
@@ -91,7 +92,7 @@ account_add (int argc, char **argv)
   g_autofree char *host = NULL, *security_name = NULL, *user = NULL;
   g_autofree char *smtp_host = NULL, *smtp_security_name = NULL, *smtp_user = NULL;
   g_autofree char *password_command = NULL, *pin = NULL;
-  gboolean detect = FALSE, password_stdin = FALSE;
+  gboolean detect = FALSE, password_stdin = FALSE, allow_plaintext = FALSE;
   int port = 0, smtp_port = 0;
   const GOptionEntry entries[] = {
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("The account’s e-mail address"), N_("ADDR") },
@@ -109,19 +110,23 @@ account_add (int argc, char **argv)
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from standard input and keep it in the keyring"), NULL },
     { "password-command", 0, 0, G_OPTION_ARG_STRING, &password_command, N_("A command that prints the password"), N_("CMD") },
     { "pin-certificate", 0, 0, G_OPTION_ARG_STRING, &pin, N_("Trust exactly this certificate for the account’s servers"), N_("PEM_FILE|sha256:HEX") },
+    { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &allow_plaintext, N_("Accept that the password crosses an unencrypted connection, when detection finds only such a server"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(TernCliAccountSettings) settings = NULL;
-  g_autoptr(TernAccountManager) manager = NULL;
-  g_autoptr(TernAccount) account = NULL;
+  g_autoptr(TernMailAccountBuilder) builder = NULL;
+  g_autoptr(TernMail) mail = NULL;
+  g_autoptr(TernMailAccount) added = NULL;
   g_autoptr(TernAutoconfigResult) detected = NULL;
   g_autoptr(TernPassword) password = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   TernAccountProtocol protocol = TERN_ACCOUNT_PROTOCOL_IMAP;
   TernNetSecurity security = TERN_NET_SECURITY_TLS;
   TernNetSecurity smtp_security = TERN_NET_SECURITY_TLS;
   guint16 in_port = 0, out_port = 0;
+  TernAccount *account;
 
   g_option_context_set_summary (context, _("Adds a mail account."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -171,6 +176,9 @@ account_add (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
+  builder = tern_mail_account_builder_new (email);
+  if (protocol_name != NULL)
+    tern_mail_account_builder_set_protocol (builder, protocol);
   if (detect)
     {
       detected = tern_cli_detect (email, FALSE, &error);
@@ -179,9 +187,13 @@ account_add (int argc, char **argv)
           tern_cli_printerr_error ("account add", error);
           return TERN_CLI_EXIT_FAILURE;
         }
-      if (protocol_name == NULL)
-        protocol = tern_autoconfig_result_get_server (detected, TERN_AUTOCONFIG_PROTOCOL_IMAP) != NULL
-                   ? TERN_ACCOUNT_PROTOCOL_IMAP : TERN_ACCOUNT_PROTOCOL_POP3;
+      tern_mail_account_builder_set_detected (builder, detected);
+      if (!tern_mail_account_builder_get_protocol (builder, &protocol))
+        {
+          g_printerr (_("tern-cli account add: no IMAP or POP3 server was found for %s; give --protocol and --host\n"),
+                      email);
+          return TERN_CLI_EXIT_FAILURE;
+        }
       if (!tern_cli_account_settings_check_protocol (settings, email, protocol, &error))
         {
           tern_cli_printerr_error ("account add", error);
@@ -189,104 +201,56 @@ account_add (int argc, char **argv)
         }
     }
 
-  account = tern_account_new (email, protocol);
-  tern_account_set_name (account, name);
-  if (detected != NULL && !tern_autoconfig_result_apply (detected, account, &error))
-    {
-      tern_cli_printerr_error ("account add", error);
-      return TERN_CLI_EXIT_FAILURE;
-    }
-
   /* What the user gave on the command line wins over what was detected. */
-  {
-    const TernServer *in = tern_account_get_incoming (account);
-    const TernServer *out = tern_account_get_outgoing (account);
-    TernNetSecurity in_security = security_name ? security : (in->host ? in->security : security);
-    TernNetSecurity out_security = smtp_security_name ? smtp_security : (out->host ? out->security : smtp_security);
-    g_autofree char *in_host = g_strdup (host ? host : in->host);
-    g_autofree char *in_user = g_strdup (user ? user : (in->user ? in->user : email));
-    g_autofree char *out_host = g_strdup (smtp_host ? smtp_host : (out->host ? out->host : in_host));
-    g_autofree char *out_user = g_strdup (smtp_user ? smtp_user : (user ? user : (out->user ? out->user : in_user)));
-    guint16 in_default = (in->host && !host && !security_name) ? in->port
-                         : tern_account_default_port (protocol, in_security);
-    guint16 out_default = (out->host && !smtp_host && !smtp_security_name) ? out->port
-                          : tern_account_default_smtp_port (out_security);
-
-    if (in_host == NULL)
-      {
-        g_printerr (_("tern-cli account add: no %s server was found for %s; give --host\n"),
-                    tern_account_protocol_to_string (protocol), email);
-        return TERN_CLI_EXIT_FAILURE;
-      }
-
-    tern_account_set_incoming (account, in_host, in_port ? in_port : in_default, in_security, in_user);
-    tern_account_set_outgoing (account, out_host, out_port ? out_port : out_default, out_security, out_user);
-    security = in_security;
-    smtp_security = out_security;
-  }
-
-  tern_cli_account_settings_apply (settings, account);
-  tern_account_set_password_command (account, password_command);
+  tern_mail_account_builder_set_name (builder, name);
+  tern_mail_account_builder_set_incoming (builder, host, in_port, security_name != NULL ? (int) security : -1, user);
+  tern_mail_account_builder_set_outgoing (builder, smtp_host, out_port,
+                                          smtp_security_name != NULL ? (int) smtp_security : -1,
+                                          smtp_user != NULL ? smtp_user : user);
+  tern_cli_account_settings_apply (settings, builder);
+  if (password_command != NULL)
+    tern_mail_account_builder_set_password_command (builder, password_command);
   /* Choosing no encryption on the command line is the explicit consent that credentials
-   * may cross the network unencrypted; without it Tern refuses to send them. */
-  tern_account_set_allow_plaintext_auth (account,
-                                         security == TERN_NET_SECURITY_NONE ||
-                                         smtp_security == TERN_NET_SECURITY_NONE);
-
-  if (pin != NULL)
-    {
-      g_autoptr(TernNetConnection) probe = tern_net_connection_new ("localhost", 1, TERN_NET_SECURITY_TLS);
-      g_autoptr(GTlsCertificate) certificate = NULL;
-      g_autofree char *fingerprint = NULL;
-
-      /* validate the pin now, and keep only its fingerprint: the file may go away */
-      if (!tern_net_connection_set_pinned_certificate (probe, pin, &error))
-        {
-          tern_cli_printerr_error ("account add", error);
-          return TERN_CLI_EXIT_USAGE;
-        }
-      if (g_ascii_strncasecmp (pin, "sha256:", 7) == 0)
-        {
-          fingerprint = g_ascii_strdown (pin, -1);
-        }
-      else
-        {
-          certificate = g_tls_certificate_new_from_file (pin, &error);
-          if (certificate == NULL)
-            {
-              tern_cli_printerr_error ("account add", error);
-              return TERN_CLI_EXIT_USAGE;
-            }
-          fingerprint = tern_net_certificate_get_fingerprint (certificate);
-        }
-      tern_account_set_pinned_certificate (account, fingerprint);
-    }
-
-  manager = load_accounts (&error);
-  if (manager == NULL || !tern_account_manager_add (manager, account, &error))
+   * may cross the network unencrypted; a server detection found without encryption
+   * needs --allow-plaintext. */
+  tern_mail_account_builder_set_allow_plaintext (builder, allow_plaintext ||
+                                                 (security_name != NULL && security == TERN_NET_SECURITY_NONE) ||
+                                                 (smtp_security_name != NULL &&
+                                                  smtp_security == TERN_NET_SECURITY_NONE));
+  if (pin != NULL && !tern_mail_account_builder_set_pinned_certificate (builder, pin, &error))
     {
       tern_cli_printerr_error ("account add", error);
-      return TERN_CLI_EXIT_FAILURE;
+      return TERN_CLI_EXIT_USAGE;
     }
-
   if (password_stdin)
     {
       password = read_password_from_stdin (&error);
-      if (password == NULL || !tern_credentials_store_password (account, password, NULL, &error))
+      if (password == NULL)
         {
           tern_cli_printerr_error ("account add", error);
           return TERN_CLI_EXIT_FAILURE;
         }
+      tern_mail_account_builder_set_password (builder, password);
     }
 
-  if (!tern_account_manager_save (manager, &error))
+  if ((mail = tern_cli_mail_open (&error)) == NULL)
     {
       tern_cli_printerr_error ("account add", error);
-      if (password_stdin)
-        tern_credentials_clear_password (account, NULL, NULL);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+  tern_mail_add_account_async (mail, builder, NULL, tern_cli_mail_done_cb, &result);
+  added = tern_mail_add_account_finish (mail, tern_cli_mail_wait (&result), &error);
+  if (added == NULL)
+    {
+      if (g_error_matches (error, TERN_ACCOUNT_ERROR, TERN_ACCOUNT_ERROR_INVALID) &&
+          tern_mail_account_builder_needs_plaintext (builder))
+        g_printerr (_("tern-cli account add: %s Give --allow-plaintext to accept it.\n"), error->message);
+      else
+        tern_cli_printerr_error ("account add", error);
       return TERN_CLI_EXIT_FAILURE;
     }
 
+  account = tern_mail_account_get_account (added);
   g_printerr (_("Added %s (%s, %s:%u)\n"), email, tern_account_protocol_to_string (protocol),
               tern_account_get_incoming (account)->host, tern_account_get_incoming (account)->port);
   return TERN_CLI_EXIT_OK;
@@ -421,10 +385,11 @@ static int
 account_remove (int argc, char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("ACCOUNT"));
-  g_autoptr(TernAccountManager) manager = NULL;
-  g_autoptr(TernAccount) account = NULL;
+  g_autoptr(TernMail) mail = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) keyring_error = NULL;
+  TernMailAccount *account;
+  g_autofree char *email = NULL;
 
   g_option_context_set_summary (context, _("Removes a mail account and its stored password."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -439,30 +404,27 @@ account_remove (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
-  manager = load_accounts (&error);
-  if (manager == NULL)
+  if ((mail = tern_cli_mail_open (&error)) == NULL)
     {
       tern_cli_printerr_error ("account remove", error);
       return TERN_CLI_EXIT_FAILURE;
     }
-
-  account = tern_account_manager_lookup (manager, argv[1]);
-  if (account != NULL)
-    g_object_ref (account);
-  if (!tern_account_manager_remove (manager, argv[1], &error) ||
-      !tern_account_manager_save (manager, &error))
+  account = tern_mail_lookup_account (mail, argv[1]);
+  if (account == NULL)
+    {
+      g_set_error (&error, TERN_ACCOUNT_ERROR, TERN_ACCOUNT_ERROR_NOT_FOUND, _("No account has the address %s"),
+                   argv[1]);
+      tern_cli_printerr_error ("account remove", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+  email = g_strdup (tern_mail_account_get_email (account));
+  tern_mail_remove_account_async (mail, account, NULL, tern_cli_mail_done_cb, &result);
+  if (!tern_mail_remove_account_finish (mail, tern_cli_mail_wait (&result), &error))
     {
       tern_cli_printerr_error ("account remove", error);
       return TERN_CLI_EXIT_FAILURE;
     }
-
-  /* The settings are gone; a password left in an unreachable keyring is only reported. */
-  if (tern_account_get_password_command (account) == NULL &&
-      !tern_credentials_clear_password (account, NULL, &keyring_error))
-    g_printerr (_("tern-cli account remove: the password could not be removed from the keyring: %s\n"),
-                keyring_error->message);
-
-  g_printerr (_("Removed %s\n"), tern_account_get_email (account));
+  g_printerr (_("Removed %s\n"), email);
   return TERN_CLI_EXIT_OK;
 }
 

@@ -14,72 +14,10 @@
 #include <glib/gi18n.h>
 
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 #include "tern-cli-output.h"
-#include "tern-account-manager.h"
-#include "tern-credentials.h"
-#include "tern-outbox-private.h"
 #include "tern-outbox-mime.h"
 #include "tern-store-db-outbox.h"
-
-static void
-print_progress (const char *account,
-                const char *folder,
-                guint       done,
-                guint       total,
-                const char *message,
-                gpointer    user_data)
-{
-  (void) folder;
-  (void) user_data;
-  if (message != NULL)
-    g_printerr ("%s: %s\n", account, message);
-  else if (total > 0 && (done == total || done % 100 == 0))
-    g_printerr (_("%s: sent %u of %u\n"), account, done, total);
-}
-
-static TernAccount *
-load_account (TernAccountManager *manager, const char *address, GError **error)
-{
-  TernAccount *account;
-
-  if (address != NULL)
-    {
-      account = tern_account_manager_lookup (manager, address);
-      if (account == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     _("No account “%s” (see “tern-cli account list”)"), address);
-      return account != NULL ? g_object_ref (account) : NULL;
-    }
-  {
-    GListModel *accounts = tern_account_manager_get_accounts (manager);
-    if (g_list_model_get_n_items (accounts) == 0)
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     _("No account is set up (see “tern-cli account add”)"));
-        return NULL;
-      }
-    return g_list_model_get_item (accounts, 0);
-  }
-}
-
-/* Flushes one account; FALSE when it could not connect or log in. */
-static gboolean
-flush_account (TernStoreDb *db, TernAccount *account, TernOutboxFlushFlags flags, GError **error)
-{
-  g_autoptr(TernPassword) password = NULL;
-  const TernServer *server = tern_account_get_outgoing (account);
-
-  /* An IMAP account logs in to its incoming server too, for the copy in Sent. */
-  if ((server != NULL && server->user != NULL) ||
-      (tern_account_get_protocol (account) != TERN_ACCOUNT_PROTOCOL_POP3 &&
-       tern_outbox_get_file_in_sent (account)))
-    {
-      password = tern_credentials_get_password (account, NULL, error);
-      if (password == NULL)
-        return FALSE;
-    }
-  return tern_outbox_flush_full (db, account, password, flags, print_progress, NULL, NULL, error);
-}
 
 static TernStoreOutboxEntry *
 find_entry (GPtrArray *entries, gint64 id)
@@ -93,6 +31,15 @@ find_entry (GPtrArray *entries, gint64 id)
   return NULL;
 }
 
+static GPtrArray *
+list_outbox (TernMail *mail, TernMailAccount *account, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tern_mail_list_outbox_async (mail, account, NULL, tern_cli_mail_done_cb, &result);
+  return tern_mail_list_outbox_finish (mail, tern_cli_mail_wait (&result), error);
+}
+
 /**
  * tern_cli_outbox_send_now:
  *
@@ -101,27 +48,18 @@ find_entry (GPtrArray *entries, gint64 id)
  * it is safe in the outbox and goes out at the next sync or outbox --flush.
  */
 int
-tern_cli_outbox_send_now (const char *command, const char *address, gint64 outbox_id)
+tern_cli_outbox_send_now (const char *command, TernMail *mail, TernMailAccount *account, gint64 outbox_id)
 {
-  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
-  g_autoptr(TernAccount) account = NULL;
-  g_autoptr(TernStoreDb) db = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) flush_error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   TernStoreOutboxEntry *entry;
 
-  if (!tern_account_manager_load (manager, &error) ||
-      (account = load_account (manager, address, &error)) == NULL ||
-      (db = tern_cli_output_open_store (&error)) == NULL)
-    {
-      tern_cli_printerr_error (command, error);
-      return TERN_CLI_EXIT_FAILURE;
-    }
+  tern_mail_outbox_flush_async (mail, account, NULL, tern_cli_mail_done_cb, &result);
+  tern_mail_outbox_flush_finish (mail, tern_cli_mail_wait (&result), &flush_error);
 
-  flush_account (db, account, TERN_OUTBOX_FLUSH_NONE, &flush_error);
-
-  entries = tern_store_db_outbox_list (db, 0, &error);
+  entries = list_outbox (mail, NULL, &error);
   if (entries == NULL)
     {
       tern_cli_printerr_error (command, error);
@@ -140,29 +78,35 @@ tern_cli_outbox_send_now (const char *command, const char *address, gint64 outbo
 
       g_print (_("Sent, but not to every recipient.\n"));
       for (guint i = 0; i < rejected->len; i++)
-        g_printerr (_("tern-cli %s: the server refused %s: %s\n"), command,
-                    (const char *) g_ptr_array_index (rejected, i),
-                    (const char *) g_ptr_array_index (replies, i));
+        {
+          g_autofree char *reply = tern_cli_output_sanitize (g_ptr_array_index (replies, i));
+          g_printerr (_("tern-cli %s: the server refused %s: %s\n"), command,
+                      (const char *) g_ptr_array_index (rejected, i), reply);
+        }
       return TERN_CLI_EXIT_OK;
     }
   if (entry->state == TERN_STORE_OUTBOX_SENT)
     {
+      g_autofree char *why = tern_cli_output_sanitize (entry->last_error != NULL ? entry->last_error
+                                                                                 : _("not filed in Sent yet"));
       g_print (_("Sent.\n"));
       g_printerr (_("tern-cli %s: %s; the next “tern-cli sync” or “tern-cli outbox --flush” "
-                    "files it\n"), command,
-                  entry->last_error != NULL ? entry->last_error : _("not filed in Sent yet"));
+                    "files it\n"), command, why);
       return TERN_CLI_EXIT_OK;
     }
   if (entry->state == TERN_STORE_OUTBOX_FAILED)
     {
-      g_printerr (_("tern-cli %s: the server refused the message: %s\n"), command,
-                  entry->last_error != NULL ? entry->last_error : "");
+      g_autofree char *why = tern_cli_output_sanitize (entry->last_error != NULL ? entry->last_error : "");
+      g_printerr (_("tern-cli %s: the server refused the message: %s\n"), command, why);
       return TERN_CLI_EXIT_FAILURE;
     }
-  g_printerr (_("tern-cli %s: not sent now (%s); the message stays in the outbox and is sent "
-                "by the next “tern-cli sync” or “tern-cli outbox --flush”\n"), command,
-              flush_error != NULL ? flush_error->message
-              : entry->last_error != NULL ? entry->last_error : _("unknown reason"));
+  {
+    g_autofree char *why = tern_cli_output_sanitize (flush_error != NULL ? flush_error->message
+                                                     : entry->last_error != NULL ? entry->last_error
+                                                     : _("unknown reason"));
+    g_printerr (_("tern-cli %s: not sent now (%s); the message stays in the outbox and is sent "
+                  "by the next “tern-cli sync” or “tern-cli outbox --flush”\n"), command, why);
+  }
   return TERN_CLI_EXIT_OK;
 }
 
@@ -254,12 +198,18 @@ tern_cli_outbox (int argc, char **argv)
           g_printerr (_("tern-cli outbox: no failed or partly sent message %" G_GINT64_FORMAT "\n"), dismiss);
           return TERN_CLI_EXIT_FAILURE;
         }
-      if (!tern_store_db_outbox_remove (db, dismiss, &error))
-        {
-          tern_cli_printerr_error ("outbox", error);
-          return TERN_CLI_EXIT_FAILURE;
-        }
-      return TERN_CLI_EXIT_OK;
+      {
+        g_autoptr(TernMail) mail = tern_cli_mail_open (&error);
+        g_autoptr(GAsyncResult) result = NULL;
+
+        if (mail == NULL)
+          {
+            tern_cli_printerr_error ("outbox", error);
+            return TERN_CLI_EXIT_FAILURE;
+          }
+        tern_mail_outbox_delete_async (mail, dismiss, NULL, tern_cli_mail_done_cb, &result);
+        return tern_cli_mail_finish (mail, &result, "outbox", NULL) ? TERN_CLI_EXIT_OK : TERN_CLI_EXIT_FAILURE;
+      }
     }
 
   if (address != NULL && (only_account = tern_cli_output_resolve_account (db, address, &error)) == 0)
@@ -270,10 +220,10 @@ tern_cli_outbox (int argc, char **argv)
 
   if (flush)
     {
-      g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+      g_autoptr(TernMail) mail = tern_cli_mail_open (&error);
       g_autoptr(GPtrArray) before = tern_store_db_outbox_list (db, only_account, &error);
 
-      if (before == NULL || !tern_account_manager_load (manager, &error))
+      if (mail == NULL || before == NULL)
         {
           tern_cli_printerr_error ("outbox", error);
           return TERN_CLI_EXIT_FAILURE;
@@ -281,15 +231,16 @@ tern_cli_outbox (int argc, char **argv)
       for (guint i = 0; i < before->len; i++)
         {
           TernStoreOutboxEntry *entry = g_ptr_array_index (before, i);
-          TernAccount *account;
+          TernMailAccount *account;
           g_autoptr(GError) flush_error = NULL;
+          g_autoptr(GAsyncResult) result = NULL;
 
           if (entry->state == TERN_STORE_OUTBOX_FAILED ||
               entry->state == TERN_STORE_OUTBOX_PARTLY_SENT ||
               g_hash_table_contains (flushed, GINT_TO_POINTER (entry->account_id)))
             continue;
           g_hash_table_add (flushed, GINT_TO_POINTER (entry->account_id));
-          account = tern_account_manager_lookup (manager, entry->account);
+          account = tern_mail_lookup_account (mail, entry->account);
           if (account == NULL)
             {
               g_printerr (_("tern-cli outbox: no account “%s” any more: its messages cannot be sent\n"),
@@ -297,9 +248,11 @@ tern_cli_outbox (int argc, char **argv)
               status = TERN_CLI_EXIT_FAILURE;
               continue;
             }
-          if (!flush_account (db, account, TERN_OUTBOX_FLUSH_NOW, &flush_error))
+          tern_mail_outbox_flush_async (mail, account, NULL, tern_cli_mail_done_cb, &result);
+          if (!tern_mail_outbox_flush_finish (mail, tern_cli_mail_wait (&result), &flush_error))
             {
-              tern_cli_printerr_error ("outbox", flush_error);
+              g_autofree char *message = tern_cli_output_sanitize (flush_error->message);
+              g_printerr ("tern-cli outbox: %s\n", message);
               status = TERN_CLI_EXIT_FAILURE;
             }
         }

@@ -292,6 +292,38 @@ tern_cli_output_print_message (TernStoreMessage *message, GHashTable *folders)
 }
 
 /**
+ * tern_cli_output_sanitize:
+ * @text: (nullable): text from mail or a server (a folder name, a reply)
+ *
+ * What may reach a terminal of such text: control characters (ESC, BEL, C1...)
+ * become U+FFFD, so that nobody's mail or server can move the cursor, retitle the
+ * window or worse; newlines and tabs stay; invalid UTF-8 is repaired.
+ *
+ * Returns: (transfer full) (nullable): the text to print
+ */
+char *
+tern_cli_output_sanitize (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n' || c == '\t' || !g_unichar_iscntrl (c))
+        g_string_append_unichar (out, c);
+      else
+        g_string_append_unichar (out, 0xFFFD);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
  * tern_cli_output_parse_args:
  *
  * Parses a command's options; prints the error and the usage hint on failure.

@@ -33,6 +33,7 @@ gboolean     tern_cli_output_json_end        (GError          **error);
 void         tern_cli_output_print_header    (void);
 void         tern_cli_output_print_message   (TernStoreMessage *message,
                                               GHashTable       *folders);
+char        *tern_cli_output_sanitize        (const char       *text);
 gboolean     tern_cli_output_parse_args      (GOptionContext   *context,
                                               const char       *command,
                                               int              *argc,

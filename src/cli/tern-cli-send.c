@@ -18,9 +18,8 @@
 #include <glib/gi18n.h>
 
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 #include "tern-cli-output.h"
-#include "tern-account-manager.h"
-#include "tern-outbox.h"
 #include "tern-outbox-mime.h"
 
 static char *
@@ -58,11 +57,11 @@ tern_cli_send (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("[FILE.eml]"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
-  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(TernMail) mail = NULL;
   g_autoptr(GBytes) message = NULL;
+  TernMailAccount *live = NULL;
   TernAccount *account = NULL;
-  gint64 id;
+  gint64 id = 0;
 
   g_option_context_set_summary (context,
                                 _("Sends a message through the outbox: FILE.eml as it is (the "
@@ -90,26 +89,13 @@ tern_cli_send (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
-  if (!tern_account_manager_load (manager, &error))
+  if ((mail = tern_cli_mail_open (&error)) == NULL ||
+      (live = tern_cli_mail_account (mail, address, &error)) == NULL)
     {
       tern_cli_printerr_error ("send", error);
       return TERN_CLI_EXIT_FAILURE;
     }
-  if (address != NULL)
-    account = tern_account_manager_lookup (manager, address);
-  else if (g_list_model_get_n_items (tern_account_manager_get_accounts (manager)) > 0)
-    {
-      g_autoptr(TernAccount) first = g_list_model_get_item (tern_account_manager_get_accounts (manager), 0);
-      account = first;
-    }
-  if (account == NULL)
-    {
-      if (address != NULL)
-        g_printerr (_("tern-cli send: no account “%s” (see “tern-cli account list”)\n"), address);
-      else
-        g_printerr (_("tern-cli send: no account is set up (see “tern-cli account add”)\n"));
-      return TERN_CLI_EXIT_FAILURE;
-    }
+  account = tern_mail_account_get_account (live);
 
   if (argc == 2)
     {
@@ -141,16 +127,16 @@ tern_cli_send (int argc, char **argv)
         }
     }
 
-  db = tern_cli_output_open_store (&error);
-  if (db == NULL || (id = tern_outbox_enqueue (db, account, message, &error)) == 0)
-    {
-      tern_cli_printerr_error ("send", error);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    tern_mail_queue_async (mail, live, message, 0, NULL, tern_cli_mail_done_cb, &result);
+    if (!tern_cli_mail_finish (mail, &result, "send", &id))
       return TERN_CLI_EXIT_FAILURE;
-    }
+  }
   g_print (_("Queued as message %" G_GINT64_FORMAT " in the outbox.\n"), id);
-  g_clear_object (&db);
 
   if (queue_only)
     return TERN_CLI_EXIT_OK;
-  return tern_cli_outbox_send_now ("send", tern_account_get_email (account), id);
+  return tern_cli_outbox_send_now ("send", mail, live, id);
 }

@@ -9,32 +9,22 @@
 #include <stdlib.h>
 #include <glib/gi18n.h>
 
-#include "tern-account-manager.h"
-#include "tern-credentials.h"
-#include "tern-sync-message-fetch.h"
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 #include "tern-cli-output.h"
 
 /* The body of a message whose header only is stored, from its IMAP server, at once
- * (stored too). NULL (and nothing printed) when the message is not an IMAP account's. */
+ * (stored too), through the engine. */
 static GBytes *
-fetch_from_server (TernStoreDb *db, TernStoreMessage *message, GHashTable *folders, GError **error)
+fetch_from_server (TernStoreMessage *message, GError **error)
 {
-  gint64 folder_id = tern_store_message_get_folder_id (message);
-  TernStoreFolder *folder = g_hash_table_lookup (folders, &folder_id);
-  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
-  g_autoptr(TernPassword) password = NULL;
-  TernAccount *account;
+  g_autoptr(TernMail) mail = tern_cli_mail_open (error);
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (folder == NULL || tern_store_folder_get_server_path (folder) == NULL ||
-      !tern_account_manager_load (manager, NULL) ||
-      (account = tern_account_manager_lookup (manager, tern_store_folder_get_account (folder))) == NULL ||
-      tern_account_get_protocol (account) != TERN_ACCOUNT_PROTOCOL_IMAP)
+  if (mail == NULL)
     return NULL;
-  password = tern_credentials_get_password (account, NULL, error);
-  if (password == NULL)
-    return NULL;
-  return tern_sync_message_fetch (db, account, password, tern_store_message_get_id (message), NULL, error);
+  tern_mail_fetch_body_async (mail, tern_store_message_get_id (message), NULL, tern_cli_mail_done_cb, &result);
+  return tern_mail_fetch_body_finish (mail, tern_cli_mail_wait (&result), error);
 }
 
 static void
@@ -94,7 +84,7 @@ tern_cli_show (int argc, char **argv)
        * fails (offline, say), the header is still shown, with why. */
       g_autoptr(GError) fetch_error = NULL;
 
-      bytes = fetch_from_server (db, message, folders, &fetch_error);
+      bytes = fetch_from_server (message, &fetch_error);
       if (bytes != NULL)
         g_clear_error (&error);
       else if (fetch_error != NULL)

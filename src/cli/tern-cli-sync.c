@@ -2,103 +2,62 @@
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The accounts' syncs of the engine (TernMail), as the window runs them: one sync
+ * of every account in parallel, or --watch: kept in step until interrupted (IMAP
+ * IDLE, polling, reconnecting, the outbox sent when due). What each account does
+ * is printed on stderr as its status changes.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "tern-account-manager.h"
-#include "tern-credentials.h"
-#include "tern-diagnosis.h"
-#include "tern-mail-sync.h"
 #include "tern-cli.h"
+#include "tern-cli-mail.h"
 #include "tern-cli-output.h"
-
-static GMutex print_lock;
-
-static void
-progress_cb (const char *account, const char *folder, guint done, guint total, const char *message,
-             gpointer user_data)
-{
-  g_mutex_lock (&print_lock);
-  if (folder != NULL && total > 0)
-    g_printerr ("%s %s: %u/%u %s\n", account, folder, done, total, message != NULL ? message : "");
-  else if (folder != NULL)
-    g_printerr ("%s %s: %s\n", account, folder, message != NULL ? message : "");
-  else
-    g_printerr ("%s: %s\n", account, message != NULL ? message : "");
-  g_mutex_unlock (&print_lock);
-}
+#include "tern-diagnosis.h"
 
 static void
-print_failure (TernAccount *account, const TernServer *server, const GError *error)
+status_cb (TernMailAccount *account, GParamSpec *pspec, gpointer user_data)
 {
-  g_autoptr(TernDiagnosis) diagnosis = NULL;
   g_autofree char *text = NULL;
 
-  if (server != NULL && server->host != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      diagnosis = tern_diagnosis_new_from_error (error, server->host, server->port);
-      text = tern_diagnosis_format (diagnosis);
-    }
-  g_mutex_lock (&print_lock);
-  /* Translators: "tern-cli sync: alice@example.com: <what went wrong>" */
-  g_printerr (_("tern-cli sync: %s: %s\n"), tern_account_get_email (account), error->message);
-  if (text != NULL && *text != '\0')
-    g_printerr ("%s\n", text);
-  g_mutex_unlock (&print_lock);
-}
-
-typedef struct
-{
-  TernAccount  *account;
-  gboolean      watch;
-  GCancellable *cancellable;
-  gboolean      ok;
-} Job;
-
-static gpointer
-run_account (gpointer data)
-{
-  Job *job = data;
-  TernAccount *account = job->account;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TernStoreDb) db = NULL;
-  g_autoptr(TernPassword) password = NULL;
-  const TernServer *failed = tern_account_get_incoming (account);
-
-  job->ok = FALSE;
-  if ((db = tern_cli_output_open_store (&error)) == NULL ||
-      (password = tern_credentials_get_password (account, job->cancellable, &error)) == NULL)
-    goto out;
-
-  /* --watch returns on cancellation (or a failure retrying cannot mend). */
-  if (!tern_mail_sync_run (db, account, password, job->watch, progress_cb, NULL, &failed, job->cancellable,
-                              &error))
-    {
-      if (job->watch && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        job->ok = TRUE;
-      goto out;
-    }
-  job->ok = TRUE;
-
-out:
-  if (!job->ok && error != NULL)
-    print_failure (account, failed, error);
-  return NULL;
+  if (tern_mail_account_get_status (account) == NULL ||
+      tern_mail_account_get_state (account) == TERN_MAIL_ACCOUNT_FAILED)
+    return;
+  text = tern_cli_output_sanitize (tern_mail_account_get_status (account));
+  g_printerr ("%s: %s\n", tern_mail_account_get_email (account), text);
 }
 
 static void
-cancelled_cb (GCancellable *cancellable, gpointer user_data)
+print_failure (TernMailAccount *account)
 {
-  g_main_loop_quit (user_data);
+  TernDiagnosis *diagnosis = tern_mail_account_get_diagnosis (account);
+  const GError *error = tern_mail_account_get_error (account);
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+
+  if (error == NULL)
+    return;
+  message = tern_cli_output_sanitize (error->message);
+  /* Translators: "tern-cli sync: alice@example.com: <what went wrong>" */
+  g_printerr (_("tern-cli sync: %s: %s\n"), tern_mail_account_get_email (account), message);
+  if (diagnosis != NULL && tern_diagnosis_get_kind (diagnosis) != TERN_DIAGNOSIS_CANCELLED)
+    {
+      g_autofree char *formatted = tern_diagnosis_format (diagnosis);
+
+      text = tern_cli_output_sanitize (formatted);
+      if (text != NULL && *text != '\0')
+        g_printerr ("%s\n", text);
+    }
 }
 
 static gboolean
 quit_cb (gpointer user_data)
 {
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  *(gboolean *) user_data = TRUE;
+  g_main_context_wakeup (NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -114,13 +73,9 @@ tern_cli_sync (int argc, char **argv)
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("— bring the store in step with the mail servers"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernAccountManager) manager = tern_account_manager_new (NULL);
+  g_autoptr(TernMail) mail = NULL;
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree Job *jobs = NULL;
-  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   gboolean ok = TRUE;
-  GListModel *model;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("Replays the changes made offline, downloads new mail (the newest "
@@ -136,14 +91,14 @@ tern_cli_sync (int argc, char **argv)
       return TERN_CLI_EXIT_USAGE;
     }
 
-  if (!tern_account_manager_load (manager, &error))
+  if ((mail = tern_cli_mail_open (&error)) == NULL)
     {
       tern_cli_printerr_error ("sync", error);
       return TERN_CLI_EXIT_FAILURE;
     }
   if (address != NULL)
     {
-      TernAccount *account = tern_account_manager_lookup (manager, address);
+      TernMailAccount *account = tern_mail_lookup_account (mail, address);
 
       if (account == NULL)
         {
@@ -154,7 +109,8 @@ tern_cli_sync (int argc, char **argv)
     }
   else
     {
-      model = tern_account_manager_get_accounts (manager);
+      GListModel *model = tern_mail_get_accounts (mail);
+
       for (guint i = 0; i < g_list_model_get_n_items (model); i++)
         g_ptr_array_add (accounts, g_list_model_get_item (model, i));
     }
@@ -163,40 +119,78 @@ tern_cli_sync (int argc, char **argv)
       g_printerr (_("tern-cli sync: no accounts (add one with “tern-cli account add”)\n"));
       return TERN_CLI_EXIT_FAILURE;
     }
+  for (guint i = 0; i < accounts->len; i++)
+    g_signal_connect (g_ptr_array_index (accounts, i), "notify::status", G_CALLBACK (status_cb), NULL);
 
-  jobs = g_new0 (Job, accounts->len);
   if (watch)
     {
-      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-      guint sigint = g_unix_signal_add (SIGINT, quit_cb, cancellable);
-      guint sigterm = g_unix_signal_add (SIGTERM, quit_cb, cancellable);
-      gulong handler;
+      gboolean quit = FALSE;
+      guint sigint = g_unix_signal_add (SIGINT, quit_cb, &quit);
+      guint sigterm = g_unix_signal_add (SIGTERM, quit_cb, &quit);
 
-      /* One thread per account, each with its own store connection. */
-      for (guint i = 0; i < accounts->len; i++)
+      if (address != NULL)
         {
-          jobs[i] = (Job) { g_ptr_array_index (accounts, i), TRUE, cancellable, FALSE };
-          g_ptr_array_add (threads, g_thread_new ("tern-sync", run_account, &jobs[i]));
+          /* Only this account: the others are not watched. */
+          GListModel *model = tern_mail_get_accounts (mail);
+
+          for (guint i = g_list_model_get_n_items (model); i-- > 0;)
+            {
+              g_autoptr(TernMailAccount) other = g_list_model_get_item (model, i);
+
+              if (other != g_ptr_array_index (accounts, 0))
+                g_list_store_remove (G_LIST_STORE (model), i);
+            }
         }
-      handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), loop, NULL);
-      if (!g_cancellable_is_cancelled (cancellable))
-        g_main_loop_run (loop);
-      g_cancellable_disconnect (cancellable, handler);
-      for (guint i = 0; i < threads->len; i++)
-        g_thread_join (g_ptr_array_index (threads, i));
+      tern_mail_start (mail);
+      while (!quit)
+        g_main_context_iteration (NULL, TRUE);
+      tern_mail_stop (mail);
       g_source_remove (sigint);
       g_source_remove (sigterm);
+      for (guint i = 0; i < accounts->len; i++)
+        if (tern_mail_account_get_state (g_ptr_array_index (accounts, i)) == TERN_MAIL_ACCOUNT_FAILED)
+          {
+            print_failure (g_ptr_array_index (accounts, i));
+            ok = FALSE;
+          }
     }
   else
     {
+      g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+      GAsyncResult **slots = g_new0 (GAsyncResult *, accounts->len);
+
+      /* In parallel, each account on its own thread and connection. */
+      for (guint i = 0; i < accounts->len; i++)
+        tern_mail_sync_async (mail, g_ptr_array_index (accounts, i), NULL, tern_cli_mail_done_cb, &slots[i]);
       for (guint i = 0; i < accounts->len; i++)
         {
-          jobs[i] = (Job) { g_ptr_array_index (accounts, i), FALSE, cancellable, FALSE };
-          run_account (&jobs[i]);
+          g_autoptr(GError) sync_error = NULL;
+
+          if (!tern_mail_sync_finish (mail, tern_cli_mail_wait (&slots[i]), &sync_error))
+            {
+              ok = FALSE;
+              if (!g_error_matches (sync_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+                {
+                  /* The account's state was updated from the same report. */
+                  while (tern_mail_account_get_error (g_ptr_array_index (accounts, i)) == NULL &&
+                         g_main_context_iteration (NULL, FALSE))
+                    ;
+                  if (tern_mail_account_get_error (g_ptr_array_index (accounts, i)) != NULL)
+                    print_failure (g_ptr_array_index (accounts, i));
+                  else
+                    {
+                      g_autofree char *message = tern_cli_output_sanitize (sync_error->message);
+                      g_printerr (_("tern-cli sync: %s: %s\n"),
+                                  tern_mail_account_get_email (g_ptr_array_index (accounts, i)), message);
+                    }
+                }
+            }
+          g_clear_object (&slots[i]);
         }
+      g_free (slots);
     }
 
   for (guint i = 0; i < accounts->len; i++)
-    ok = ok && jobs[i].ok;
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (accounts, i), status_cb, NULL);
   return ok ? TERN_CLI_EXIT_OK : TERN_CLI_EXIT_FAILURE;
 }

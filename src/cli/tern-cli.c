@@ -15,10 +15,15 @@
 /* keep in alphabetical order */
 static const TernCliCommand commands[] = {
   { "account", N_("Add, list, change and remove mail accounts"), tern_cli_account },
+  { "copy", N_("Copy messages to a folder"), tern_cli_copy },
+  { "delete", N_("Delete messages (to the Trash, or for good)"), tern_cli_delete },
   { "export", N_("Write a folder to an mbox file or a Maildir"), tern_cli_export },
+  { "folder", N_("Create, rename, delete or empty a folder"), tern_cli_folder },
   { "folders", N_("List the folders, with their roles and counts"), tern_cli_folders },
   { "import", N_("Import an mbox file or a Maildir into a folder"), tern_cli_import },
   { "list", N_("List a folder’s messages"), tern_cli_list },
+  { "mark", N_("Mark messages read, unread, flagged, or with keywords"), tern_cli_mark },
+  { "move", N_("Move messages to a folder"), tern_cli_move },
   { "outbox", N_("List the messages waiting to be sent, or send them now"), tern_cli_outbox },
   { "search", N_("Search all mail"), tern_cli_search },
   { "send", N_("Send a message, through the outbox"), tern_cli_send },

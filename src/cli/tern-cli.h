@@ -9,6 +9,7 @@
 
 #include "tern-account.h"
 #include "tern-autoconfig.h"
+#include "tern-mail.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,11 @@ void tern_cli_printerr_error (const char *command, const GError *error);
 
 /* the commands, one file each: tern-cli-COMMAND.c */
 int  tern_cli_account (int argc, char **argv);
+int  tern_cli_copy    (int argc, char **argv);
+int  tern_cli_delete  (int argc, char **argv);
+int  tern_cli_folder  (int argc, char **argv);
+int  tern_cli_mark    (int argc, char **argv);
+int  tern_cli_move    (int argc, char **argv);
 int  tern_cli_account_detect (int argc, char **argv);
 int  tern_cli_account_set (int argc, char **argv);
 int  tern_cli_account_test (int argc, char **argv);
@@ -38,7 +44,7 @@ int  tern_cli_folders (int argc, char **argv);
 int  tern_cli_import  (int argc, char **argv);
 int  tern_cli_list    (int argc, char **argv);
 int  tern_cli_outbox  (int argc, char **argv);
-int  tern_cli_outbox_send_now (const char *command, const char *account, gint64 outbox_id);
+int  tern_cli_outbox_send_now (const char *command, TernMail *mail, TernMailAccount *account, gint64 outbox_id);
 int  tern_cli_search  (int argc, char **argv);
 int  tern_cli_send    (int argc, char **argv);
 int  tern_cli_show    (int argc, char **argv);
@@ -62,7 +68,7 @@ gboolean                tern_cli_account_settings_check_protocol (TernCliAccount
                                                                   TernAccountProtocol      protocol,
                                                                   GError                 **error);
 void                    tern_cli_account_settings_apply          (TernCliAccountSettings  *self,
-                                                                  TernAccount             *account);
+                                                                  TernMailAccountBuilder  *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernCliAccountSettings, tern_cli_account_settings_free)
 

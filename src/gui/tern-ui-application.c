@@ -8,8 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "tern-engine.h"
-#include "tern-store-db.h"
-#include "tern-sync-worker.h"
 #include "tern-ui-application.h"
 #include "tern-ui-window.h"
 
@@ -19,14 +17,17 @@ struct _TernUiApplication
 
   GSettings          *settings;
   GError             *tls_error;
-  TernAccountManager *accounts;
-  TernSyncWorker     *sync_worker;
-  GCancellable       *sync_cancellable;
-  char               *sync_status;
-  guint               sync_failures;
+  TernMail           *mail;           /* NULL until loaded */
+  GCancellable       *cancellable;
+  guint               n_sync_requests; /* "app.sync" runs not finished */
+  gboolean            sync_failed;
+  gboolean            sync_on_load;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiApplication, tern_ui_application, ADW_TYPE_APPLICATION)
+
+enum { PROP_0, PROP_MAIL, PROP_SYNCING, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 TernUiApplication *
 tern_ui_application_new (void)
@@ -64,37 +65,118 @@ tern_ui_application_get_tls_error (TernUiApplication *self)
   return self->tls_error;
 }
 
-/* ---- sync: the engine's worker threads, reported here on the UI thread ---------------- */
+/* ---- the engine: accounts kept in step by TernMail, shown on the UI thread ---------- */
+
+/**
+ * tern_ui_application_get_syncing:
+ *
+ * Returns: whether an account is syncing, or a sync asked for is not done
+ */
+gboolean
+tern_ui_application_get_syncing (TernUiApplication *self)
+{
+  GListModel *accounts;
+
+  g_return_val_if_fail (TERN_UI_IS_APPLICATION (self), FALSE);
+
+  if (self->n_sync_requests > 0)
+    return TRUE;
+  if (self->mail == NULL)
+    return FALSE;
+  accounts = tern_mail_get_accounts (self->mail);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+      if (tern_mail_account_get_state (account) == TERN_MAIL_ACCOUNT_SYNCING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What the window's subtitle says: a failure first, then work, then offline. */
+static char *
+dup_status (TernUiApplication *self)
+{
+  GListModel *accounts = tern_mail_get_accounts (self->mail);
+  g_autoptr(TernMailAccount) failed = NULL, syncing = NULL, offline = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+
+      switch (tern_mail_account_get_state (account))
+        {
+        case TERN_MAIL_ACCOUNT_FAILED:
+          if (failed == NULL)
+            failed = g_object_ref (account);
+          break;
+        case TERN_MAIL_ACCOUNT_SYNCING:
+          if (syncing == NULL)
+            syncing = g_object_ref (account);
+          break;
+        case TERN_MAIL_ACCOUNT_OFFLINE:
+          if (offline == NULL)
+            offline = g_object_ref (account);
+          break;
+        default:
+          break;
+        }
+    }
+  if (failed != NULL)
+    return g_strdup_printf ("%s — %s", tern_mail_account_get_email (failed),
+                            tern_mail_account_get_status (failed) != NULL ? tern_mail_account_get_status (failed) : "");
+  if (syncing != NULL)
+    return g_strdup_printf ("%s — %s", tern_mail_account_get_email (syncing),
+                            tern_mail_account_get_status (syncing) != NULL ? tern_mail_account_get_status (syncing)
+                                                                           : _("syncing"));
+  if (offline != NULL)
+    return g_strdup (_("Offline"));
+  if (self->n_sync_requests > 0)
+    return g_strdup (_("Syncing"));
+  return g_strdup (_("Up to date"));
+}
 
 static void
 show_sync_status (TernUiApplication *self)
 {
+  g_autofree char *status = NULL;
+  gboolean has_accounts, syncing;
+
+  if (self->mail == NULL)
+    return;
+  status = dup_status (self);
+  has_accounts = g_list_model_get_n_items (tern_mail_get_accounts (self->mail)) > 0;
+  syncing = tern_ui_application_get_syncing (self);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (TERN_UI_IS_WINDOW (l->data))
       {
-        tern_ui_window_set_has_accounts (l->data,
-                                         g_list_model_get_n_items (tern_account_manager_get_accounts (self->accounts)) > 0);
-        tern_ui_window_set_sync_status (l->data, self->sync_status,
-                                        tern_sync_worker_get_n_running (self->sync_worker) > 0);
+        tern_ui_window_set_has_accounts (l->data, has_accounts);
+        tern_ui_window_set_sync_status (l->data, status, syncing);
       }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
 }
 
 static void
-sync_progress_cb (TernSyncWorker    *worker,
-                  TernAccount       *account,
-                  const char        *folder,
-                  guint              done,
-                  guint              total,
-                  const char        *message,
-                  TernUiApplication *self)
+account_changed_cb (TernMailAccount *account, GParamSpec *pspec, TernUiApplication *self)
 {
-  g_free (self->sync_status);
-  if (folder != NULL && total > 0)
-    /* Translators: sync progress, e.g. "alice@example.com — INBOX: 1200 of 10000 headers" */
-    self->sync_status = g_strdup_printf (_("%s — %s: %u of %u %s"), tern_account_get_email (account), folder,
-                                         done, total, message != NULL ? message : "");
-  else
-    self->sync_status = g_strdup_printf ("%s — %s", tern_account_get_email (account), message != NULL ? message : "");
+  show_sync_status (self);
+}
+
+static void
+watch_account (TernUiApplication *self, TernMailAccount *account)
+{
+  g_signal_connect_object (account, "notify::state", G_CALLBACK (account_changed_cb), self, 0);
+  g_signal_connect_object (account, "notify::status", G_CALLBACK (account_changed_cb), self, 0);
+}
+
+static void
+accounts_changed_cb (GListModel *accounts, guint position, guint removed, guint added, TernUiApplication *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+      watch_account (self, account);
+    }
   show_sync_status (self);
 }
 
@@ -106,19 +188,12 @@ sync_done_cb (GObject      *source,
   g_autoptr(TernUiApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!tern_sync_worker_sync_finish (TERN_SYNC_WORKER (source), result, &error))
+  self->n_sync_requests--;
+  if (!tern_mail_sync_finish (TERN_MAIL (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      self->sync_failures++;
-      g_free (self->sync_status);
-      self->sync_status = g_strdup (error->message);
-      g_warning ("sync: %s", error->message);
-    }
-  else if (tern_sync_worker_get_n_running (self->sync_worker) == 0 && self->sync_failures == 0)
-    {
-      g_free (self->sync_status);
-      self->sync_status = g_strdup (_("Up to date"));
+      self->sync_failed = TRUE;
+      g_message ("sync: %s", error->message);
     }
   show_sync_status (self);
 }
@@ -126,43 +201,78 @@ sync_done_cb (GObject      *source,
 /**
  * tern_ui_application_sync:
  *
- * Syncs every account, each on a worker thread of the engine; does nothing for an
- * account whose sync is running. (The "app.sync" action.)
+ * Syncs every account now, on the engine's threads (the "app.sync" action). The
+ * accounts are kept in step anyway; this asks for it at once.
  */
 void
 tern_ui_application_sync (TernUiApplication *self)
 {
-  GListModel *accounts;
-
   g_return_if_fail (TERN_UI_IS_APPLICATION (self));
 
-  if (tern_sync_worker_get_n_running (self->sync_worker) > 0)
-    return;
-  accounts = tern_account_manager_get_accounts (self->accounts);
-  self->sync_failures = 0;
-  g_clear_object (&self->sync_cancellable);
-  self->sync_cancellable = g_cancellable_new ();
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+  if (self->mail == NULL)
     {
-      g_autoptr(TernAccount) account = g_list_model_get_item (accounts, i);
-
-      tern_sync_worker_sync_async (self->sync_worker, account, self->sync_cancellable, sync_done_cb,
-                                   g_object_ref (self));
+      self->sync_on_load = TRUE;
+      return;
     }
+  if (self->n_sync_requests > 0)
+    return;
+  self->n_sync_requests++;
+  self->sync_failed = FALSE;
+  tern_mail_sync_async (self->mail, NULL, self->cancellable, sync_done_cb, g_object_ref (self));
   show_sync_status (self);
 }
 
 /**
- * tern_ui_application_get_sync_worker:
+ * tern_ui_application_get_mail:
  *
- * Returns: (transfer none): the worker running the accounts' syncs
+ * Returns: (transfer none) (nullable): the engine, or %NULL while it loads
  */
-TernSyncWorker *
-tern_ui_application_get_sync_worker (TernUiApplication *self)
+TernMail *
+tern_ui_application_get_mail (TernUiApplication *self)
 {
   g_return_val_if_fail (TERN_UI_IS_APPLICATION (self), NULL);
 
-  return self->sync_worker;
+  return self->mail;
+}
+
+static void
+sync_interval_cb (GSettings *settings, const char *key, TernUiApplication *self)
+{
+  tern_mail_set_poll_interval (self->mail, (guint) g_settings_get_int (settings, key) * 60);
+}
+
+static void
+mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernUiApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GListModel *accounts;
+
+  self->mail = tern_mail_new_finish (result, &error);
+  if (self->mail == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot open the mail store or the accounts: %s", error->message);
+      return;
+    }
+  accounts = tern_mail_get_accounts (self->mail);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+      watch_account (self, account);
+    }
+  g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::sync-interval-minutes", G_CALLBACK (sync_interval_cb), self, 0);
+  sync_interval_cb (self->settings, "sync-interval-minutes", self);
+  /* As every mail client does: the accounts are kept in step while Tern runs. */
+  tern_mail_start (self->mail);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAIL]);
+  if (self->sync_on_load)
+    {
+      self->sync_on_load = FALSE;
+      tern_ui_application_sync (self);
+    }
+  show_sync_status (self);
 }
 
 static void
@@ -191,12 +301,7 @@ static void
 tern_ui_application_activate (GApplication *app)
 {
   TernUiApplication *self = TERN_UI_APPLICATION (app);
-  gboolean first = gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL;
-
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
-  /* As every mail client does: fetch new mail when started. */
-  if (first)
-    tern_ui_application_sync (self);
 }
 
 static void
@@ -258,9 +363,6 @@ tern_ui_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *add_account_accels[] = { "<Control><Shift>n", NULL };
   static const char *sync_accels[] = { "F5", NULL };
-  g_autofree char *store_path = tern_store_db_get_default_path ();
-  g_autoptr(GError) error = NULL;
-
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
@@ -269,12 +371,8 @@ tern_ui_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-account", add_account_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sync", sync_accels);
 
-  /* A few hundred bytes of settings: read once, here. */
-  self->accounts = tern_account_manager_new (NULL);
-  if (!tern_account_manager_load (self->accounts, &error))
-    g_warning ("%s", error->message);
-  self->sync_worker = tern_sync_worker_new (store_path);
-  g_signal_connect (self->sync_worker, "progress", G_CALLBACK (sync_progress_cb), self);
+  /* The store and the accounts open on a worker; the window shows meanwhile. */
+  tern_mail_new_async (NULL, NULL, self->cancellable, mail_ready_cb, g_object_ref (self));
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -283,22 +381,47 @@ tern_ui_application_startup (GApplication *app)
 }
 
 static void
+tern_ui_application_shutdown (GApplication *app)
+{
+  TernUiApplication *self = TERN_UI_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->mail != NULL)
+    tern_mail_stop (self->mail);
+  G_APPLICATION_CLASS (tern_ui_application_parent_class)->shutdown (app);
+}
+
+static void
 tern_ui_application_dispose (GObject *object)
 {
   TernUiApplication *self = TERN_UI_APPLICATION (object);
 
-  if (self->sync_cancellable != NULL)
-    g_cancellable_cancel (self->sync_cancellable);
-  g_clear_object (&self->sync_cancellable);
-  if (self->sync_worker != NULL)
-    g_signal_handlers_disconnect_by_data (self->sync_worker, self);
-  g_clear_object (&self->sync_worker);
-  g_clear_object (&self->accounts);
-  g_clear_pointer (&self->sync_status, g_free);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->mail);
   g_clear_object (&self->settings);
   g_clear_error (&self->tls_error);
 
   G_OBJECT_CLASS (tern_ui_application_parent_class)->dispose (object);
+}
+
+static void
+tern_ui_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TernUiApplication *self = TERN_UI_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAIL:
+      g_value_set_object (value, self->mail);
+      break;
+    case PROP_SYNCING:
+      g_value_set_boolean (value, tern_ui_application_get_syncing (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -308,8 +431,16 @@ tern_ui_application_class_init (TernUiApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = tern_ui_application_dispose;
+  object_class->get_property = tern_ui_application_get_property;
+
+  properties[PROP_MAIL] = g_param_spec_object ("mail", NULL, NULL, TERN_TYPE_MAIL,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCING] = g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->activate = tern_ui_application_activate;
+  app_class->shutdown = tern_ui_application_shutdown;
   app_class->open = tern_ui_application_open;
   app_class->startup = tern_ui_application_startup;
 }
@@ -318,4 +449,5 @@ static void
 tern_ui_application_init (TernUiApplication *self)
 {
   self->settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
 }

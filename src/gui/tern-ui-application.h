@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "tern-sync-worker.h"
+#include "tern-mail.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,8 @@ G_DECLARE_FINAL_TYPE (TernUiApplication, tern_ui_application, TERN_UI, APPLICATI
 TernUiApplication *tern_ui_application_new          (void);
 GSettings         *tern_ui_application_get_settings (TernUiApplication *self);
 const GError      *tern_ui_application_get_tls_error (TernUiApplication *self);
-TernSyncWorker    *tern_ui_application_get_sync_worker (TernUiApplication *self);
+TernMail          *tern_ui_application_get_mail      (TernUiApplication *self);
+gboolean           tern_ui_application_get_syncing   (TernUiApplication *self);
 void               tern_ui_application_sync          (TernUiApplication *self);
 
 G_END_DECLS

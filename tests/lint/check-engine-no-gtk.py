@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check that the engine (src/engine/) does not depend on GTK, libadwaita or WebKit.
+"""Check that the engine (src/engine/) does not depend on GTK, libadwaita or WebKit,
+and that its folders include each other one way only.
 
 Usage: check-engine-no-gtk.py SOURCE_ROOT
 
 Fails when a C source or header under src/engine/ includes a GTK, GDK, GSK,
 libadwaita or WebKit header, when a src/engine/**/meson.build uses gtk_dep, adw_dep or
-webkit_dep or asks dependency() for those libraries, and when there is nothing to
-check at all.  Comments are ignored.
+webkit_dep or asks dependency() for those libraries, when a file of an engine folder
+includes a header of a folder above it (LAYERS below: net at the bottom, mail at the
+top), or of the front ends (src/gui, src/cli), and when there is nothing to check at
+all.  Comments are ignored.
 """
 
 import re
@@ -26,6 +29,42 @@ MESON_RE = re.compile(
     r"""(?<![A-Za-z0-9_])(?:gtk_dep|adw_dep|webkit_dep)(?![A-Za-z0-9_])"""
     r"""|dependency\s*\(\s*['"](?:gtk4|gtk\+-3\.0|libadwaita-1|webkitgtk-6\.0"""
     r"""|webkit2gtk-[0-9.]+)['"]""")
+
+
+# The engine's folders and the folders each may include (besides its own): the arrows
+# of README.md's architecture. A folder not listed here is a failure, so that a new one
+# gets its place on purpose.
+LAYERS = {
+    "net": set(),
+    "imap": {"net"},
+    "pop3": {"net"},
+    "smtp": {"net"},
+    "mime": set(),
+    "store": {"mime"},
+    "account": {"net", "imap", "pop3", "smtp"},
+    "autoconfig": {"net", "imap", "pop3", "smtp", "account"},
+    "sync": {"net", "imap", "pop3", "smtp", "mime", "store", "account"},
+    "outbox": {"net", "imap", "pop3", "smtp", "mime", "store", "account"},
+    "mail": {"net", "imap", "pop3", "smtp", "mime", "store", "account", "autoconfig", "sync",
+             "outbox"},
+    ".": {"net", "imap", "pop3", "smtp", "mime", "store", "account", "autoconfig", "sync",
+          "outbox", "mail"},
+}
+
+LOCAL_INCLUDE_RE = re.compile(r'^[ \t]*\#[ \t]*include[ \t]*"(?P<header>[^"]+)"', re.MULTILINE)
+
+
+def header_owners(root):
+    """Header file name -> the folder that has it: an engine folder, or 'gui'/'cli'."""
+    owners = {}
+    engine = root / "src" / "engine"
+    for path in engine.rglob("*.h"):
+        folder = path.parent.relative_to(engine).as_posix()
+        owners[path.name] = folder
+    for front in ("gui", "cli"):
+        for path in (root / "src" / front).rglob("*.h") if (root / "src" / front).is_dir() else []:
+            owners.setdefault(path.name, front)
+    return owners
 
 
 def strip_c_comments(text):
@@ -94,6 +133,7 @@ def main(argv):
 
     failures = []
     n_sources = n_meson = 0
+    owners = header_owners(root)
     for path in sorted(engine.rglob("*")):
         if not path.is_file():
             continue
@@ -109,6 +149,19 @@ def main(argv):
             for m in INCLUDE_RE.finditer(text):
                 failures.append(f"{rel}:{line_of(text, m.start('header'))}: "
                                 f"includes <{m.group('header')}>")
+            folder = path.parent.relative_to(engine).as_posix()
+            allowed = LAYERS.get(folder)
+            if allowed is None:
+                failures.append(f"{rel}: the folder {folder}/ has no place in the engine's layers "
+                                f"(add it to LAYERS in {Path(__file__).name})")
+                continue
+            for m in LOCAL_INCLUDE_RE.finditer(text):
+                owner = owners.get(Path(m.group("header")).name)
+                if owner is None or owner == folder or owner in allowed:
+                    continue
+                failures.append(f"{rel}:{line_of(text, m.start('header'))}: {folder}/ includes "
+                                f"\"{m.group('header')}\" of {owner}/, which it may not "
+                                f"(the engine's folders include one way: see LAYERS)")
 
     print(f"checked {n_sources + n_meson} files under src/engine/ "
           f"({n_sources} C sources and headers, {n_meson} meson.build)")
@@ -121,7 +174,7 @@ def main(argv):
         for f in failures:
             print(f"FAIL: {f}")
         return 1
-    print("PASS: the engine does not use GTK, libadwaita or WebKit")
+    print("PASS: the engine does not use GTK, libadwaita or WebKit, and its folders include one way")
     return 0
 
 

@@ -74,6 +74,25 @@ def main(argv):
 
     case("clean engine passes", GOOD, True, ["checked 5 files"])
 
+    layered = dict(GOOD)
+    layered["src/engine/net/n.h"] = "#pragma once\n"
+    layered["src/engine/sync/y.h"] = '#pragma once\n#include "n.h"\n#include "s.h"\n'
+    layered["src/engine/store/s.h"] = '#pragma once\n'
+    case("includes down the layers pass", layered, True)
+    case("store including sync fails",
+         dict(layered, **{"src/engine/store/s.c": '#include "y.h"\n'}), False,
+         ['store/ includes "y.h" of sync/'])
+    case("net including store fails",
+         dict(layered, **{"src/engine/net/n.c": '#include "s.h"\n'}), False,
+         ['net/ includes "s.h" of store/'])
+    case("the engine including the GUI fails",
+         dict(layered, **{"src/gui/w.h": "#pragma once\n",
+                          "src/engine/store/s.c": '#include "w.h"\n'}), False,
+         ['includes "w.h" of gui/'])
+    case("an engine folder without a layer fails",
+         dict(layered, **{"src/engine/extra/x.c": "int x;\n"}), False,
+         ["the folder extra/ has no place"])
+
     for header in ["gtk/gtk.h", "gdk/gdk.h", "gsk/gsk.h", "adwaita.h",
                    "webkit/webkit.h", "libadwaita-1/adwaita.h", "webkit2/webkit2.h"]:
         case(f"engine source including <{header}> fails",

@@ -3,7 +3,7 @@
  * Run by test-sync-window.sh, which configures an IMAP account on the harness's
  * Dovecot (XDG dirs, password command) holding TERN_EXPECT_MESSAGES messages in
  * INBOX. In process, under Xvfb: the application's sync action runs the engine's
- * TernSyncWorker; the test checks that the store ends up with every message, that
+ * TernMail; the test checks that the store ends up with every message, that
  * progress and store changes arrive on the UI thread and show under the window
  * title, and measures how long the UI thread's main loop ever went without running
  * a 5 ms timer (reported, not asserted: performance is for the benchmarks; see
@@ -21,6 +21,7 @@
 #include "tern-engine.h"
 #include "tern-store-db.h"
 #include "tern-store-changes.h"
+#include "tern-mail.h"
 #include "tern-ui-application.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
@@ -60,8 +61,7 @@ template_child (const char *name)
 }
 
 static void
-progress_cb (TernSyncWorker *worker, TernAccount *account, const char *folder, guint done, guint total,
-             const char *message, gpointer user_data)
+progress_cb (TernMailAccount *account, GParamSpec *pspec, gpointer user_data)
 {
   const char *subtitle;
 
@@ -70,12 +70,12 @@ progress_cb (TernSyncWorker *worker, TernAccount *account, const char *folder, g
     n_progress_off_thread++;
   /* The application's handler ran first (connected first): the window shows it. */
   subtitle = adw_window_title_get_subtitle (ADW_WINDOW_TITLE (template_child ("window_title")));
-  if (subtitle != NULL && g_str_has_prefix (subtitle, tern_account_get_email (account)))
+  if (subtitle != NULL && g_str_has_prefix (subtitle, tern_mail_account_get_email (account)))
     saw_subtitle = TRUE;
 }
 
 static void
-changed_cb (TernSyncWorker *worker, TernStoreChanges *changes, gpointer user_data)
+changed_cb (TernStore *store, TernStoreChanges *changes, gpointer source, gpointer user_data)
 {
   n_changed++;
   if (g_thread_self () != ui_thread)
@@ -101,7 +101,8 @@ screenshot (const char *name)
 static void
 test_sync (void)
 {
-  TernSyncWorker *worker = tern_ui_application_get_sync_worker (app);
+  TernMail *mail;
+  GListModel *accounts;
   guint expected = (guint) g_ascii_strtoull (g_getenv ("TERN_EXPECT_MESSAGES"), NULL, 10);
   GtkStack *stack = GTK_STACK (template_child ("main_stack"));
   g_autofree char *store_path = tern_store_db_get_default_path ();
@@ -118,14 +119,24 @@ test_sync (void)
   while (!gtk_widget_get_mapped (GTK_WIDGET (win)) && g_get_monotonic_time () - start_wait < 10 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (win)));
-  g_signal_connect (worker, "progress", G_CALLBACK (progress_cb), NULL);
-  g_signal_connect (worker, "changed", G_CALLBACK (changed_cb), NULL);
+  /* the engine loaded (off the UI thread) */
+  while (tern_ui_application_get_mail (app) == NULL && g_get_monotonic_time () - start_wait < 10 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  mail = tern_ui_application_get_mail (app);
+  g_assert_nonnull (mail);
+  accounts = tern_mail_get_accounts (mail);
+  g_assert_cmpuint (g_list_model_get_n_items (accounts), ==, 1);
+  {
+    g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, 0);
+    g_signal_connect (account, "notify::status", G_CALLBACK (progress_cb), NULL);
+  }
+  g_signal_connect (tern_mail_get_store (mail), "changes-committed", G_CALLBACK (changed_cb), NULL);
 
   gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   start = g_get_monotonic_time ();
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "sync"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_cmpuint (tern_sync_worker_get_n_running (worker), ==, 1);
+  g_assert_true (tern_ui_application_get_syncing (app));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "accounts");
   g_assert_false (gtk_widget_get_sensitive (template_child ("sync_button")));
   g_assert_true (gtk_widget_get_visible (template_child ("sync_spinner")));
@@ -135,7 +146,7 @@ test_sync (void)
   g_usleep (50 * 1000);
 
   tick = g_timeout_add (5, tick_cb, NULL);
-  while (tern_sync_worker_get_n_running (worker) > 0 && g_get_monotonic_time () - start < 900 * G_USEC_PER_SEC)
+  while (tern_ui_application_get_syncing (app) && g_get_monotonic_time () - start < 900 * G_USEC_PER_SEC)
     {
       g_main_context_iteration (NULL, TRUE);
       if (!shot && n_progress > 3)
@@ -151,7 +162,7 @@ test_sync (void)
   for (int i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
 
-  g_assert_cmpuint (tern_sync_worker_get_n_running (worker), ==, 0);
+  g_assert_false (tern_ui_application_get_syncing (app));
   g_assert_cmpuint (n_progress, >, 0);
   g_assert_cmpuint (n_progress_off_thread, ==, 0);
   g_assert_cmpuint (n_changed, >, 0);

@@ -18,9 +18,6 @@
  * tern_mail_sync_run:
  * @db: the store, opened on this thread
  * @password: the account's password
- * @watch: for an IMAP account, keep the store in step (IDLE, polling, reconnecting)
- *   until @cancellable is cancelled, as tern_sync_imap_watch() does; the outbox is
- *   then sent at the end. A POP3 account downloads once.
  * @failed_server: (out) (optional): on failure, the server that failed (the
  *   incoming or the outgoing one), for a diagnosis
  *
@@ -33,7 +30,6 @@ gboolean
 tern_mail_sync_run (TernStoreDb           *db,
                        TernAccount           *account,
                        const char            *password,
-                       gboolean               watch,
                        TernAccountProgressFunc   progress,
                        gpointer               progress_data,
                        const TernServer     **failed_server,
@@ -57,9 +53,7 @@ tern_mail_sync_run (TernStoreDb           *db,
 
       tern_sync_imap_options_init (&options);
       options.body_days = tern_account_get_body_days (account);
-      ok = watch ? tern_sync_imap_watch (db, account, password, &options, progress, progress_data, cancellable, error)
-                 : tern_sync_imap_run_full (db, account, password, &options, progress, progress_data, cancellable,
-                                            error);
+      ok = tern_sync_imap_run_full (db, account, password, &options, progress, progress_data, cancellable, error);
     }
   if (!ok)
     return FALSE;

@@ -13,14 +13,13 @@
 
 G_BEGIN_DECLS
 
-gboolean tern_mail_sync_run (TernStoreDb           *db,
-                                TernAccount           *account,
-                                const char            *password,
-                                gboolean               watch,
-                                TernAccountProgressFunc   progress,
-                                gpointer               progress_data,
-                                const TernServer     **failed_server,
-                                GCancellable          *cancellable,
-                                GError               **error);
+gboolean tern_mail_sync_run (TernStoreDb              *db,
+                             TernAccount              *account,
+                             const char               *password,
+                             TernAccountProgressFunc   progress,
+                             gpointer                  progress_data,
+                             const TernServer        **failed_server,
+                             GCancellable             *cancellable,
+                             GError                  **error);
 
 G_END_DECLS
