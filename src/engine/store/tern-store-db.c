@@ -31,30 +31,12 @@
 #include "tern-store-private.h"
 #include "tern-store-resources.h"
 
-#define SORT_KEY_SHIFT 10
-#define MAX_THREAD_IDS 20
 #define SUBJECT_THREAD_WINDOW (60 * 24 * 3600)
-
-struct _TernStoreDb
-{
-  GObject                parent_instance;
-
-  sqlite3               *db;
-  char                  *path;
-  GHashTable            *stmts;      /* SQL text -> sqlite3_stmt */
-  int                    tx_depth;
-  gboolean               tx_failed;
-  TernStoreChanges      *changes;    /* of the open transaction */
-  GArray                *pending_index; /* PendingIndex: search index rows not inserted yet */
-  TernStoreDbChangeFunc  change_func;
-  gpointer               change_data;
-  GDestroyNotify         change_destroy;
-};
 
 G_DEFINE_FINAL_TYPE (TernStoreDb, tern_store_db, G_TYPE_OBJECT)
 
 /* A row for the search index, inserted at the end of the transaction (see
- * index_entry()). */
+ * _tern_store_db_index_entry()). */
 typedef struct
 {
   gint64  sort_key;
@@ -77,11 +59,7 @@ pending_index_clear (gpointer data)
   g_free (entry->attachments);
 }
 
-static gboolean flush_pending_index (TernStoreDb *self, GError **error);
-
 typedef gboolean (*PostMigrateFunc) (TernStoreDb *self, GError **error);
-
-static gboolean reindex_all (TernStoreDb *self, GError **error);
 
 static const struct
 {
@@ -90,7 +68,7 @@ static const struct
   PostMigrateFunc  post;
 } migrations[] = {
   { 1, "001-initial.sql", NULL },
-  { 2, "002-search.sql", reindex_all },
+  { 2, "002-search.sql", _tern_store_db_reindex_all },
   { 3, "003-offline.sql", NULL },
   { 4, "004-pop3-outbox.sql", NULL },
   { 5, "005-subscriptions-pending-index.sql", NULL },
@@ -124,8 +102,8 @@ error_code_for (int rc)
     }
 }
 
-static void
-set_db_error (TernStoreDb *self, int rc, GError **error)
+void
+_tern_store_db_set_error (TernStoreDb *self, int rc, GError **error)
 {
   int code = error_code_for (rc);
 
@@ -142,8 +120,10 @@ set_db_error (TernStoreDb *self, int rc, GError **error)
 
 /* ---- statements ----------------------------------------------------------------- */
 
-static sqlite3_stmt *
-stmt_get (TernStoreDb *self, const char *sql, GError **error)
+/* The connection's statement cache, shared by every file of the store: a statement
+ * prepared once (persistent) and reset after each use. */
+sqlite3_stmt *
+_tern_store_db_get_stmt (TernStoreDb *self, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
   int rc;
@@ -154,40 +134,22 @@ stmt_get (TernStoreDb *self, const char *sql, GError **error)
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   g_hash_table_insert (self->stmts, g_strdup (sql), stmt);
   return stmt;
 }
 
-/* For the store's sibling files (tern-store-db-sync.c, tern-store-db-outbox.c): this
- * connection's statement cache and its error reporting. */
-sqlite3_stmt *
-_tern_store_db_get_stmt (TernStoreDb  *self,
-                         const char   *sql,
-                         GError      **error)
-{
-  return stmt_get (self, sql, error);
-}
-
 void
-_tern_store_db_set_error (TernStoreDb  *self,
-                          int           rc,
-                          GError      **error)
-{
-  set_db_error (self, rc, error);
-}
-
-static void
-stmt_reset (sqlite3_stmt *stmt)
+_tern_store_db_stmt_reset (sqlite3_stmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int i, const char *s)
+void
+_tern_store_db_bind_text (sqlite3_stmt *stmt, int i, const char *s)
 {
   if (s != NULL)
     sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
@@ -196,8 +158,8 @@ bind_text (sqlite3_stmt *stmt, int i, const char *s)
 }
 
 /* Steps a statement that returns no row (or whose rows are ignored). */
-static gboolean
-stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+gboolean
+_tern_store_db_stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
 {
   int rc;
 
@@ -205,17 +167,17 @@ stmt_run (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
     ;
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
-      stmt_reset (stmt);
+      _tern_store_db_set_error (self, rc, error);
+      _tern_store_db_stmt_reset (stmt);
       return FALSE;
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   return TRUE;
 }
 
 /* Steps a statement expected to return at most one integer. */
-static gboolean
-stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *found, GError **error)
+gboolean
+_tern_store_db_stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *found, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -224,45 +186,19 @@ stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value, gboolean *foun
       if (found != NULL)
         *found = sqlite3_column_type (stmt, 0) != SQLITE_NULL;
       *value = sqlite3_column_int64 (stmt, 0);
-      stmt_reset (stmt);
+      _tern_store_db_stmt_reset (stmt);
       return TRUE;
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   if (found != NULL)
     *found = FALSE;
   *value = 0;
   return TRUE;
-}
-
-gboolean
-_tern_store_db_stmt_run (TernStoreDb   *self,
-                         sqlite3_stmt  *stmt,
-                         GError       **error)
-{
-  return stmt_run (self, stmt, error);
-}
-
-gboolean
-_tern_store_db_stmt_int64 (TernStoreDb   *self,
-                           sqlite3_stmt  *stmt,
-                           gint64        *value,
-                           gboolean      *found,
-                           GError       **error)
-{
-  return stmt_int64 (self, stmt, value, found, error);
-}
-
-void
-_tern_store_db_bind_text (sqlite3_stmt *stmt,
-                          int           index,
-                          const char   *text)
-{
-  bind_text (stmt, index, text);
 }
 
 static gboolean
@@ -274,7 +210,7 @@ exec (TernStoreDb *self, const char *sql, GError **error)
   if (rc != SQLITE_OK)
     {
       if (error_code_for (rc) == TERN_STORE_ERROR_CORRUPT)
-        set_db_error (self, rc, error);
+        _tern_store_db_set_error (self, rc, error);
       else
         g_set_error (error, TERN_STORE_ERROR, error_code_for (rc), _("Mail store error: %s"),
                      msg != NULL ? msg : sqlite3_errstr (rc));
@@ -541,7 +477,7 @@ pragma_int (TernStoreDb *self, const char *sql, gint64 *value, GError **error)
                      _("“%s” is not a Tern mail store (it is not an SQLite database). "
                        "Move it away or choose another file."), self->path);
       else
-        set_db_error (self, rc, error);
+        _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -614,7 +550,7 @@ tern_store_db_open (const char *path, GError **error)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
@@ -660,7 +596,7 @@ tern_store_db_open (const char *path, GError **error)
     if (!wal)
       {
         if (rc != SQLITE_OK)
-          set_db_error (self, rc, error);
+          _tern_store_db_set_error (self, rc, error);
         else
           g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO,
                        _("The mail store “%s” cannot use write-ahead logging"), self->path);
@@ -773,7 +709,7 @@ tern_store_db_commit (TernStoreDb *self, GError **error)
       return FALSE;
     }
 
-  if (!flush_pending_index (self, error) || !exec (self, "COMMIT", error))
+  if (!_tern_store_db_flush_pending_index (self, error) || !exec (self, "COMMIT", error))
     {
       if (self->pending_index != NULL)
         g_array_set_size (self->pending_index, 0);
@@ -853,7 +789,7 @@ tern_store_db_check_integrity (TernStoreDb *self, GError **error)
 
   if (rc != SQLITE_OK)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -865,7 +801,7 @@ tern_store_db_check_integrity (TernStoreDb *self, GError **error)
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   if (problems->len > 0)
@@ -894,7 +830,7 @@ tern_store_db_checkpoint (TernStoreDb *self, GError **error)
     return TRUE;
   if (rc != SQLITE_BUSY)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
 
@@ -917,14 +853,14 @@ tern_store_db_checkpoint (TernStoreDb *self, GError **error)
 gint64
 tern_store_db_lookup_account (TernStoreDb *self, const char *address, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT id FROM accounts WHERE address = ?1 COLLATE NOCASE", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT id FROM accounts WHERE address = ?1 COLLATE NOCASE", error);
   gint64 id = 0;
   gboolean found = FALSE;
 
   if (stmt == NULL)
     return 0;
-  bind_text (stmt, 1, address);
-  if (!stmt_int64 (self, stmt, &id, &found, error))
+  _tern_store_db_bind_text (stmt, 1, address);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &id, &found, error))
     return 0;
   if (!found)
     {
@@ -947,12 +883,12 @@ tern_store_db_ensure_account (TernStoreDb          *self,
   if ((id = tern_store_db_lookup_account (self, address, NULL)) > 0)
     return id;
 
-  stmt = stmt_get (self, "INSERT INTO accounts (address, kind) VALUES (?1, ?2)", error);
+  stmt = _tern_store_db_get_stmt (self, "INSERT INTO accounts (address, kind) VALUES (?1, ?2)", error);
   if (stmt == NULL)
     return 0;
-  bind_text (stmt, 1, address);
+  _tern_store_db_bind_text (stmt, 1, address);
   sqlite3_bind_int (stmt, 2, kind);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -966,8 +902,8 @@ folder_query (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
   if (rc == SQLITE_ROW)
     folder = _tern_store_folder_new_from_stmt (stmt);
   else if (rc != SQLITE_DONE)
-    set_db_error (self, rc, error);
-  stmt_reset (stmt);
+    _tern_store_db_set_error (self, rc, error);
+  _tern_store_db_stmt_reset (stmt);
   return folder;
 }
 
@@ -976,9 +912,9 @@ tern_store_db_get_folder (TernStoreDb *self, gint64 folder_id, GError **error)
 {
   GError *local_error = NULL;
   TernStoreFolder *folder;
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
-                                 " WHERE f.id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
+                                                " WHERE f.id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
@@ -992,8 +928,8 @@ tern_store_db_get_folder (TernStoreDb *self, gint64 folder_id, GError **error)
 }
 
 /* "inbox" and "Inbox/x" name the same folders as "INBOX" and "INBOX/x". */
-static char *
-normalize_path (const char *path)
+char *
+_tern_store_db_normalize_path (const char *path)
 {
   g_auto(GStrv) parts = g_strsplit (path, "/", -1);
   GPtrArray *kept = g_ptr_array_new ();
@@ -1021,16 +957,16 @@ normalize_path (const char *path)
 TernStoreFolder *
 tern_store_db_lookup_folder (TernStoreDb *self, gint64 account_id, const char *path, GError **error)
 {
-  g_autofree char *normalized = normalize_path (path);
+  g_autofree char *normalized = _tern_store_db_normalize_path (path);
   GError *local_error = NULL;
   TernStoreFolder *folder;
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
-                                 " WHERE f.account_id = ?1 AND f.path = ?2", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
+                                                " WHERE f.account_id = ?1 AND f.path = ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_text (stmt, 2, normalized);
+  _tern_store_db_bind_text (stmt, 2, normalized);
   folder = folder_query (self, stmt, &local_error);
   if (folder == NULL && local_error == NULL)
     g_set_error (&local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
@@ -1055,7 +991,7 @@ tern_store_db_ensure_folder (TernStoreDb          *self,
                              TernStoreFolderRole   role,
                              GError              **error)
 {
-  g_autofree char *normalized = normalize_path (path);
+  g_autofree char *normalized = _tern_store_db_normalize_path (path);
   g_auto(GStrv) parts = NULL;
   g_autoptr(GString) prefix = g_string_new (NULL);
   g_autoptr(TernStoreFolder) folder = NULL;
@@ -1084,19 +1020,19 @@ tern_store_db_ensure_folder (TernStoreDb          *self,
       folder = tern_store_db_lookup_folder (self, account_id, prefix->str, NULL);
       if (folder == NULL)
         {
-          sqlite3_stmt *stmt = stmt_get (self,
-                                         "INSERT INTO folders (account_id, parent_id, name, path, delimiter, role, uidvalidity)"
-                                         " VALUES (?1, ?2, ?3, ?4, '/', ?5, ?6)", error);
+          sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                        "INSERT INTO folders (account_id, parent_id, name, path, delimiter, role, uidvalidity)"
+                                                        " VALUES (?1, ?2, ?3, ?4, '/', ?5, ?6)", error);
           if (stmt == NULL)
             goto fail;
           sqlite3_bind_int64 (stmt, 1, account_id);
           if (parent_id > 0)
             sqlite3_bind_int64 (stmt, 2, parent_id);
-          bind_text (stmt, 3, parts[i]);
-          bind_text (stmt, 4, prefix->str);
+          _tern_store_db_bind_text (stmt, 3, parts[i]);
+          _tern_store_db_bind_text (stmt, 4, prefix->str);
           sqlite3_bind_int (stmt, 5, parts[i + 1] == NULL ? role : TERN_STORE_FOLDER_ROLE_NONE);
           sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-          if (!stmt_run (self, stmt, error))
+          if (!_tern_store_db_stmt_run (self, stmt, error))
             goto fail;
           folder = tern_store_db_get_folder (self, sqlite3_last_insert_rowid (self->db), error);
           if (folder == NULL)
@@ -1125,9 +1061,9 @@ fail:
 GPtrArray *
 tern_store_db_list_folders (TernStoreDb *self, gint64 account_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
-                                 " WHERE ?1 = 0 OR f.account_id = ?1 ORDER BY f.account_id, f.path", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT " TERN_STORE_FOLDER_COLUMNS " FROM " TERN_STORE_FOLDER_FROM
+                                                " WHERE ?1 = 0 OR f.account_id = ?1 ORDER BY f.account_id, f.path", error);
   g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
 
@@ -1136,10 +1072,10 @@ tern_store_db_list_folders (TernStoreDb *self, gint64 account_id, GError **error
   sqlite3_bind_int64 (stmt, 1, account_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (folders, _tern_store_folder_new_from_stmt (stmt));
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&folders);
@@ -1153,16 +1089,16 @@ tern_store_db_set_folder_sync_state (TernStoreDb  *self,
                                      guint64       highestmodseq,
                                      GError      **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "UPDATE folders SET uidvalidity = ?2, uidnext = ?3, highestmodseq = ?4"
-                                 " WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "UPDATE folders SET uidvalidity = ?2, uidnext = ?3, highestmodseq = ?4"
+                                                " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   sqlite3_bind_int64 (stmt, 2, uidvalidity);
   sqlite3_bind_int64 (stmt, 3, uidnext);
   sqlite3_bind_int64 (stmt, 4, (gint64) highestmodseq);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     {
@@ -1216,7 +1152,7 @@ tern_store_db_compute_dedup_key (const guint8 *data, gsize len)
 GArray *
 tern_store_db_list_dedup_keys (TernStoreDb *self, gint64 folder_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT dedup_key FROM messages WHERE folder_id = ?1 AND dedup_key != 0", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT dedup_key FROM messages WHERE folder_id = ?1 AND dedup_key != 0", error);
   GArray *keys;
   int rc;
 
@@ -1229,10 +1165,10 @@ tern_store_db_list_dedup_keys (TernStoreDb *self, gint64 folder_id, GError **err
       gint64 key = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (keys, key);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       g_array_unref (keys);
       return NULL;
     }
@@ -1242,32 +1178,32 @@ tern_store_db_list_dedup_keys (TernStoreDb *self, gint64 folder_id, GError **err
 static gint64
 allocate_sort_key (TernStoreDb *self, gint64 date, GError **error)
 {
-  gint64 base = CLAMP (date, 0, (G_GINT64_CONSTANT (1) << 42) - 1) << SORT_KEY_SHIFT;
+  gint64 base = CLAMP (date, 0, (G_GINT64_CONSTANT (1) << 42) - 1) << TERN_STORE_DB_SORT_KEY_SHIFT;
   gint64 max = 0;
   gboolean found = FALSE;
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT max(sort_key) FROM messages WHERE sort_key >= ?1 AND sort_key < ?2",
-                                 error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT max(sort_key) FROM messages WHERE sort_key >= ?1 AND sort_key < ?2",
+                                                error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, base);
-  sqlite3_bind_int64 (stmt, 2, base + (1 << SORT_KEY_SHIFT));
-  if (!stmt_int64 (self, stmt, &max, &found, error))
+  sqlite3_bind_int64 (stmt, 2, base + (1 << TERN_STORE_DB_SORT_KEY_SHIFT));
+  if (!_tern_store_db_stmt_int64 (self, stmt, &max, &found, error))
     return -1;
   if (!found)
     return base;
-  if (max + 1 < base + (1 << SORT_KEY_SHIFT))
+  if (max + 1 < base + (1 << TERN_STORE_DB_SORT_KEY_SHIFT))
     return max + 1;
 
   /* More than 1024 messages in one second: take the next free key after it. */
-  stmt = stmt_get (self, "SELECT 1 FROM messages WHERE sort_key = ?1", error);
+  stmt = _tern_store_db_get_stmt (self, "SELECT 1 FROM messages WHERE sort_key = ?1", error);
   if (stmt == NULL)
     return -1;
-  for (gint64 key = base + (1 << SORT_KEY_SHIFT);; key++)
+  for (gint64 key = base + (1 << TERN_STORE_DB_SORT_KEY_SHIFT);; key++)
     {
       gint64 one;
       sqlite3_bind_int64 (stmt, 1, key);
-      if (!stmt_int64 (self, stmt, &one, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &one, &found, error))
         return -1;
       if (!found)
         return key;
@@ -1278,14 +1214,14 @@ static gboolean
 lookup_thread_of (TernStoreDb *self, const char *message_id, gint64 *thread_id, GError **error)
 {
   gboolean found = FALSE;
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT CASE WHEN t.merged_into != 0 THEN t.merged_into ELSE i.thread_id END"
-                                 " FROM thread_ids i LEFT JOIN threads t ON t.id = i.thread_id"
-                                 " WHERE i.message_id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT CASE WHEN t.merged_into != 0 THEN t.merged_into ELSE i.thread_id END"
+                                                " FROM thread_ids i LEFT JOIN threads t ON t.id = i.thread_id"
+                                                " WHERE i.message_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, message_id);
-  if (!stmt_int64 (self, stmt, thread_id, &found, error))
+  _tern_store_db_bind_text (stmt, 1, message_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, thread_id, &found, error))
     return FALSE;
   if (!found)
     *thread_id = 0;
@@ -1294,8 +1230,8 @@ lookup_thread_of (TernStoreDb *self, const char *message_id, gint64 *thread_id, 
 
 /* Finds or makes the conversation of a new message (Message-ID, In-Reply-To,
  * References, else the subject of a reply without references). */
-static gint64
-assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, GError **error)
+gint64
+_tern_store_db_assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, GError **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1308,7 +1244,7 @@ assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, G
     g_ptr_array_add (ids, summary->message_id);
   if (summary->in_reply_to != NULL)
     g_ptr_array_add (ids, summary->in_reply_to);
-  for (int i = (int) g_strv_length (summary->references) - 1; i >= 0 && ids->len < MAX_THREAD_IDS; i--)
+  for (int i = (int) g_strv_length (summary->references) - 1; i >= 0 && ids->len < TERN_STORE_DB_MAX_THREAD_IDS; i--)
     {
       gboolean dup = FALSE;
       for (guint j = 0; j < ids->len; j++)
@@ -1346,14 +1282,14 @@ assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, G
     {
       gboolean found = FALSE;
 
-      stmt = stmt_get (self,
-                       "SELECT id FROM threads WHERE subject = ?1 AND merged_into = 0 AND last_date >= ?2"
-                       " ORDER BY last_date DESC LIMIT 1", error);
+      stmt = _tern_store_db_get_stmt (self,
+                                      "SELECT id FROM threads WHERE subject = ?1 AND merged_into = 0 AND last_date >= ?2"
+                                      " ORDER BY last_date DESC LIMIT 1", error);
       if (stmt == NULL)
         return 0;
-      bind_text (stmt, 1, subject);
+      _tern_store_db_bind_text (stmt, 1, subject);
       sqlite3_bind_int64 (stmt, 2, date - SUBJECT_THREAD_WINDOW);
-      if (!stmt_int64 (self, stmt, &thread, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &thread, &found, error))
         return 0;
       if (!found)
         thread = 0;
@@ -1361,23 +1297,23 @@ assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, G
 
   if (thread == 0)
     {
-      stmt = stmt_get (self, "INSERT INTO threads (subject, last_date) VALUES (?1, ?2)", error);
+      stmt = _tern_store_db_get_stmt (self, "INSERT INTO threads (subject, last_date) VALUES (?1, ?2)", error);
       if (stmt == NULL)
         return 0;
-      bind_text (stmt, 1, subject);
+      _tern_store_db_bind_text (stmt, 1, subject);
       sqlite3_bind_int64 (stmt, 2, date);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         return 0;
       thread = sqlite3_last_insert_rowid (self->db);
     }
   else
     {
-      stmt = stmt_get (self, "UPDATE threads SET last_date = ?2 WHERE id = ?1 AND last_date < ?2", error);
+      stmt = _tern_store_db_get_stmt (self, "UPDATE threads SET last_date = ?2 WHERE id = ?1 AND last_date < ?2", error);
       if (stmt == NULL)
         return 0;
       sqlite3_bind_int64 (stmt, 1, thread);
       sqlite3_bind_int64 (stmt, 2, date);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         return 0;
     }
 
@@ -1386,30 +1322,30 @@ assign_thread (TernStoreDb *self, const TernMimeSummary *summary, gint64 date, G
     {
       gint64 other = g_array_index (merged, gint64, j);
 
-      stmt = stmt_get (self, "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2", error);
+      stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2", error);
       if (stmt == NULL)
         return 0;
       sqlite3_bind_int64 (stmt, 1, thread);
       sqlite3_bind_int64 (stmt, 2, other);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         return 0;
-      stmt = stmt_get (self, "UPDATE threads SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", error);
+      stmt = _tern_store_db_get_stmt (self, "UPDATE threads SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2", error);
       if (stmt == NULL)
         return 0;
       sqlite3_bind_int64 (stmt, 1, thread);
       sqlite3_bind_int64 (stmt, 2, other);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         return 0;
     }
 
-  stmt = stmt_get (self, "INSERT OR IGNORE INTO thread_ids (message_id, thread_id) VALUES (?1, ?2)", error);
+  stmt = _tern_store_db_get_stmt (self, "INSERT OR IGNORE INTO thread_ids (message_id, thread_id) VALUES (?1, ?2)", error);
   if (stmt == NULL)
     return 0;
   for (guint i = 0; i < ids->len; i++)
     {
-      bind_text (stmt, 1, g_ptr_array_index (ids, i));
+      _tern_store_db_bind_text (stmt, 1, g_ptr_array_index (ids, i));
       sqlite3_bind_int64 (stmt, 2, thread);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         return 0;
     }
 
@@ -1446,13 +1382,13 @@ insert_index_row (TernStoreDb *self,
   sqlite3_stmt *stmt;
 
   if (remove)
-    stmt = stmt_get (self,
-                     "INSERT INTO message_search (message_search, rowid, sender, recipients, subject, body, attachments)"
-                     " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6)", error);
+    stmt = _tern_store_db_get_stmt (self,
+                                    "INSERT INTO message_search (message_search, rowid, sender, recipients, subject, body, attachments)"
+                                    " VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6)", error);
   else
-    stmt = stmt_get (self,
-                     "INSERT INTO message_search (rowid, sender, recipients, subject, body, attachments)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+    stmt = _tern_store_db_get_stmt (self,
+                                    "INSERT INTO message_search (rowid, sender, recipients, subject, body, attachments)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, sort_key);
@@ -1461,14 +1397,14 @@ insert_index_row (TernStoreDb *self,
   sqlite3_bind_text (stmt, 4, subject != NULL ? subject : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, body != NULL ? body : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, attachments != NULL ? attachments : "", -1, SQLITE_STATIC);
-  return stmt_run (self, stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
-/* Inserts the search index rows queued by index_entry(). Runs before COMMIT, before
- * a "delete" of the index and before a search, so that nothing ever sees the index
- * without them. */
-static gboolean
-flush_pending_index (TernStoreDb *self, GError **error)
+/* Inserts the search index rows queued by _tern_store_db_index_entry(). Runs before
+ * COMMIT, before a "delete" of the index and before a search, so that nothing ever
+ * sees the index without them. */
+gboolean
+_tern_store_db_flush_pending_index (TernStoreDb *self, GError **error)
 {
   gboolean ok = TRUE;
 
@@ -1491,23 +1427,23 @@ flush_pending_index (TernStoreDb *self, GError **error)
  * must be exactly those indexed.
  *
  * Inside a transaction, an added row is queued and inserted at the end
- * (flush_pending_index()): FTS5 writes out its pending terms as a new segment at
- * every statement savepoint, and every INSERT INTO messages opens one (its triggers),
- * so inserting the index row next to each message made one tiny segment per message
- * (and merges of them): a fifth of an IMAP sync's CPU time. Queued, a transaction's
- * rows make one segment. */
-static gboolean
-index_entry (TernStoreDb *self,
-             gboolean     remove,
-             gint64       sort_key,
-             const char  *from,
-             const char  *to,
-             const char  *cc,
-             const char  *bcc,
-             const char  *subject,
-             const char  *body,
-             const char  *attachments,
-             GError     **error)
+ * (_tern_store_db_flush_pending_index()): FTS5 writes out its pending terms as a new
+ * segment at every statement savepoint, and every INSERT INTO messages opens one (its
+ * triggers), so inserting the index row next to each message made one tiny segment
+ * per message (and merges of them): a fifth of an IMAP sync's CPU time. Queued, a
+ * transaction's rows make one segment. */
+gboolean
+_tern_store_db_index_entry (TernStoreDb *self,
+                            gboolean     remove,
+                            gint64       sort_key,
+                            const char  *from,
+                            const char  *to,
+                            const char  *cc,
+                            const char  *bcc,
+                            const char  *subject,
+                            const char  *body,
+                            const char  *attachments,
+                            GError     **error)
 {
   g_autofree char *recipients = join_recipients (to, cc, bcc);
 
@@ -1525,7 +1461,7 @@ index_entry (TernStoreDb *self,
       return TRUE;
     }
   /* A "delete" must find the row it deletes. */
-  if (!flush_pending_index (self, error))
+  if (!_tern_store_db_flush_pending_index (self, error))
     return FALSE;
   return insert_index_row (self, remove, sort_key, from, recipients, subject, body, attachments, error);
 }
@@ -1534,7 +1470,7 @@ static char *
 join_references (char **refs)
 {
   guint n = g_strv_length (refs);
-  guint first = n > MAX_THREAD_IDS ? n - MAX_THREAD_IDS : 0;
+  guint first = n > TERN_STORE_DB_MAX_THREAD_IDS ? n - TERN_STORE_DB_MAX_THREAD_IDS : 0;
   GString *s;
 
   if (n == 0)
@@ -1597,12 +1533,12 @@ tern_store_db_add_message (TernStoreDb                 *self,
       gint64 existing = 0;
       gboolean found = FALSE;
 
-      stmt = stmt_get (self, "SELECT id FROM messages WHERE folder_id = ?1 AND dedup_key = ?2 LIMIT 1", error);
+      stmt = _tern_store_db_get_stmt (self, "SELECT id FROM messages WHERE folder_id = ?1 AND dedup_key = ?2 LIMIT 1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, message->folder_id);
       sqlite3_bind_int64 (stmt, 2, dedup_key);
-      if (!stmt_int64 (self, stmt, &existing, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &existing, &found, error))
         goto fail;
       if (found)
         {
@@ -1625,14 +1561,14 @@ tern_store_db_add_message (TernStoreDb                 *self,
 
       /* The folder's next UID, and never one that a message has (e.g. one the
        * IMAP worker stored with its own UID). */
-      stmt = stmt_get (self,
-                       "UPDATE folders SET uidnext = max (uidnext,"
-                       " (SELECT coalesce (max (uid), 0) + 1 FROM messages WHERE folder_id = ?1)) + 1"
-                       " WHERE id = ?1 RETURNING uidnext - 1", error);
+      stmt = _tern_store_db_get_stmt (self,
+                                      "UPDATE folders SET uidnext = max (uidnext,"
+                                      " (SELECT coalesce (max (uid), 0) + 1 FROM messages WHERE folder_id = ?1)) + 1"
+                                      " WHERE id = ?1 RETURNING uidnext - 1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, message->folder_id);
-      if (!stmt_int64 (self, stmt, &next, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &next, &found, error))
         goto fail;
       if (!found)
         {
@@ -1649,62 +1585,62 @@ tern_store_db_add_message (TernStoreDb                 *self,
 
   if ((sort_key = allocate_sort_key (self, date, error)) < 0)
     goto fail;
-  if ((thread_id = assign_thread (self, summary, date, error)) == 0)
+  if ((thread_id = _tern_store_db_assign_thread (self, summary, date, error)) == 0)
     goto fail;
 
   refs = join_references (summary->references);
-  stmt = stmt_get (self,
-                   "INSERT INTO messages (folder_id, sort_key, uid, uidl, flags, keywords, internal_date,"
-                   " date, date_tz, size, from_addr, to_addr, cc_addr, bcc_addr, subject, message_id,"
-                   " in_reply_to, refs, has_attachments, has_body, preview, thread_id, dedup_key, indexed)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-                   " ?18, ?19, ?20, ?21, ?22, ?23, ?24)", error);
+  stmt = _tern_store_db_get_stmt (self,
+                                  "INSERT INTO messages (folder_id, sort_key, uid, uidl, flags, keywords, internal_date,"
+                                  " date, date_tz, size, from_addr, to_addr, cc_addr, bcc_addr, subject, message_id,"
+                                  " in_reply_to, refs, has_attachments, has_body, preview, thread_id, dedup_key, indexed)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+                                  " ?18, ?19, ?20, ?21, ?22, ?23, ?24)", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, message->folder_id);
   sqlite3_bind_int64 (stmt, 2, sort_key);
   sqlite3_bind_int64 (stmt, 3, uid);
-  bind_text (stmt, 4, message->uidl);
+  _tern_store_db_bind_text (stmt, 4, message->uidl);
   sqlite3_bind_int (stmt, 5, message->flags & TERN_STORE_FLAGS_ALL);
-  bind_text (stmt, 6, message->keywords);
+  _tern_store_db_bind_text (stmt, 6, message->keywords);
   sqlite3_bind_int64 (stmt, 7, internal_date);
   sqlite3_bind_int64 (stmt, 8, date);
   sqlite3_bind_int (stmt, 9, summary->date_tz);
   sqlite3_bind_int64 (stmt, 10, raw != NULL ? (gint64) raw_len : (gint64) message->size);
-  bind_text (stmt, 11, summary->from);
-  bind_text (stmt, 12, summary->to);
-  bind_text (stmt, 13, summary->cc);
-  bind_text (stmt, 14, summary->bcc);
-  bind_text (stmt, 15, summary->subject);
-  bind_text (stmt, 16, summary->message_id);
-  bind_text (stmt, 17, summary->in_reply_to);
-  bind_text (stmt, 18, refs);
+  _tern_store_db_bind_text (stmt, 11, summary->from);
+  _tern_store_db_bind_text (stmt, 12, summary->to);
+  _tern_store_db_bind_text (stmt, 13, summary->cc);
+  _tern_store_db_bind_text (stmt, 14, summary->bcc);
+  _tern_store_db_bind_text (stmt, 15, summary->subject);
+  _tern_store_db_bind_text (stmt, 16, summary->message_id);
+  _tern_store_db_bind_text (stmt, 17, summary->in_reply_to);
+  _tern_store_db_bind_text (stmt, 18, refs);
   sqlite3_bind_int (stmt, 19, summary->has_attachments);
   sqlite3_bind_int (stmt, 20, raw != NULL);
-  bind_text (stmt, 21, raw != NULL ? summary->preview : NULL);
+  _tern_store_db_bind_text (stmt, 21, raw != NULL ? summary->preview : NULL);
   sqlite3_bind_int64 (stmt, 22, thread_id);
   sqlite3_bind_int64 (stmt, 23, dedup_key);
   sqlite3_bind_int (stmt, 24, raw != NULL ? 2 : message->defer_index ? 0 : 1);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
 
   if (raw != NULL)
     {
-      stmt = stmt_get (self, "INSERT INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
+      stmt = _tern_store_db_get_stmt (self, "INSERT INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_blob64 (stmt, 2, raw, raw_len, SQLITE_STATIC);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         goto fail;
     }
 
   if ((raw != NULL || !message->defer_index) &&
-      !index_entry (self, FALSE, sort_key, summary->from, summary->to, summary->cc, summary->bcc,
-                    summary->subject,
-                    raw != NULL ? summary->body_text : NULL,
-                    raw != NULL ? summary->attachment_names : NULL, error))
+      !_tern_store_db_index_entry (self, FALSE, sort_key, summary->from, summary->to, summary->cc, summary->bcc,
+                                   summary->subject,
+                                   raw != NULL ? summary->body_text : NULL,
+                                   raw != NULL ? summary->attachment_names : NULL, error))
     goto fail;
 
   tern_store_changes_add (self->changes, TERN_STORE_CHANGE_ADDED, message->folder_id, id);
@@ -1722,16 +1658,8 @@ fail:
 
 /* ---- changing and removing messages --------------------------------------------- */
 
-typedef struct
-{
-  gint64  folder_id;
-  gint64  sort_key;
-  int     indexed;
-  char   *from, *to, *cc, *bcc, *subject;
-} IndexedRow;
-
-static void
-indexed_row_clear (IndexedRow *row)
+void
+_tern_store_db_indexed_row_clear (TernStoreDbIndexedRow *row)
 {
   g_free (row->from);
   g_free (row->to);
@@ -1740,12 +1668,12 @@ indexed_row_clear (IndexedRow *row)
   g_free (row->subject);
 }
 
-static gboolean
-read_indexed_row (TernStoreDb *self, gint64 id, IndexedRow *row, gboolean *found, GError **error)
+gboolean
+_tern_store_db_read_indexed_row (TernStoreDb *self, gint64 id, TernStoreDbIndexedRow *row, gboolean *found, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT folder_id, sort_key, indexed, from_addr, to_addr, cc_addr, bcc_addr, subject"
-                                 " FROM messages WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT folder_id, sort_key, indexed, from_addr, to_addr, cc_addr, bcc_addr, subject"
+                                                " FROM messages WHERE id = ?1", error);
   int rc;
 
   memset (row, 0, sizeof *row);
@@ -1766,10 +1694,10 @@ read_indexed_row (TernStoreDb *self, gint64 id, IndexedRow *row, gboolean *found
       row->bcc = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
       row->subject = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   return TRUE;
@@ -1777,8 +1705,8 @@ read_indexed_row (TernStoreDb *self, gint64 id, IndexedRow *row, gboolean *found
 
 /* Removes a message's entry from the search index, re-extracting the text it was
  * made from (the index is contentless). */
-static gboolean
-unindex (TernStoreDb *self, gint64 id, const IndexedRow *row, GError **error)
+gboolean
+_tern_store_db_unindex (TernStoreDb *self, gint64 id, const TernStoreDbIndexedRow *row, GError **error)
 {
   g_autoptr(TernMimeSummary) summary = NULL;
 
@@ -1795,9 +1723,9 @@ unindex (TernStoreDb *self, gint64 id, const IndexedRow *row, GError **error)
       data = g_bytes_get_data (raw, &len);
       summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
     }
-  return index_entry (self, TRUE, row->sort_key, row->from, row->to, row->cc, row->bcc, row->subject,
-                      summary != NULL ? summary->body_text : NULL,
-                      summary != NULL ? summary->attachment_names : NULL, error);
+  return _tern_store_db_index_entry (self, TRUE, row->sort_key, row->from, row->to, row->cc, row->bcc, row->subject,
+                                     summary != NULL ? summary->body_text : NULL,
+                                     summary != NULL ? summary->attachment_names : NULL, error);
 }
 
 /**
@@ -1817,26 +1745,26 @@ tern_store_db_delete_messages (TernStoreDb   *self,
 
   for (guint i = 0; i < n_ids; i++)
     {
-      IndexedRow row;
+      TernStoreDbIndexedRow row;
       gboolean found = FALSE;
       sqlite3_stmt *stmt;
 
-      if (!read_indexed_row (self, ids[i], &row, &found, error))
+      if (!_tern_store_db_read_indexed_row (self, ids[i], &row, &found, error))
         goto fail;
       if (!found)
         continue;
-      if (!unindex (self, ids[i], &row, error))
+      if (!_tern_store_db_unindex (self, ids[i], &row, error))
         {
-          indexed_row_clear (&row);
+          _tern_store_db_indexed_row_clear (&row);
           goto fail;
         }
-      indexed_row_clear (&row);
+      _tern_store_db_indexed_row_clear (&row);
 
-      stmt = stmt_get (self, "DELETE FROM messages WHERE id = ?1", error);
+      stmt = _tern_store_db_get_stmt (self, "DELETE FROM messages WHERE id = ?1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, ids[i]);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         goto fail;
       tern_store_changes_add (self->changes, TERN_STORE_CHANGE_REMOVED, row.folder_id, ids[i]);
     }
@@ -1866,9 +1794,9 @@ tern_store_db_set_flags (TernStoreDb     *self,
   if (!tern_store_db_begin (self, error))
     return FALSE;
 
-  stmt = stmt_get (self,
-                   "UPDATE messages SET flags = (flags | ?2) & ~?3"
-                   " WHERE id = ?1 AND flags != ((flags | ?2) & ~?3) RETURNING folder_id", error);
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE messages SET flags = (flags | ?2) & ~?3"
+                                  " WHERE id = ?1 AND flags != ((flags | ?2) & ~?3) RETURNING folder_id", error);
   if (stmt == NULL)
     goto fail;
 
@@ -1880,7 +1808,7 @@ tern_store_db_set_flags (TernStoreDb     *self,
       sqlite3_bind_int64 (stmt, 1, ids[i]);
       sqlite3_bind_int (stmt, 2, add & TERN_STORE_FLAGS_ALL);
       sqlite3_bind_int (stmt, 3, remove & TERN_STORE_FLAGS_ALL);
-      if (!stmt_int64 (self, stmt, &folder_id, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &folder_id, &found, error))
         goto fail;
       if (found)
         tern_store_changes_add (self->changes, TERN_STORE_CHANGE_CHANGED, folder_id, ids[i]);
@@ -1914,13 +1842,13 @@ tern_store_db_set_keywords (TernStoreDb  *self,
     keywords = NULL;
   if (!tern_store_db_begin (self, error))
     return FALSE;
-  stmt = stmt_get (self, "UPDATE messages SET keywords = ?2 WHERE id = ?1 AND keywords IS NOT ?2 RETURNING folder_id",
-                   error);
+  stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET keywords = ?2 WHERE id = ?1 AND keywords IS NOT ?2 RETURNING folder_id",
+                                  error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, keywords);
-  if (!stmt_int64 (self, stmt, &folder_id, &found, error))
+  _tern_store_db_bind_text (stmt, 2, keywords);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &folder_id, &found, error))
     goto fail;
   if (found)
     tern_store_changes_add (self->changes, TERN_STORE_CHANGE_CHANGED, folder_id, id);
@@ -1952,23 +1880,23 @@ tern_store_db_move_messages (TernStoreDb   *self,
       gint64 old_folder = 0, uid = 0;
       gboolean found = FALSE;
 
-      stmt = stmt_get (self, "SELECT folder_id FROM messages WHERE id = ?1", error);
+      stmt = _tern_store_db_get_stmt (self, "SELECT folder_id FROM messages WHERE id = ?1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, ids[i]);
-      if (!stmt_int64 (self, stmt, &old_folder, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &old_folder, &found, error))
         goto fail;
       if (!found || old_folder == folder_id)
         continue;
 
-      stmt = stmt_get (self,
-                       "UPDATE folders SET uidnext = max (uidnext,"
-                       " (SELECT coalesce (max (uid), 0) + 1 FROM messages WHERE folder_id = ?1)) + 1"
-                       " WHERE id = ?1 RETURNING uidnext - 1", error);
+      stmt = _tern_store_db_get_stmt (self,
+                                      "UPDATE folders SET uidnext = max (uidnext,"
+                                      " (SELECT coalesce (max (uid), 0) + 1 FROM messages WHERE folder_id = ?1)) + 1"
+                                      " WHERE id = ?1 RETURNING uidnext - 1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, folder_id);
-      if (!stmt_int64 (self, stmt, &uid, &found, error))
+      if (!_tern_store_db_stmt_int64 (self, stmt, &uid, &found, error))
         goto fail;
       if (!found)
         {
@@ -1977,13 +1905,13 @@ tern_store_db_move_messages (TernStoreDb   *self,
           goto fail;
         }
 
-      stmt = stmt_get (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
+      stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, ids[i]);
       sqlite3_bind_int64 (stmt, 2, folder_id);
       sqlite3_bind_int64 (stmt, 3, uid);
-      if (!stmt_run (self, stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         goto fail;
       tern_store_changes_add (self->changes, TERN_STORE_CHANGE_REMOVED, old_folder, ids[i]);
       tern_store_changes_add (self->changes, TERN_STORE_CHANGE_ADDED, folder_id, ids[i]);
@@ -2008,7 +1936,7 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   g_autoptr(TernMimeSummary) summary = NULL;
   const guint8 *data;
   gsize len = 0;
-  IndexedRow row;
+  TernStoreDbIndexedRow row;
   gboolean found = FALSE;
   sqlite3_stmt *stmt;
 
@@ -2017,7 +1945,7 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
 
   if (!tern_store_db_begin (self, error))
     return FALSE;
-  if (!read_indexed_row (self, message_id, &row, &found, error))
+  if (!_tern_store_db_read_indexed_row (self, message_id, &row, &found, error))
     goto fail;
   if (!found)
     {
@@ -2025,41 +1953,41 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
                    _("No message with id %" G_GINT64_FORMAT), message_id);
       goto fail;
     }
-  if (!unindex (self, message_id, &row, error))
+  if (!_tern_store_db_unindex (self, message_id, &row, error))
     goto fail_row;
 
-  stmt = stmt_get (self, "INSERT OR REPLACE INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
+  stmt = _tern_store_db_get_stmt (self, "INSERT OR REPLACE INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
   if (stmt == NULL)
     goto fail_row;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_blob64 (stmt, 2, data, len, SQLITE_STATIC);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail_row;
 
   /* The header-derived columns stay as they were indexed. */
-  if (!index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
-                    summary->body_text, summary->attachment_names, error))
+  if (!_tern_store_db_index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
+                                   summary->body_text, summary->attachment_names, error))
     goto fail_row;
 
-  stmt = stmt_get (self,
-                   "UPDATE messages SET has_body = 1, indexed = 2, size = ?2, has_attachments = ?3,"
-                   " preview = ?4, dedup_key = ?5 WHERE id = ?1", error);
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE messages SET has_body = 1, indexed = 2, size = ?2, has_attachments = ?3,"
+                                  " preview = ?4, dedup_key = ?5 WHERE id = ?1", error);
   if (stmt == NULL)
     goto fail_row;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, len);
   sqlite3_bind_int (stmt, 3, summary->has_attachments);
-  bind_text (stmt, 4, summary->preview);
+  _tern_store_db_bind_text (stmt, 4, summary->preview);
   sqlite3_bind_int64 (stmt, 5, tern_store_db_compute_dedup_key (data, len));
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail_row;
 
   tern_store_changes_add (self->changes, TERN_STORE_CHANGE_CHANGED, row.folder_id, message_id);
-  indexed_row_clear (&row);
+  _tern_store_db_indexed_row_clear (&row);
   return tern_store_db_commit (self, error);
 
 fail_row:
-  indexed_row_clear (&row);
+  _tern_store_db_indexed_row_clear (&row);
 fail:
   tern_store_db_rollback (self);
   return FALSE;
@@ -2086,7 +2014,7 @@ tern_store_db_index_headers (TernStoreDb  *self,
 
   if (n_indexed != NULL)
     *n_indexed = 0;
-  stmt = stmt_get (self, "SELECT id FROM messages WHERE folder_id = ?1 AND indexed = 0 AND has_body = 0", error);
+  stmt = _tern_store_db_get_stmt (self, "SELECT id FROM messages WHERE folder_id = ?1 AND indexed = 0 AND has_body = 0", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, folder_id);
@@ -2095,10 +2023,10 @@ tern_store_db_index_headers (TernStoreDb  *self,
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return FALSE;
     }
   if (ids->len == 0)
@@ -2109,30 +2037,30 @@ tern_store_db_index_headers (TernStoreDb  *self,
   for (guint i = 0; i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
-      IndexedRow row;
+      TernStoreDbIndexedRow row;
       gboolean found = FALSE;
 
-      if (!read_indexed_row (self, id, &row, &found, error))
+      if (!_tern_store_db_read_indexed_row (self, id, &row, &found, error))
         goto fail;
       if (found && row.indexed == 0)
         {
-          gboolean ok = index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
-                                     NULL, NULL, error);
+          gboolean ok = _tern_store_db_index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
+                                                    NULL, NULL, error);
 
-          indexed_row_clear (&row);
+          _tern_store_db_indexed_row_clear (&row);
           if (!ok)
             goto fail;
-          stmt = stmt_get (self, "UPDATE messages SET indexed = 1 WHERE id = ?1", error);
+          stmt = _tern_store_db_get_stmt (self, "UPDATE messages SET indexed = 1 WHERE id = ?1", error);
           if (stmt == NULL)
             goto fail;
           sqlite3_bind_int64 (stmt, 1, id);
-          if (!stmt_run (self, stmt, error))
+          if (!_tern_store_db_stmt_run (self, stmt, error))
             goto fail;
           if (n_indexed != NULL)
             (*n_indexed)++;
         }
       else if (found)
-        indexed_row_clear (&row);
+        _tern_store_db_indexed_row_clear (&row);
     }
   return tern_store_db_commit (self, error);
 
@@ -2142,8 +2070,8 @@ fail:
 }
 
 /* Schema version 2 added the index: fill it for the messages already stored. */
-static gboolean
-reindex_all (TernStoreDb *self, GError **error)
+gboolean
+_tern_store_db_reindex_all (TernStoreDb *self, GError **error)
 {
   sqlite3_stmt *list = NULL;
   sqlite3_stmt *mark = NULL;
@@ -2158,7 +2086,7 @@ reindex_all (TernStoreDb *self, GError **error)
     rc = sqlite3_prepare_v2 (self->db, "UPDATE messages SET indexed = ?2 WHERE id = ?1", -1, &mark, NULL);
   if (rc != SQLITE_OK)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       goto out;
     }
 
@@ -2171,27 +2099,27 @@ reindex_all (TernStoreDb *self, GError **error)
 
       if (has_raw)
         summary = tern_mime_summary_new (raw != NULL ? raw : (const guint8 *) "", len);
-      if (!index_entry (self, FALSE, sqlite3_column_int64 (list, 1),
-                        (const char *) sqlite3_column_text (list, 2),
-                        (const char *) sqlite3_column_text (list, 3),
-                        (const char *) sqlite3_column_text (list, 4),
-                        (const char *) sqlite3_column_text (list, 5),
-                        (const char *) sqlite3_column_text (list, 6),
-                        summary != NULL ? summary->body_text : NULL,
-                        summary != NULL ? summary->attachment_names : NULL, error))
+      if (!_tern_store_db_index_entry (self, FALSE, sqlite3_column_int64 (list, 1),
+                                       (const char *) sqlite3_column_text (list, 2),
+                                       (const char *) sqlite3_column_text (list, 3),
+                                       (const char *) sqlite3_column_text (list, 4),
+                                       (const char *) sqlite3_column_text (list, 5),
+                                       (const char *) sqlite3_column_text (list, 6),
+                                       summary != NULL ? summary->body_text : NULL,
+                                       summary != NULL ? summary->attachment_names : NULL, error))
         goto out;
       sqlite3_bind_int64 (mark, 1, sqlite3_column_int64 (list, 0));
       sqlite3_bind_int (mark, 2, has_raw ? 2 : 1);
       if (sqlite3_step (mark) != SQLITE_DONE)
         {
-          set_db_error (self, sqlite3_errcode (self->db), error);
+          _tern_store_db_set_error (self, sqlite3_errcode (self->db), error);
           goto out;
         }
       sqlite3_reset (mark);
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       goto out;
     }
   ok = TRUE;
@@ -2206,18 +2134,18 @@ out:
 
 /* ---- reading messages ----------------------------------------------------------- */
 
-static GPtrArray *
-collect_messages (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+GPtrArray *
+_tern_store_db_collect_messages (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, _tern_store_message_new_from_stmt (stmt));
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
   return g_steal_pointer (&rows);
@@ -2226,13 +2154,13 @@ collect_messages (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
 TernStoreMessage *
 tern_store_db_get_message (TernStoreDb *self, gint64 message_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m WHERE m.id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m WHERE m.id = ?1", error);
   g_autoptr(GPtrArray) rows = NULL;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, message_id);
-  if ((rows = collect_messages (self, stmt, error)) == NULL)
+  if ((rows = _tern_store_db_collect_messages (self, stmt, error)) == NULL)
     return NULL;
   if (rows->len == 0)
     {
@@ -2252,7 +2180,7 @@ tern_store_db_get_message (TernStoreDb *self, gint64 message_id, GError **error)
 GBytes *
 tern_store_db_get_raw (TernStoreDb *self, gint64 message_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT raw FROM message_bodies WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT raw FROM message_bodies WHERE id = ?1", error);
   GBytes *bytes = NULL;
   int rc;
 
@@ -2262,12 +2190,12 @@ tern_store_db_get_raw (TernStoreDb *self, gint64 message_id, GError **error)
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
                  _("The store has no content for message %" G_GINT64_FORMAT), message_id);
   else if (rc != SQLITE_ROW)
-    set_db_error (self, rc, error);
+    _tern_store_db_set_error (self, rc, error);
   return bytes;
 }
 
@@ -2287,15 +2215,15 @@ tern_store_db_list_messages (TernStoreDb  *self,
                              guint         limit,
                              GError      **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m"
-                                 " WHERE m.folder_id = ?1 ORDER BY m.sort_key DESC LIMIT ?2 OFFSET ?3", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m"
+                                                " WHERE m.folder_id = ?1 ORDER BY m.sort_key DESC LIMIT ?2 OFFSET ?3", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
   sqlite3_bind_int64 (stmt, 2, limit);
   sqlite3_bind_int64 (stmt, 3, offset);
-  return collect_messages (self, stmt, error);
+  return _tern_store_db_collect_messages (self, stmt, error);
 }
 
 /**
@@ -2307,13 +2235,13 @@ tern_store_db_list_messages (TernStoreDb  *self,
 GPtrArray *
 tern_store_db_list_thread (TernStoreDb *self, gint64 thread_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m"
-                                 " WHERE m.thread_id = ?1 ORDER BY m.sort_key", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "SELECT " TERN_STORE_MESSAGE_COLUMNS " FROM messages m"
+                                                " WHERE m.thread_id = ?1 ORDER BY m.sort_key", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, thread_id);
-  return collect_messages (self, stmt, error);
+  return _tern_store_db_collect_messages (self, stmt, error);
 }
 
 /* What a search statement selects. */
@@ -2398,9 +2326,9 @@ prepare_search (TernStoreDb *self, TernStoreQuery *query, int mode, guint offset
   sqlite3_stmt *stmt;
   int param = 5;
 
-  if (!flush_pending_index (self, error))
+  if (!_tern_store_db_flush_pending_index (self, error))
     return NULL;
-  stmt = stmt_get (self, sql, error);
+  stmt = _tern_store_db_get_stmt (self, sql, error);
 
   if (stmt == NULL)
     {
@@ -2410,19 +2338,19 @@ prepare_search (TernStoreDb *self, TernStoreQuery *query, int mode, guint offset
       return NULL;
     }
 
-  bind_text (stmt, 1, tern_store_query_get_match (query));
-  bind_text (stmt, 2, tern_store_query_get_exclude_match (query));
-  sqlite3_bind_int64 (stmt, 3, CLAMP (tern_store_query_get_after (query), 0, (G_GINT64_CONSTANT (1) << 42) - 1) << SORT_KEY_SHIFT);
-  sqlite3_bind_int64 (stmt, 4, CLAMP (tern_store_query_get_before (query), 0, (G_GINT64_CONSTANT (1) << 42) - 1) << SORT_KEY_SHIFT);
+  _tern_store_db_bind_text (stmt, 1, tern_store_query_get_match (query));
+  _tern_store_db_bind_text (stmt, 2, tern_store_query_get_exclude_match (query));
+  sqlite3_bind_int64 (stmt, 3, CLAMP (tern_store_query_get_after (query), 0, (G_GINT64_CONSTANT (1) << 42) - 1) << TERN_STORE_DB_SORT_KEY_SHIFT);
+  sqlite3_bind_int64 (stmt, 4, CLAMP (tern_store_query_get_before (query), 0, (G_GINT64_CONSTANT (1) << 42) - 1) << TERN_STORE_DB_SORT_KEY_SHIFT);
   for (guint i = 0; folders[i] != NULL; i++)
     {
-      g_autofree char *path = normalize_path (folders[i]);
-      bind_text (stmt, param++, path);
+      g_autofree char *path = _tern_store_db_normalize_path (folders[i]);
+      _tern_store_db_bind_text (stmt, param++, path);
     }
   for (guint i = 0; excluded[i] != NULL; i++)
     {
-      g_autofree char *path = normalize_path (excluded[i]);
-      bind_text (stmt, param++, path);
+      g_autofree char *path = _tern_store_db_normalize_path (excluded[i]);
+      _tern_store_db_bind_text (stmt, param++, path);
     }
   if (mode == SEARCH_ROWS)
     {
@@ -2461,7 +2389,7 @@ tern_store_db_search (TernStoreDb     *self,
 
   if (stmt == NULL)
     return NULL;
-  rows = collect_messages (self, stmt, error);
+  rows = _tern_store_db_collect_messages (self, stmt, error);
   if (rows == NULL)
     fix_query_error (error);
   return rows;
@@ -2480,7 +2408,7 @@ tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **e
 
   if (stmt == NULL)
     return -1;
-  if (!stmt_int64 (self, stmt, &n, NULL, error))
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
     {
       fix_query_error (error);
       return -1;
@@ -2516,7 +2444,7 @@ tern_store_db_list_keys (TernStoreDb     *self,
     stmt = prepare_search (self, query, SEARCH_KEYS, 0, 0, error);
   else
     {
-      stmt = stmt_get (self, "SELECT sort_key, id FROM messages WHERE folder_id = ?1 ORDER BY sort_key DESC", error);
+      stmt = _tern_store_db_get_stmt (self, "SELECT sort_key, id FROM messages WHERE folder_id = ?1 ORDER BY sort_key DESC", error);
       if (stmt != NULL)
         sqlite3_bind_int64 (stmt, 1, folder_id);
     }
@@ -2528,10 +2456,10 @@ tern_store_db_list_keys (TernStoreDb     *self,
       TernStoreDbKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
       g_array_append_val (keys, key);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (self, rc, error);
+      _tern_store_db_set_error (self, rc, error);
       if (query != NULL)
         fix_query_error (error);
       return NULL;
@@ -2558,20 +2486,20 @@ tern_store_db_outbox_add (TernStoreDb         *self,
                           GError             **error)
 {
   g_autofree char *rcpt = g_strjoinv ("\n", (char **) rcpt_to);
-  sqlite3_stmt *stmt = stmt_get (self,
-                                 "INSERT INTO outbox (account_id, mail_from, rcpt_to, raw, created)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "INSERT INTO outbox (account_id, mail_from, rcpt_to, raw, created)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
   gsize len = 0;
   const void *data = g_bytes_get_data (raw, &len);
 
   if (stmt == NULL)
     return 0;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_text (stmt, 2, mail_from);
-  bind_text (stmt, 3, rcpt);
+  _tern_store_db_bind_text (stmt, 2, mail_from);
+  _tern_store_db_bind_text (stmt, 3, rcpt);
   sqlite3_bind_blob64 (stmt, 4, data != NULL ? data : "", len, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  if (!stmt_run (self, stmt, error))
+  if (!_tern_store_db_stmt_run (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -2579,13 +2507,13 @@ tern_store_db_outbox_add (TernStoreDb         *self,
 gint64
 tern_store_db_outbox_count (TernStoreDb *self, gint64 account_id, GError **error)
 {
-  sqlite3_stmt *stmt = stmt_get (self, "SELECT count(*) FROM outbox WHERE account_id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT count(*) FROM outbox WHERE account_id = ?1", error);
   gint64 n = 0;
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, account_id);
-  if (!stmt_int64 (self, stmt, &n, NULL, error))
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
     return -1;
   return n;
 }
