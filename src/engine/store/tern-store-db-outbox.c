@@ -407,3 +407,51 @@ fail:
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
+
+/**
+ * tern_store_db_outbox_add:
+ *
+ * Queues a message for sending.
+ *
+ * Returns: the queue entry id, or 0 on error
+ */
+gint64
+tern_store_db_outbox_add (TernStoreDb         *self,
+                          gint64               account_id,
+                          const char          *mail_from,
+                          const char * const  *rcpt_to,
+                          GBytes              *raw,
+                          GError             **error)
+{
+  g_autofree char *rcpt = g_strjoinv ("\n", (char **) rcpt_to);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "INSERT INTO outbox (account_id, mail_from, rcpt_to, raw, created)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (raw, &len);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  _tern_store_db_bind_text (stmt, 2, mail_from);
+  _tern_store_db_bind_text (stmt, 3, rcpt);
+  sqlite3_bind_blob64 (stmt, 4, data != NULL ? data : "", len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+gint64
+tern_store_db_outbox_count (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT count(*) FROM outbox WHERE account_id = ?1", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
+    return -1;
+  return n;
+}
