@@ -1,4 +1,5 @@
-/* tern-store-db-search.c: the full-text search index (FTS5) and searching
+/* tern-store-db-search.c: the full-text search index (FTS5), searching, and the
+ * newest-first order of a folder or a search (tern_store_db_list_keys())
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later

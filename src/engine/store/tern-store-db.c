@@ -12,8 +12,17 @@
  * cache and SQLite recovers from the WAL on the next open. A power failure or
  * kernel crash may lose the last transactions since the last checkpoint (never
  * corrupt the file). That is the trade-off the mail store accepts for import
- * speed; the POP3 worker, which deletes mail on the server after storing it,
- * forces a checkpoint (tern_store_db_checkpoint()) before it sends DELE.
+ * speed; the POP3 download (tern-sync-pop3.c), which deletes mail on the server
+ * after storing it, forces a checkpoint (tern_store_db_checkpoint()) before it sends
+ * DELE.
+ *
+ * This file has the connection itself: errors, the statement cache, opening and
+ * migrating, transactions and the changes they record. The rest of TernStoreDb is
+ * in its sibling files, sharing the internals of tern-store-private.h:
+ * tern-store-db-folders.c (accounts and folders), tern-store-db-messages.c,
+ * tern-store-db-threads.c (conversations), tern-store-db-search.c (the search index,
+ * searching, the order of a folder), tern-store-db-sync.c (for the IMAP sync and its
+ * journal) and tern-store-db-outbox.c (the outbox and the POP3 UIDLs).
  */
 #include "config.h"
 
@@ -249,8 +258,8 @@ tern_store_db_get_path (TernStoreDb *self)
   return self->path;
 }
 
-/* For the store's sibling files (tern-store-db-sync.c, tern-store-db-outbox.c): the
- * connection, to run their own statements in this connection's transactions. */
+/* For the store's other files: the connection, to run their own statements in this
+ * connection's transactions. */
 sqlite3 *
 _tern_store_db_get_handle (TernStoreDb *self)
 {
@@ -721,9 +730,9 @@ tern_store_db_rollback (TernStoreDb *self)
     g_array_set_size (self->pending_index, 0);
 }
 
-/* For the store's sibling files (tern-store-db-sync.c): records a message change
- * in the open transaction's changes, delivered when it commits. Callers wrap
- * their writes in tern_store_db_begin() ... _commit(). */
+/* For the store's other files: records a message change in the open transaction's
+ * changes, delivered when it commits. Callers wrap their writes in
+ * tern_store_db_begin() ... _commit(). */
 void
 _tern_store_db_add_change (TernStoreDb         *self,
                            TernStoreChangeKind  kind,
