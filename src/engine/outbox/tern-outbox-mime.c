@@ -128,6 +128,9 @@ write_message (GMimeObject *object)
  * @body: the text, UTF-8
  * @attachments: (array zero-terminated=1) (nullable): files to attach
  *
+ * Fails with %TERN_OUTBOX_ERROR_INVALID_ADDRESS, %TERN_OUTBOX_ERROR_INVALID_TEXT, or
+ * the error of reading an attachment (%G_FILE_ERROR).
+ *
  * Returns: (transfer full): the message, with CRLF line ends
  */
 GBytes *
@@ -286,7 +289,8 @@ tern_outbox_dup_subject (GBytes *message)
  * @subject: (out) (transfer full) (optional): the decoded Subject
  *
  * Takes the recipients from the header, removes the Bcc field, and adds a Date and
- * a Message-ID when missing. The rest of the message is kept byte for byte.
+ * a Message-ID when missing. The rest of the message is kept byte for byte. Fails
+ * with %TERN_OUTBOX_ERROR_NOT_A_MESSAGE or %TERN_OUTBOX_ERROR_NO_RECIPIENTS.
  *
  * Returns: (transfer full): the message to queue
  */

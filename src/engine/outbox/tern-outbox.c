@@ -45,6 +45,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-outbox.h"
+#include "tern-outbox-error.h"
 #include "tern-outbox-mime.h"
 #include "tern-outbox-private.h"
 #include "tern-account-sessions.h"
@@ -583,7 +584,7 @@ flush_run (Flush                *fl,
                 {
                   /* Nothing more can go out now: record it on what is due, and say why. */
                   if (connect_error == NULL)
-                    g_set_error (&connect_error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                    g_set_error (&connect_error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_CONNECTION_UNSTABLE,
                                  _("The connection to the outgoing server keeps failing"));
                   for (guint j = start + i; j < due->len; j++)
                     {
