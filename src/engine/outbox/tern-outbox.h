@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * @message: the complete RFC 5322 message
  * @error: return location for a #GError
  *
- * Puts @message into the outbox, durably, before anything is sent.  The
+ * Puts @message into the outbox, committed before anything is sent.  The
  * envelope sender is the account's address; the recipients are taken from
  * the To, Cc and Bcc headers, and Bcc is removed from the bytes stored
  * (and thus sent).
