@@ -11,7 +11,7 @@
  *                first 50 rows are loaded
  *   search:Q     the first 50 results of Q (parse + query + rows), on a connection
  *   count:Q      the number of matches of Q
- * Not a test: run it through bench-store.sh, which imports the Maildir first.
+ * Not a test: run it through bench-store.py, which imports the Maildir first.
  */
 #include "config.h"
 

@@ -11,7 +11,7 @@
  * TernAccount holds what the user configured for one account: the address it is known
  * by, the incoming server (IMAP or POP3), the outgoing SMTP server, the certificate the
  * user pinned, and where the password comes from. It holds no password: that lives in
- * the keyring (TernCredentials), or comes from a command the user gave.
+ * the keyring (tern-credentials.c), or comes from a command the user gave.
  */
 
 struct _TernAccount

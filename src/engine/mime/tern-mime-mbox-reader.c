@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "tern-mime-error.h"
 #include "tern-mime-mbox-reader.h"
 
 struct _TernMimeMboxReader
@@ -87,7 +88,7 @@ looks_like_header (const guint8 *line, gsize len)
 /**
  * tern_mime_mbox_reader_new:
  * @path: an mbox file
- * @error: return location for an error
+ * @error: return location for a %TERN_MIME_ERROR_OPEN
  *
  * Opens an mbox file for reading message by message; memory use is bounded by
  * the largest message.
@@ -101,7 +102,7 @@ tern_mime_mbox_reader_new (const char *path, GError **error)
   if (file == NULL)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+      g_set_error (error, TERN_MIME_ERROR, TERN_MIME_ERROR_OPEN,
                    _("Cannot open “%s”: %s"), path, g_strerror (saved));
       return NULL;
     }
@@ -149,7 +150,7 @@ read_line (TernMimeMboxReader *reader, goffset *line_offset, GError **error)
       if (ferror (reader->file))
         {
           int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+          g_set_error (error, TERN_MIME_ERROR, TERN_MIME_ERROR_READ,
                        _("Cannot read “%s”: %s"), reader->path, g_strerror (saved));
         }
       reader->eof = TRUE;
@@ -181,7 +182,7 @@ strip_framing (GByteArray *message)
  * @message: (out) (transfer full): the message bytes, without the envelope line
  * @envelope: (out) (optional) (transfer full): the envelope line, without its newline
  * @offset: (out) (optional): the file offset of the message's first byte
- * @error: return location for an error
+ * @error: return location for a %TERN_MIME_ERROR_READ
  *
  * Returns: %TRUE with the next message, %FALSE at the end of the file (with
  *   @error unset) or on a read error (with @error set)

@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "tern-mime-error.h"
+
 G_BEGIN_DECLS
 
 typedef struct _TernMimeMboxReader TernMimeMboxReader;

@@ -10,7 +10,7 @@
 #include "tern-mime-mbox-writer.h"
 
 /**
- * tern_sync_pop3_backup_write_mboxrd:
+ * tern_mime_mbox_write_message:
  *
  * Writes one message as mboxrd (lines matching /^>*From / get one more '>'), the
  * "From " line dated with @internal_date (Unix time, UTC).

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <gmime/gmime.h>
 
+#include "tern-outbox-error.h"
 #include "tern-outbox-mime.h"
 
 /* GMime 3.2 has no autoptr support of its own. */
@@ -58,7 +59,7 @@ add_addresses (GMimeMessage       *message,
 
       if (parsed == NULL || internet_address_list_length (parsed) == 0)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          g_set_error (error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_INVALID_ADDRESS,
                        _("“%s” is not an e-mail address"), addresses[i]);
           return FALSE;
         }
@@ -127,6 +128,9 @@ write_message (GMimeObject *object)
  * @body: the text, UTF-8
  * @attachments: (array zero-terminated=1) (nullable): files to attach
  *
+ * Fails with %TERN_OUTBOX_ERROR_INVALID_ADDRESS, %TERN_OUTBOX_ERROR_INVALID_TEXT, or
+ * the error of reading an attachment (%G_FILE_ERROR).
+ *
  * Returns: (transfer full): the message, with CRLF line ends
  */
 GBytes *
@@ -150,7 +154,8 @@ tern_outbox_build_message (TernAccount         *account,
 
   if (!g_utf8_validate (body, -1, NULL))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The text of the message is not UTF-8"));
+      g_set_error (error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_INVALID_TEXT,
+                   _("The text of the message is not UTF-8"));
       return NULL;
     }
 
@@ -256,6 +261,9 @@ parse_header (GBytes *message)
   gsize length = 0;
   const char *data = g_bytes_get_data (message, &length);
 
+  /* An empty GBytes may have no data at all, which GMime refuses (a critical). */
+  if (length == 0)
+    return NULL;
   ensure_gmime ();
   stream = g_mime_stream_mem_new_with_buffer (data, header_length (data, length));
   parser = g_mime_parser_new_with_stream (stream);
@@ -281,7 +289,8 @@ tern_outbox_dup_subject (GBytes *message)
  * @subject: (out) (transfer full) (optional): the decoded Subject
  *
  * Takes the recipients from the header, removes the Bcc field, and adds a Date and
- * a Message-ID when missing. The rest of the message is kept byte for byte.
+ * a Message-ID when missing. The rest of the message is kept byte for byte. Fails
+ * with %TERN_OUTBOX_ERROR_NOT_A_MESSAGE or %TERN_OUTBOX_ERROR_NO_RECIPIENTS.
  *
  * Returns: (transfer full): the message to queue
  */
@@ -304,7 +313,7 @@ tern_outbox_prepare_message (TernAccount   *account,
 
   if (parsed == NULL || length == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("This is not an e-mail message"));
+      g_set_error (error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_NOT_A_MESSAGE, _("This is not an e-mail message"));
       return NULL;
     }
   collect (rcpts, seen, g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_TO));
@@ -312,7 +321,7 @@ tern_outbox_prepare_message (TernAccount   *account,
   collect (rcpts, seen, g_mime_message_get_addresses (parsed, GMIME_ADDRESS_TYPE_BCC));
   if (rcpts->len == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_NO_RECIPIENTS,
                    _("The message has no recipients (no To, Cc or Bcc)"));
       return NULL;
     }

@@ -5,24 +5,30 @@
  *
  * The order of the steps (Geary's postie, made durable at each step):
  *
- *   enqueue   INSERT the message (state queued): durable before anything is sent.
- *   1. mark the batch "sending"            one commit for the batch
+ *   enqueue   INSERT the message (state queued): committed before anything is sent.
+ *   1. mark the batch "sending"            one autocommit per message
  *   2. MAIL/RCPT/DATA (pipelined), "."     the server answers 250: accepted
- *   3. mark the message "sent"             one fsync'd autocommit, at once
+ *   3. mark the message "sent"             one autocommit, at once
  *   4. file a copy in Sent                 POP3: local Sent, idempotent (dedup key);
  *                                          IMAP: APPEND to the server's Sent
- *   5. remove it from the outbox           one commit for the batch (kept as
- *                                          "partly-sent" when some recipients were
- *                                          refused: a notice for the user)
+ *   5. remove it from the outbox           one autocommit (kept as "partly-sent"
+ *                                          when some recipients were refused: a
+ *                                          notice for the user)
  *
  * A crash before 2 completes: the message is still "queued"/"sending" and is sent
  * again: nothing was accepted, so nothing is duplicated. A crash after 3: "sent"
  * rows are only filed (4, idempotent) and removed, never sent again. The only window
  * in which a crash repeats a message is between the server writing its 250 to the
- * "." and the fsync of step 3: one network read, and one SQLite commit with fsync
- * (about a millisecond on a local disk). A connection that breaks after "." was
- * sent and before the 250 arrived leaves the outcome unknown: the message is kept
- * (never lost) and sent again, as every SMTP client must (RFC 1047).
+ * "." and the commit of step 3: one network read and one SQLite commit. A connection
+ * that breaks after "." was sent and before the 250 arrived leaves the outcome
+ * unknown: the message is kept (never lost) and sent again, as every SMTP client
+ * must (RFC 1047).
+ *
+ * "Crash" means the process (kill -9, a segfault): the commits are in the store's
+ * write-ahead log, which is not fsync'd at each commit (synchronous=NORMAL, see
+ * tern-store-db.c). A power failure or kernel crash can lose the marks committed
+ * since the store's last checkpoint; the outbox does not checkpoint, so a message
+ * accepted just before one may be sent again.
  *
  * The copy in Sent of an IMAP account is APPENDed (with \Seen) to the server's Sent
  * mailbox: the one LIST marks \Sent (RFC 6154), else the store's folder with the role
@@ -45,6 +51,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-outbox.h"
+#include "tern-outbox-error.h"
 #include "tern-outbox-mime.h"
 #include "tern-outbox-private.h"
 #include "tern-account-sessions.h"
@@ -612,7 +619,7 @@ flush_run (Flush                *fl,
                 {
                   /* Nothing more can go out now: record it on what is due, and say why. */
                   if (connect_error == NULL)
-                    g_set_error (&connect_error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                    g_set_error (&connect_error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_CONNECTION_UNSTABLE,
                                  _("The connection to the outgoing server keeps failing"));
                   for (guint j = start + i; j < due->len; j++)
                     {

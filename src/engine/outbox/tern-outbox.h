@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "tern-account.h"
+#include "tern-outbox-error.h"
 #include "tern-store-db.h"
 #include "tern-account-progress.h"
 
@@ -20,12 +21,13 @@ G_BEGIN_DECLS
  * @message: the complete RFC 5322 message
  * @error: return location for a #GError
  *
- * Puts @message into the outbox, durably, before anything is sent.  The
+ * Puts @message into the outbox, committed before anything is sent.  The
  * envelope sender is the account's address; the recipients are taken from
  * the To, Cc and Bcc headers, and Bcc is removed from the bytes stored
  * (and thus sent).
  *
- * Returns: the outbox id, or 0 on error
+ * Returns: the outbox id, or 0 on error: %TERN_OUTBOX_ERROR_NOT_A_MESSAGE,
+ *   %TERN_OUTBOX_ERROR_NO_RECIPIENTS, or the store's %TERN_STORE_ERROR
  */
 gint64   tern_outbox_enqueue (TernStoreDb          *db,
                               TernAccount          *account,
@@ -55,7 +57,9 @@ gint64   tern_outbox_enqueue (TernStoreDb          *db,
  * log in to the incoming (IMAP) server for the APPEND.
  *
  * Returns: %TRUE when the work was done (failures of single messages are
- *   recorded, not returned); %FALSE when connecting or logging in failed
+ *   recorded, not returned); %FALSE when connecting or logging in failed (with that
+ *   error, or %TERN_OUTBOX_ERROR_CONNECTION_UNSTABLE when the connection kept
+ *   breaking), when the store failed, or when @cancellable was cancelled
  */
 gboolean tern_outbox_flush   (TernStoreDb          *db,
                               TernAccount          *account,

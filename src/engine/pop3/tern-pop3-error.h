@@ -25,8 +25,9 @@ G_BEGIN_DECLS
  * @TERN_POP3_ERROR_NOT_SUPPORTED: the server does not offer what the operation needs
  *   (an authentication method, APOP, TOP, UIDL)
  *
- * The server's text, when there is one, is in the message; tern_pop3_error_get_code()
- * and tern_pop3_error_get_server_text() give the RFC 2449 response code and the raw text.
+ * The server's text, when there is one, is in the message;
+ * tern_pop3_error_get_response_code() and tern_pop3_error_get_server_text() give the
+ * RFC 2449 response code and the raw text.
  */
 typedef enum
 {

@@ -3,14 +3,16 @@
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * These functions run on the TernStoreDb's own connection. Every write here is one
- * autocommitted statement, committed when it returns (WAL: a killed process never
- * loses it; the outbox state marks are what keep a crash from losing or resending a
- * message). The POP3 UIDLs are written by triggers (sql/004) inside the transaction
- * that adds the message.
+ * These functions run on the TernStoreDb's own connection, through its statement
+ * cache, and report its errors (a full disk is %TERN_STORE_ERROR_FULL, a locked
+ * store %TERN_STORE_ERROR_BUSY, and so on). Outside a tern_store_db_begin()
+ * transaction, as the outbox calls them, every write here is one statement (one
+ * transaction for tern_store_db_pop3_forget_uidls()), committed when it returns
+ * (WAL: a killed process never loses it; the outbox state marks are what keep a crash
+ * from losing or resending a message). The POP3 UIDLs are written by triggers
+ * (sql/004) inside the transaction that adds the message.
  *
- * Use these functions on the thread that uses the TernStoreDb, and not inside an
- * open tern_store_db_begin() transaction.
+ * Use these functions on the thread that uses the TernStoreDb.
  */
 #include "config.h"
 
@@ -21,7 +23,6 @@
 #include "tern-store-db-outbox.h"
 #include "tern-store-error.h"
 #include "tern-store-private.h"
-
 
 const char *
 tern_store_outbox_state_to_string (TernStoreOutboxState state)
@@ -133,53 +134,6 @@ tern_store_outbox_entry_free (TernStoreOutboxEntry *entry)
   g_free (entry);
 }
 
-static void
-set_error (sqlite3 *db, int rc, GError **error)
-{
-  g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
-               _("The mail store failed: %s"),
-               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-}
-
-static sqlite3 *
-connection (TernStoreDb *self, GError **error)
-{
-  return _tern_store_db_get_handle (self);
-}
-
-static sqlite3_stmt *
-prepare (TernStoreDb *self, const char *sql, GError **error)
-{
-  sqlite3 *db = connection (self, error);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (db == NULL)
-    return NULL;
-  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_error (db, rc, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static gboolean
-run (sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      set_error (sqlite3_db_handle (stmt), rc, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-  return TRUE;
-}
-
 static char *
 column_dup (sqlite3_stmt *stmt, int col)
 {
@@ -202,11 +156,11 @@ tern_store_db_outbox_list (TernStoreDb *self, gint64 account_id, GError **error)
 
   g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
 
-  stmt = prepare (self,
-                  "SELECT o.id, o.account_id, a.address, o.mail_from, o.rcpt_to, o.state,"
-                  " o.attempts, o.last_error, o.created, o.next_attempt, length(o.raw)"
-                  " FROM outbox o JOIN accounts a ON a.id = o.account_id"
-                  " WHERE ?1 = 0 OR o.account_id = ?1 ORDER BY o.id", error);
+  stmt = _tern_store_db_get_stmt (self,
+                                  "SELECT o.id, o.account_id, a.address, o.mail_from, o.rcpt_to, o.state,"
+                                  " o.attempts, o.last_error, o.created, o.next_attempt, length(o.raw)"
+                                  " FROM outbox o JOIN accounts a ON a.id = o.account_id"
+                                  " WHERE ?1 = 0 OR o.account_id = ?1 ORDER BY o.id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -242,13 +196,12 @@ tern_store_db_outbox_list (TernStoreDb *self, gint64 account_id, GError **error)
       }
       g_ptr_array_add (entries, entry);
     }
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_error (sqlite3_db_handle (stmt), rc, error);
-      sqlite3_finalize (stmt);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
-  sqlite3_finalize (stmt);
   return g_steal_pointer (&entries);
 }
 
@@ -260,7 +213,7 @@ tern_store_db_outbox_list (TernStoreDb *self, gint64 account_id, GError **error)
 GBytes *
 tern_store_db_outbox_get_raw (TernStoreDb *self, gint64 outbox_id, GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT raw FROM outbox WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT raw FROM outbox WHERE id = ?1", error);
   GBytes *bytes = NULL;
   int rc;
 
@@ -270,19 +223,19 @@ tern_store_db_outbox_get_raw (TernStoreDb *self, gint64 outbox_id, GError **erro
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  else if (rc == SQLITE_DONE)
+  _tern_store_db_stmt_reset (stmt);
+  if (rc == SQLITE_DONE)
     g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
                  _("No message %" G_GINT64_FORMAT " in the outbox"), outbox_id);
-  else
-    set_error (sqlite3_db_handle (stmt), rc, error);
-  sqlite3_finalize (stmt);
+  else if (rc != SQLITE_ROW)
+    _tern_store_db_set_error (self, rc, error);
   return bytes;
 }
 
 /**
  * tern_store_db_outbox_set_state:
  *
- * Records where a message is; durable when this returns.
+ * Records where a message is; committed when this returns (outside a transaction).
  */
 gboolean
 tern_store_db_outbox_set_state (TernStoreDb           *self,
@@ -293,29 +246,28 @@ tern_store_db_outbox_set_state (TernStoreDb           *self,
                                 gint64                 next_attempt,
                                 GError               **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE outbox SET state = ?2, attempts = ?3, last_error = ?4,"
-                                " next_attempt = ?5 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "UPDATE outbox SET state = ?2, attempts = ?3, last_error = ?4,"
+                                                " next_attempt = ?5 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, outbox_id);
   sqlite3_bind_int (stmt, 2, state);
   sqlite3_bind_int (stmt, 3, (int) attempts);
-  if (last_error != NULL)
-    sqlite3_bind_text (stmt, 4, last_error, -1, SQLITE_TRANSIENT);
+  _tern_store_db_bind_text (stmt, 4, last_error);
   sqlite3_bind_int64 (stmt, 5, next_attempt);
-  return run (stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 gboolean
 tern_store_db_outbox_remove (TernStoreDb *self, gint64 outbox_id, GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "DELETE FROM outbox WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, outbox_id);
-  return run (stmt, error);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 static void
@@ -337,9 +289,9 @@ tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **er
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = prepare (self,
-                  "SELECT uidl, message_id, downloaded, deleted_here FROM pop3_uidls"
-                  " WHERE account_id = ?1", error);
+  stmt = _tern_store_db_get_stmt (self,
+                                  "SELECT uidl, message_id, downloaded, deleted_here FROM pop3_uidls"
+                                  " WHERE account_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -352,13 +304,12 @@ tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **er
       record->deleted_here = sqlite3_column_int (stmt, 3) != 0;
       g_hash_table_replace (uidls, column_dup (stmt, 0), record);
     }
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_error (sqlite3_db_handle (stmt), rc, error);
-      sqlite3_finalize (stmt);
+      _tern_store_db_set_error (self, rc, error);
       return NULL;
     }
-  sqlite3_finalize (stmt);
   return g_steal_pointer (&uidls);
 }
 
@@ -375,35 +326,71 @@ tern_store_db_pop3_forget_uidls (TernStoreDb        *self,
                                  const char * const *uidls,
                                  GError            **error)
 {
-  sqlite3 *db = connection (self, error);
-
-  if (db == NULL)
+  if (!tern_store_db_begin (self, error))
     return FALSE;
-  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      set_error (db, SQLITE_ERROR, error);
-      return FALSE;
-    }
   for (guint i = 0; uidls[i] != NULL; i++)
     {
-      sqlite3_stmt *stmt = prepare (self,
-                                    "DELETE FROM pop3_uidls WHERE account_id = ?1 AND uidl = ?2"
-                                    " AND message_id IS NULL", error);
+      sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                    "DELETE FROM pop3_uidls WHERE account_id = ?1 AND uidl = ?2"
+                                                    " AND message_id IS NULL", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_int64 (stmt, 1, account_id);
       sqlite3_bind_text (stmt, 2, uidls[i], -1, SQLITE_STATIC);
-      if (!run (stmt, error))
+      if (!_tern_store_db_stmt_run (self, stmt, error))
         goto fail;
     }
-  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      set_error (db, SQLITE_ERROR, error);
-      goto fail;
-    }
-  return TRUE;
+  return tern_store_db_commit (self, error);
 
 fail:
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  tern_store_db_rollback (self);
   return FALSE;
+}
+
+/**
+ * tern_store_db_outbox_add:
+ *
+ * Queues a message for sending.
+ *
+ * Returns: the queue entry id, or 0 on error
+ */
+gint64
+tern_store_db_outbox_add (TernStoreDb         *self,
+                          gint64               account_id,
+                          const char          *mail_from,
+                          const char * const  *rcpt_to,
+                          GBytes              *raw,
+                          GError             **error)
+{
+  g_autofree char *rcpt = g_strjoinv ("\n", (char **) rcpt_to);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "INSERT INTO outbox (account_id, mail_from, rcpt_to, raw, created)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  gsize len = 0;
+  const void *data = g_bytes_get_data (raw, &len);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  _tern_store_db_bind_text (stmt, 2, mail_from);
+  _tern_store_db_bind_text (stmt, 3, rcpt);
+  sqlite3_bind_blob64 (stmt, 4, data != NULL ? data : "", len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+gint64
+tern_store_db_outbox_count (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT count(*) FROM outbox WHERE account_id = ?1", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &n, NULL, error))
+    return -1;
+  return n;
 }

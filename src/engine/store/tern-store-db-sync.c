@@ -23,13 +23,6 @@
 #include "tern-store-error.h"
 #include "tern-store-private.h"
 
-static void
-stmt_reset (sqlite3_stmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
 /* Runs an UPDATE or DELETE on folders that returns the ids of the rows it changed,
  * and records a folder change for each. */
 static gboolean
@@ -39,7 +32,7 @@ run_folder_changes (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     _tern_store_db_add_folder_change (self, sqlite3_column_int64 (stmt, 0));
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -159,7 +152,7 @@ tern_store_db_sync_lookup_uid (TernStoreDb         *self,
       *found = TRUE;
       row_from_stmt (stmt, row);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -181,7 +174,7 @@ collect_rows (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
       row_from_stmt (stmt, &row);
       g_array_append_val (rows, row);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -474,7 +467,7 @@ list_message_ids (TernStoreDb *self, gint64 folder_id, GError **error)
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -517,7 +510,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (folder_ids, id);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -653,7 +646,7 @@ tern_store_db_sync_list_journal (TernStoreDb *self, gint64 account_id, GError **
       entry->keywords_remove = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
       g_ptr_array_add (entries, entry);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -742,7 +735,7 @@ tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GE
       };
       g_array_append_val (messages, m);
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       _tern_store_db_set_error (self, rc, error);
@@ -796,7 +789,7 @@ tern_store_db_sync_journal_forward (TernStoreDb  *self,
           break;
         }
     }
-  stmt_reset (stmt);
+  _tern_store_db_stmt_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       _tern_store_db_set_error (self, rc, error);

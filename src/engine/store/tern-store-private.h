@@ -25,6 +25,39 @@ G_BEGIN_DECLS
 
 #define TERN_STORE_FOLDER_FROM "folders f JOIN accounts a ON a.id = f.account_id"
 
+/* messages.sort_key is (date << TERN_STORE_DB_SORT_KEY_SHIFT) + n: unique, newest-first
+ * order, and the row id in the search index. */
+#define TERN_STORE_DB_SORT_KEY_SHIFT 10
+/* The most message ids (Message-ID, In-Reply-To, References) a message is threaded by. */
+#define TERN_STORE_DB_MAX_THREAD_IDS 20
+
+/* One connection to the store; see tern-store-db.c. */
+struct _TernStoreDb
+{
+  GObject                parent_instance;
+
+  sqlite3               *db;
+  char                  *path;
+  GHashTable            *stmts;      /* SQL text -> sqlite3_stmt */
+  int                    tx_depth;
+  gboolean               tx_failed;
+  TernStoreChanges      *changes;    /* of the open transaction */
+  GArray                *pending_index; /* PendingIndex: search index rows not inserted yet */
+  TernStoreDbChangeFunc  change_func;
+  gpointer               change_data;
+  GDestroyNotify         change_destroy;
+};
+
+/* What a message's search index entry was made from (the index is contentless). */
+typedef struct
+{
+  gint64  folder_id;
+  gint64  sort_key;
+  int     indexed;
+  char   *from, *to, *cc, *bcc, *subject;
+} TernStoreDbIndexedRow;
+
+/* tern-store-db.c: the connection, its statement cache, errors and changes */
 sqlite3          *_tern_store_db_get_handle           (TernStoreDb      *self);
 sqlite3_stmt     *_tern_store_db_get_stmt             (TernStoreDb      *self,
                                                        const char       *sql,
@@ -32,6 +65,7 @@ sqlite3_stmt     *_tern_store_db_get_stmt             (TernStoreDb      *self,
 void              _tern_store_db_set_error            (TernStoreDb      *self,
                                                        int               rc,
                                                        GError          **error);
+void              _tern_store_db_stmt_reset           (sqlite3_stmt     *stmt);
 gboolean          _tern_store_db_stmt_run             (TernStoreDb      *self,
                                                        sqlite3_stmt     *stmt,
                                                        GError          **error);
@@ -49,6 +83,49 @@ void              _tern_store_db_add_change           (TernStoreDb         *self
                                                        gint64               message_id);
 void              _tern_store_db_add_folder_change    (TernStoreDb      *self,
                                                        gint64            folder_id);
+
+/* tern-store-db-folders.c */
+char             *_tern_store_db_normalize_path       (const char       *path);
+
+/* tern-store-db-messages.c */
+GPtrArray        *_tern_store_db_collect_messages     (TernStoreDb      *self,
+                                                       sqlite3_stmt     *stmt,
+                                                       GError          **error);
+
+/* tern-store-db-threads.c */
+gint64            _tern_store_db_assign_thread        (TernStoreDb           *self,
+                                                       const TernMimeSummary *summary,
+                                                       gint64                 date,
+                                                       GError               **error);
+
+/* tern-store-db-search.c */
+gboolean          _tern_store_db_index_entry          (TernStoreDb      *self,
+                                                       gboolean          remove,
+                                                       gint64            sort_key,
+                                                       const char       *from,
+                                                       const char       *to,
+                                                       const char       *cc,
+                                                       const char       *bcc,
+                                                       const char       *subject,
+                                                       const char       *body,
+                                                       const char       *attachments,
+                                                       GError          **error);
+gboolean          _tern_store_db_flush_pending_index  (TernStoreDb      *self,
+                                                       GError          **error);
+gboolean          _tern_store_db_read_indexed_row     (TernStoreDb           *self,
+                                                       gint64                 id,
+                                                       TernStoreDbIndexedRow *row,
+                                                       gboolean              *found,
+                                                       GError               **error);
+void              _tern_store_db_indexed_row_clear    (TernStoreDbIndexedRow *row);
+gboolean          _tern_store_db_unindex              (TernStoreDb                 *self,
+                                                       gint64                       id,
+                                                       const TernStoreDbIndexedRow *row,
+                                                       GError                     **error);
+gboolean          _tern_store_db_reindex_all          (TernStoreDb      *self,
+                                                       GError          **error);
+
+/* tern-store-folder.c, tern-store-message.c: the rows' objects */
 TernStoreFolder  *_tern_store_folder_new_from_stmt    (sqlite3_stmt     *stmt);
 void              _tern_store_folder_update_from      (TernStoreFolder  *self,
                                                        TernStoreFolder  *row);

@@ -13,8 +13,10 @@
 #include <sqlite3.h>
 
 #include "tern-store-db.h"
+#include "tern-store-db-outbox.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
+#include "tern-store-private.h"
 #include "store-test-home.h"
 
 /* Each test case has a store of its own (test_create checks the default one). */
@@ -1058,6 +1060,62 @@ test_second_connection_keeps_the_log (void)
   add_one (first, 2);
   add_one (second, 3);
   g_assert_cmpint (count_from_other_process (path), ==, 3);
+/* A full disk, simulated by capping the file at its current size (PRAGMA
+ * max_page_count: SQLite then fails every write that needs a new page with
+ * SQLITE_FULL): each outbox write says so with TERN_STORE_ERROR_FULL, not a generic
+ * failure, leaves the queue as it was, and works again once there is room. */
+static void
+test_outbox_disk_full (void)
+{
+  g_autoptr(TernStoreDb) db = open_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) small = g_bytes_new_static ("Subject: out\n\nx\n", 16);
+  g_autoptr(GBytes) big = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *big_text = g_strnfill (1024 * 1024, 'x');
+  const char *rcpt[] = { "a@example.com", NULL };
+  const char *forget[] = { "uidl-1", NULL };
+  sqlite3 *handle = _tern_store_db_get_handle (db);
+  gint64 account, entry;
+
+  account = tern_store_db_ensure_account (db, "me@example.com", TERN_STORE_ACCOUNT_POP3, &error);
+  g_assert_no_error (error);
+  entry = tern_store_db_outbox_add (db, account, "me@example.com", rcpt, small, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry, >, 0);
+  big = g_bytes_new (big_text, strlen (big_text));
+
+  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA max_page_count = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_cmpint (tern_store_db_outbox_add (db, account, "me@example.com", rcpt, big, &error), ==, 0);
+  g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FULL);
+  g_clear_error (&error);
+  g_assert_false (tern_store_db_outbox_set_state (db, entry, TERN_STORE_OUTBOX_FAILED, 1, big_text, 0, &error));
+  g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FULL);
+  g_clear_error (&error);
+
+  /* Reads still work, and show the queue untouched. */
+  entries = tern_store_db_outbox_list (db, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpint (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 0))->state, ==, TERN_STORE_OUTBOX_QUEUED);
+  g_assert_null (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 0))->last_error);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_assert_true (tern_store_db_pop3_forget_uidls (db, account, forget, &error));
+  g_assert_no_error (error);
+
+  /* Room again: the same (cached) statements work. */
+  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (tern_store_db_outbox_set_state (db, entry, TERN_STORE_OUTBOX_FAILED, 1, big_text, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_store_db_outbox_add (db, account, "me@example.com", rcpt, big, &error), >, entry);
+  g_assert_no_error (error);
+  entries = tern_store_db_outbox_list (db, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpint (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 0))->state, ==, TERN_STORE_OUTBOX_FAILED);
+  g_assert_cmpstr (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 0))->last_error, ==, big_text);
+  g_assert_cmpint (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 1))->size, ==, 1024 * 1024);
 }
 
 int
@@ -1086,6 +1144,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/list-order", test_list_order);
   g_test_add_func ("/store/db/transactions", test_transactions);
   g_test_add_func ("/store/db/outbox-journal", test_outbox_journal);
+  g_test_add_func ("/store/db/outbox-disk-full", test_outbox_disk_full);
 
   return store_test_home_cleanup (g_test_run ());
 }

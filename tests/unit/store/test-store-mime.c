@@ -321,6 +321,29 @@ test_mbox_not_mbox (void)
 }
 
 static void
+test_mbox_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tern-test-XXXXXX", &error);
+  g_autofree char *missing = g_build_filename (dir, "missing.mbox", NULL);
+  g_autoptr(TernMimeMboxReader) reader = NULL;
+  GByteArray *message = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (tern_mime_mbox_reader_new (missing, &error));
+  g_assert_error (error, TERN_MIME_ERROR, TERN_MIME_ERROR_OPEN);
+  g_clear_error (&error);
+
+  /* A folder opens, and then cannot be read (EISDIR). */
+  reader = tern_mime_mbox_reader_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (tern_mime_mbox_reader_next (reader, &message, NULL, NULL, &error));
+  g_assert_error (error, TERN_MIME_ERROR, TERN_MIME_ERROR_READ);
+  g_assert_null (message);
+  g_rmdir (dir);
+}
+
+static void
 test_skip_envelope (void)
 {
   g_assert_cmpuint (tern_mime_skip_envelope ((const guint8 *) "From x\nA: b\n", 12), ==, 7);
@@ -345,6 +368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/mime/normalize-subject", test_normalize_subject);
   g_test_add_func ("/store/mime/mbox", test_mbox);
   g_test_add_func ("/store/mime/mbox-not-mbox", test_mbox_not_mbox);
+  g_test_add_func ("/store/mime/mbox-errors", test_mbox_errors);
   g_test_add_func ("/store/mime/skip-envelope", test_skip_envelope);
 
   return g_test_run ();
