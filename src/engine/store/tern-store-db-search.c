@@ -370,6 +370,7 @@ enum
   SEARCH_ROWS,    /* TERN_STORE_MESSAGE_COLUMNS, a page of them */
   SEARCH_COUNT,   /* count(*) */
   SEARCH_KEYS,    /* sort_key and id of every match */
+  SEARCH_THREAD_KEYS, /* sort_key and thread_id of every match */
 };
 
 /* Builds the SQL of a search. Parameters: ?1 the match, ?2 the exclusion match,
@@ -385,7 +386,8 @@ search_sql (TernStoreQuery *query, int mode)
   int param = 5;
 
   g_string_append (sql, mode == SEARCH_COUNT ? "count(*)"
-                        : mode == SEARCH_KEYS ? "m.sort_key, m.id" : TERN_STORE_MESSAGE_COLUMNS);
+                        : mode == SEARCH_KEYS ? "m.sort_key, m.id"
+                        : mode == SEARCH_THREAD_KEYS ? "m.sort_key, m.thread_id" : TERN_STORE_MESSAGE_COLUMNS);
   if (fts)
     g_string_append (sql, " FROM message_search CROSS JOIN messages m ON m.sort_key = message_search.rowid"
                           " WHERE message_search MATCH ?1");
@@ -431,7 +433,7 @@ search_sql (TernStoreQuery *query, int mode)
 
   if (mode == SEARCH_ROWS)
     g_string_append_printf (sql, " ORDER BY %s DESC LIMIT ?%d OFFSET ?%d", key, param, param + 1);
-  else if (mode == SEARCH_KEYS)
+  else if (mode == SEARCH_KEYS || mode == SEARCH_THREAD_KEYS)
     g_string_append_printf (sql, " ORDER BY %s DESC", key);
 
   return g_string_free (sql, FALSE);
@@ -547,24 +549,23 @@ tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **e
  * Returns: (transfer full) (element-type TernStoreDbKey): every message's sort key
  *   and id, newest first; %NULL on error
  */
-GArray *
-tern_store_db_list_keys (TernStoreDb     *self,
-                         gint64           folder_id,
-                         TernStoreQuery  *query,
-                         GError         **error)
+static GArray *
+list_keys (TernStoreDb *self, gint64 folder_id, TernStoreQuery *query, gboolean threads, GError **error)
 {
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (TernStoreDbKey));
+  g_autoptr(GHashTable) seen = threads ? g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL) : NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
-  g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
-
   if (query != NULL)
-    stmt = prepare_search (self, query, SEARCH_KEYS, 0, 0, error);
+    stmt = prepare_search (self, query, threads ? SEARCH_THREAD_KEYS : SEARCH_KEYS, 0, 0, error);
   else
     {
-      stmt = _tern_store_db_get_stmt (self, "SELECT sort_key, id FROM messages WHERE folder_id = ?1 ORDER BY sort_key DESC", error);
+      stmt = _tern_store_db_get_stmt (self, threads
+                                            ? "SELECT sort_key, thread_id FROM messages WHERE folder_id = ?1"
+                                              " ORDER BY sort_key DESC"
+                                            : "SELECT sort_key, id FROM messages WHERE folder_id = ?1"
+                                              " ORDER BY sort_key DESC", error);
       if (stmt != NULL)
         sqlite3_bind_int64 (stmt, 1, folder_id);
     }
@@ -574,6 +575,16 @@ tern_store_db_list_keys (TernStoreDb     *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TernStoreDbKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+
+      /* A conversation takes the place of its newest message: its first. */
+      if (seen != NULL)
+        {
+          if (g_hash_table_contains (seen, &key.id))
+            continue;
+          g_array_append_val (keys, key);
+          g_hash_table_add (seen, g_memdup2 (&key.id, sizeof key.id));
+          continue;
+        }
       g_array_append_val (keys, key);
     }
   _tern_store_db_stmt_reset (stmt);
@@ -585,4 +596,39 @@ tern_store_db_list_keys (TernStoreDb     *self,
       return NULL;
     }
   return g_steal_pointer (&keys);
+}
+
+GArray *
+tern_store_db_list_keys (TernStoreDb     *self,
+                         gint64           folder_id,
+                         TernStoreQuery  *query,
+                         GError         **error)
+{
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
+  g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
+
+  return list_keys (self, folder_id, query, FALSE, error);
+}
+
+/**
+ * tern_store_db_list_thread_keys:
+ * @folder_id: a folder, or 0 with @query
+ * @query: (nullable): a search, or %NULL for the folder's conversations
+ *
+ * The order of a folder's conversations (or a search's), each in the place of its
+ * newest message there.
+ *
+ * Returns: (transfer full) (element-type TernStoreDbKey): each conversation's id (in
+ *   @id) with the sort key of its newest message, newest first; %NULL on error
+ */
+GArray *
+tern_store_db_list_thread_keys (TernStoreDb     *self,
+                                gint64           folder_id,
+                                TernStoreQuery  *query,
+                                GError         **error)
+{
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
+  g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
+
+  return list_keys (self, folder_id, query, TRUE, error);
 }

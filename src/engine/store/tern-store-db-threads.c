@@ -174,3 +174,127 @@ tern_store_db_list_thread (TernStoreDb *self, gint64 thread_id, GError **error)
   sqlite3_bind_int64 (stmt, 1, thread_id);
   return _tern_store_db_collect_messages (self, stmt, error);
 }
+
+/* ---- a conversation's row in a list -------------------------------------------- */
+
+void
+tern_store_db_thread_summary_clear (TernStoreDbThreadSummary *summary)
+{
+  g_clear_object (&summary->latest);
+  g_clear_pointer (&summary->participants, g_free);
+}
+
+/* The name of "Name <addr>", or the address. */
+static char *
+display_name (const char *from)
+{
+  const char *lt;
+  g_autofree char *name = NULL;
+
+  if (from == NULL)
+    return NULL;
+  lt = strchr (from, '<');
+  if (lt != NULL && lt > from)
+    {
+      name = g_strndup (from, lt - from);
+      g_strstrip (name);
+      if (name[0] == '"' && strlen (name) > 1 && name[strlen (name) - 1] == '"')
+        {
+          memmove (name, name + 1, strlen (name));
+          name[strlen (name) - 1] = '\0';
+        }
+      if (*name != '\0')
+        return g_steal_pointer (&name);
+    }
+  if (lt != NULL)
+    {
+      const char *gt = strchr (lt, '>');
+      return g_strndup (lt + 1, gt != NULL ? (gsize) (gt - lt - 1) : strlen (lt + 1));
+    }
+  return g_strstrip (g_strdup (from));
+}
+
+/**
+ * tern_store_db_get_thread_summary:
+ * @thread_id: a conversation
+ * @folder_id: count only its messages in this folder, or 0 for all of them
+ * @summary: (out caller-allocates): what a list shows of it (clear it with
+ *   tern_store_db_thread_summary_clear())
+ *
+ * Returns: %FALSE on error; %TRUE with @summary->n_messages 0 when it has no message
+ *   there (any more)
+ */
+gboolean
+tern_store_db_get_thread_summary (TernStoreDb               *self,
+                                  gint64                     thread_id,
+                                  gint64                     folder_id,
+                                  TernStoreDbThreadSummary  *summary,
+                                  GError                   **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gint64 latest = 0;
+  int rc;
+
+  memset (summary, 0, sizeof *summary);
+  summary->thread_id = thread_id;
+  stmt = _tern_store_db_get_stmt (self,
+                                  "SELECT count(*), coalesce (sum ((flags & 1) = 0), 0),"
+                                  " coalesce (max ((flags & 4) != 0), 0), coalesce (max (has_attachments), 0),"
+                                  " coalesce (max ((flags & 2) != 0), 0)"
+                                  " FROM messages WHERE thread_id = ?1 AND (?2 = 0 OR folder_id = ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      summary->n_messages = (guint) sqlite3_column_int64 (stmt, 0);
+      summary->n_unread = (guint) sqlite3_column_int64 (stmt, 1);
+      summary->flagged = sqlite3_column_int (stmt, 2) != 0;
+      summary->has_attachments = sqlite3_column_int (stmt, 3) != 0;
+      summary->answered = sqlite3_column_int (stmt, 4) != 0;
+    }
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return FALSE;
+    }
+  if (summary->n_messages == 0)
+    return TRUE;
+
+  /* The senders, newest first, each once; the newest message. */
+  stmt = _tern_store_db_get_stmt (self,
+                                  "SELECT id, from_addr FROM messages WHERE thread_id = ?1 AND (?2 = 0 OR folder_id = ?2)"
+                                  " ORDER BY sort_key DESC LIMIT 50", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *name = display_name ((const char *) sqlite3_column_text (stmt, 1));
+      gboolean dup = FALSE;
+
+      if (latest == 0)
+        latest = sqlite3_column_int64 (stmt, 0);
+      if (name == NULL || *name == '\0' || names->len >= TERN_STORE_DB_THREAD_PARTICIPANTS)
+        continue;
+      for (guint i = 0; i < names->len && !dup; i++)
+        dup = g_utf8_collate (g_ptr_array_index (names, i), name) == 0;
+      if (!dup)
+        g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return FALSE;
+    }
+  g_ptr_array_add (names, NULL);
+  summary->participants = g_strjoinv (", ", (char **) names->pdata);
+  summary->latest = tern_store_db_get_message (self, latest, error);
+  return summary->latest != NULL;
+}

@@ -71,6 +71,34 @@ typedef struct
   gint64 id;
 } TernStoreDbKey;
 
+/* The most senders a conversation's summary names. */
+#define TERN_STORE_DB_THREAD_PARTICIPANTS 4
+
+/**
+ * TernStoreDbThreadSummary:
+ * @thread_id: the conversation
+ * @n_messages: its messages (in the folder asked for)
+ * @n_unread: those of them not read
+ * @flagged: one of them is flagged
+ * @has_attachments: one of them has attachments
+ * @answered: one of them was answered
+ * @participants: (nullable): the senders' names, newest first, ", " between them
+ * @latest: (nullable): the newest message
+ */
+typedef struct
+{
+  gint64             thread_id;
+  guint              n_messages;
+  guint              n_unread;
+  gboolean           flagged;
+  gboolean           has_attachments;
+  gboolean           answered;
+  char              *participants;
+  TernStoreMessage  *latest;
+} TernStoreDbThreadSummary;
+
+void              tern_store_db_thread_summary_clear (TernStoreDbThreadSummary *summary);
+
 typedef void (*TernStoreDbChangeFunc) (TernStoreChanges *changes,
                                        gpointer          user_data);
 
@@ -189,6 +217,15 @@ gint64            tern_store_db_search_count      (TernStoreDb            *self,
 GArray           *tern_store_db_list_keys        (TernStoreDb            *self,
                                                    gint64                  folder_id,
                                                    TernStoreQuery         *query,
+                                                   GError                **error);
+GArray           *tern_store_db_list_thread_keys (TernStoreDb            *self,
+                                                   gint64                  folder_id,
+                                                   TernStoreQuery         *query,
+                                                   GError                **error);
+gboolean          tern_store_db_get_thread_summary (TernStoreDb           *self,
+                                                   gint64                  thread_id,
+                                                   gint64                  folder_id,
+                                                   TernStoreDbThreadSummary *summary,
                                                    GError                **error);
 GPtrArray        *tern_store_db_list_thread       (TernStoreDb            *self,
                                                    gint64                  thread_id,

@@ -3,16 +3,10 @@
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The model keeps the order of the whole list (each message's sort key and id, 16
- * bytes a message: 1.6 MB for 100,000) and the rows only of the messages asked for,
- * read by id in batches on a store worker when g_list_model_get_item() asks. A row
- * not read yet is handed out as a placeholder (loaded = FALSE, its id set) and
- * filled in place, so bound widgets update themselves.
- *
- * Each message is one object for as long as anybody holds it: rows are kept by id,
- * and only rows nobody else references are dropped (the least recently used first)
- * when more than MAX_ROWS are kept. So a row on screen stays the same object through
- * every change.
+ * The model keeps the order of the whole list and the rows handed out
+ * (tern-store-list-core.c): rows are read by id in batches on a store worker when
+ * g_list_model_get_item() asks, placeholders until then, each message one object
+ * for as long as anybody holds it.
  *
  * Changes come from the store's signals, whichever connection committed them (the
  * store's workers, a sync thread's connection from tern_store_open_db()):
@@ -27,47 +21,30 @@
  */
 #include "config.h"
 
+#include "tern-store-list-core.h"
 #include "tern-store-message-list.h"
 #include "tern-store-private.h"
 
 /* Rows are read in batches of this many around the one asked for. */
 #define BATCH TERN_STORE_MESSAGE_LIST_PAGE_SIZE
-/* Rows kept when nobody else holds them. */
-#define MAX_ROWS 2048
-
-typedef struct
-{
-  TernStoreMessage *message;
-  guint64           used;       /* when get_item() last returned it */
-} Row;
 
 struct _TernStoreMessageList
 {
-  GObject        parent_instance;
+  GObject            parent_instance;
 
-  TernStore     *store;
-  gint64         folder_id;     /* 0 for a search */
-  char          *query;
+  TernStore         *store;
+  gint64             folder_id;     /* 0 for a search */
+  char              *query;
+  TernStoreListCore  core;
+  guint64            n_fetched;
+  guint              n_batches;     /* row reads in flight */
 
-  /* The order: TernStoreDbKey, newest first. While a difference is being
-   * announced, the list is keys[0, split) followed by old[old_split, old->len). */
-  GArray        *keys;
-  GArray        *old;
-  guint          split;
-  guint          old_split;
+  gboolean           order_running; /* a read of the order is in flight */
+  gboolean           order_dirty;   /* and another is needed after it */
+  GArray            *stale;         /* ids whose rows changed, to read again */
+  gboolean           stale_running;
 
-  GHashTable    *rows;          /* gint64 id -> Row */
-  GHashTable    *reading;       /* ids whose rows are being read */
-  guint64        clock;
-  guint64        n_fetched;
-  guint          n_batches;     /* row reads in flight */
-
-  gboolean       order_running; /* a read of the order is in flight */
-  gboolean       order_dirty;   /* and another is needed after it */
-  GArray        *stale;         /* ids whose rows changed, to read again */
-  gboolean       stale_running;
-
-  GCancellable  *cancellable;
+  GCancellable      *cancellable;
 };
 
 static void tern_store_message_list_model_init (GListModelInterface *iface);
@@ -75,29 +52,16 @@ static void tern_store_message_list_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (TernStoreMessageList, tern_store_message_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, tern_store_message_list_model_init))
 
-static void
-row_free (Row *row)
+static GObject *
+new_item (gint64 id)
 {
-  g_object_unref (row->message);
-  g_free (row);
+  return G_OBJECT (_tern_store_message_new_placeholder_for (id));
 }
 
-/* ---- the order -------------------------------------------------------------------- */
-
-static guint
-n_items (TernStoreMessageList *self)
+static gboolean
+item_loaded (gpointer item)
 {
-  if (self->old != NULL)
-    return self->split + (self->old->len - self->old_split);
-  return self->keys->len;
-}
-
-static const TernStoreDbKey *
-key_at (TernStoreMessageList *self, guint position)
-{
-  if (self->old != NULL && position >= self->split)
-    return &g_array_index (self->old, TernStoreDbKey, self->old_split + position - self->split);
-  return &g_array_index (self->keys, TernStoreDbKey, position);
+  return tern_store_message_is_loaded (item);
 }
 
 /* ---- worker side ------------------------------------------------------------------- */
@@ -200,45 +164,6 @@ work_new (TernStoreMessageList *self)
 
 /* ---- rows ---------------------------------------------------------------------------- */
 
-static gint
-compare_use (gconstpointer a, gconstpointer b)
-{
-  const Row *x = *(Row * const *) a;
-  const Row *y = *(Row * const *) b;
-
-  return x->used < y->used ? -1 : x->used > y->used;
-}
-
-/* Past MAX_ROWS, drops the least recently used rows that only this model holds
- * (nobody shows them), until a quarter of the room is free again. */
-static void
-drop_unused_rows (TernStoreMessageList *self)
-{
-  g_autoptr(GPtrArray) unused = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  guint to_drop;
-
-  if (g_hash_table_size (self->rows) <= MAX_ROWS)
-    return;
-
-  unused = g_ptr_array_new ();
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (G_OBJECT (((Row *) value)->message)->ref_count == 1)
-      g_ptr_array_add (unused, value);
-  g_ptr_array_sort (unused, compare_use);
-
-  to_drop = MIN (unused->len, g_hash_table_size (self->rows) - MAX_ROWS * 3 / 4);
-  for (guint i = 0; i < to_drop; i++)
-    {
-      gint64 id = tern_store_message_get_id (((Row *) g_ptr_array_index (unused, i))->message);
-
-      g_hash_table_remove (self->reading, &id);
-      g_hash_table_remove (self->rows, &id);
-    }
-}
-
 static void
 fill_rows (TernStoreMessageList *self, GPtrArray *rows)
 {
@@ -246,11 +171,10 @@ fill_rows (TernStoreMessageList *self, GPtrArray *rows)
   for (guint i = 0; i < rows->len; i++)
     {
       TernStoreMessage *fresh = g_ptr_array_index (rows, i);
-      gint64 id = tern_store_message_get_id (fresh);
-      Row *row = g_hash_table_lookup (self->rows, &id);
+      TernStoreMessage *item = _tern_store_list_core_lookup (&self->core, tern_store_message_get_id (fresh));
 
-      if (row != NULL)
-        _tern_store_message_load_from (row->message, fresh);
+      if (item != NULL)
+        _tern_store_message_load_from (item, fresh);
     }
 }
 
@@ -263,8 +187,7 @@ batch_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   Work *work = g_task_get_task_data (G_TASK (res));
 
   self->n_batches--;
-  for (guint i = 0; i < work->ids->len; i++)
-    g_hash_table_remove (self->reading, &g_array_index (work->ids, gint64, i));
+  _tern_store_list_core_done_reading (&self->core, work->ids);
   if (result == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -279,26 +202,11 @@ batch_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 read_batch (TernStoreMessageList *self, guint position)
 {
-  guint n = n_items (self);
-  guint first = (position / BATCH) * BATCH;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ids = _tern_store_list_core_take_batch (&self->core, position, BATCH);
   Work *work;
 
-  for (guint i = first; i < n && i < first + BATCH; i++)
-    {
-      gint64 id = key_at (self, i)->id;
-      Row *row = g_hash_table_lookup (self->rows, &id);
-
-      if ((row == NULL || !tern_store_message_is_loaded (row->message)) &&
-          !g_hash_table_contains (self->reading, &id))
-        {
-          g_array_append_val (ids, id);
-          g_hash_table_add (self->reading, g_memdup2 (&id, sizeof id));
-        }
-    }
-  if (ids->len == 0 || self->store == NULL)
+  if (ids == NULL || self->store == NULL)
     return;
-
   work = work_new (self);
   work->ids = g_steal_pointer (&ids);
   self->n_batches++;
@@ -317,32 +225,19 @@ tern_store_message_list_get_item_type (GListModel *model)
 static guint
 tern_store_message_list_get_n_items (GListModel *model)
 {
-  return n_items (TERN_STORE_MESSAGE_LIST (model));
+  return _tern_store_list_core_n_items (&TERN_STORE_MESSAGE_LIST (model)->core);
 }
 
 static gpointer
 tern_store_message_list_get_item (GListModel *model, guint position)
 {
   TernStoreMessageList *self = TERN_STORE_MESSAGE_LIST (model);
-  gint64 id;
-  Row *row;
+  gboolean needs_read = FALSE;
+  gpointer item = _tern_store_list_core_get_item (&self->core, position, &needs_read);
 
-  if (position >= n_items (self))
-    return NULL;
-
-  id = key_at (self, position)->id;
-  row = g_hash_table_lookup (self->rows, &id);
-  if (row == NULL)
-    {
-      row = g_new0 (Row, 1);
-      row->message = _tern_store_message_new_placeholder_for (id);
-      g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
-    }
-  row->used = ++self->clock;
-  if (!tern_store_message_is_loaded (row->message) && !g_hash_table_contains (self->reading, &id))
+  if (needs_read)
     read_batch (self, position);
-  drop_unused_rows (self);
-  return g_object_ref (row->message);
+  return item;
 }
 
 static void
@@ -354,62 +249,6 @@ tern_store_message_list_model_init (GListModelInterface *iface)
 }
 
 /* ---- changes: the order ------------------------------------------------------------- */
-
-/* Announces the difference between the order the model has and @keys, both newest
- * first by sort key, as items-changed of the exact positions, from the top down.
- * During each emission the list is the new order above the change and the old one
- * below it, so a handler that reads the model sees a consistent list. */
-static void
-apply_order (TernStoreMessageList *self, GArray *keys)
-{
-  GArray *old = self->keys;
-  guint i = 0, j = 0;
-
-  self->keys = g_array_ref (keys);
-  self->old = old;
-  self->split = 0;
-  self->old_split = 0;
-
-  while (i < old->len || j < keys->len)
-    {
-      guint run_i = i, run_j = j;
-
-      /* Skip the common part. */
-      while (i < old->len && j < keys->len &&
-             g_array_index (old, TernStoreDbKey, i).sort_key == g_array_index (keys, TernStoreDbKey, j).sort_key &&
-             g_array_index (old, TernStoreDbKey, i).id == g_array_index (keys, TernStoreDbKey, j).id)
-        {
-          i++;
-          j++;
-        }
-      if (i == old->len && j == keys->len)
-        break;
-
-      /* A run of differences: removed ones (higher in the old order) and added
-       * ones, until the two meet again on a message both have. */
-      run_i = i;
-      run_j = j;
-      while (i < old->len || j < keys->len)
-        {
-          const TernStoreDbKey *a = i < old->len ? &g_array_index (old, TernStoreDbKey, i) : NULL;
-          const TernStoreDbKey *b = j < keys->len ? &g_array_index (keys, TernStoreDbKey, j) : NULL;
-
-          if (a != NULL && b != NULL && a->sort_key == b->sort_key && a->id == b->id)
-            break;
-          if (b == NULL || (a != NULL && a->sort_key >= b->sort_key))
-            i++;    /* gone (or replaced under the same key) */
-          else
-            j++;    /* new */
-        }
-
-      self->split = j;
-      self->old_split = i;
-      g_list_model_items_changed (G_LIST_MODEL (self), run_j, i - run_i, j - run_j);
-    }
-
-  self->old = NULL;
-  g_array_unref (old);
-}
 
 static void queue_order (TernStoreMessageList *self);
 static void queue_stale (TernStoreMessageList *self);
@@ -429,7 +268,7 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   if (!self->order_dirty)
-    apply_order (self, result->keys);
+    _tern_store_list_core_apply_order (&self->core, result->keys);
   work_result_free (result);
   if (self->order_dirty)
     queue_order (self);
@@ -457,26 +296,6 @@ queue_order (TernStoreMessageList *self)
 
 /* ---- changes: rows ------------------------------------------------------------------- */
 
-/* Says which positions hold the rows just read again. */
-static void
-announce_changed_rows (TernStoreMessageList *self, GPtrArray *rows)
-{
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  guint n = n_items (self), found = 0;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      gint64 id = tern_store_message_get_id (g_ptr_array_index (rows, i));
-      g_hash_table_add (wanted, g_memdup2 (&id, sizeof id));
-    }
-  for (guint position = 0; position < n && found < g_hash_table_size (wanted); position++)
-    if (g_hash_table_contains (wanted, &key_at (self, position)->id))
-      {
-        found++;
-        g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
-      }
-}
-
 static void
 stale_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -492,7 +311,16 @@ stale_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   fill_rows (self, result->rows);
-  announce_changed_rows (self, result->rows);
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    for (guint i = 0; i < result->rows->len; i++)
+      {
+        gint64 id = tern_store_message_get_id (g_ptr_array_index (result->rows, i));
+        g_array_append_val (ids, id);
+      }
+    _tern_store_list_core_announce (&self->core, ids);
+  }
   work_result_free (result);
   if (self->stale->len > 0)
     queue_stale (self);
@@ -537,9 +365,9 @@ messages_changed_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer u
   for (guint i = 0; i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
-      Row *row = g_hash_table_lookup (self->rows, &id);
+      TernStoreMessage *item = _tern_store_list_core_lookup (&self->core, id);
 
-      if (row != NULL && tern_store_message_is_loaded (row->message))
+      if (item != NULL && tern_store_message_is_loaded (item))
         g_array_append_val (self->stale, id);
     }
   queue_stale (self);
@@ -566,9 +394,7 @@ tern_store_message_list_finalize (GObject *object)
 {
   TernStoreMessageList *self = TERN_STORE_MESSAGE_LIST (object);
 
-  g_array_unref (self->keys);
-  g_hash_table_unref (self->rows);
-  g_hash_table_unref (self->reading);
+  _tern_store_list_core_clear (&self->core);
   g_array_unref (self->stale);
   g_free (self->query);
   G_OBJECT_CLASS (tern_store_message_list_parent_class)->finalize (object);
@@ -586,9 +412,7 @@ tern_store_message_list_class_init (TernStoreMessageListClass *klass)
 static void
 tern_store_message_list_init (TernStoreMessageList *self)
 {
-  self->keys = g_array_new (FALSE, FALSE, sizeof (TernStoreDbKey));
-  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) row_free);
-  self->reading = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  _tern_store_list_core_init (&self->core, G_LIST_MODEL (self), new_item, item_loaded);
   self->stale = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cancellable = g_cancellable_new ();
 }
@@ -608,17 +432,12 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
 
-  g_array_unref (self->keys);
-  self->keys = g_steal_pointer (&result->keys);
+  g_array_unref (self->core.keys);
+  self->core.keys = g_steal_pointer (&result->keys);
   for (guint i = 0; i < result->rows->len; i++)
     {
       TernStoreMessage *message = g_ptr_array_index (result->rows, i);
-      gint64 id = tern_store_message_get_id (message);
-      Row *row = g_new0 (Row, 1);
-
-      row->message = g_object_ref (message);
-      row->used = ++self->clock;
-      g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
+      _tern_store_list_core_adopt (&self->core, tern_store_message_get_id (message), message);
     }
   self->n_fetched += result->rows->len;
   work_result_free (result);
@@ -735,12 +554,6 @@ tern_store_message_list_get_n_pending (TernStoreMessageList *self)
 gint
 tern_store_message_list_find (TernStoreMessageList *self, gint64 id)
 {
-  guint n;
-
   g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), -1);
-  n = n_items (self);
-  for (guint i = 0; i < n; i++)
-    if (key_at (self, i)->id == id)
-      return (gint) i;
-  return -1;
+  return _tern_store_list_core_find (&self->core, id);
 }

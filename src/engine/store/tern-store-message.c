@@ -219,6 +219,14 @@ _tern_store_message_new_placeholder_for (gint64 id)
 void
 _tern_store_message_load_from (TernStoreMessage *self, TernStoreMessage *row)
 {
+  _tern_store_message_update_from (self, row);
+}
+
+/* The same; returns whether a property changed. */
+gboolean
+_tern_store_message_update_from (TernStoreMessage *self, TernStoreMessage *row)
+{
+  gboolean any = FALSE;
   gboolean was_loaded = self->loaded;
   gboolean changed[N_PROPS] = { FALSE, };
 
@@ -272,8 +280,12 @@ _tern_store_message_load_from (TernStoreMessage *self, TernStoreMessage *row)
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = PROP_LOADED; i < N_PROPS; i++)
     if (changed[i])
-      g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+      {
+        g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+        any = TRUE;
+      }
   g_object_thaw_notify (G_OBJECT (self));
+  return any;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "tern-store-db.h"
 #include "tern-store-folder.h"
 #include "tern-store-message.h"
+#include "tern-store-thread.h"
 
 G_BEGIN_DECLS
 
@@ -139,5 +140,11 @@ void              _tern_store_message_fill            (TernStoreMessage *self,
 TernStoreMessage *_tern_store_message_new_from_stmt   (sqlite3_stmt     *stmt);
 void              _tern_store_message_load_from       (TernStoreMessage *self,
                                                        TernStoreMessage *row);
+gboolean          _tern_store_message_update_from     (TernStoreMessage *self,
+                                                       TernStoreMessage *row);
+
+TernStoreThread  *_tern_store_thread_new_placeholder_for (gint64                          id);
+gboolean          _tern_store_thread_load_from        (TernStoreThread                *self,
+                                                       const TernStoreDbThreadSummary *summary);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "tern-store-importer.h"
 #include "tern-store-folder-list.h"
 #include "tern-store-message-list.h"
+#include "tern-store-thread-list.h"
 #include "store-test-home.h"
 
 typedef struct
@@ -714,6 +715,103 @@ test_folder_list_live (void)
   g_signal_handlers_disconnect_by_data (folders, log);
 }
 
+/* A message of conversation @thread (by In-Reply-To), at minute @minute. */
+static GBytes *
+thread_message (int thread, int n, int minute, const char *from)
+{
+  g_autofree char *text = NULL;
+
+  if (n == 0)
+    text = g_strdup_printf ("From: %s <x%d@example.com>\nSubject: topic %d\nDate: Mon, 1 Jan 2024 10:%02d:00 +0000\n"
+                            "Message-ID: <t%d-0@example.com>\n\nstart\n", from, thread, thread, minute, thread);
+  else
+    text = g_strdup_printf ("From: %s <x%d@example.com>\nSubject: Re: topic %d\nDate: Mon, 1 Jan 2024 10:%02d:00 +0000\n"
+                            "Message-ID: <t%d-%d@example.com>\nIn-Reply-To: <t%d-0@example.com>\n\nreply\n",
+                            from, thread, thread, minute, thread, n, thread);
+  return g_bytes_new (text, strlen (text));
+}
+
+static void
+test_thread_list (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreThreadList) list = NULL;
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(TernStoreThread) oldest = NULL;
+  gint64 reply_id;
+
+  /* Three conversations: 1 (two messages), 2 (one), 3 (three); 3 is the newest. */
+  {
+    g_autoptr(GBytes) a = thread_message (1, 0, 1, "Ann");
+    g_autoptr(GBytes) b = thread_message (1, 1, 2, "Bob");
+    g_autoptr(GBytes) c = thread_message (2, 0, 3, "Cyd");
+    g_autoptr(GBytes) d = thread_message (3, 0, 4, "Dee");
+    g_autoptr(GBytes) e = thread_message (3, 1, 5, "Eve");
+    g_autoptr(GBytes) f = thread_message (3, 2, 6, "Dee");
+
+    store_write (store, WRITE_ADD, 0, 1, a, TERN_STORE_FLAG_SEEN, 0);
+    reply_id = store_write (store, WRITE_ADD, 0, 1, b, 0, 0);
+    store_write (store, WRITE_ADD, 0, 1, c, 0, 0);
+    store_write (store, WRITE_ADD, 0, 1, d, 0, 0);
+    store_write (store, WRITE_ADD, 0, 1, e, TERN_STORE_FLAG_SEEN, 0);
+    store_write (store, WRITE_ADD, 0, 1, f, 0, 0);
+  }
+  tern_store_thread_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  list = tern_store_thread_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  {
+    g_autoptr(TernStoreThread) top = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_true (tern_store_thread_is_loaded (top));
+    g_assert_cmpuint (tern_store_thread_get_n_messages (top), ==, 3);
+    g_assert_cmpuint (tern_store_thread_get_n_unread (top), ==, 2);
+    g_assert_cmpstr (tern_store_thread_get_participants (top), ==, "Dee, Eve");
+    g_assert_cmpstr (tern_store_message_get_subject (tern_store_thread_get_latest (top)), ==, "Re: topic 3");
+  }
+  oldest = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_cmpuint (tern_store_thread_get_n_messages (oldest), ==, 2);
+  g_assert_cmpuint (tern_store_thread_get_n_unread (oldest), ==, 1);
+
+  /* A reply to the oldest conversation: it moves to the top, the same object, with
+   * its new count; announced as a move, never a reload. */
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), log);
+  {
+    g_autoptr(GBytes) g = thread_message (1, 2, 30, "Fay");
+    store_write (store, WRITE_ADD, 0, 1, g, 0, 0);
+  }
+  while (tern_store_thread_list_find (list, tern_store_thread_get_id (oldest)) != 0 ||
+         tern_store_thread_get_n_messages (oldest) != 3 || tern_store_thread_list_get_n_pending (list) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autoptr(TernStoreThread) top = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_true (top == oldest);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  g_assert_cmpstr (tern_store_thread_get_participants (oldest), ==, "Fay, Bob, Ann");
+  for (guint i = 0; i < log->len; i++)
+    g_assert_cmpuint (g_array_index (log, Change, i).removed, <, 3);
+
+  /* Read: the unread count of the row on screen follows. */
+  store_write (store, WRITE_FLAGS, reply_id, 0, NULL, TERN_STORE_FLAG_SEEN, 0);
+  while (tern_store_thread_get_n_unread (oldest) != 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (list, log);
+
+  /* A search: conversations of the matches. */
+  {
+    g_autoptr(TernStoreThreadList) found = NULL;
+
+    wait_reset (wait);
+    tern_store_thread_list_new_async (store, 0, "from:Eve", NULL, done_cb, wait);
+    found = tern_store_thread_list_new_finish (wait_for (wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (found)), ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -727,6 +825,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/async/search-model", test_search_model);
   g_test_add_func ("/store/async/list-model-live", test_list_model_live);
   g_test_add_func ("/store/async/folder-list-live", test_folder_list_live);
+  g_test_add_func ("/store/async/thread-list", test_thread_list);
   g_test_add_func ("/store/async/import", test_import_async);
 
   return store_test_home_cleanup (g_test_run ());

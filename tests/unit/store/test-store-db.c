@@ -1060,6 +1060,8 @@ test_second_connection_keeps_the_log (void)
   add_one (first, 2);
   add_one (second, 3);
   g_assert_cmpint (count_from_other_process (path), ==, 3);
+}
+
 /* A full disk, simulated by capping the file at its current size (PRAGMA
  * max_page_count: SQLite then fails every write that needs a new page with
  * SQLITE_FULL): each outbox write says so with TERN_STORE_ERROR_FULL, not a generic
