@@ -74,11 +74,18 @@ typedef struct
   gint64          result_id;
   GArray         *need_bodies;    /* a move to another account: bodies to fetch first */
   gboolean        fetched;        /* they were fetched (once) */
+
+  /* main thread */
+  TernStore      *store;
+  guint           leaving;        /* tern_store_hold_leaving() token, while running */
 } Op;
 
 static void
 op_free (Op *op)
 {
+  if (op->leaving != 0)
+    tern_store_release_leaving (op->store, op->leaving);
+  g_clear_object (&op->store);
   g_clear_pointer (&op->ids, g_array_unref);
   g_strfreev (op->keywords_add);
   g_strfreev (op->keywords_remove);
@@ -693,6 +700,63 @@ op_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **err
 
 static void submit (TernMail *self, GTask *task);
 
+/* Messages the operation takes out of their folders leave the lists at once, not
+ * when it commits (for thousands of messages, a while later). */
+static void
+hold_leaving (TernMail *self, Op *op)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) targets = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  switch (op->kind)
+    {
+    case OP_MOVE:
+      g_array_append_val (targets, op->folder_id);
+      G_GNUC_FALLTHROUGH;
+    case OP_TRASH:
+    case OP_EXPUNGE:
+    case OP_ARCHIVE:
+    case OP_JUNK:
+      ids = g_array_ref (op->ids);
+      break;
+    case OP_UNDO:
+      /* Back to their folders: they leave the others. */
+      if (op->undo_in->kind == TERN_MAIL_UNDO_RESTORE && op->undo_in->prior != NULL)
+        {
+          ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), op->undo_in->prior->len);
+          for (guint i = 0; i < op->undo_in->prior->len; i++)
+            {
+              TernSyncJournalPrior *p = &g_array_index (op->undo_in->prior, TernSyncJournalPrior, i);
+              gboolean seen = FALSE;
+
+              g_array_append_val (ids, p->message_id);
+              for (guint j = 0; j < targets->len && !seen; j++)
+                seen = g_array_index (targets, gint64, j) == p->folder_id;
+              if (!seen)
+                g_array_append_val (targets, p->folder_id);
+            }
+        }
+      else if (op->undo_in->kind == TERN_MAIL_UNDO_DELETE_COPIES && op->undo_in->ids != NULL)
+        ids = g_array_ref (op->undo_in->ids);
+      break;
+    default:
+      break;
+    }
+  if (ids == NULL || ids->len == 0)
+    return;
+  op->store = g_object_ref (tern_mail_get_store (self));
+  op->leaving = tern_store_hold_leaving (op->store, (const gint64 *) ids->data, ids->len,
+                                         (const gint64 *) targets->data, targets->len);
+}
+
+static void
+release_leaving (Op *op)
+{
+  if (op->leaving != 0)
+    tern_store_release_leaving (op->store, op->leaving);
+  op->leaving = 0;
+}
+
 /* Wakes the syncs to replay the journal at once, and the outbox to send. */
 static void
 after (TernMail *self, Op *op)
@@ -737,6 +801,7 @@ body_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       GTask *task = bodies->task;
 
+      release_leaving (g_task_get_task_data (task));
       g_task_return_new_error (task, TERN_MAIL_ERROR, TERN_MAIL_ERROR_NOT_DOWNLOADED,
                                _("A message must be downloaded to go to another account, and it cannot be now: %s"),
                                error->message);
@@ -773,7 +838,10 @@ op_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   TernMail *self = g_task_get_source_object (task);
   GError *error = NULL;
   Op *op = tern_store_run_finish (TERN_STORE (source), result, &error);
+  Op *data = g_task_get_task_data (task);
 
+  if (op == NULL || op->need_bodies == NULL)
+    release_leaving (data);
   if (op == NULL)
     {
       if (g_error_matches (error, TERN_SYNC_ERROR, TERN_SYNC_ERROR_NOT_DOWNLOADED))
@@ -814,6 +882,7 @@ start (TernMail *self, Op *op, gpointer tag, GCancellable *cancellable, GAsyncRe
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  hold_leaving (self, op);
   submit (self, task);
 }
 

@@ -550,19 +550,28 @@ tern_store_db_search_count (TernStoreDb *self, TernStoreQuery *query, GError **e
  *   and id, newest first; %NULL on error
  */
 static GArray *
-list_keys (TernStoreDb *self, gint64 folder_id, TernStoreQuery *query, gboolean threads, GError **error)
+list_keys (TernStoreDb *self, gint64 folder_id, TernStoreQuery *query, gboolean threads, GArray *except,
+           GError **error)
 {
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (TernStoreDbKey));
   g_autoptr(GHashTable) seen = threads ? g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL) : NULL;
+  g_autoptr(GHashTable) skip = NULL;
   sqlite3_stmt *stmt;
   int rc;
+
+  if (except != NULL && except->len > 0 && query == NULL)
+    {
+      skip = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint i = 0; i < except->len; i++)
+        g_hash_table_add (skip, &g_array_index (except, gint64, i));
+    }
 
   if (query != NULL)
     stmt = prepare_search (self, query, threads ? SEARCH_THREAD_KEYS : SEARCH_KEYS, 0, 0, error);
   else
     {
       stmt = _tern_store_db_get_stmt (self, threads
-                                            ? "SELECT sort_key, thread_id FROM messages WHERE folder_id = ?1"
+                                            ? "SELECT sort_key, thread_id, id FROM messages WHERE folder_id = ?1"
                                               " ORDER BY sort_key DESC"
                                             : "SELECT sort_key, id FROM messages WHERE folder_id = ?1"
                                               " ORDER BY sort_key DESC", error);
@@ -576,6 +585,13 @@ list_keys (TernStoreDb *self, gint64 folder_id, TernStoreQuery *query, gboolean 
     {
       TernStoreDbKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
 
+      if (skip != NULL)
+        {
+          gint64 message_id = sqlite3_column_int64 (stmt, threads ? 2 : 1);
+
+          if (g_hash_table_contains (skip, &message_id))
+            continue;
+        }
       /* A conversation takes the place of its newest message: its first. */
       if (seen != NULL)
         {
@@ -607,13 +623,15 @@ tern_store_db_list_keys (TernStoreDb     *self,
   g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
   g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
 
-  return list_keys (self, folder_id, query, FALSE, error);
+  return list_keys (self, folder_id, query, FALSE, NULL, error);
 }
 
 /**
  * tern_store_db_list_thread_keys:
  * @folder_id: a folder, or 0 with @query
  * @query: (nullable): a search, or %NULL for the folder's conversations
+ * @except: (nullable) (element-type gint64): messages of the folder to leave out
+ *   (leaving it: see tern_store_hold_leaving())
  *
  * The order of a folder's conversations (or a search's), each in the place of its
  * newest message there.
@@ -625,10 +643,11 @@ GArray *
 tern_store_db_list_thread_keys (TernStoreDb     *self,
                                 gint64           folder_id,
                                 TernStoreQuery  *query,
+                                GArray          *except,
                                 GError         **error)
 {
   g_return_val_if_fail (TERN_IS_STORE_DB (self), NULL);
   g_return_val_if_fail ((folder_id > 0) != (query != NULL), NULL);
 
-  return list_keys (self, folder_id, query, TRUE, error);
+  return list_keys (self, folder_id, query, TRUE, except, error);
 }

@@ -221,6 +221,7 @@ GArray           *tern_store_db_list_keys        (TernStoreDb            *self,
 GArray           *tern_store_db_list_thread_keys (TernStoreDb            *self,
                                                    gint64                  folder_id,
                                                    TernStoreQuery         *query,
+                                                   GArray                 *except,
                                                    GError                **error);
 gboolean          tern_store_db_get_thread_summary (TernStoreDb           *self,
                                                    gint64                  thread_id,

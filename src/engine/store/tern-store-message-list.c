@@ -268,7 +268,10 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       return;
     }
   if (!self->order_dirty)
-    _tern_store_list_core_apply_order (&self->core, result->keys);
+    {
+      tern_store_filter_leaving (self->store, result->keys, self->folder_id);
+      _tern_store_list_core_apply_order (&self->core, result->keys);
+    }
   work_result_free (result);
   if (self->order_dirty)
     queue_order (self);
@@ -373,6 +376,30 @@ messages_changed_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer u
   queue_stale (self);
 }
 
+/* Messages an operation is taking out of their folders: dropped now, before it
+ * commits (see tern_store_hold_leaving()). */
+static void
+messages_leaving_cb (TernStore *store, GArray *ids, GArray *targets, gpointer user_data)
+{
+  TernStoreMessageList *self = user_data;
+  g_autoptr(GArray) keys = NULL;
+
+  if (self->folder_id == 0)
+    return;
+  keys = tern_store_without_leaving (store, self->core.keys, self->folder_id);
+  if (keys != NULL)
+    _tern_store_list_core_apply_order (&self->core, keys);
+}
+
+static void
+leaving_released_cb (TernStore *store, GArray *ids, gpointer user_data)
+{
+  TernStoreMessageList *self = user_data;
+
+  if (self->folder_id != 0)
+    queue_order (self);
+}
+
 /* ---- object ---------------------------------------------------------------------------- */
 
 static void
@@ -434,6 +461,7 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   g_array_unref (self->core.keys);
   self->core.keys = g_steal_pointer (&result->keys);
+  tern_store_filter_leaving (self->store, self->core.keys, self->folder_id);
   for (guint i = 0; i < result->rows->len; i++)
     {
       TernStoreMessage *message = g_ptr_array_index (result->rows, i);
@@ -482,6 +510,8 @@ tern_store_message_list_new_async (TernStore           *store,
   g_signal_connect (store, "messages-added", G_CALLBACK (messages_added_or_removed_cb), self);
   g_signal_connect (store, "messages-removed", G_CALLBACK (messages_added_or_removed_cb), self);
   g_signal_connect (store, "messages-changed", G_CALLBACK (messages_changed_cb), self);
+  g_signal_connect (store, "messages-leaving", G_CALLBACK (messages_leaving_cb), self);
+  g_signal_connect (store, "leaving-released", G_CALLBACK (leaving_released_cb), self);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tern_store_message_list_new_async);
@@ -556,4 +586,22 @@ tern_store_message_list_find (TernStoreMessageList *self, gint64 id)
 {
   g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), -1);
   return _tern_store_list_core_find (&self->core, id);
+}
+
+/**
+ * tern_store_message_list_get_id:
+ * @position: a position in the list
+ *
+ * The id at @position, without reading the row (for actions on a selection).
+ *
+ * Returns: the id, or 0 past the end
+ */
+gint64
+tern_store_message_list_get_id (TernStoreMessageList *self, guint position)
+{
+  g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), 0);
+
+  if (position >= _tern_store_list_core_n_items (&self->core))
+    return 0;
+  return _tern_store_list_core_id_at (&self->core, position);
 }

@@ -31,5 +31,7 @@ guint64               tern_store_message_list_get_n_fetched (TernStoreMessageLis
 guint                 tern_store_message_list_get_n_pending (TernStoreMessageList *self);
 gint                  tern_store_message_list_find         (TernStoreMessageList *self,
                                                             gint64                id);
+gint64                tern_store_message_list_get_id       (TernStoreMessageList *self,
+                                                            guint                 position);
 
 G_END_DECLS

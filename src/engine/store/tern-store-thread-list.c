@@ -63,6 +63,7 @@ typedef struct
   gint64    folder_id;
   char     *query;
   GArray   *ids;         /* conversations to read */
+  GArray   *except;      /* messages leaving the folder */
   gboolean  order;       /* read the order */
   gboolean  first;       /* and the first batch */
 } Work;
@@ -78,6 +79,7 @@ work_free (Work *work)
 {
   g_free (work->query);
   g_clear_pointer (&work->ids, g_array_unref);
+  g_clear_pointer (&work->except, g_array_unref);
   g_free (work);
 }
 
@@ -116,7 +118,7 @@ work_func (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **e
     {
       if (work->query != NULL && (query = tern_store_query_parse (work->query, error)) == NULL)
         goto fail;
-      if ((result->keys = tern_store_db_list_thread_keys (db, work->folder_id, query, error)) == NULL)
+      if ((result->keys = tern_store_db_list_thread_keys (db, work->folder_id, query, work->except, error)) == NULL)
         goto fail;
       if (work->first)
         {
@@ -146,6 +148,8 @@ work_new (TernStoreThreadList *self)
 
   work->folder_id = self->folder_id;
   work->query = g_strdup (self->query);
+  if (self->store != NULL)
+    work->except = tern_store_dup_leaving (self->store, self->folder_id);
   return work;
 }
 
@@ -310,6 +314,27 @@ messages_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer user_data
     queue_order (self);
 }
 
+/* Messages leaving their folders (see tern_store_hold_leaving()): the order again,
+ * without them, so that a conversation they all leave goes now. */
+static void
+messages_leaving_cb (TernStore *store, GArray *ids, GArray *targets, gpointer user_data)
+{
+  TernStoreThreadList *self = user_data;
+
+  if (self->folder_id != 0)
+    queue_order (self);
+}
+
+/* The operation is over: the order again, with them if they stayed. */
+static void
+leaving_released_cb (TernStore *store, GArray *ids, gpointer user_data)
+{
+  TernStoreThreadList *self = user_data;
+
+  if (self->folder_id != 0)
+    queue_order (self);
+}
+
 /* ---- object ----------------------------------------------------------------------------- */
 
 static void
@@ -415,6 +440,8 @@ tern_store_thread_list_new_async (TernStore           *store,
   g_signal_connect (store, "messages-added", G_CALLBACK (messages_cb), self);
   g_signal_connect (store, "messages-removed", G_CALLBACK (messages_cb), self);
   g_signal_connect (store, "messages-changed", G_CALLBACK (messages_cb), self);
+  g_signal_connect (store, "messages-leaving", G_CALLBACK (messages_leaving_cb), self);
+  g_signal_connect (store, "leaving-released", G_CALLBACK (leaving_released_cb), self);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tern_store_thread_list_new_async);
@@ -475,4 +502,22 @@ tern_store_thread_list_find (TernStoreThreadList *self, gint64 thread_id)
 {
   g_return_val_if_fail (TERN_IS_STORE_THREAD_LIST (self), -1);
   return _tern_store_list_core_find (&self->core, thread_id);
+}
+
+/**
+ * tern_store_thread_list_get_id:
+ * @position: a position in the list
+ *
+ * The id at @position, without reading the row (for actions on a selection).
+ *
+ * Returns: the id, or 0 past the end
+ */
+gint64
+tern_store_thread_list_get_id (TernStoreThreadList *self, guint position)
+{
+  g_return_val_if_fail (TERN_IS_STORE_THREAD_LIST (self), 0);
+
+  if (position >= _tern_store_list_core_n_items (&self->core))
+    return 0;
+  return _tern_store_list_core_id_at (&self->core, position);
 }

@@ -28,5 +28,7 @@ const char          *tern_store_thread_list_get_query   (TernStoreThreadList  *s
 guint                tern_store_thread_list_get_n_pending (TernStoreThreadList *self);
 gint                 tern_store_thread_list_find        (TernStoreThreadList  *self,
                                                          gint64                thread_id);
+gint64               tern_store_thread_list_get_id      (TernStoreThreadList  *self,
+                                                         guint                 position);
 
 G_END_DECLS

@@ -9,6 +9,12 @@
  * thread-default main context. Whatever a worker commits is announced with the
  * signals below, emitted in the main context the store was created in (the
  * thread-default context of the thread that created it).
+ *
+ * A front end's operation takes a while to commit when it moves thousands of
+ * messages (every page of a big folder is written). Messages an operation is taking
+ * out of their folders are announced at once, as leaving (tern_store_hold_leaving()):
+ * the live lists drop them right away and keep them out until the operation is over,
+ * when they read the folder again; a failed operation's messages come back then.
  */
 #include "config.h"
 
@@ -53,7 +59,25 @@ struct _TernStore
   GMutex         lock;
   GHashTable    *dbs;         /* GThread -> TernStoreDb, under lock */
   SelfRef       *weak_self;   /* shared with the connections' change callbacks */
+
+  GHashTable    *leaving;     /* token -> Leaving, main context only */
+  GHashTable    *leaving_ids; /* id -> number of holds on it */
+  guint          last_token;
 };
+
+typedef struct
+{
+  GArray *ids;                /* gint64 */
+  GArray *targets;            /* gint64: the folders they go to */
+} Leaving;
+
+static void
+leaving_free (Leaving *leaving)
+{
+  g_array_unref (leaving->ids);
+  g_array_unref (leaving->targets);
+  g_free (leaving);
+}
 
 static void tern_store_initable_iface_init (GInitableIface *iface);
 
@@ -75,6 +99,8 @@ enum {
   FOLDER_COUNTS_CHANGED,
   FOLDERS_CHANGED,
   CHANGES_COMMITTED,
+  MESSAGES_LEAVING,
+  LEAVING_RELEASED,
   N_SIGNALS
 };
 
@@ -369,6 +395,8 @@ tern_store_finalize (GObject *object)
   /* Jobs hold a reference on the store, so none is left: the workers are idle. */
   g_thread_pool_free (self->pool, TRUE, TRUE);
   g_hash_table_unref (self->dbs);
+  g_hash_table_unref (self->leaving);
+  g_hash_table_unref (self->leaving_ids);
   g_mutex_clear (&self->lock);
   g_weak_ref_set (&self->weak_self->ref, NULL);
   self_ref_unref (self->weak_self);
@@ -492,6 +520,25 @@ tern_store_class_init (TernStoreClass *klass)
   signals[FOLDER_COUNTS_CHANGED] =
     g_signal_new ("folder-counts-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * TernStore::messages-leaving:
+   * @ids: (element-type gint64): messages an operation is taking out of their folders
+   * @targets: (element-type gint64): the folders they go to (none when deleted)
+   *
+   * See tern_store_hold_leaving(). A list of one of @targets is not concerned.
+   */
+  signals[MESSAGES_LEAVING] =
+    g_signal_new ("messages-leaving", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_ARRAY, G_TYPE_ARRAY);
+  /**
+   * TernStore::leaving-released:
+   * @ids: (element-type gint64): the messages of a hold that ended
+   *
+   * The operation is over (committed or failed): lists read their folders again.
+   */
+  signals[LEAVING_RELEASED] =
+    g_signal_new ("leaving-released", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
 }
 
 static void
@@ -500,6 +547,8 @@ tern_store_init (TernStore *self)
   self->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->lock);
   self->dbs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
+  self->leaving = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) leaving_free);
+  self->leaving_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->weak_self = g_new0 (SelfRef, 1);
   g_atomic_ref_count_init (&self->weak_self->ref_count);
   g_weak_ref_init (&self->weak_self->ref, self);
@@ -734,4 +783,200 @@ GBytes *
 tern_store_get_raw_finish (TernStore *self, GAsyncResult *result, GError **error)
 {
   return tern_store_run_finish (self, result, error);
+}
+
+/* ---- messages leaving their folders ------------------------------------------------- */
+
+/**
+ * tern_store_hold_leaving:
+ * @ids: (array length=n_ids): the messages an operation is taking out of their folders
+ * @targets: (array length=n_targets) (nullable): the folders they go to
+ *
+ * Announces, before the operation commits, that @ids are leaving their folders
+ * (#TernStore::messages-leaving): live lists of other folders than @targets drop
+ * them now and keep them out until tern_store_release_leaving(). Main context only.
+ *
+ * Returns: the hold's token, for tern_store_release_leaving()
+ */
+guint
+tern_store_hold_leaving (TernStore *self, const gint64 *ids, guint n_ids, const gint64 *targets, guint n_targets)
+{
+  Leaving *leaving = g_new0 (Leaving, 1);
+  guint token = ++self->last_token;
+
+  g_return_val_if_fail (TERN_IS_STORE (self), 0);
+
+  leaving->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+  g_array_append_vals (leaving->ids, ids, n_ids);
+  leaving->targets = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_targets);
+  if (targets != NULL)
+    g_array_append_vals (leaving->targets, targets, n_targets);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      guint holds = GPOINTER_TO_UINT (g_hash_table_lookup (self->leaving_ids, &ids[i]));
+
+      g_hash_table_insert (self->leaving_ids, g_memdup2 (&ids[i], sizeof (gint64)), GUINT_TO_POINTER (holds + 1));
+    }
+  g_hash_table_insert (self->leaving, GUINT_TO_POINTER (token), leaving);
+  g_signal_emit (self, signals[MESSAGES_LEAVING], 0, leaving->ids, leaving->targets);
+  return token;
+}
+
+/**
+ * tern_store_release_leaving:
+ * @token: from tern_store_hold_leaving()
+ *
+ * Ends a hold: the operation committed, or failed and its messages stay where they
+ * were (#TernStore::leaving-released).
+ */
+void
+tern_store_release_leaving (TernStore *self, guint token)
+{
+  Leaving *leaving;
+
+  g_return_if_fail (TERN_IS_STORE (self));
+
+  leaving = g_hash_table_lookup (self->leaving, GUINT_TO_POINTER (token));
+  if (leaving == NULL)
+    return;
+  g_hash_table_steal (self->leaving, GUINT_TO_POINTER (token));
+  for (guint i = 0; i < leaving->ids->len; i++)
+    {
+      gint64 *id = &g_array_index (leaving->ids, gint64, i);
+      guint holds = GPOINTER_TO_UINT (g_hash_table_lookup (self->leaving_ids, id));
+
+      if (holds <= 1)
+        g_hash_table_remove (self->leaving_ids, id);
+      else
+        g_hash_table_insert (self->leaving_ids, g_memdup2 (id, sizeof (gint64)), GUINT_TO_POINTER (holds - 1));
+    }
+  g_signal_emit (self, signals[LEAVING_RELEASED], 0, leaving->ids);
+  leaving_free (leaving);
+}
+
+/**
+ * tern_store_filter_leaving:
+ * @keys: (element-type TernStoreDbKey): a list's order
+ * @folder_id: the list's folder (0: not one folder)
+ *
+ * Removes from @keys the messages held as leaving, unless @folder_id is where
+ * one of them goes (or 0: a list across folders keeps them).
+ */
+static gboolean
+leaving_goes_to (Leaving *leaving, gint64 folder_id)
+{
+  for (guint i = 0; i < leaving->targets->len; i++)
+    if (g_array_index (leaving->targets, gint64, i) == folder_id)
+      return TRUE;
+  return FALSE;
+}
+
+/* The messages to leave out of a list of @folder_id (0: across folders, none): those
+ * of the holds not going there. Usually every one held. */
+static GHashTable *
+leaving_for (TernStore *self, gint64 folder_id, GHashTable **owned)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean some = FALSE;
+
+  *owned = NULL;
+  if (folder_id == 0 || g_hash_table_size (self->leaving_ids) == 0)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->leaving);
+  while (g_hash_table_iter_next (&iter, NULL, &value) && !some)
+    some = leaving_goes_to (value, folder_id);
+  if (!some)
+    return self->leaving_ids;
+
+  *owned = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_hash_table_iter_init (&iter, self->leaving);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!leaving_goes_to (value, folder_id))
+      for (guint j = 0; j < ((Leaving *) value)->ids->len; j++)
+        g_hash_table_add (*owned, &g_array_index (((Leaving *) value)->ids, gint64, j));
+  return *owned;
+}
+
+void
+tern_store_filter_leaving (TernStore *self, GArray *keys, gint64 folder_id)
+{
+  g_autoptr(GHashTable) owned = NULL;
+  GHashTable *ids;
+  guint kept = 0;
+
+  g_return_if_fail (TERN_IS_STORE (self));
+
+  ids = leaving_for (self, folder_id, &owned);
+  if (ids == NULL || g_hash_table_size (ids) == 0)
+    return;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      TernStoreDbKey *key = &g_array_index (keys, TernStoreDbKey, i);
+
+      if (!g_hash_table_contains (ids, &key->id))
+        g_array_index (keys, TernStoreDbKey, kept++) = *key;
+    }
+  g_array_set_size (keys, kept);
+}
+
+/**
+ * tern_store_without_leaving:
+ * @keys: (element-type TernStoreDbKey): a list's order
+ * @folder_id: the list's folder
+ *
+ * Like tern_store_filter_leaving(), into a new array.
+ *
+ * Returns: (transfer full) (nullable): @keys without the messages held as leaving,
+ *   or %NULL when none of them is there
+ */
+GArray *
+tern_store_without_leaving (TernStore *self, GArray *keys, gint64 folder_id)
+{
+  g_autoptr(GHashTable) owned = NULL;
+  g_autoptr(GArray) kept = NULL;
+  GHashTable *ids;
+
+  g_return_val_if_fail (TERN_IS_STORE (self), NULL);
+
+  ids = leaving_for (self, folder_id, &owned);
+  if (ids == NULL || g_hash_table_size (ids) == 0)
+    return NULL;
+  kept = g_array_sized_new (FALSE, FALSE, sizeof (TernStoreDbKey), keys->len);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      TernStoreDbKey *key = &g_array_index (keys, TernStoreDbKey, i);
+
+      if (!g_hash_table_contains (ids, &key->id))
+        g_array_append_vals (kept, key, 1);
+    }
+  return kept->len < keys->len ? g_steal_pointer (&kept) : NULL;
+}
+
+/**
+ * tern_store_dup_leaving:
+ * @folder_id: a list's folder
+ *
+ * Returns: (transfer full) (nullable) (element-type gint64): the messages held as
+ *   leaving that a list of @folder_id leaves out, or %NULL for none
+ */
+GArray *
+tern_store_dup_leaving (TernStore *self, gint64 folder_id)
+{
+  g_autoptr(GHashTable) owned = NULL;
+  GHashTable *ids;
+  GHashTableIter iter;
+  gpointer key;
+  GArray *array;
+
+  g_return_val_if_fail (TERN_IS_STORE (self), NULL);
+
+  ids = leaving_for (self, folder_id, &owned);
+  if (ids == NULL || g_hash_table_size (ids) == 0)
+    return NULL;
+  array = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (ids));
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (array, *(gint64 *) key);
+  return array;
 }

@@ -99,4 +99,20 @@ GBytes     *tern_store_get_raw_finish        (TernStore           *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
+guint       tern_store_hold_leaving          (TernStore           *self,
+                                              const gint64        *ids,
+                                              guint                n_ids,
+                                              const gint64        *targets,
+                                              guint                n_targets);
+void        tern_store_release_leaving       (TernStore           *self,
+                                              guint                token);
+void        tern_store_filter_leaving        (TernStore           *self,
+                                              GArray              *keys,
+                                              gint64               folder_id);
+GArray     *tern_store_without_leaving       (TernStore           *self,
+                                              GArray              *keys,
+                                              gint64               folder_id);
+GArray     *tern_store_dup_leaving           (TernStore           *self,
+                                              gint64               folder_id);
+
 G_END_DECLS

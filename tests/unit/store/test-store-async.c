@@ -812,6 +812,89 @@ test_thread_list (void)
   }
 }
 
+/* Messages held as leaving go from the lists of their folder at once, before any
+ * commit, and stay out until released; a list of where they go, and a search, keep
+ * theirs; after a release with nothing committed, they come back in place. */
+static void
+test_leaving (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreMessageList) inbox = NULL;
+  g_autoptr(TernStoreMessageList) trash = NULL;
+  g_autoptr(TernStoreThreadList) threads = NULL;
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TernStoreMessage) shown = NULL;
+  gint64 trash_id = 2;
+  guint token;
+
+  fill (store, 100, "leaving");
+  tern_store_message_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  inbox = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  wait_reset (wait);
+  tern_store_message_list_new_async (store, trash_id, NULL, NULL, done_cb, wait);
+  trash = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  wait_reset (wait);
+  tern_store_thread_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  threads = tern_store_thread_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (threads)), ==, 100);
+
+  /* Rows 10..19 and row 50 leave for the Trash; row 0 is on screen and stays. */
+  shown = g_list_model_get_item (G_LIST_MODEL (inbox), 0);
+  for (guint i = 10; i < 20; i++)
+    {
+      gint64 id = tern_store_message_list_get_id (inbox, i);
+      g_array_append_val (ids, id);
+    }
+  {
+    gint64 id = tern_store_message_list_get_id (inbox, 50);
+    g_array_append_val (ids, id);
+  }
+  g_signal_connect (inbox, "items-changed", G_CALLBACK (items_changed_cb), log);
+  token = tern_store_hold_leaving (store, (const gint64 *) ids->data, ids->len, &trash_id, 1);
+
+  /* At once, in the call: two exact removals, nothing else. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, 89);
+  g_assert_cmpuint (log->len, ==, 2);
+  g_assert_cmpuint (g_array_index (log, Change, 0).position, ==, 10);
+  g_assert_cmpuint (g_array_index (log, Change, 0).removed, ==, 10);
+  g_assert_cmpuint (g_array_index (log, Change, 1).position, ==, 40);
+  g_assert_cmpuint (g_array_index (log, Change, 1).removed, ==, 1);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpint (tern_store_message_list_find (inbox, g_array_index (ids, gint64, i)), ==, -1);
+  {
+    g_autoptr(TernStoreMessage) top = g_list_model_get_item (G_LIST_MODEL (inbox), 0);
+    g_assert_true (top == shown);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (trash)), ==, 0);
+
+  /* The conversations list reads its order again without them. */
+  while (g_list_model_get_n_items (G_LIST_MODEL (threads)) != 89)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A commit meanwhile (a flag elsewhere) reads the order: they stay out. */
+  store_write (store, WRITE_FLAGS, tern_store_message_get_id (shown), 0, NULL, TERN_STORE_FLAG_FLAGGED, 0);
+  while (!(tern_store_message_get_flags (shown) & TERN_STORE_FLAG_FLAGGED))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, 89);
+
+  /* Released with nothing moved (the operation failed): back in their places. */
+  tern_store_release_leaving (store, token);
+  while (g_list_model_get_n_items (G_LIST_MODEL (inbox)) != 100 ||
+         g_list_model_get_n_items (G_LIST_MODEL (threads)) != 100)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (tern_store_message_list_find (inbox, g_array_index (ids, gint64, i)), ==, (gint) (10 + i));
+  g_assert_cmpint (tern_store_message_list_find (inbox, g_array_index (ids, gint64, 10)), ==, 50);
+  g_signal_handlers_disconnect_by_data (inbox, log);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -826,6 +909,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/async/list-model-live", test_list_model_live);
   g_test_add_func ("/store/async/folder-list-live", test_folder_list_live);
   g_test_add_func ("/store/async/thread-list", test_thread_list);
+  g_test_add_func ("/store/async/leaving", test_leaving);
   g_test_add_func ("/store/async/import", test_import_async);
 
   return store_test_home_cleanup (g_test_run ());
