@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <glib/gstdio.h>
 
@@ -612,6 +614,9 @@ connection_thread (gpointer data)
   FakeServer *server = self->server;
 
   g_socket_set_timeout (g_socket_connection_get_socket (self->socket), SOCKET_TIMEOUT_SECONDS);
+  /* A script writes line by line: without this, Nagle's algorithm holds each line
+   * after the first until the client's delayed ACK, 40 ms a reply. */
+  g_socket_set_option (g_socket_connection_get_socket (self->socket), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (!(server->flags & FAKE_SERVER_TLS) || fake_connection_start_tls (self))
     {
       if (server->handler != NULL)
