@@ -241,8 +241,6 @@ read_line_full (FakeConnection  *self,
     length--;
   line = g_strndup (data, length);
 
-  g_free (self->last_tag);
-  self->last_tag = g_strndup (line, strcspn (line, " "));
   g_mutex_lock (&self->server->lock);
   g_string_append_printf (self->server->commands, "%s\n", line);
   g_mutex_unlock (&self->server->lock);
@@ -394,6 +392,21 @@ step_expect (FakeConnection *self,
       fake_connection_fail (self, "expected “%s”, got %s", want, error != NULL ? error->message : "the end of the stream");
       return STEP_FAILED;
     }
+  if (step[1] == '#')
+    {
+      /* a tag, then the text exactly or ("~") by pattern */
+      const char *space = strchr (line, ' ');
+
+      if (space == NULL || space == line ||
+          (want[0] == '~' ? !g_pattern_match_simple (want + 1, space + 1) : !g_str_equal (space + 1, want)))
+        {
+          fake_connection_fail (self, "expected “TAG %s”, got “%s”", want, line);
+          return STEP_FAILED;
+        }
+      g_free (self->last_tag);
+      self->last_tag = g_strndup (line, space - line);
+      return STEP_NEXT;
+    }
   if (step[1] == ':' ? !g_str_equal (line, want) : !g_pattern_match_simple (want, line))
     {
       fake_connection_fail (self, "expected “%s”, got “%s”", want, line);
@@ -479,7 +492,7 @@ run_step (FakeConnection *self,
 
       if (self->last_tag == NULL)
         {
-          fake_connection_fail (self, "no tag: the client has sent nothing yet");
+          fake_connection_fail (self, "no tag: no tagged command (C#) came before");
           return STEP_FAILED;
         }
       line = g_strconcat (self->last_tag, " ", step + 2, NULL);
@@ -497,7 +510,7 @@ run_step (FakeConnection *self,
   if (g_str_has_prefix (step, "F:"))
     return step_send_file (self, step + 2);
 
-  if (g_str_has_prefix (step, "C:") || g_str_has_prefix (step, "C~"))
+  if (g_str_has_prefix (step, "C:") || g_str_has_prefix (step, "C~") || g_str_has_prefix (step, "C#"))
     return step_expect (self, step);
 
   if (g_str_equal (step, "D:"))

@@ -16,13 +16,15 @@ G_BEGIN_DECLS
  * table can hold):
  *
  *   "S:text"         send text and CRLF
- *   "T:text"         send the tag of the client's last line, a space, text and CRLF
- *                    (IMAP: "C~t* SELECT *" then "T:OK done" answers whatever tag came)
+ *   "T:text"         send the tag of the last tagged command ("C#" below), a space,
+ *                    text and CRLF (IMAP: "C#NOOP" then "T:OK done" answers it)
  *   "R:text"         send text as it is after C unescaping: \r \n \t \\ \" \NNN (octal,
  *                    \000 included) \xHH; nothing is added
  *   "F:path"         send the file at path with its bare LF line ends made CRLF
  *   "C:text"         read a line (CRLF removed) that must be exactly text
  *   "C~pattern"      read a line that must match the glob pattern (* and ?)
+ *   "C#text"         read a tagged command: a line that must be a tag (any word), a
+ *                    space and exactly text ("C#~pattern": text matching pattern)
  *   "D:"             read message data up to the "." line and keep it as it came
  *                    (see fake_server_get_data())
  *   "ENDLESS:n"      send n KiB of "a" without a line end (a client that gives up

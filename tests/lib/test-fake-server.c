@@ -121,7 +121,8 @@ static void
 test_exchange (void)
 {
   const char *script[] = {
-    "S:* OK hello", "C:a1 NOOP", "T:OK noop", "C~a2 SELECT *", "T:OK [READ-WRITE] done",
+    "S:* OK hello", "C#NOOP", "T:OK noop", "C~a2 SELECT *", "S:a2 OK [READ-WRITE] done", "C#CHECK", "T:OK",
+    "C#~APPEND \"Sent\" {*}", "C:literal line", "T:OK appended",
     "REPEAT:3:* 1 EXISTS", "R:raw\\000nul\\xff\\r\\n", "C:bye", "WAIT_CLOSE", NULL
   };
   g_autoptr(FakeServer) server = fake_server_new (script);
@@ -138,6 +139,13 @@ test_exchange (void)
   g_clear_pointer (&line, g_free);
   client_send (&client, "a2 SELECT \"INBOX\"\r\n");
   g_assert_cmpstr ((line = client_read_line (&client)), ==, "a2 OK [READ-WRITE] done");
+  g_clear_pointer (&line, g_free);
+  client_send (&client, "x9 CHECK\r\n");
+  g_assert_cmpstr ((line = client_read_line (&client)), ==, "x9 OK");
+  g_clear_pointer (&line, g_free);
+  /* the reply after a literal answers the command, not the literal's last line */
+  client_send (&client, "x10 APPEND \"Sent\" {14+}\r\nliteral line\r\n");
+  g_assert_cmpstr ((line = client_read_line (&client)), ==, "x10 OK appended");
   for (guint i = 0; i < 3; i++)
     {
       g_clear_pointer (&line, g_free);
@@ -151,7 +159,7 @@ test_exchange (void)
 
   fake_server_assert_finished (server);
   commands = fake_server_dup_commands (server);
-  g_assert_cmpstr (commands, ==, "a1 NOOP\na2 SELECT \"INBOX\"\nbye\n");
+  g_assert_cmpstr (commands, ==, "a1 NOOP\na2 SELECT \"INBOX\"\nx9 CHECK\nx10 APPEND \"Sent\" {14+}\nliteral line\nbye\n");
   g_assert_cmpuint (fake_server_get_n_connections (server), ==, 1);
 }
 
@@ -160,6 +168,7 @@ test_mismatch (void)
 {
   const char *exact[] = { "S:* OK", "C:a1 LOGIN", "S:never sent", NULL };
   const char *pattern[] = { "S:* OK", "C~a? SELECT *", NULL };
+  const char *tagged[] = { "S:* OK", "C#SELECT \"INBOX\"", NULL };
   const char *close_early[] = { "S:* OK", "C:a1 NOOP", NULL };
   const char *bad_step[] = { "S:* OK", "Q:what", NULL };
   const char *after_close[] = { "CLOSE", "S:too late", NULL };
@@ -172,6 +181,7 @@ test_mismatch (void)
   } cases[] = {
     { exact, "a1 LOGOUT\r\n", "connection 1, step 2 “C:a1 LOGIN”: expected “a1 LOGIN”, got “a1 LOGOUT”" },
     { pattern, "a10 SELECT x\r\n", "connection 1, step 2 “C~a? SELECT *”: expected “a? SELECT *”, got “a10 SELECT x”" },
+    { tagged, "SELECT \"INBOX\"\r\n", "connection 1, step 2 “C#SELECT \"INBOX\"”: expected “TAG SELECT \"INBOX\"”, got “SELECT \"INBOX\"”" },
     { close_early, NULL, "connection 1, step 2 “C:a1 NOOP”: expected “a1 NOOP”, got the end of the stream" },
     { bad_step, NULL, "connection 1, step 2 “Q:what”: not a step" },
     { after_close, NULL, "connection 1, step 1 “CLOSE”: steps follow the end of the connection" },
@@ -248,7 +258,7 @@ test_accept (void)
 static void
 test_every_connection (void)
 {
-  const char *script[] = { "S:hello", "C~HELLO *", "T:there", NULL };
+  const char *script[] = { "S:hello", "C#~?", "T:there", NULL };
   g_autoptr(FakeServer) server = fake_server_new_full (FAKE_SERVER_EVERY_CONNECTION, NULL, script);
   Client clients[5];
 
@@ -325,8 +335,8 @@ test_file (void)
 static void
 test_tls (void)
 {
-  const char *implicit[] = { "S:* OK secure", "C:a1 NOOP", "T:OK", NULL };
-  const char *starttls[] = { "S:* OK plain", "C:a1 STARTTLS", "T:OK go", "TLS", "C:a2 NOOP", "T:OK secure", NULL };
+  const char *implicit[] = { "S:* OK secure", "C#NOOP", "T:OK", NULL };
+  const char *starttls[] = { "S:* OK plain", "C#STARTTLS", "T:OK go", "TLS", "C#NOOP", "T:OK secure", NULL };
   g_autoptr(FakeServer) server = fake_server_new_full (FAKE_SERVER_TLS, NULL, implicit);
   g_autoptr(FakeServer) upgraded = fake_server_new (starttls);
   GTlsCertificate *peer;
@@ -363,7 +373,7 @@ test_tls (void)
 static void
 test_tls_injection (void)
 {
-  const char *starttls[] = { "C:a1 STARTTLS", "T:OK go", "TLS", NULL };
+  const char *starttls[] = { "C#STARTTLS", "T:OK go", "TLS", NULL };
   g_autoptr(FakeServer) server = fake_server_new (starttls);
   g_autofree char *failure = NULL;
   g_autofree char *line = NULL;
