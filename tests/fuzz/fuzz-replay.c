@@ -76,7 +76,8 @@ collect (const char *path,
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
         collect (child, suffix, files);
-      else if (g_file_test (child, G_FILE_TEST_IS_REGULAR) && (suffix == NULL || g_str_has_suffix (child, suffix)))
+      else if (g_file_test (child, G_FILE_TEST_IS_REGULAR) && (suffix == NULL || g_str_has_suffix (child,
+                                                                                                   suffix)))
         g_ptr_array_add (files, g_strdup (child));
     }
 }

@@ -389,7 +389,8 @@ step_expect (FakeConnection *self,
 
   if (line == NULL)
     {
-      fake_connection_fail (self, "expected “%s”, got %s", want, error != NULL ? error->message : "the end of the stream");
+      fake_connection_fail (self, "expected “%s”, got %s", want,
+                            error != NULL ? error->message : "the end of the stream");
       return STEP_FAILED;
     }
   if (step[1] == '#')
@@ -474,7 +475,8 @@ sleep_ms (FakeConnection *self,
   gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
 
   /* in slices, so that stopping the server does not wait for the whole sleep */
-  for (gint64 left = end - g_get_monotonic_time (); left > 0 && !g_cancellable_is_cancelled (self->server->cancellable);
+  for (gint64 left = end - g_get_monotonic_time ();
+       left > 0 && !g_cancellable_is_cancelled (self->server->cancellable);
        left = end - g_get_monotonic_time ())
     g_usleep (MIN (left, 10000));
 }
@@ -896,9 +898,9 @@ fake_server_finish (FakeServer  *self,
           if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
             {
               if (self->failure == NULL)
-                self->failure = g_strdup_printf ("after %d s, %u of the script's %u connections had come and %u "
-                                                 "had ended", FINISH_TIMEOUT_SECONDS, self->n_connections,
-                                                 expected, self->n_ended);
+                self->failure = g_strdup_printf ("after %d s, %u of the script's %u connections had come "
+                                                 "and %u had ended", FINISH_TIMEOUT_SECONDS,
+                                                 self->n_connections, expected, self->n_ended);
               break;
             }
         }

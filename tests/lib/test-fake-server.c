@@ -51,7 +51,8 @@ client_connect (Client     *client,
   GSocketConnection *connection;
 
   memset (client, 0, sizeof *client);
-  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fake_server_get_port (server), NULL,
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fake_server_get_port (server),
+                                                NULL,
                                                 &error);
   g_assert_no_error (error);
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
@@ -79,7 +80,8 @@ client_send (Client     *client,
 {
   g_autoptr(GError) error = NULL;
 
-  g_output_stream_write_all (g_io_stream_get_output_stream (client->stream), text, strlen (text), NULL, NULL, &error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (client->stream), text, strlen (text), NULL, NULL,
+                             &error);
   g_assert_no_error (error);
 }
 
@@ -159,7 +161,8 @@ test_exchange (void)
 
   fake_server_assert_finished (server);
   commands = fake_server_dup_commands (server);
-  g_assert_cmpstr (commands, ==, "a1 NOOP\na2 SELECT \"INBOX\"\nx9 CHECK\nx10 APPEND \"Sent\" {14+}\nliteral line\nbye\n");
+  g_assert_cmpstr (commands, ==,
+                   "a1 NOOP\na2 SELECT \"INBOX\"\nx9 CHECK\nx10 APPEND \"Sent\" {14+}\nliteral line\nbye\n");
   g_assert_cmpuint (fake_server_get_n_connections (server), ==, 1);
 }
 
@@ -180,12 +183,15 @@ test_mismatch (void)
     const char         *failure;
   } cases[] = {
     { exact, "a1 LOGOUT\r\n", "connection 1, step 2 “C:a1 LOGIN”: expected “a1 LOGIN”, got “a1 LOGOUT”" },
-    { pattern, "a10 SELECT x\r\n", "connection 1, step 2 “C~a? SELECT *”: expected “a? SELECT *”, got “a10 SELECT x”" },
-    { tagged, "SELECT \"INBOX\"\r\n", "connection 1, step 2 “C#SELECT \"INBOX\"”: expected “TAG SELECT \"INBOX\"”, got “SELECT \"INBOX\"”" },
+    { pattern, "a10 SELECT x\r\n",
+      "connection 1, step 2 “C~a? SELECT *”: expected “a? SELECT *”, got “a10 SELECT x”" },
+    { tagged, "SELECT \"INBOX\"\r\n",
+      "connection 1, step 2 “C#SELECT \"INBOX\"”: expected “TAG SELECT \"INBOX\"”, got “SELECT \"INBOX\"”" },
     { close_early, NULL, "connection 1, step 2 “C:a1 NOOP”: expected “a1 NOOP”, got the end of the stream" },
     { bad_step, NULL, "connection 1, step 2 “Q:what”: not a step" },
     { after_close, NULL, "connection 1, step 1 “CLOSE”: steps follow the end of the connection" },
-    { wait_close, "a1 NOOP\r\n", "connection 1, step 1 “WAIT_CLOSE”: expected the client to close, got “a1 NOOP”" },
+    { wait_close, "a1 NOOP\r\n",
+      "connection 1, step 1 “WAIT_CLOSE”: expected the client to close, got “a1 NOOP”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -469,7 +475,8 @@ test_unused_port (void)
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
-  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fake_server_unused_port (), NULL, &error);
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fake_server_unused_port (), NULL,
+                                                &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 

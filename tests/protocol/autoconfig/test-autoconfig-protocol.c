@@ -468,7 +468,8 @@ diagnose_probe (TernAutoconfigProtocol protocol,
 static void
 test_diagnosis_connection_refused (void)
 {
-  g_autoptr(TernDiagnosis) d = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, fake_server_unused_port (),
+  guint16 port = fake_server_unused_port ();
+  g_autoptr(TernDiagnosis) d = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, port,
                                                TERN_NET_SECURITY_TLS, 5);
 
   g_assert_cmpint (tern_diagnosis_get_kind (d), ==, TERN_DIAGNOSIS_CONNECTION_REFUSED);

@@ -60,8 +60,10 @@ serve_imap (FakeConnection *c,
       fake_connection_send (c, "* BYE Too many connections from your address\r\n");
       return;
     }
-  fake_connection_send (c, mode == FAKE_MODE_STARTTLS ? "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Fake IMAP ready\r\n"
-                                                      : "* OK Fake IMAP ready\r\n");
+  if (mode == FAKE_MODE_STARTTLS)
+    fake_connection_send (c, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Fake IMAP ready\r\n");
+  else
+    fake_connection_send (c, "* OK Fake IMAP ready\r\n");
 
   for (;;)
     {
@@ -136,7 +138,8 @@ serve_pop3 (FakeConnection *c,
             fake_connection_send (c, "USER\r\nSASL PLAIN\r\n");
           fake_connection_send (c, ".\r\n");
         }
-      else if (g_ascii_strcasecmp (line, "STLS") == 0 && mode == FAKE_MODE_STARTTLS && !fake_connection_is_tls (c))
+      else if (g_ascii_strcasecmp (line, "STLS") == 0 && mode == FAKE_MODE_STARTTLS &&
+               !fake_connection_is_tls (c))
         {
           fake_connection_send (c, "+OK Begin TLS negotiation\r\n");
           if (!fake_connection_start_tls (c))
@@ -181,7 +184,8 @@ serve_smtp (FakeConnection *c,
             fake_connection_send (c, "250-AUTH PLAIN LOGIN\r\n");
           fake_connection_send (c, "250 8BITMIME\r\n");
         }
-      else if (g_ascii_strcasecmp (line, "STARTTLS") == 0 && mode == FAKE_MODE_STARTTLS && !fake_connection_is_tls (c))
+      else if (g_ascii_strcasecmp (line, "STARTTLS") == 0 && mode == FAKE_MODE_STARTTLS &&
+               !fake_connection_is_tls (c))
         {
           fake_connection_send (c, "220 2.0.0 Ready to start TLS\r\n");
           if (!fake_connection_start_tls (c))

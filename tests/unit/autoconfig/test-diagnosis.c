@@ -176,9 +176,10 @@ test_real_errors (void)
   g_autoptr(TernNetConnection) refused = NULL;
   g_autoptr(TernNetConnection) untrusted = NULL;
   static const char * const greeting[] = { "S:* OK Fake IMAP ready", "DRAIN", NULL };
-  g_autoptr(FakeServer) tls_server = fake_server_new_full (FAKE_SERVER_TLS | FAKE_SERVER_EVERY_CONNECTION, NULL,
-                                                           greeting);
+  g_autoptr(FakeServer) tls_server = NULL;
   guint16 port = fake_server_unused_port ();
+
+  tls_server = fake_server_new_full (FAKE_SERVER_TLS | FAKE_SERVER_EVERY_CONNECTION, NULL, greeting);
 
   refused = tern_net_connection_new ("127.0.0.1", port, TERN_NET_SECURITY_TLS);
   g_assert_false (tern_net_connection_connect (refused, NULL, &error));

@@ -19,8 +19,9 @@
  *                                               (its Message-ID is <name@tern.test>),
  *                                               flags and keywords, body or header
  *   journal 0                                   offline changes left to replay
- *   outbox queued attempts=1 retry "451 ..."    an outbox row: state, attempts, due
- *                                               or retry (a time to come), last error
+ *   outbox o1 queued attempts=1 retry "451 ..." an outbox row: the message's name,
+ *                                               state, attempts, due or retry (a time
+ *                                               to come), last error
  *
  * Each scenario runs alone: -p /sync/scenario/NAME (or /outbox/scenario/NAME).
  * These complement the tests against the real Dovecot and Postfix
@@ -232,7 +233,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 () body", "INBOX 2 m2 (\\Seen \\Flagged $Forwarded) body",
+          "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 () body",
+          "INBOX 2 m2 (\\Seen \\Flagged $Forwarded) body",
           "journal 0",
         },
       },
@@ -254,7 +256,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
         },
       },
       {
@@ -262,12 +265,14 @@ static const Scenario sync_scenarios[] = {
         .imap = {
           LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
           LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 12),
-          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "S:* 2 FETCH (UID 2 FLAGS (\\Answered $label1) MODSEQ (12))",
+          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Answered $label1) MODSEQ (12))",
           "T:OK done",
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=12", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 (\\Answered $label1) body",
+          "INBOX uidvalidity=7 uidnext=3 modseq=12", "INBOX 1 m1 (\\Seen) body",
+          "INBOX 2 m2 (\\Answered $label1) body",
           "journal 0",
         },
       },
@@ -307,7 +312,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
         },
       },
       {
@@ -340,7 +346,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
         },
       },
       {
@@ -348,8 +355,10 @@ static const Scenario sync_scenarios[] = {
         .imap = {
           LOGIN_WITH (CAPS_QRESYNC), "C#ENABLE QRESYNC", "S:* ENABLED QRESYNC", "T:OK enabled",
           LIST_ROOT, LIST_INBOX,
-          "C#SELECT \"INBOX\" (QRESYNC (7 10))", "S:* 1 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "S:* OK [UIDNEXT 3] ok",
-          "S:* OK [HIGHESTMODSEQ 13] ok", "S:* VANISHED (EARLIER) 1", "S:* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (13))",
+          "C#SELECT \"INBOX\" (QRESYNC (7 10))", "S:* 1 EXISTS", "S:* OK [UIDVALIDITY 7] ok",
+          "S:* OK [UIDNEXT 3] ok",
+          "S:* OK [HIGHESTMODSEQ 13] ok", "S:* VANISHED (EARLIER) 1",
+          "S:* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (13))",
           "T:OK [READ-WRITE] done",
           LOGOUT,
         },
@@ -375,7 +384,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=8 uidnext=4", "INBOX 1 n1 () body", "INBOX 2 n2 (\\Seen) body", "INBOX 3 n3 () body",
+          "INBOX uidvalidity=8 uidnext=4", "INBOX 1 n1 () body", "INBOX 2 n2 (\\Seen) body",
+          "INBOX 3 n3 () body",
           "journal 0",
         },
       },
@@ -445,13 +455,15 @@ static const Scenario sync_scenarios[] = {
         .action = RUN_SYNC,
         .imap = {
           LOGIN, LIST_ROOT,
-          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)", "S:* 1 FETCH (FLAGS (\\Seen \\Flagged) UID 1)", "T:OK done",
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "S:* 1 FETCH (FLAGS (\\Seen \\Flagged) UID 1)", "T:OK done",
           "C#UID MOVE 2 \"Archive\"", "S:* OK [COPYUID 5 2 1] moved", "S:* 2 EXPUNGE", "T:OK done",
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (1, 7, 3),
           "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))", "T:OK done",
           SELECT_ARCHIVE (1, 5, 2),
-          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()", "T:OK done",
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
           LOGOUT,
         },
         .state = {
@@ -473,7 +485,8 @@ static const Scenario sync_scenarios[] = {
         .action = RUN_SYNC,
         .imap = {
           LOGIN, LIST_ROOT,
-          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)", "T:NO [CANNOT] Flags are read-only here",
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "T:NO [CANNOT] Flags are read-only here",
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (2, 7, 3),
           "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
@@ -503,13 +516,15 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
         },
       },
       {
         .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged",
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen \\Flagged) body", "INBOX 2 m2 () body",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen \\Flagged) body",
+          "INBOX 2 m2 () body",
           "journal 1",
         },
       },
@@ -518,12 +533,14 @@ static const Scenario sync_scenarios[] = {
         .imap = {
           LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
           LIST_ROOT,
-          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)", "T:NO [CANNOT] Flags are read-only here",
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "T:NO [CANNOT] Flags are read-only here",
           LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
           LOGOUT,
         },
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
         },
       },
     },
@@ -580,7 +597,8 @@ static const Scenario outbox_scenarios[] = {
     .name = "accepted",
     .account = ACCOUNT_POP3,
     .runs = {
-      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0", "outbox queued attempts=0 due" } },
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
       {
         .action = RUN_FLUSH,
         .smtp = { SMTP_ACCEPT_O1 },
@@ -595,7 +613,8 @@ static const Scenario outbox_scenarios[] = {
     .name = "accepted-imap",
     .account = ACCOUNT_IMAP,
     .runs = {
-      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0", "outbox queued attempts=0 due" } },
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
       {
         .action = RUN_FLUSH,
         .smtp = { SMTP_ACCEPT_O1 },
@@ -621,7 +640,8 @@ static const Scenario outbox_scenarios[] = {
     .name = "temporary-failure",
     .account = ACCOUNT_POP3,
     .runs = {
-      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0", "outbox queued attempts=0 due" } },
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
       {
         .action = RUN_FLUSH,
         .smtp = {
@@ -631,11 +651,13 @@ static const Scenario outbox_scenarios[] = {
           "D:", "S:451 4.3.0 Error: queue file write error",
           SMTP_QUIT,
         },
-        .state = { "journal 0", "outbox queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
+        .state = { "journal 0",
+                   "outbox o1 queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
       },
       {
         .action = RUN_FLUSH,
-        .state = { "journal 0", "outbox queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
+        .state = { "journal 0",
+                   "outbox o1 queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
       },
       {
         .action = RUN_FLUSH_NOW,
@@ -651,7 +673,8 @@ static const Scenario outbox_scenarios[] = {
     .name = "permanent-failure",
     .account = ACCOUNT_POP3,
     .runs = {
-      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0", "outbox queued attempts=0 due" } },
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
       {
         .action = RUN_FLUSH,
         .smtp = {
@@ -661,11 +684,57 @@ static const Scenario outbox_scenarios[] = {
           "D:", "S:554 5.7.1 Message rejected as spam",
           SMTP_QUIT,
         },
-        .state = { "journal 0", "outbox failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
+        .state = { "journal 0", "outbox o1 failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
       },
       {
         .action = RUN_FLUSH_NOW,
-        .state = { "journal 0", "outbox failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
+        .state = { "journal 0", "outbox o1 failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
+      },
+    },
+  },
+
+  /* The connection drops after the DATA of the second of three messages, before the
+   * server's reply: that one may or may not have gone, so it is kept (queued again,
+   * never lost); the third goes over a new connection. */
+  {
+    .name = "connection-lost-mid-batch",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_ENQUEUE, .arg = "o2 bob@tern.test",
+        .state = { "journal 0", "outbox o1 queued attempts=0 due", "outbox o2 queued attempts=0 due" },
+      },
+      {
+        .action = RUN_ENQUEUE, .arg = "o3 bob@tern.test",
+        .state = {
+          "journal 0", "outbox o1 queued attempts=0 due", "outbox o2 queued attempts=0 due",
+          "outbox o3 queued attempts=0 due",
+        },
+      },
+      {
+        .action = RUN_FLUSH,
+        .smtp = {
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:250 2.0.0 Ok: queued as 4F2A1",
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "CLOSE",
+          "ACCEPT",
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:250 2.0.0 Ok: queued as 4F2A3",
+          SMTP_QUIT,
+        },
+        .sent = "Message-ID: <o1@tern.test>\r\n",
+        .state = {
+          "Sent local uidnext=3", "Sent 1 o1 (\\Seen) body", "Sent 2 o3 (\\Seen) body", "journal 0",
+          "outbox o2 queued attempts=1 retry \"127.0.0.1 closed the connection\"",
+        },
       },
     },
   },
@@ -678,7 +747,7 @@ static const Scenario outbox_scenarios[] = {
     .runs = {
       {
         .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test,nobody@tern.test",
-        .state = { "journal 0", "outbox queued attempts=0 due" },
+        .state = { "journal 0", "outbox o1 queued attempts=0 due" },
       },
       {
         .action = RUN_FLUSH,
@@ -695,8 +764,8 @@ static const Scenario outbox_scenarios[] = {
         .sent = "To: bob@tern.test, nobody@tern.test\r\n",
         .state = {
           STATE_SENT_O1,
-          "outbox partly-sent attempts=0 due \"rejected\\tnobody@tern.test\\t550 5.1.1 <nobody@tern.test>: "
-          "Recipient address rejected: User unknown\"",
+          "outbox o1 partly-sent attempts=0 due \"rejected\\tnobody@tern.test\\t"
+          "550 5.1.1 <nobody@tern.test>: Recipient address rejected: User unknown\"",
         },
       },
     },
@@ -763,8 +832,9 @@ expand_script (const char * const *script)
           gboolean whole = g_str_equal (words[0], "@WHOLE");
 
           literal = whole ? text : header;
-          g_ptr_array_add (steps, g_strdup_printf ("S:* %s FETCH (UID %s FLAGS %s INTERNALDATE \"01-Jan-2024 10:00:00 "
-                                                   "+0000\" RFC822.SIZE %" G_GSIZE_FORMAT " %s {%" G_GSIZE_FORMAT "}",
+          g_ptr_array_add (steps, g_strdup_printf ("S:* %s FETCH (UID %s FLAGS %s "
+                                                   "INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" "
+                                                   "RFC822.SIZE %" G_GSIZE_FORMAT " %s {%" G_GSIZE_FORMAT "}",
                                                    words[1], words[2], flags, size,
                                                    whole ? "BODY[]" : "BODY[HEADER]", strlen (literal)));
           add_literal_lines (steps, literal, G_MAXUINT);
@@ -830,8 +900,8 @@ find_message (TernStoreDb *db,
   g_assert_nonnull (folders);
   for (guint i = 0; i < folders->len; i++)
     {
-      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, tern_store_folder_get_id (folders->pdata[i]),
-                                                                   0, 10000, NULL);
+      gint64 folder_id = tern_store_folder_get_id (folders->pdata[i]);
+      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, folder_id, 0, 10000, NULL);
 
       for (guint j = 0; messages != NULL && j < messages->len; j++)
         if (g_strcmp0 (tern_store_message_get_message_id (messages->pdata[j]), message_id) == 0)
@@ -894,7 +964,8 @@ dump_state (TernStoreDb *db)
     {
       TernStoreFolder *folder = folders->pdata[i];
       const char *path = tern_store_folder_get_path (folder);
-      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, tern_store_folder_get_id (folder), 0, 10000,
+      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, tern_store_folder_get_id (folder), 0,
+                                                                   10000,
                                                                    &error);
       g_autoptr(GString) line = g_string_new (path);
 
@@ -906,7 +977,8 @@ dump_state (TernStoreDb *db)
         g_string_append (line, " local");
       g_string_append_printf (line, " uidnext=%u", tern_store_folder_get_uidnext (folder));
       if (tern_store_folder_get_highestmodseq (folder) != 0)
-        g_string_append_printf (line, " modseq=%" G_GUINT64_FORMAT, tern_store_folder_get_highestmodseq (folder));
+        g_string_append_printf (line, " modseq=%" G_GUINT64_FORMAT,
+                                tern_store_folder_get_highestmodseq (folder));
       g_ptr_array_add (lines, g_string_free (g_steal_pointer (&line), FALSE));
 
       g_ptr_array_sort (messages, compare_uid);
@@ -925,7 +997,8 @@ dump_state (TernStoreDb *db)
           if (name != NULL && (at = strchr (name, '@')) != NULL)
             *at = '\0';
           g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %s %s", path, uid, name, flags,
-                                                   tern_store_message_get_has_body (message) ? "body" : "header"));
+                                                   tern_store_message_get_has_body (message) ? "body"
+                                                                                             : "header"));
         }
     }
 
@@ -938,9 +1011,19 @@ dump_state (TernStoreDb *db)
     {
       TernStoreOutboxEntry *entry = outbox->pdata[i];
       g_autofree char *last_error = entry->last_error != NULL ? g_strescape (entry->last_error, NULL) : NULL;
+      g_autoptr(GBytes) raw = tern_store_db_outbox_get_raw (db, entry->id, &error);
+      g_autofree char *text = NULL;
+      g_autofree char *name = NULL;
+      const char *id;
 
-      g_ptr_array_add (lines, g_strdup_printf ("outbox %s attempts=%u %s%s%s%s",
-                                               tern_store_outbox_state_to_string (entry->state), entry->attempts,
+      g_assert_no_error (error);
+      /* the message's name, from its Message-ID <name@tern.test> */
+      text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+      id = strstr (text, "Message-ID: <");
+      name = id != NULL ? g_strndup (id + 13, strcspn (id + 13, "@>")) : g_strdup ("?");
+      g_ptr_array_add (lines, g_strdup_printf ("outbox %s %s attempts=%u %s%s%s%s", name,
+                                               tern_store_outbox_state_to_string (entry->state),
+                                               entry->attempts,
                                                entry->next_attempt > now ? "retry" : "due",
                                                last_error != NULL ? " \"" : "",
                                                last_error != NULL ? last_error : "",
@@ -1009,7 +1092,8 @@ run_action (const Scenario  *scenario,
         g_autoptr(TernStoreFolder) target = NULL;
 
         id = find_message (db, args[0]);
-        target = tern_store_db_lookup_folder (db, tern_store_db_lookup_account (db, ADDRESS, NULL), args[1], error);
+        target = tern_store_db_lookup_folder (db, tern_store_db_lookup_account (db, ADDRESS, NULL), args[1],
+                                              error);
         g_assert_nonnull (target);
         tern_sync_journal_move (db, &id, 1, tern_store_folder_get_id (target), NULL, error);
       }
@@ -1081,7 +1165,8 @@ run_one (const Scenario *scenario,
         return g_strdup ("no message reached the SMTP server");
       sent = fake_server_get_data (smtp, 0);
       if (g_strstr_len (g_bytes_get_data (sent, NULL), g_bytes_get_size (sent), run->sent) == NULL)
-        return g_strdup_printf ("the message sent lacks “%s”:\n%.*s", run->sent, (int) g_bytes_get_size (sent),
+        return g_strdup_printf ("the message sent lacks “%s”:\n%.*s", run->sent,
+                                (int) g_bytes_get_size (sent),
                                 (const char *) g_bytes_get_data (sent, NULL));
     }
   return compare_state (db, run->state);
@@ -1113,7 +1198,8 @@ run_scenario (gconstpointer data)
       return;
     }
   if (scenario->known_bug != NULL)
-    g_test_fail_printf ("the scenario passes: the known bug “%s” is fixed, remove its mark", scenario->known_bug);
+    g_test_fail_printf ("the scenario passes: the known bug “%s” is fixed, remove its mark",
+                        scenario->known_bug);
 }
 
 int
