@@ -369,8 +369,10 @@ def fill_mailbox(n_inbox):
     append_many('Sent', [('(\\Seen)', message(2000 + i)) for i in range(10)])
 
 
-def set_up(n_inbox=140, before_sync=None):
-    """An account, the mailbox (changed by before_sync(m) if given) and a first sync."""
+def set_up(n_inbox, before_sync=None):
+    """An account, the mailbox with n_inbox messages in INBOX (changed by before_sync(m)
+    if given) and a first sync. Each scenario asks for what it needs, no more: its setup
+    is paid once per scenario."""
     add_account()
     fill_mailbox(n_inbox)
     if before_sync is not None:
@@ -414,7 +416,7 @@ def scenario_initial():
 def scenario_server_changes():
     """Changes made by another client arrive: new messages, flags, keywords, expunges,
     folders made and deleted, a keyword removed."""
-    set_up()
+    set_up(40)
     m = imap()
     m.select('INBOX')
     for i in range(5):
@@ -450,7 +452,7 @@ def scenario_server_changes():
 def scenario_local_changes():
     """Changes made here (flags, move, copy, delete, a new folder, a draft) show in the
     store at once, are journaled and reach the server with the next sync."""
-    set_up()
+    set_up(110)
     ids = store_ids('INBOX')
     ops('flags', ids['m100@tern.test'], ids['m101@tern.test'], '+seen')
     ops('flags', ids['m102@tern.test'], '+flagged')
@@ -490,7 +492,7 @@ def keywords_on_server(m):
 def scenario_local_keywords():
     """Keywords set and cleared here show in the store at once and reach the server;
     invalid names are refused; Local Folders keep theirs locally; a copy uploads them."""
-    set_up(before_sync=keywords_on_server)
+    set_up(125, before_sync=keywords_on_server)
     ids = store_ids('INBOX')
     kw = keywords_of('INBOX')
     ok(kw['m32@tern.test'] == ['$Forwarded', '$Junk', '$label1'] and kw['m34@tern.test'] == ['$Junk', '$label1']
@@ -571,7 +573,7 @@ def offline_mailbox(m):
 def scenario_offline():
     """The server unreachable: changes are journaled, a sync fails clearly, and the
     changes reach the server after reconnecting; subscriptions follow the server."""
-    set_up(before_sync=offline_mailbox)
+    set_up(115, before_sync=offline_mailbox)
     proxy.go_offline()
     ids = store_ids('INBOX')
     ops('flags', ids['m110@tern.test'], '+answered')
@@ -627,7 +629,7 @@ def scenario_offline():
 @scenario
 def scenario_offline_chains():
     """Several offline operations on one message, with no server UID in between."""
-    set_up()
+    set_up(135)
     proxy.go_offline()
     ids = store_ids('INBOX')
     ops('move', ADDR, 'Archive', ids['m130@tern.test'], ids['m131@tern.test'], ids['m132@tern.test'])
@@ -652,7 +654,7 @@ def scenario_offline_chains():
 @scenario
 def scenario_conflict():
     """A journaled move of a message the server no longer has keeps the data."""
-    set_up()
+    set_up(115)
     ids = store_ids('INBOX')
     m = imap()
     m.select('INBOX')
@@ -673,7 +675,7 @@ def scenario_conflict():
 @scenario
 def scenario_uidvalidity():
     """A folder replaced on the server (a new UIDVALIDITY) is rebuilt."""
-    set_up()
+    set_up(20)
     m = imap()
     m.delete('Lists/dev')
     m.create('Lists/dev')
@@ -689,7 +691,7 @@ def scenario_uidvalidity():
 def scenario_kill():
     """kill -9 during the sync of a big new folder, then sync again: nothing lost, nothing
     twice, every message searchable."""
-    set_up()
+    set_up(20)
     m = imap()
     m.create('Big')
     m.logout()
@@ -716,14 +718,15 @@ def scenario_kill():
 
 
 def big_folder(m):
+    """Big, for the flag changes of the fault proxy scenario (UIDs up to 391)."""
     m.create('Big')
-    append_many('Big', [('(\\Seen)' if i % 3 else None, message(10000 + i)) for i in range(1500)])
+    append_many('Big', [('(\\Seen)' if i % 3 else None, message(10000 + i)) for i in range(400)])
 
 
 @scenario
 def scenario_fault_proxy():
     """A proxy that cuts connections at random points never loses or duplicates."""
-    set_up(before_sync=big_folder)
+    set_up(20, before_sync=big_folder)
     random.seed(9)
     m = imap()
     m.select('Big')
@@ -744,7 +747,7 @@ def scenario_fault_proxy():
 @scenario
 def scenario_idle():
     """IDLE push with --watch: a new message and a flag change arrive; SIGTERM stops it."""
-    set_up()
+    set_up(20)
     watch = subprocess.Popen([CLI, 'sync', '--watch', '--account', ADDR], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     time.sleep(3)   # the first sync, then IDLE on INBOX
@@ -783,7 +786,7 @@ def scenario_idle():
 def scenario_body_window():
     """A body outside the body window comes at once when the message is opened; one
     gone from the server, or a server out of reach, gets its header and why not."""
-    set_up()
+    set_up(20)
     p = cli('account', 'set', ADDR, '--body-days', '30')
     ok(p.returncode == 0, 'account set --body-days 30', p.stderr)
     m = imap()
