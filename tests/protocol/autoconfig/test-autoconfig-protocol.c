@@ -14,13 +14,12 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "tern-autoconfig.h"
 #include "tern-autoconfig-private.h"
 #include "tern-net-error.h"
-#include "fake-mail-server.h"
+#include "fake-server.h"
 #include "fake-resolver.h"
 
 static struct
@@ -36,9 +35,6 @@ static struct
   char       *fingerprint;
 } env;
 
-static char *tmpdir;
-static char *cert_file;
-static char *key_file;
 
 static guint16
 env_port (const char *name)
@@ -280,7 +276,7 @@ test_detect_guess (void)
   _tern_autoconfig_set_port_override (autoconfig, 143, env.imap_port);
   _tern_autoconfig_set_port_override (autoconfig, 995, env.pop3s_port);
   _tern_autoconfig_set_port_override (autoconfig, 110, env.pop3_port);
-  _tern_autoconfig_set_port_override (autoconfig, 465, fake_unused_port ());
+  _tern_autoconfig_set_port_override (autoconfig, 465, fake_server_unused_port ());
   _tern_autoconfig_set_port_override (autoconfig, 587, env.submission_port);
   _tern_autoconfig_set_port_override (autoconfig, 25, env.smtp_port);
 
@@ -472,7 +468,8 @@ diagnose_probe (TernAutoconfigProtocol protocol,
 static void
 test_diagnosis_connection_refused (void)
 {
-  g_autoptr(TernDiagnosis) d = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, fake_unused_port (),
+  guint16 port = fake_server_unused_port ();
+  g_autoptr(TernDiagnosis) d = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, port,
                                                TERN_NET_SECURITY_TLS, 5);
 
   g_assert_cmpint (tern_diagnosis_get_kind (d), ==, TERN_DIAGNOSIS_CONNECTION_REFUSED);
@@ -481,7 +478,8 @@ test_diagnosis_connection_refused (void)
 static void
 test_diagnosis_timed_out (void)
 {
-  FakeServer *silent = fake_server_start (FAKE_IMAP, FAKE_MODE_SILENT, cert_file, key_file);
+  static const char * const never_answers[] = { "DRAIN", NULL };
+  g_autoptr(FakeServer) silent = fake_server_new_full (FAKE_SERVER_EVERY_CONNECTION, NULL, never_answers);
   g_autoptr(TernDiagnosis) tls = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, fake_server_get_port (silent),
                                                  TERN_NET_SECURITY_TLS, 1);
   g_autoptr(TernDiagnosis) plain = diagnose_probe (TERN_AUTOCONFIG_PROTOCOL_IMAP, env.host, fake_server_get_port (silent),
@@ -489,7 +487,6 @@ test_diagnosis_timed_out (void)
 
   g_assert_cmpint (tern_diagnosis_get_kind (tls), ==, TERN_DIAGNOSIS_TIMED_OUT);
   g_assert_cmpint (tern_diagnosis_get_kind (plain), ==, TERN_DIAGNOSIS_TIMED_OUT);
-  fake_server_stop (silent);
 }
 
 static void
@@ -592,10 +589,6 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   env.fingerprint = tern_net_certificate_get_fingerprint (certificate);
 
-  /* for the silent listener only */
-  tmpdir = g_dir_make_tmp ("tern-autoconfig-protocol-XXXXXX", &error);
-  g_assert_no_error (error);
-  fake_make_certificate (tmpdir, "silent", &cert_file, &key_file);
   system_resolver = g_resolver_get_default ();
 
   g_test_add_func ("/autoconfig-protocol/probe/imaps", test_probe_imaps);
@@ -614,12 +607,6 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   g_resolver_set_default (system_resolver);
-  g_unlink (cert_file);
-  g_unlink (key_file);
-  g_rmdir (tmpdir);
-  g_free (cert_file);
-  g_free (key_file);
-  g_free (tmpdir);
   g_free (env.fingerprint);
   return ret;
 }

@@ -6,19 +6,15 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "tern-account-error.h"
 #include "tern-autoconfig.h"
 #include "tern-autoconfig-private.h"
 #include "tern-net-error.h"
-#include "fake-mail-server.h"
 #include "fake-resolver.h"
+#include "fake-server.h"
 
-static char *tmpdir;
-static char *cert_file;
-static char *key_file;
 static char *cert_fingerprint;
 
 /* one of each kind, for the whole run */
@@ -26,6 +22,223 @@ static FakeServer *imaps, *imap_starttls, *imap_plain, *imap_silent, *imap_refus
 static FakeServer *pop3s, *pop3_starttls;
 static FakeServer *smtps, *submission, *smtp_plain, *smtp_refuse;
 static guint16 closed_port;
+
+/* ---- the servers: small IMAP, POP3 and SMTP responders on the fake server ----------- */
+
+typedef enum
+{
+  FAKE_IMAP,
+  FAKE_POP3,
+  FAKE_SMTP,
+} FakeProtocol;
+
+typedef enum
+{
+  FAKE_MODE_TLS,        /* TLS from the first byte; offers AUTH PLAIN */
+  FAKE_MODE_STARTTLS,   /* plain, offers STARTTLS; AUTH only after it */
+  FAKE_MODE_PLAIN,      /* plain, no STARTTLS, offers AUTH PLAIN */
+  FAKE_MODE_SILENT,     /* accepts connections and never writes */
+  FAKE_MODE_REFUSE,     /* greets with a refusal (* BYE, -ERR, 554) */
+} FakeMode;
+
+/* What a server of each kind answers; the probes send few commands, and every line
+ * they send is logged (fake_server_dup_commands()), so that a test can check that a
+ * probe never sends credentials. Detection probes a server several times at once:
+ * each connection is served on a thread of its own. */
+typedef struct
+{
+  FakeProtocol protocol;
+  FakeMode     mode;
+} Responder;
+
+static void
+serve_imap (FakeConnection *c,
+            FakeMode        mode)
+{
+  if (mode == FAKE_MODE_REFUSE)
+    {
+      fake_connection_send (c, "* BYE Too many connections from your address\r\n");
+      return;
+    }
+  if (mode == FAKE_MODE_STARTTLS)
+    fake_connection_send (c, "* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] Fake IMAP ready\r\n");
+  else
+    fake_connection_send (c, "* OK Fake IMAP ready\r\n");
+
+  for (;;)
+    {
+      g_autofree char *line = fake_connection_read_line (c);
+      g_auto(GStrv) words = NULL;
+      g_autofree char *reply = NULL;
+
+      if (line == NULL)
+        return;
+      words = g_strsplit (line, " ", 3);
+      if (words[0] == NULL || words[1] == NULL)
+        {
+          fake_connection_send (c, "* BAD what?\r\n");
+          continue;
+        }
+
+      if (g_ascii_strcasecmp (words[1], "CAPABILITY") == 0)
+        {
+          if (mode == FAKE_MODE_STARTTLS && !fake_connection_is_tls (c))
+            fake_connection_send (c, "* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED IDLE\r\n");
+          else
+            fake_connection_send (c, "* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN IDLE\r\n");
+          reply = g_strdup_printf ("%s OK CAPABILITY done\r\n", words[0]);
+          fake_connection_send (c, reply);
+        }
+      else if (g_ascii_strcasecmp (words[1], "STARTTLS") == 0 && mode == FAKE_MODE_STARTTLS &&
+               !fake_connection_is_tls (c))
+        {
+          reply = g_strdup_printf ("%s OK Begin TLS negotiation now\r\n", words[0]);
+          fake_connection_send (c, reply);
+          if (!fake_connection_start_tls (c))
+            return;
+        }
+      else if (g_ascii_strcasecmp (words[1], "LOGOUT") == 0)
+        {
+          reply = g_strdup_printf ("* BYE Logging out\r\n%s OK LOGOUT done\r\n", words[0]);
+          fake_connection_send (c, reply);
+          return;
+        }
+      else
+        {
+          reply = g_strdup_printf ("%s BAD Unknown command\r\n", words[0]);
+          fake_connection_send (c, reply);
+        }
+    }
+}
+
+static void
+serve_pop3 (FakeConnection *c,
+            FakeMode        mode)
+{
+  if (mode == FAKE_MODE_REFUSE)
+    {
+      fake_connection_send (c, "-ERR [SYS/TEMP] Server busy, try later\r\n");
+      return;
+    }
+  fake_connection_send (c, "+OK Fake POP3 ready\r\n");
+
+  for (;;)
+    {
+      g_autofree char *line = fake_connection_read_line (c);
+
+      if (line == NULL)
+        return;
+
+      if (g_ascii_strcasecmp (line, "CAPA") == 0)
+        {
+          fake_connection_send (c, "+OK Capability list follows\r\nTOP\r\nUIDL\r\n");
+          if (mode == FAKE_MODE_STARTTLS && !fake_connection_is_tls (c))
+            fake_connection_send (c, "STLS\r\n");
+          else
+            fake_connection_send (c, "USER\r\nSASL PLAIN\r\n");
+          fake_connection_send (c, ".\r\n");
+        }
+      else if (g_ascii_strcasecmp (line, "STLS") == 0 && mode == FAKE_MODE_STARTTLS &&
+               !fake_connection_is_tls (c))
+        {
+          fake_connection_send (c, "+OK Begin TLS negotiation\r\n");
+          if (!fake_connection_start_tls (c))
+            return;
+        }
+      else if (g_ascii_strcasecmp (line, "QUIT") == 0)
+        {
+          fake_connection_send (c, "+OK Bye\r\n");
+          return;
+        }
+      else
+        {
+          fake_connection_send (c, "-ERR Unknown command\r\n");
+        }
+    }
+}
+
+static void
+serve_smtp (FakeConnection *c,
+            FakeMode        mode)
+{
+  if (mode == FAKE_MODE_REFUSE)
+    {
+      fake_connection_send (c, "554-fake.test No SMTP service here\r\n554 5.3.2 Go away\r\n");
+      return;
+    }
+  fake_connection_send (c, "220-fake.test ESMTP\r\n220 Fake SMTP ready\r\n");
+
+  for (;;)
+    {
+      g_autofree char *line = fake_connection_read_line (c);
+
+      if (line == NULL)
+        return;
+
+      if (g_ascii_strncasecmp (line, "EHLO ", 5) == 0)
+        {
+          fake_connection_send (c, "250-fake.test Hello\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n");
+          if (mode == FAKE_MODE_STARTTLS && !fake_connection_is_tls (c))
+            fake_connection_send (c, "250-STARTTLS\r\n");
+          else
+            fake_connection_send (c, "250-AUTH PLAIN LOGIN\r\n");
+          fake_connection_send (c, "250 8BITMIME\r\n");
+        }
+      else if (g_ascii_strcasecmp (line, "STARTTLS") == 0 && mode == FAKE_MODE_STARTTLS &&
+               !fake_connection_is_tls (c))
+        {
+          fake_connection_send (c, "220 2.0.0 Ready to start TLS\r\n");
+          if (!fake_connection_start_tls (c))
+            return;
+        }
+      else if (g_ascii_strcasecmp (line, "QUIT") == 0)
+        {
+          fake_connection_send (c, "221 2.0.0 Bye\r\n");
+          return;
+        }
+      else
+        {
+          fake_connection_send (c, "502 5.5.2 Unknown command\r\n");
+        }
+    }
+}
+
+static void
+serve (FakeConnection *connection,
+       gpointer        user_data)
+{
+  const Responder *responder = user_data;
+
+  switch (responder->protocol)
+    {
+    case FAKE_IMAP:
+      serve_imap (connection, responder->mode);
+      break;
+    case FAKE_POP3:
+      serve_pop3 (connection, responder->mode);
+      break;
+    case FAKE_SMTP:
+    default:
+      serve_smtp (connection, responder->mode);
+      break;
+    }
+}
+
+static FakeServer *
+responder_start (FakeProtocol protocol,
+                 FakeMode     mode)
+{
+  static Responder responders[FAKE_SMTP + 1][FAKE_MODE_REFUSE + 1];
+  static const char * const silent[] = { "DRAIN", NULL };
+  Responder *responder = &responders[protocol][mode];
+
+  if (mode == FAKE_MODE_SILENT)
+    return fake_server_new_full (FAKE_SERVER_EVERY_CONNECTION, NULL, silent);
+  responder->protocol = protocol;
+  responder->mode = mode;
+  return fake_server_new_handler (mode == FAKE_MODE_TLS ? FAKE_SERVER_TLS : FAKE_SERVER_FLAGS_NONE, NULL,
+                                  serve, responder);
+}
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -892,33 +1105,26 @@ test_result_apply (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GResolver) system_resolver = NULL;
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   system_resolver = g_resolver_get_default ();
-  tmpdir = g_dir_make_tmp ("tern-autoconfig-XXXXXX", &error);
-  g_assert_no_error (error);
-  fake_make_certificate (tmpdir, "server", &cert_file, &key_file);
-  certificate = g_tls_certificate_new_from_file (cert_file, &error);
-  g_assert_no_error (error);
-  cert_fingerprint = tern_net_certificate_get_fingerprint (certificate);
+  cert_fingerprint = tern_net_certificate_get_fingerprint (fake_server_get_test_certificate ());
 
-  imaps = fake_server_start (FAKE_IMAP, FAKE_MODE_TLS, cert_file, key_file);
-  imap_starttls = fake_server_start (FAKE_IMAP, FAKE_MODE_STARTTLS, cert_file, key_file);
-  imap_plain = fake_server_start (FAKE_IMAP, FAKE_MODE_PLAIN, cert_file, key_file);
-  imap_silent = fake_server_start (FAKE_IMAP, FAKE_MODE_SILENT, cert_file, key_file);
-  imap_refuse = fake_server_start (FAKE_IMAP, FAKE_MODE_REFUSE, cert_file, key_file);
-  pop3s = fake_server_start (FAKE_POP3, FAKE_MODE_TLS, cert_file, key_file);
-  pop3_starttls = fake_server_start (FAKE_POP3, FAKE_MODE_STARTTLS, cert_file, key_file);
-  smtps = fake_server_start (FAKE_SMTP, FAKE_MODE_TLS, cert_file, key_file);
-  submission = fake_server_start (FAKE_SMTP, FAKE_MODE_STARTTLS, cert_file, key_file);
-  smtp_plain = fake_server_start (FAKE_SMTP, FAKE_MODE_PLAIN, cert_file, key_file);
-  smtp_refuse = fake_server_start (FAKE_SMTP, FAKE_MODE_REFUSE, cert_file, key_file);
-  closed_port = fake_unused_port ();
+  imaps = responder_start (FAKE_IMAP, FAKE_MODE_TLS);
+  imap_starttls = responder_start (FAKE_IMAP, FAKE_MODE_STARTTLS);
+  imap_plain = responder_start (FAKE_IMAP, FAKE_MODE_PLAIN);
+  imap_silent = responder_start (FAKE_IMAP, FAKE_MODE_SILENT);
+  imap_refuse = responder_start (FAKE_IMAP, FAKE_MODE_REFUSE);
+  pop3s = responder_start (FAKE_POP3, FAKE_MODE_TLS);
+  pop3_starttls = responder_start (FAKE_POP3, FAKE_MODE_STARTTLS);
+  smtps = responder_start (FAKE_SMTP, FAKE_MODE_TLS);
+  submission = responder_start (FAKE_SMTP, FAKE_MODE_STARTTLS);
+  smtp_plain = responder_start (FAKE_SMTP, FAKE_MODE_PLAIN);
+  smtp_refuse = responder_start (FAKE_SMTP, FAKE_MODE_REFUSE);
+  closed_port = fake_server_unused_port ();
 
   g_test_add_func ("/autoconfig/probe/imap-tls", test_probe_imap_tls);
   g_test_add_func ("/autoconfig/probe/imap-starttls", test_probe_imap_starttls);
@@ -956,13 +1162,7 @@ main (int argc, char **argv)
   for (FakeServer **s = (FakeServer *[]) { imaps, imap_starttls, imap_plain, imap_silent, imap_refuse, pop3s,
                                           pop3_starttls, smtps, submission, smtp_plain, smtp_refuse, NULL };
        *s != NULL; s++)
-    fake_server_stop (*s);
-  g_unlink (cert_file);
-  g_unlink (key_file);
-  g_rmdir (tmpdir);
-  g_free (cert_file);
-  g_free (key_file);
+    fake_server_free (*s);
   g_free (cert_fingerprint);
-  g_free (tmpdir);
   return ret;
 }

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "tern-autoconfig.h"
@@ -15,11 +14,7 @@
 #include "tern-imap-error.h"
 #include "tern-pop3-error.h"
 #include "tern-smtp-error.h"
-#include "fake-mail-server.h"
-
-static char *tmpdir;
-static char *cert_file;
-static char *key_file;
+#include "fake-server.h"
 
 static void
 test_kinds_are_named (void)
@@ -134,7 +129,7 @@ test_tls_expected_words (void)
 static void
 test_certificate_details (void)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
+  GTlsCertificate *certificate = fake_server_get_test_certificate ();
   g_autoptr(TernDiagnosis) diagnosis = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
@@ -142,8 +137,6 @@ test_certificate_details (void)
   g_autofree char *text = NULL;
   const char * const *names;
 
-  certificate = g_tls_certificate_new_from_file (cert_file, &error);
-  g_assert_no_error (error);
   fingerprint = tern_net_certificate_get_fingerprint (certificate);
 
   g_set_error (&error, TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED, "not trusted");
@@ -182,8 +175,11 @@ test_real_errors (void)
   g_autoptr(TernDiagnosis) diagnosis = NULL;
   g_autoptr(TernNetConnection) refused = NULL;
   g_autoptr(TernNetConnection) untrusted = NULL;
-  FakeServer *tls_server = fake_server_start (FAKE_IMAP, FAKE_MODE_TLS, cert_file, key_file);
-  guint16 port = fake_unused_port ();
+  static const char * const greeting[] = { "S:* OK Fake IMAP ready", "DRAIN", NULL };
+  g_autoptr(FakeServer) tls_server = NULL;
+  guint16 port = fake_server_unused_port ();
+
+  tls_server = fake_server_new_full (FAKE_SERVER_TLS | FAKE_SERVER_EVERY_CONNECTION, NULL, greeting);
 
   refused = tern_net_connection_new ("127.0.0.1", port, TERN_NET_SECURITY_TLS);
   g_assert_false (tern_net_connection_connect (refused, NULL, &error));
@@ -199,21 +195,12 @@ test_real_errors (void)
   g_assert_cmpint (tern_diagnosis_get_kind (diagnosis), ==, TERN_DIAGNOSIS_CERTIFICATE_UNTRUSTED);
   g_assert_nonnull (tern_diagnosis_get_fingerprint (diagnosis));
   g_assert_nonnull (strstr (tern_diagnosis_get_explanation (diagnosis), "localhost"));
-
-  fake_server_stop (tls_server);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
   g_test_init (&argc, &argv, NULL);
-
-  tmpdir = g_dir_make_tmp ("tern-diagnosis-XXXXXX", &error);
-  g_assert_no_error (error);
-  fake_make_certificate (tmpdir, "server", &cert_file, &key_file);
 
   g_test_add_func ("/diagnosis/kinds-are-named", test_kinds_are_named);
   g_test_add_func ("/diagnosis/classify", test_classify);
@@ -221,13 +208,5 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnosis/certificate-details", test_certificate_details);
   g_test_add_func ("/diagnosis/real-errors", test_real_errors);
 
-  ret = g_test_run ();
-
-  g_unlink (cert_file);
-  g_unlink (key_file);
-  g_rmdir (tmpdir);
-  g_free (cert_file);
-  g_free (key_file);
-  g_free (tmpdir);
-  return ret;
+  return g_test_run ();
 }

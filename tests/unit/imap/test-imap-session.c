@@ -16,15 +16,15 @@
 #include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
-#include "imap-fake-server.h"
+#include "fake-server.h"
 
 #define PREAUTH_CAPS "IMAP4rev1 LITERAL+ UIDPLUS MOVE IDLE ENABLE QRESYNC CONDSTORE ID NAMESPACE"
 
 static TernImapSession *
-new_session (ImapFakeServer  *server,
+new_session (FakeServer  *server,
              TernNetSecurity  security)
 {
-  TernImapSession *session = tern_imap_session_new ("127.0.0.1", imap_fake_server_get_port (server), security);
+  TernImapSession *session = tern_imap_session_new ("127.0.0.1", fake_server_get_port (server), security);
 
   tern_imap_session_set_timeouts (session, 5, 5);
   return session;
@@ -32,7 +32,7 @@ new_session (ImapFakeServer  *server,
 
 /* A session logged in by PREAUTH, without encryption (the fake server has no TLS). */
 static TernImapSession *
-preauth_session (ImapFakeServer *server)
+preauth_session (FakeServer *server)
 {
   TernImapSession *session = new_session (server, TERN_NET_SECURITY_NONE);
   g_autoptr(GError) error = NULL;
@@ -123,7 +123,7 @@ test_login_command_redacted (void)
     "CLOSE",
     NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
   g_autoptr(GError) error = NULL;
   g_autofree char *transcript = NULL;
@@ -141,7 +141,7 @@ test_login_command_redacted (void)
   g_assert_no_error (error);
   transcript = capture_stop ();
 
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
   g_assert_nonnull (strstr (transcript, "TernImap.Net: 127.0.0.1:"));
   g_assert_nonnull (strstr (transcript, "C: t1 LOGIN \"alice\" <redacted>"));
   g_assert_null (strstr (transcript, "ss\\\\word"));
@@ -153,14 +153,14 @@ static void
 test_insecure_refused (void)
 {
   const char *script[] = { "S:* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready", "WAIT_CLOSE", NULL };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
   g_autoptr(GError) error = NULL;
 
   tern_imap_session_set_credentials (session, "alice", "secret", TERN_IMAP_AUTH_AUTO);
   g_assert_false (tern_imap_session_connect (session, NULL, &error));
   g_assert_error (error, TERN_NET_ERROR, TERN_NET_ERROR_INSECURE);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -175,14 +175,14 @@ test_starttls_unavailable (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
-      g_autoptr(ImapFakeServer) server = imap_fake_server_new (scripts[i]);
+      g_autoptr(FakeServer) server = fake_server_new (scripts[i]);
       g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_STARTTLS);
       g_autoptr(GError) error = NULL;
 
       tern_imap_session_set_credentials (session, "alice", "secret", TERN_IMAP_AUTH_AUTO);
       g_assert_false (tern_imap_session_connect (session, NULL, &error));
       g_assert_error (error, TERN_NET_ERROR, TERN_NET_ERROR_STARTTLS_UNAVAILABLE);
-      imap_fake_server_assert_ok (server);
+      fake_server_assert_finished (server);
       g_assert_cmpint (tern_imap_session_get_state (session), ==, TERN_IMAP_SESSION_DISCONNECTED);
     }
 }
@@ -191,7 +191,7 @@ static void
 test_login_disabled (void)
 {
   const char *script[] = { "S:* OK [CAPABILITY IMAP4rev1 LOGINDISABLED] ready", "WAIT_CLOSE", NULL };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
   g_autoptr(GError) error = NULL;
 
@@ -199,7 +199,7 @@ test_login_disabled (void)
   tern_imap_session_set_allow_insecure_auth (session, TRUE);
   g_assert_false (tern_imap_session_connect (session, NULL, &error));
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_UNSUPPORTED);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 typedef struct
@@ -249,7 +249,7 @@ test_authenticate (void)
   for (guint i = 0; i < G_N_ELEMENTS (auth_cases); i++)
     {
       const AuthCase *c = &auth_cases[i];
-      g_autoptr(ImapFakeServer) server = imap_fake_server_new (c->script);
+      g_autoptr(FakeServer) server = fake_server_new (c->script);
       g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
       g_autoptr(GError) error = NULL;
       g_autofree char *transcript = NULL;
@@ -272,7 +272,7 @@ test_authenticate (void)
           g_assert_false (ok);
         }
       tern_imap_session_close (session);
-      imap_fake_server_assert_ok (server);
+      fake_server_assert_finished (server);
 
       /* No SASL payload, password or token in the transcript */
       g_assert_null (strstr (transcript, "AGFsaWNlAHNlY3JldA"));
@@ -325,7 +325,7 @@ test_pipeline (void)
     "S:t3 NO [ALREADYEXISTS] x failed",
     "C:t4 NOOP", "S:t4 OK", "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(TernImapCommand) c1 = tern_imap_command_new ("NOOP");
   g_autoptr(TernImapCommand) c2 = tern_imap_command_new ("CHECK");
@@ -357,7 +357,7 @@ test_pipeline (void)
   /* The unexpected untagged data left the session usable */
   g_assert_true (tern_imap_session_noop (session, NULL, &error));
   g_assert_no_error (error);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -371,7 +371,7 @@ test_unexpected_tagged_and_continuation (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
-      g_autoptr(ImapFakeServer) server = imap_fake_server_new (scripts[i]);
+      g_autoptr(FakeServer) server = fake_server_new (scripts[i]);
       g_autoptr(TernImapSession) session = preauth_session (server);
       g_autoptr(GError) error = NULL;
 
@@ -381,7 +381,7 @@ test_unexpected_tagged_and_continuation (void)
       /* The session is broken for good, with the same error */
       g_assert_false (tern_imap_session_noop (session, NULL, &error));
       g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_PROTOCOL);
-      imap_fake_server_assert_ok (server);
+      fake_server_assert_finished (server);
     }
 }
 
@@ -391,14 +391,14 @@ static void
 test_endless_line (void)
 {
   const char *script[] = { "S:* PREAUTH [CAPABILITY IMAP4rev1] hi", "C:t1 NOOP", "R:* OK ", "ENDLESS:4096", NULL };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (tern_imap_session_noop (session, NULL, &error));
   g_assert_error (error, TERN_NET_ERROR, TERN_NET_ERROR_LINE_TOO_LONG);
   g_assert_cmpint (tern_imap_session_get_state (session), ==, TERN_IMAP_SESSION_DISCONNECTED);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -427,7 +427,7 @@ test_huge_literal (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
-      g_autoptr(ImapFakeServer) server = imap_fake_server_new (scripts[i]);
+      g_autoptr(FakeServer) server = fake_server_new (scripts[i]);
       g_autoptr(TernImapSession) session = preauth_session (server);
       g_autoptr(GError) error = NULL;
       guint fetched = 0;
@@ -446,7 +446,7 @@ test_huge_literal (void)
       g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_TOO_LARGE);
       g_assert_cmpuint (fetched, ==, 0);
       g_assert_cmpint (tern_imap_session_get_state (session), ==, TERN_IMAP_SESSION_DISCONNECTED);
-      imap_fake_server_assert_ok (server);
+      fake_server_assert_finished (server);
     }
 }
 
@@ -463,7 +463,7 @@ test_invalid_utf8 (void)
     "R:t2 NO \\377\\376 not \\303 valid\r\n",
     "C:t3 NOOP", "S:t3 OK", "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -482,7 +482,7 @@ test_invalid_utf8 (void)
 
   /* Neither broke the session */
   g_assert_true (tern_imap_session_noop (session, NULL, &error));
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -495,7 +495,7 @@ test_bye_mid_command (void)
     "S:* BYE Server shutting down",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GError) error = NULL;
   guint fetched = 0;
@@ -505,21 +505,21 @@ test_bye_mid_command (void)
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_BYE);
   g_assert_nonnull (strstr (error->message, "Server shutting down"));
   g_assert_cmpuint (fetched, ==, 1);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
 test_greeting_bye (void)
 {
   const char *script[] = { "S:* BYE Too many connections", "CLOSE", NULL };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (tern_imap_session_connect (session, NULL, &error));
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_BYE);
   g_assert_cmpstr (tern_imap_error_get_server_text (error), ==, "Too many connections");
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* ---- literals ----------------------------------------------------------------------------- */
@@ -540,7 +540,7 @@ test_append_literals (void)
     "C:t3 NOOP", "S:t3 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GBytes) message = g_bytes_new_static ("hello", 5);
   g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("+01:00");
@@ -561,7 +561,7 @@ test_append_literals (void)
   g_clear_error (&error);
 
   g_assert_true (tern_imap_session_noop (session, NULL, &error));
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 
   /* An invalid flag is refused before anything is sent */
   {
@@ -579,7 +579,7 @@ test_append_literal_plus (void)
     "C:t1 APPEND \"INBOX\" {5+}", "C:hello", "S:t1 OK done",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GBytes) message = g_bytes_new_static ("hello", 5);
   g_autoptr(GError) error = NULL;
@@ -588,7 +588,7 @@ test_append_literal_plus (void)
   g_assert_true (tern_imap_session_append (session, "inbox", NULL, NULL, message, NULL, &uid, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (uid, ==, 0);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* ---- MOVE and its fallback ---------------------------------------------------------------- */
@@ -604,7 +604,7 @@ test_move (void)
     "S:t2 OK Move completed",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(TernImapUidSet) source = NULL;
   g_autoptr(TernImapUidSet) destination = NULL;
@@ -620,7 +620,7 @@ test_move (void)
   text = tern_imap_uid_set_to_string (destination);
   g_assert_cmpstr (text, ==, "10:11");
   g_assert_cmpuint (tern_imap_session_get_exists (session), ==, 0);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -642,7 +642,7 @@ test_move_fallback (void)
     "C:t6 NOOP", "S:t6 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(TernImapUidSet) destination = NULL;
   g_autoptr(GError) error = NULL;
@@ -659,7 +659,7 @@ test_move_fallback (void)
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO);
   g_clear_error (&error);
   g_assert_true (tern_imap_session_noop (session, NULL, &error));
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* ---- IDLE ---------------------------------------------------------------------------------- */
@@ -693,7 +693,7 @@ test_idle (void)
     "C:t5 NOOP", "S:t5 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -721,7 +721,7 @@ test_idle (void)
 
   g_assert_true (tern_imap_session_noop (session, NULL, &error));
   g_assert_no_error (error);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* ---- SELECT with QRESYNC, ENABLE, ID, NAMESPACE, LIST, STATUS ------------------------------- */
@@ -767,7 +767,7 @@ test_select_qresync (void)
     "S:t2 OK [READ-ONLY] done",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   TernImapQresync qresync = { 67890007, 20050715194045000, "41:211,214:541" };
   g_autoptr(GError) error = NULL;
@@ -788,7 +788,7 @@ test_select_qresync (void)
   g_assert_cmpuint (tern_imap_session_get_highest_modseq (session), ==, 90060115205545359);
   g_assert_cmpuint (vanished, ==, 75);
   g_assert_cmpuint (fetches, ==, 1);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -811,7 +811,7 @@ test_misc_commands (void)
     "S:* STATUS \"Entw&APw-rfe\" (UIDNEXT 5 UIDVALIDITY 77 HIGHESTMODSEQ 12)", "S:t4 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GHashTable) client = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) id = NULL;
@@ -859,7 +859,7 @@ test_misc_commands (void)
   g_assert_cmpuint (status->uidvalidity, ==, 77);
   g_assert_cmpuint (status->highest_modseq, ==, 12);
   g_assert_false (status->status_items & TERN_IMAP_STATUS_ITEM_SIZE);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* LIST without LIST-STATUS: the STATUS commands go out in one pipeline */
@@ -874,7 +874,7 @@ test_list_status_fallback (void)
     "S:* STATUS Sent (MESSAGES 4)", "S:t3 OK", "S:* STATUS INBOX (MESSAGES 2)", "S:t2 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
@@ -886,7 +886,7 @@ test_list_status_fallback (void)
   g_assert_cmpuint (((TernImapMailbox *) g_ptr_array_index (list, 0))->messages, ==, 2);
   g_assert_cmpuint (((TernImapMailbox *) g_ptr_array_index (list, 1))->messages, ==, 4);
   g_assert_cmpuint (((TernImapMailbox *) g_ptr_array_index (list, 2))->status_items, ==, 0);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
 }
 
 /* ---- async ----------------------------------------------------------------------------------- */
@@ -951,7 +951,7 @@ test_async (void)
     "C:t1 NOOP", "S:* 4 EXISTS", "S:t1 OK",
     "CLOSE", NULL
   };
-  g_autoptr(ImapFakeServer) server = imap_fake_server_new (script);
+  g_autoptr(FakeServer) server = fake_server_new (script);
   g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
   AsyncData data = { g_main_loop_new (NULL, FALSE), g_thread_self (), NULL, FALSE, NULL, NULL };
 
@@ -967,7 +967,7 @@ test_async (void)
   /* Signals come on the session's worker thread */
   g_assert_nonnull (data.signal_thread);
   g_assert_true (data.signal_thread != data.main_thread);
-  imap_fake_server_assert_ok (server);
+  fake_server_assert_finished (server);
   g_free (data.result);
   g_main_loop_unref (data.loop);
 }

@@ -1,0 +1,1223 @@
+/* test-sync-scenarios.c: the IMAP sync, the offline journal and the outbox against the
+ * scripted fake server, one table row per scenario
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * In the manner of isync's run-tests.pl: a scenario is data. It is a few runs, one
+ * after the other, on one store; each run is something the client does (a sync, an
+ * operation made offline, queueing a message, flushing the outbox) with what the
+ * servers say meanwhile (fake-server scripts, IMAP and SMTP), whether the run
+ * succeeds (or the words of its error), and the store's whole state afterwards as
+ * dump_state() writes it:
+ *
+ *   INBOX uidvalidity=7 uidnext=3 modseq=12     a folder (modseq when not 0; "local"
+ *                                               for a folder only here, such as the
+ *                                               Sent of a POP3 account)
+ *   INBOX 1 m1 (\Seen) body                     a message: UID ("local" for one the
+ *                                               server has not numbered yet), name
+ *                                               (its Message-ID is <name@tern.test>),
+ *                                               flags and keywords, body or header
+ *   journal 0                                   offline changes left to replay
+ *   outbox o1 queued attempts=1 retry "451 ..." an outbox row: the message's name,
+ *                                               state, attempts, due or retry (a time
+ *                                               to come), last error
+ *
+ * Each scenario runs alone: -p /sync/scenario/NAME (or /outbox/scenario/NAME).
+ * These complement the tests against the real Dovecot and Postfix
+ * (tests/protocol/sync, tests/protocol/outbox) with the rare and hostile cases a real
+ * server will not produce on demand.
+ *
+ * The scripts may use four steps that this file expands into the server's literals
+ * (their sizes computed here):
+ *   "@HEADER seq uid name flags..."  * seq FETCH (UID uid FLAGS flags... INTERNALDATE
+ *                                    RFC822.SIZE BODY[HEADER] {n} ...), for the
+ *                                    header pass
+ *   "@WHOLE seq uid name flags..."   the same with BODY[] (the whole message)
+ *   "@BODY seq uid name"             * seq FETCH (UID uid BODY[] {n} ...), a body
+ *   "@CUT seq uid name"              the start of that one only: the literal's
+ *                                    first line, for a connection cut inside it
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fake-server.h"
+#include "tern-account.h"
+#include "tern-outbox.h"
+#include "tern-outbox-private.h"
+#include "tern-store-db.h"
+#include "tern-store-db-outbox.h"
+#include "tern-store-db-sync.h"
+#include "tern-sync-imap.h"
+#include "tern-sync-journal.h"
+#include "store-test-home.h"
+
+#define ADDRESS "alice@tern.test"
+#define PASSWORD "secret"
+
+#define MAX_RUNS 5
+#define MAX_STEPS 96
+#define MAX_LINES 24
+
+typedef enum
+{
+  RUN_END,           /* (no more runs) */
+  RUN_SYNC,          /* tern_sync_imap_run_full () */
+  RUN_SET_FLAGS,     /* arg "NAME +\Flag" or "NAME -\Flag": tern_sync_journal_set_flags () */
+  RUN_MOVE,          /* arg "NAME FOLDER": tern_sync_journal_move () */
+  RUN_ENQUEUE,       /* arg "NAME RCPT[,RCPT...]": tern_outbox_enqueue () of a new message */
+  RUN_FLUSH,         /* tern_outbox_flush (): what is due */
+  RUN_FLUSH_NOW,     /* tern_outbox_flush_full (NOW): also what waits for its retry time */
+} RunAction;
+
+typedef enum
+{
+  ACCOUNT_IMAP,          /* sent messages are APPENDed to the server's Sent */
+  ACCOUNT_POP3,          /* sent messages are filed in the local Sent */
+} AccountKind;
+
+typedef struct
+{
+  RunAction    action;
+  const char  *arg;
+  const char  *imap[MAX_STEPS];     /* the IMAP server's script; none: no IMAP server */
+  const char  *smtp[MAX_STEPS];     /* the SMTP server's script; none: no SMTP server */
+  const char  *error;               /* NULL: the run succeeds; else words of its error */
+  const char  *sent;                /* words of the first message the SMTP server received */
+  const char  *state[MAX_LINES];    /* the store afterwards */
+} Run;
+
+/* @known_bug: the scenario says what should happen, and the engine does not do it
+ * yet: reported as a TODO (an expected failure) with this text, and as a failure
+ * once the scenario passes, so that the mark goes with the bug. (A fix may change the
+ * conversation too: its script then changes with it.) */
+typedef struct
+{
+  const char  *name;
+  AccountKind  account;
+  const char  *known_bug;
+  Run          runs[MAX_RUNS];
+} Scenario;
+
+/* ---- the servers' common lines ------------------------------------------------------ */
+
+#define CAPS "IMAP4rev1 LITERAL+ UIDPLUS MOVE"
+#define CAPS_CONDSTORE CAPS " ENABLE CONDSTORE"
+#define CAPS_QRESYNC CAPS " ENABLE CONDSTORE QRESYNC"
+
+/* greeting and login */
+#define LOGIN_WITH(caps) \
+  "S:* OK [CAPABILITY " caps "] fake IMAP ready", \
+  "C#LOGIN \"alice\" \"secret\"", "T:OK [CAPABILITY " caps "] logged in"
+#define LOGIN LOGIN_WITH (CAPS)
+#define LOGOUT "C#LOGOUT", "S:* BYE bye", "T:OK done", "WAIT_CLOSE"
+
+/* the hierarchy delimiter, asked before the journal's replay */
+#define LIST_ROOT "C#LIST \"\" \"\"", "S:* LIST (\\Noselect) \"/\" \"\"", "T:OK done"
+
+/* the folder list, then the subscribed ones */
+#define LIST_INBOX \
+  "C#LIST \"\" \"*\"", "S:* LIST () \"/\" \"INBOX\"", "T:OK done", \
+  "C#LSUB \"\" \"*\"", "S:* LSUB () \"/\" \"INBOX\"", "T:OK done"
+#define LIST_INBOX_ARCHIVE \
+  "C#LIST \"\" \"*\"", "S:* LIST () \"/\" \"INBOX\"", "S:* LIST () \"/\" \"Archive\"", "T:OK done", \
+  "C#LSUB \"\" \"*\"", "S:* LSUB () \"/\" \"INBOX\"", "T:OK done"
+
+#define SMTP_HELLO \
+  "S:220 fake.test ESMTP", \
+  "C:EHLO tern.test", "S:250-fake.test", "S:250-PIPELINING", "S:250-ENHANCEDSTATUSCODES", \
+  "S:250-8BITMIME", "S:250 AUTH PLAIN", \
+  "C:AUTH PLAIN AGFsaWNlAHNlY3JldA==", "S:235 2.7.0 Authentication successful"
+#define SMTP_QUIT "C:QUIT", "S:221 2.0.0 Bye", "WAIT_CLOSE"
+
+/* SELECT "INBOX" and its answer */
+#define SELECT_INBOX(exists, uidvalidity, uidnext) \
+  "C#SELECT \"INBOX\"", "S:* " #exists " EXISTS", "S:* OK [UIDVALIDITY " #uidvalidity "] ok", \
+  "S:* OK [UIDNEXT " #uidnext "] ok", "T:OK [READ-WRITE] done"
+
+#define SELECT_INBOX_CONDSTORE(exists, uidvalidity, uidnext, modseq) \
+  "C#SELECT \"INBOX\" (CONDSTORE)", "S:* " #exists " EXISTS", "S:* OK [UIDVALIDITY " #uidvalidity "] ok", \
+  "S:* OK [UIDNEXT " #uidnext "] ok", "S:* OK [HIGHESTMODSEQ " #modseq "] ok", "T:OK [READ-WRITE] done"
+
+/* The first sync of an INBOX with m1 (seen) and m2: the headers, then the bodies
+ * (newest first). */
+#define FIRST_SYNC_M1_M2 \
+  LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (2, 7, 3), \
+  "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", \
+  "@HEADER 1 1 m1 (\\Seen)", "@HEADER 2 2 m2 ()", "T:OK done", \
+  "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done", \
+  LOGOUT
+#define STATE_M1_M2 \
+  "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0"
+
+#define SELECT_ARCHIVE(exists, uidvalidity, uidnext) \
+  "C#SELECT \"Archive\"", "S:* " #exists " EXISTS", "S:* OK [UIDVALIDITY " #uidvalidity "] ok", \
+  "S:* OK [UIDNEXT " #uidnext "] ok", "T:OK [READ-WRITE] done"
+
+/* The same with an empty Archive beside INBOX; the bodies come after every folder's
+ * headers, so INBOX is selected again (read-only) for them. */
+#define FIRST_SYNC_ARCHIVE \
+  LOGIN, LIST_ROOT, LIST_INBOX_ARCHIVE, SELECT_INBOX (2, 7, 3), \
+  "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", \
+  "@HEADER 1 1 m1 (\\Seen)", "@HEADER 2 2 m2 ()", "T:OK done", \
+  SELECT_ARCHIVE (0, 5, 1), \
+  "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done", \
+  "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done", \
+  LOGOUT
+#define STATE_ARCHIVE \
+  "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", \
+  "INBOX 2 m2 () body", "journal 0"
+
+/* Then m1 flagged and m2 moved to Archive offline: in the store at once, journaled. */
+#define STATE_FLAGGED_OFFLINE \
+  "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen \\Flagged) body", \
+  "INBOX 2 m2 () body", "journal 1"
+#define STATE_MOVED_OFFLINE \
+  "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3", \
+  "INBOX 1 m1 (\\Seen \\Flagged) body", "journal 2"
+
+/* ---- the scenarios ------------------------------------------------------------------ */
+
+static const Scenario sync_scenarios[] = {
+  /* The first sync of an empty INBOX: the folder, its UIDVALIDITY, nothing else. */
+  {
+    .name = "first-sync-empty",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = { LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (0, 7, 1), LOGOUT },
+        .state = { "INBOX uidvalidity=7 uidnext=1", "journal 0" },
+      },
+    },
+  },
+
+  /* New messages: all of a first sync, then one more (whole, in one pass). */
+  {
+    .name = "new-messages",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = { FIRST_SYNC_M1_M2 },
+        .state = { STATE_M1_M2 },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (3, 7, 4),
+          "C#UID FETCH 3:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])", "@WHOLE 3 3 m3 (\\Flagged)",
+          "T:OK done",
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=4", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "INBOX 3 m3 (\\Flagged) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* Flags and keywords changed by another client. */
+  {
+    .name = "flags-changed",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_M1_M2 }, .state = { STATE_M1_M2 } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS ())",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Seen \\Flagged $Forwarded))", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 () body",
+          "INBOX 2 m2 (\\Seen \\Flagged $Forwarded) body",
+          "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The same with CONDSTORE: only what changed since the stored HIGHESTMODSEQ. */
+  {
+    .name = "flags-changed-condstore",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 12),
+          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Answered $label1) MODSEQ (12))",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=12", "INBOX 1 m1 (\\Seen) body",
+          "INBOX 2 m2 (\\Answered $label1) body",
+          "journal 0",
+        },
+      },
+    },
+  },
+
+  /* Expunged on the server, seen without CONDSTORE: the known UIDs that no longer
+   * answer UID FETCH go. */
+  {
+    .name = "expunged",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_M1_M2 }, .state = { STATE_M1_M2 } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (1, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 2 FLAGS ())", "T:OK done",
+          LOGOUT,
+        },
+        .state = { "INBOX uidvalidity=7 uidnext=3", "INBOX 2 m2 () body", "journal 0" },
+      },
+    },
+  },
+
+  /* With CONDSTORE and no QRESYNC: fewer messages than stored, so UID SEARCH ALL. */
+  {
+    .name = "expunged-condstore",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (1, 7, 3, 11),
+          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "T:OK done",
+          "C#UID SEARCH ALL", "S:* SEARCH 1", "T:OK done",
+          LOGOUT,
+        },
+        .state = { "INBOX uidvalidity=7 uidnext=3 modseq=11", "INBOX 1 m1 (\\Seen) body", "journal 0" },
+      },
+    },
+  },
+
+  /* With QRESYNC: the SELECT itself reports the expunges (VANISHED) and the flag
+   * changes since the last run; nothing else is asked. */
+  {
+    .name = "expunged-qresync",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_QRESYNC), "C#ENABLE QRESYNC", "S:* ENABLED QRESYNC", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_QRESYNC), "C#ENABLE QRESYNC", "S:* ENABLED QRESYNC", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX,
+          "C#SELECT \"INBOX\" (QRESYNC (7 10))", "S:* 1 EXISTS", "S:* OK [UIDVALIDITY 7] ok",
+          "S:* OK [UIDNEXT 3] ok",
+          "S:* OK [HIGHESTMODSEQ 13] ok", "S:* VANISHED (EARLIER) 1",
+          "S:* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (13))",
+          "T:OK [READ-WRITE] done",
+          LOGOUT,
+        },
+        .state = { "INBOX uidvalidity=7 uidnext=3 modseq=13", "INBOX 2 m2 (\\Seen) body", "journal 0" },
+      },
+    },
+  },
+
+  /* The folder was replaced on the server (a new UIDVALIDITY): the local copies of
+   * the old one go, and every message of the new one comes, although its UIDs are
+   * the old ones'. */
+  {
+    .name = "uidvalidity-change",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_M1_M2 }, .state = { STATE_M1_M2 } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (3, 8, 4),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 1 1 n1 ()", "@HEADER 2 2 n2 (\\Seen)", "@HEADER 3 3 n3 ()", "T:OK done",
+          "C#UID FETCH 3,2,1 (UID BODY.PEEK[])", "@BODY 3 3 n3", "@BODY 2 2 n2", "@BODY 1 1 n1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=8 uidnext=4", "INBOX 1 n1 () body", "INBOX 2 n2 (\\Seen) body",
+          "INBOX 3 n3 () body",
+          "journal 0",
+        },
+      },
+    },
+  },
+
+  /* A server that drops the connection in the middle of a FETCH, first in the header
+   * pass, then inside a body's literal: what came is kept, and the next run
+   * completes the folder without fetching a message twice. */
+  {
+    .name = "drop-mid-fetch",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (3, 7, 4),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen)", "@HEADER 2 2 m2 ()", "CLOSE",
+        },
+        .error = "closed the connection",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) header", "INBOX 2 m2 () header", "journal 0",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (3, 7, 4),
+          "C#UID FETCH 3:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])", "@WHOLE 3 3 m3 ()", "T:OK done",
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@CUT 1 1 m1", "CLOSE",
+        },
+        .error = "closed the connection",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=4", "INBOX 1 m1 (\\Seen) header", "INBOX 2 m2 () body",
+          "INBOX 3 m3 () body", "journal 0",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (3, 7, 4),
+          "C#UID FETCH 1:3 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "S:* 3 FETCH (UID 3 FLAGS ())", "T:OK done",
+          "C#UID FETCH 1 (UID BODY.PEEK[])", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=4", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "INBOX 3 m3 () body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* A flag change and a move made offline: in the store at once, journaled, and
+   * replayed in order by the next sync; the moved message gets its UID in Archive
+   * from COPYUID and is not fetched a second time. */
+  {
+    .name = "journal-replay",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged", .state = { STATE_FLAGGED_OFFLINE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_MOVED_OFFLINE } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "S:* 1 FETCH (FLAGS (\\Seen \\Flagged) UID 1)", "T:OK done",
+          "C#UID MOVE 2 \"Archive\"", "S:* OK [COPYUID 5 2 1] moved", "S:* 2 EXPUNGE", "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (1, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged))", "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen \\Flagged) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The server refuses a replayed flag change (NO): the change is dropped, the
+   * message stays, and the sync takes the server's flags. */
+  {
+    .name = "journal-refused-flags",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged", .state = { STATE_FLAGGED_OFFLINE } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "T:NO [CANNOT] Flags are read-only here",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* The same with CONDSTORE: the server's HIGHESTMODSEQ did not move, as nothing
+   * changed there; the refused flag must not stay in the store all the same. */
+  {
+    .name = "journal-refused-flags-condstore",
+    .known_bug = "a flag change the server refused stays in the store when CONDSTORE says nothing changed",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
+        },
+      },
+      {
+        .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen \\Flagged) body",
+          "INBOX 2 m2 () body",
+          "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
+          LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "T:NO [CANNOT] Flags are read-only here",
+          LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
+          "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The server refuses a replayed move (NO): the move is dropped, the message stays,
+   * and the store is in step with the server again: m2 in INBOX, where the server
+   * has it, not left in Archive as a copy the server will never have. */
+  {
+    .name = "journal-refused-move",
+    .known_bug = "a move the server refused leaves the message in the target folder, local only, and "
+                 "gone from the source folder, for good",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_MOVE, .arg = "m2 Archive",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:NO [OVERQUOTA] Quota exceeded",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+};
+
+/* The SMTP server takes o1 for bob (MAIL, RCPT and DATA come in one write). */
+#define SMTP_ACCEPT_O1 \
+  SMTP_HELLO, \
+  "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA", \
+  "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>", \
+  "D:", "S:250 2.0.0 Ok: queued as 4F2A1", \
+  SMTP_QUIT
+
+/* o1 sent and filed in the local Sent of a POP3 account */
+#define STATE_SENT_O1 "Sent local uidnext=2", "Sent 1 o1 (\\Seen) body", "journal 0"
+
+static const Scenario outbox_scenarios[] = {
+  /* Accepted: filed in Sent (the local one of a POP3 account), out of the outbox. */
+  {
+    .name = "accepted",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_FLUSH,
+        .smtp = { SMTP_ACCEPT_O1 },
+        .sent = "Message-ID: <o1@tern.test>\r\n",
+        .state = { STATE_SENT_O1 },
+      },
+    },
+  },
+
+  /* Accepted, and APPENDed to the server's Sent for an IMAP account. */
+  {
+    .name = "accepted-imap",
+    .account = ACCOUNT_IMAP,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_FLUSH,
+        .smtp = { SMTP_ACCEPT_O1 },
+        .imap = {
+          LOGIN,
+          "C#LIST \"\" \"*\"", "S:* LIST () \"/\" \"INBOX\"", "S:* LIST () \"/\" \"Sent\"", "T:OK done",
+          /* the message as queued, seen, as one literal (LITERAL+) */
+          "C#APPEND \"Sent\" (\\Seen) {153+}",
+          "C:From: Alice <alice@tern.test>", "C:To: bob@tern.test", "C:Subject: outgoing o1",
+          "C:Message-ID: <o1@tern.test>", "C:Date: Mon, 1 Jan 2024 12:00:00 +0000", "C:", "C:This is o1.",
+          "C:", "T:OK [APPENDUID 3 1] appended",
+          LOGOUT,
+        },
+        .sent = "Message-ID: <o1@tern.test>\r\n",
+        .state = { "journal 0" },
+      },
+    },
+  },
+
+  /* A temporary failure (4xx): queued again with a retry time and the server's words;
+   * not sent again before that time unless the user asks. */
+  {
+    .name = "temporary-failure",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_FLUSH,
+        .smtp = {
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:451 4.3.0 Error: queue file write error",
+          SMTP_QUIT,
+        },
+        .state = { "journal 0",
+                   "outbox o1 queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
+      },
+      {
+        .action = RUN_FLUSH,
+        .state = { "journal 0",
+                   "outbox o1 queued attempts=1 retry \"451 4.3.0 Error: queue file write error\"" },
+      },
+      {
+        .action = RUN_FLUSH_NOW,
+        .smtp = { SMTP_ACCEPT_O1 },
+        .sent = "Message-ID: <o1@tern.test>\r\n",
+        .state = { STATE_SENT_O1 },
+      },
+    },
+  },
+
+  /* A permanent failure (5xx): failed, with the server's words, and never sent again. */
+  {
+    .name = "permanent-failure",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_FLUSH,
+        .smtp = {
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:554 5.7.1 Message rejected as spam",
+          SMTP_QUIT,
+        },
+        .state = { "journal 0", "outbox o1 failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
+      },
+      {
+        .action = RUN_FLUSH_NOW,
+        .state = { "journal 0", "outbox o1 failed attempts=1 due \"554 5.7.1 Message rejected as spam\"" },
+      },
+    },
+  },
+
+  /* The connection drops after the DATA of the second of three messages, before the
+   * server's reply: that one may or may not have gone, so it is kept (queued again,
+   * never lost); the third goes over a new connection. */
+  {
+    .name = "connection-lost-mid-batch",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      { .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test", .state = { "journal 0",
+                                                                     "outbox o1 queued attempts=0 due" } },
+      {
+        .action = RUN_ENQUEUE, .arg = "o2 bob@tern.test",
+        .state = { "journal 0", "outbox o1 queued attempts=0 due", "outbox o2 queued attempts=0 due" },
+      },
+      {
+        .action = RUN_ENQUEUE, .arg = "o3 bob@tern.test",
+        .state = {
+          "journal 0", "outbox o1 queued attempts=0 due", "outbox o2 queued attempts=0 due",
+          "outbox o3 queued attempts=0 due",
+        },
+      },
+      {
+        .action = RUN_FLUSH,
+        .smtp = {
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:250 2.0.0 Ok: queued as 4F2A1",
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "CLOSE",
+          "ACCEPT",
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok", "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:250 2.0.0 Ok: queued as 4F2A3",
+          SMTP_QUIT,
+        },
+        .sent = "Message-ID: <o1@tern.test>\r\n",
+        .state = {
+          "Sent local uidnext=3", "Sent 1 o1 (\\Seen) body", "Sent 2 o3 (\\Seen) body", "journal 0",
+          "outbox o2 queued attempts=1 retry \"127.0.0.1 closed the connection\"",
+        },
+      },
+    },
+  },
+
+  /* One recipient refused, the other accepted: sent (filed in Sent) and kept as
+   * "partly-sent" with the refused address and the server's words. */
+  {
+    .name = "partial-refusal",
+    .account = ACCOUNT_POP3,
+    .runs = {
+      {
+        .action = RUN_ENQUEUE, .arg = "o1 bob@tern.test,nobody@tern.test",
+        .state = { "journal 0", "outbox o1 queued attempts=0 due" },
+      },
+      {
+        .action = RUN_FLUSH,
+        .smtp = {
+          SMTP_HELLO,
+          "C:MAIL FROM:<alice@tern.test>", "C:RCPT TO:<bob@tern.test>", "C:RCPT TO:<nobody@tern.test>",
+          "C:DATA",
+          "S:250 2.1.0 Ok", "S:250 2.1.5 Ok",
+          "S:550 5.1.1 <nobody@tern.test>: Recipient address rejected: User unknown",
+          "S:354 End data with <CR><LF>.<CR><LF>",
+          "D:", "S:250 2.0.0 Ok: queued as 4F2A1",
+          SMTP_QUIT,
+        },
+        .sent = "To: bob@tern.test, nobody@tern.test\r\n",
+        .state = {
+          STATE_SENT_O1,
+          "outbox o1 partly-sent attempts=0 due \"rejected\\tnobody@tern.test\\t"
+          "550 5.1.1 <nobody@tern.test>: Recipient address rejected: User unknown\"",
+        },
+      },
+    },
+  },
+};
+
+/* ---- running them ------------------------------------------------------------------- */
+
+static char *
+message_text (const char *name)
+{
+  return g_strdup_printf ("From: Bob <bob@tern.test>\r\n"
+                          "To: alice@tern.test\r\n"
+                          "Subject: message %s\r\n"
+                          "Message-ID: <%s@tern.test>\r\n"
+                          "Date: Mon, 1 Jan 2024 10:00:00 +0000\r\n"
+                          "Content-Type: text/plain\r\n"
+                          "\r\n"
+                          "This is message %s.\r\n", name, name, name);
+}
+
+/* Adds the lines of @literal (which ends with CRLF) as "S:" steps. */
+static void
+add_literal_lines (GPtrArray  *steps,
+                   const char *literal,
+                   guint       max_lines)
+{
+  g_auto(GStrv) lines = g_strsplit (literal, "\r\n", -1);
+  guint n = g_strv_length (lines) - 1;   /* the last is the empty rest after the final CRLF */
+
+  for (guint i = 0; i < n && i < max_lines; i++)
+    g_ptr_array_add (steps, g_strconcat ("S:", lines[i], NULL));
+}
+
+/* Expands the "@" steps (see the top of this file) into fake-server steps. */
+static GPtrArray *
+expand_script (const char * const *script)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < MAX_STEPS && script[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *header = NULL;
+      const char *literal;
+      const char *flags;
+      gsize size;
+
+      if (script[i][0] != '@')
+        {
+          g_ptr_array_add (steps, g_strdup (script[i]));
+          continue;
+        }
+      words = g_strsplit (script[i], " ", 5);
+      g_assert_cmpuint (g_strv_length (words), >=, 4);
+      text = message_text (words[3]);
+      size = strlen (text);
+      header = g_strndup (text, strstr (text, "\r\n\r\n") + 4 - text);
+      flags = words[4] != NULL ? words[4] : "()";
+
+      if (g_str_equal (words[0], "@HEADER") || g_str_equal (words[0], "@WHOLE"))
+        {
+          gboolean whole = g_str_equal (words[0], "@WHOLE");
+
+          literal = whole ? text : header;
+          g_ptr_array_add (steps, g_strdup_printf ("S:* %s FETCH (UID %s FLAGS %s "
+                                                   "INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" "
+                                                   "RFC822.SIZE %" G_GSIZE_FORMAT " %s {%" G_GSIZE_FORMAT "}",
+                                                   words[1], words[2], flags, size,
+                                                   whole ? "BODY[]" : "BODY[HEADER]", strlen (literal)));
+          add_literal_lines (steps, literal, G_MAXUINT);
+          g_ptr_array_add (steps, g_strdup ("S:)"));
+        }
+      else if (g_str_equal (words[0], "@BODY") || g_str_equal (words[0], "@CUT"))
+        {
+          gboolean cut = g_str_equal (words[0], "@CUT");
+
+          g_ptr_array_add (steps, g_strdup_printf ("S:* %s FETCH (UID %s BODY[] {%" G_GSIZE_FORMAT "}",
+                                                   words[1], words[2], size));
+          add_literal_lines (steps, text, cut ? 1 : G_MAXUINT);
+          if (!cut)
+            g_ptr_array_add (steps, g_strdup ("S:)"));
+        }
+      else
+        g_error ("not a step: %s", script[i]);
+    }
+  g_ptr_array_add (steps, NULL);
+  return steps;
+}
+
+static FakeServer *
+start_server (const char * const *script)
+{
+  g_autoptr(GPtrArray) steps = NULL;
+
+  if (script[0] == NULL)
+    return NULL;
+  steps = expand_script (script);
+  return fake_server_new ((const char * const *) steps->pdata);
+}
+
+static TernAccount *
+account_new (AccountKind  kind,
+             FakeServer  *imap,
+             FakeServer  *smtp)
+{
+  TernAccount *account = tern_account_new (ADDRESS, kind == ACCOUNT_POP3 ? TERN_ACCOUNT_PROTOCOL_POP3
+                                                                         : TERN_ACCOUNT_PROTOCOL_IMAP);
+
+  /* A run without a server for one side talks to a port where nothing listens: a
+   * run that should not connect fails if it does. */
+  tern_account_set_incoming (account, "127.0.0.1", imap != NULL ? fake_server_get_port (imap)
+                                                                 : fake_server_unused_port (),
+                             TERN_NET_SECURITY_NONE, "alice");
+  tern_account_set_outgoing (account, "127.0.0.1", smtp != NULL ? fake_server_get_port (smtp)
+                                                                 : fake_server_unused_port (),
+                             TERN_NET_SECURITY_NONE, "alice");
+  tern_account_set_allow_plaintext_auth (account, TRUE);
+  return account;
+}
+
+/* The store's message called @name (Message-ID <name@tern.test>). */
+static gint64
+find_message (TernStoreDb *db,
+              const char  *name)
+{
+  g_autofree char *message_id = g_strdup_printf ("%s@tern.test", name);
+  gint64 account_id = tern_store_db_lookup_account (db, ADDRESS, NULL);
+  g_autoptr(GPtrArray) folders = tern_store_db_list_folders (db, account_id, NULL);
+
+  g_assert_nonnull (folders);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      gint64 folder_id = tern_store_folder_get_id (folders->pdata[i]);
+      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, folder_id, 0, 10000, NULL);
+
+      for (guint j = 0; messages != NULL && j < messages->len; j++)
+        if (g_strcmp0 (tern_store_message_get_message_id (messages->pdata[j]), message_id) == 0)
+          return tern_store_message_get_id (messages->pdata[j]);
+    }
+  g_error ("no message %s in the store", name);
+  return 0;
+}
+
+static char *
+flags_text (TernStoreMessage *message)
+{
+  g_auto(GStrv) flags = tern_store_flags_to_strv (tern_store_message_get_flags (message));
+  g_autofree char *joined = g_strjoinv (" ", flags);
+  const char *keywords = tern_store_message_get_keywords (message);
+
+  if (keywords != NULL && *joined != '\0')
+    return g_strdup_printf ("(%s %s)", joined, keywords);
+  return g_strdup_printf ("(%s)", keywords != NULL ? keywords : joined);
+}
+
+static int
+compare_uid (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 ua = tern_store_message_get_uid (*(TernStoreMessage **) a);
+  guint32 ub = tern_store_message_get_uid (*(TernStoreMessage **) b);
+
+  if (ua != ub)
+    return ua < ub ? -1 : 1;
+  return g_strcmp0 (tern_store_message_get_message_id (*(TernStoreMessage **) a),
+                    tern_store_message_get_message_id (*(TernStoreMessage **) b));
+}
+
+static int
+compare_folder_path (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (tern_store_folder_get_path (*(TernStoreFolder **) a),
+                 tern_store_folder_get_path (*(TernStoreFolder **) b));
+}
+
+/* The store's whole state for the account, in the form of Run.state. */
+static GPtrArray *
+dump_state (TernStoreDb *db)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  gint64 account_id = tern_store_db_lookup_account (db, ADDRESS, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (account_id == 0)
+    return lines;
+  folders = tern_store_db_list_folders (db, account_id, &error);
+  g_assert_no_error (error);
+  g_ptr_array_sort (folders, compare_folder_path);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *folder = folders->pdata[i];
+      const char *path = tern_store_folder_get_path (folder);
+      g_autoptr(GPtrArray) messages = tern_store_db_list_messages (db, tern_store_folder_get_id (folder), 0,
+                                                                   10000,
+                                                                   &error);
+      g_autoptr(GString) line = g_string_new (path);
+
+      g_assert_no_error (error);
+      /* A local folder's UIDVALIDITY is made from the time: left out */
+      if (tern_store_folder_get_server_path (folder) != NULL)
+        g_string_append_printf (line, " uidvalidity=%u", tern_store_folder_get_uidvalidity (folder));
+      else
+        g_string_append (line, " local");
+      g_string_append_printf (line, " uidnext=%u", tern_store_folder_get_uidnext (folder));
+      if (tern_store_folder_get_highestmodseq (folder) != 0)
+        g_string_append_printf (line, " modseq=%" G_GUINT64_FORMAT,
+                                tern_store_folder_get_highestmodseq (folder));
+      g_ptr_array_add (lines, g_string_free (g_steal_pointer (&line), FALSE));
+
+      g_ptr_array_sort (messages, compare_uid);
+      for (guint j = 0; j < messages->len; j++)
+        {
+          TernStoreMessage *message = messages->pdata[j];
+          g_autofree char *uid = NULL;
+          g_autofree char *name = g_strdup (tern_store_message_get_message_id (message));
+          g_autofree char *flags = flags_text (message);
+          char *at;
+
+          if (tern_store_message_get_uid (message) >= TERN_STORE_LOCAL_UID_BASE)
+            uid = g_strdup ("local");
+          else
+            uid = g_strdup_printf ("%u", tern_store_message_get_uid (message));
+          if (name != NULL && (at = strchr (name, '@')) != NULL)
+            *at = '\0';
+          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %s %s", path, uid, name, flags,
+                                                   tern_store_message_get_has_body (message) ? "body"
+                                                                                             : "header"));
+        }
+    }
+
+  g_ptr_array_add (lines, g_strdup_printf ("journal %" G_GINT64_FORMAT,
+                                           tern_store_db_sync_journal_count (db, account_id, NULL)));
+
+  outbox = tern_store_db_outbox_list (db, account_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      TernStoreOutboxEntry *entry = outbox->pdata[i];
+      g_autofree char *last_error = entry->last_error != NULL ? g_strescape (entry->last_error, NULL) : NULL;
+      g_autoptr(GBytes) raw = tern_store_db_outbox_get_raw (db, entry->id, &error);
+      g_autofree char *text = NULL;
+      g_autofree char *name = NULL;
+      const char *id;
+
+      g_assert_no_error (error);
+      /* the message's name, from its Message-ID <name@tern.test> */
+      text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+      id = strstr (text, "Message-ID: <");
+      name = id != NULL ? g_strndup (id + 13, strcspn (id + 13, "@>")) : g_strdup ("?");
+      g_ptr_array_add (lines, g_strdup_printf ("outbox %s %s attempts=%u %s%s%s%s", name,
+                                               tern_store_outbox_state_to_string (entry->state),
+                                               entry->attempts,
+                                               entry->next_attempt > now ? "retry" : "due",
+                                               last_error != NULL ? " \"" : "",
+                                               last_error != NULL ? last_error : "",
+                                               last_error != NULL ? "\"" : ""));
+    }
+  return lines;
+}
+
+/* NULL when the store is as @expected says; else a report of the differences. */
+static char *
+compare_state (TernStoreDb        *db,
+               const char * const *expected)
+{
+  g_autoptr(GPtrArray) got = dump_state (db);
+  g_autoptr(GString) report = g_string_new ("the store is not as expected (expected | got):\n");
+  gboolean same = TRUE;
+  guint n = 0;
+
+  while (n < MAX_LINES && expected[n] != NULL)
+    n++;
+  for (guint i = 0; i < MAX (n, got->len); i++)
+    {
+      const char *want = i < n ? expected[i] : NULL;
+      const char *have = i < got->len ? got->pdata[i] : NULL;
+      gboolean equal = g_strcmp0 (want, have) == 0;
+
+      same = same && equal;
+      g_string_append_printf (report, "%s %-50s | %s\n", equal ? " " : "!", want != NULL ? want : "",
+                              have != NULL ? have : "");
+    }
+  return same ? NULL : g_string_free (g_steal_pointer (&report), FALSE);
+}
+
+static void
+run_action (const Scenario  *scenario,
+            const Run       *run,
+            TernStoreDb     *db,
+            TernAccount     *account,
+            GError         **error)
+{
+  g_auto(GStrv) args = g_strsplit (run->arg != NULL ? run->arg : "", " ", 2);
+  TernSyncImapOptions options;
+  gint64 id;
+
+  switch (run->action)
+    {
+    case RUN_SYNC:
+      tern_sync_imap_options_init (&options);
+      options.follow_metered = FALSE;
+      tern_sync_imap_run_full (db, account, PASSWORD, &options, NULL, NULL, NULL, error);
+      break;
+
+    case RUN_SET_FLAGS:
+      {
+        TernStoreFlags flag = 0;
+
+        g_assert_true (tern_store_flag_from_string (args[1] + 1, &flag));
+        id = find_message (db, args[0]);
+        tern_sync_journal_set_flags (db, &id, 1, args[1][0] == '+' ? flag : 0, args[1][0] == '-' ? flag : 0,
+                                     NULL, error);
+      }
+      break;
+
+    case RUN_MOVE:
+      {
+        g_autoptr(TernStoreFolder) target = NULL;
+
+        id = find_message (db, args[0]);
+        target = tern_store_db_lookup_folder (db, tern_store_db_lookup_account (db, ADDRESS, NULL), args[1],
+                                              error);
+        g_assert_nonnull (target);
+        tern_sync_journal_move (db, &id, 1, tern_store_folder_get_id (target), NULL, error);
+      }
+      break;
+
+    case RUN_ENQUEUE:
+      {
+        g_auto(GStrv) recipients = g_strsplit (args[1], ",", -1);
+        g_autofree char *to = g_strjoinv (", ", recipients);
+        g_autofree char *text = g_strdup_printf ("From: Alice <alice@tern.test>\r\n"
+                                                 "To: %s\r\n"
+                                                 "Subject: outgoing %s\r\n"
+                                                 "Message-ID: <%s@tern.test>\r\n"
+                                                 "Date: Mon, 1 Jan 2024 12:00:00 +0000\r\n"
+                                                 "\r\n"
+                                                 "This is %s.\r\n", to, args[0], args[0], args[0]);
+        g_autoptr(GBytes) message = g_bytes_new (text, strlen (text));
+
+        tern_outbox_enqueue (db, account, message, error);
+      }
+      break;
+
+    case RUN_FLUSH:
+      tern_outbox_flush (db, account, PASSWORD, NULL, NULL, NULL, error);
+      break;
+
+    case RUN_FLUSH_NOW:
+      tern_outbox_flush_full (db, account, PASSWORD, TERN_OUTBOX_FLUSH_NOW, NULL, NULL, NULL, error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Runs one run of a scenario; NULL when all went as the table says, else why not. */
+static char *
+run_one (const Scenario *scenario,
+         const Run      *run,
+         TernStoreDb    *db)
+{
+  g_autoptr(FakeServer) imap = start_server (run->imap);
+  g_autoptr(FakeServer) smtp = start_server (run->smtp);
+  g_autoptr(TernAccount) account = account_new (scenario->account, imap, smtp);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *failure = NULL;
+
+  run_action (scenario, run, db, account, &error);
+  /* The servers first: what they saw says most about a run that went wrong. */
+  if (imap != NULL && !fake_server_finish (imap, &failure))
+    return g_strdup_printf ("the IMAP server: %s (the client: %s)", failure,
+                            error != NULL ? error->message : "no error");
+  if (smtp != NULL && !fake_server_finish (smtp, &failure))
+    return g_strdup_printf ("the SMTP server: %s (the client: %s)", failure,
+                            error != NULL ? error->message : "no error");
+  if (run->error == NULL && error != NULL)
+    return g_strdup_printf ("failed: %s", error->message);
+  if (run->error != NULL && error == NULL)
+    return g_strdup_printf ("succeeded, but should fail with “%s”", run->error);
+  if (run->error != NULL && strstr (error->message, run->error) == NULL)
+    return g_strdup_printf ("failed with “%s”, not with “%s”", error->message, run->error);
+  if (error != NULL)
+    g_test_message ("failed, as it should: %s", error->message);
+  if (run->sent != NULL)
+    {
+      GBytes *sent;
+
+      if (smtp == NULL || fake_server_get_n_data (smtp) == 0)
+        return g_strdup ("no message reached the SMTP server");
+      sent = fake_server_get_data (smtp, 0);
+      if (g_strstr_len (g_bytes_get_data (sent, NULL), g_bytes_get_size (sent), run->sent) == NULL)
+        return g_strdup_printf ("the message sent lacks “%s”:\n%.*s", run->sent,
+                                (int) g_bytes_get_size (sent),
+                                (const char *) g_bytes_get_data (sent, NULL));
+    }
+  return compare_state (db, run->state);
+}
+
+static void
+run_scenario (gconstpointer data)
+{
+  const Scenario *scenario = data;
+  g_autofree char *dir = store_test_case_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) db = tern_store_db_open (path, &error);
+
+  g_assert_no_error (error);
+  for (guint r = 0; r < MAX_RUNS && scenario->runs[r].action != RUN_END; r++)
+    {
+      g_autofree char *failure = NULL;
+
+      g_test_message ("run %u", r + 1);
+      failure = run_one (scenario, &scenario->runs[r], db);
+      if (failure == NULL)
+        continue;
+      g_test_message ("run %u: %s", r + 1, failure);
+      if (scenario->known_bug != NULL)
+        g_test_incomplete_printf ("known engine bug: %s", scenario->known_bug);
+      else
+        g_test_fail_printf ("run %u: %s", r + 1, failure);
+      return;
+    }
+  if (scenario->known_bug != NULL)
+    g_test_fail_printf ("the scenario passes: the known bug “%s” is fixed, remove its mark",
+                        scenario->known_bug);
+}
+
+int
+main (int argc, char **argv)
+{
+  store_test_home_setup ();
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sync_scenarios); i++)
+    {
+      g_autofree char *name = g_strconcat ("/sync/scenario/", sync_scenarios[i].name, NULL);
+      g_test_add_data_func (name, &sync_scenarios[i], run_scenario);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (outbox_scenarios) && outbox_scenarios[i].name != NULL; i++)
+    {
+      g_autofree char *name = g_strconcat ("/outbox/scenario/", outbox_scenarios[i].name, NULL);
+      g_test_add_data_func (name, &outbox_scenarios[i], run_scenario);
+    }
+
+  return store_test_home_cleanup (g_test_run ());
+}
