@@ -2,7 +2,9 @@
 # bench-imap-sync.sh: tern-cli sync vs mbsync on the same Dovecot account, same run.
 # Usage: tests/servers/tern-test-servers DIR -- tests/bench/bench-imap-sync.sh TERN_CLI [N]
 # Prints: full sync, nothing-changed resync, 100 new + 500 flag changes (INBOX); the
-# peak RSS of Tern's full sync; the load average.
+# peak RSS of Tern's full sync; the load average. BASE_CLI=OTHER_TERN_CLI: another
+# build of tern-cli (an older commit, say) syncs too, each step right after Tern's, into
+# its own store, as a third column.
 #
 # The account is filled with gen-corpus.py (N messages, --seed 1, INBOX only) written
 # straight into alice's Maildir (Dovecot indexes it at the first SELECT; a first
@@ -129,6 +131,15 @@ tern_full_rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/time.t
 printf 'tern after full sync: messages, with body: %s\n' "$(tern_count)"
 sleep 1.1
 t tern_nop "$CLI" sync
+if [ -n "${BASE_CLI:-}" ]; then
+  (export XDG_CONFIG_HOME=$W/base-config XDG_DATA_HOME=$W/base-data XDG_CACHE_HOME=$W/base-cache
+   "$BASE_CLI" account add --email alice@tern.test --protocol imap --host "$TERN_TEST_HOST" \
+     --port "$TERN_TEST_IMAPS_PORT" --security tls --user alice --pin-certificate "$TERN_TEST_CA_CERT" \
+     --password-command 'echo secret' >/dev/null
+   t base_full "$BASE_CLI" sync; sleep 1.1; t base_nop "$BASE_CLI" sync
+   echo "$base_full $base_nop" > "$W/base.txt")
+  read -r base_full base_nop < "$W/base.txt"
+fi
 
 changes 0   # both clients then sync the same 100 new messages and 500 flag changes
 sleep 1.1
@@ -138,6 +149,11 @@ got=$(count_inbox)
 sleep 1.1
 t tern_chg "$CLI" sync
 printf 'tern after the changes: messages, with body: %s\n' "$(tern_count)"
+if [ -n "${BASE_CLI:-}" ]; then
+  (export XDG_CONFIG_HOME=$W/base-config XDG_DATA_HOME=$W/base-data XDG_CACHE_HOME=$W/base-cache
+   t base_chg "$BASE_CLI" sync; echo "$base_chg" > "$W/base.txt")
+  read -r base_chg < "$W/base.txt"
+fi
 
 # "All INBOX headers listed": a second full sync into a new store, apart from the
 # timed one (the reader below costs CPU and holds WAL snapshots), while a reader
@@ -169,10 +185,20 @@ sys.exit(proc.returncode)
 PY
 read -r tern_headers tern_headers_total < "$W/headers.txt"
 printf 'messages %d (%s MB in the Maildir); mbsync FSync %s\n' "$N" "$(du -sm "$MAILDIR" | cut -f1)" "${MBSYNC_FSYNC:-yes}"
-printf '%-28s %8s %8s %6s\n' case mbsync tern ratio
+if [ -n "${BASE_CLI:-}" ]; then
+  printf '%-28s %8s %8s %6s %8s %6s\n' case mbsync tern ratio base ratio
+else
+  printf '%-28s %8s %8s %6s\n' case mbsync tern ratio
+fi
 for c in full nop chg; do
   eval "a=\$mb_$c b=\$tern_$c"
-  printf '%-28s %8.3f %8.3f %6.2f\n' "$c" "$a" "$b" "$(echo "$b / $a" | bc -l)"
+  if [ -n "${BASE_CLI:-}" ]; then
+    eval "x=\$base_$c"
+    printf '%-28s %8.3f %8.3f %6.2f %8.3f %6.2f\n' "$c" "$a" "$b" "$(echo "$b / $a" | bc -l)" "$x" \
+      "$(echo "$x / $a" | bc -l)"
+  else
+    printf '%-28s %8.3f %8.3f %6.2f\n' "$c" "$a" "$b" "$(echo "$b / $a" | bc -l)"
+  fi
 done
 printf 'tern: all INBOX headers listed after %.3f s = %.2f of mbsync full sync (that sync: %.3f s, polled)\n' \
   "$tern_headers" "$(echo "$tern_headers / $mb_full" | bc -l)" "$tern_headers_total"

@@ -236,6 +236,9 @@ tern_store_db_outbox_get_raw (TernStoreDb *self, gint64 outbox_id, GError **erro
  * tern_store_db_outbox_set_state:
  *
  * Records where a message is; committed when this returns (outside a transaction).
+ * "Sent" is committed durably, on disk even after a power loss (the store's other
+ * commits survive a crash of the program, not always a power cut): a message the
+ * server accepted must not go out twice because its mark was lost.
  */
 gboolean
 tern_store_db_outbox_set_state (TernStoreDb           *self,
@@ -249,14 +252,22 @@ tern_store_db_outbox_set_state (TernStoreDb           *self,
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                                 "UPDATE outbox SET state = ?2, attempts = ?3, last_error = ?4,"
                                                 " next_attempt = ?5 WHERE id = ?1", error);
-  if (stmt == NULL)
+
+  if (stmt == NULL || !tern_store_db_begin (self, error))
     return FALSE;
+  if (state == TERN_STORE_OUTBOX_SENT)
+    _tern_store_db_make_durable (self);
   sqlite3_bind_int64 (stmt, 1, outbox_id);
   sqlite3_bind_int (stmt, 2, state);
   sqlite3_bind_int (stmt, 3, (int) attempts);
   _tern_store_db_bind_text (stmt, 4, last_error);
   sqlite3_bind_int64 (stmt, 5, next_attempt);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
+    {
+      tern_store_db_rollback (self);
+      return FALSE;
+    }
+  return tern_store_db_commit (self, error);
 }
 
 gboolean
@@ -350,7 +361,7 @@ fail:
 /**
  * tern_store_db_outbox_add:
  *
- * Queues a message for sending.
+ * Queues a message for sending, durably (see _tern_store_db_make_durable()).
  *
  * Returns: the queue entry id, or 0 on error
  */
@@ -368,17 +379,23 @@ tern_store_db_outbox_add (TernStoreDb         *self,
                                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
   gsize len = 0;
   const void *data = g_bytes_get_data (raw, &len);
+  gint64 id;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !tern_store_db_begin (self, error))
     return 0;
+  _tern_store_db_make_durable (self);
   sqlite3_bind_int64 (stmt, 1, account_id);
   _tern_store_db_bind_text (stmt, 2, mail_from);
   _tern_store_db_bind_text (stmt, 3, rcpt);
   sqlite3_bind_blob64 (stmt, 4, data != NULL ? data : "", len, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
   if (!_tern_store_db_stmt_run (self, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (self->db);
+    {
+      tern_store_db_rollback (self);
+      return 0;
+    }
+  id = sqlite3_last_insert_rowid (self->db);
+  return tern_store_db_commit (self, error) ? id : 0;
 }
 
 gint64

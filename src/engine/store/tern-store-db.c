@@ -675,6 +675,21 @@ tern_store_db_move_aside (const char *path, char **new_path, GError **error)
 
 /* ---- transactions --------------------------------------------------------------- */
 
+/* Syncs the write-ahead log to disk: what was committed survives a power cut. (The
+ * synchronous setting cannot change inside a transaction; the log's own file can be
+ * synced at any time.) */
+static void
+sync_log (TernStoreDb *self)
+{
+  sqlite3_file *log = NULL;
+  int rc = sqlite3_file_control (self->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log);
+
+  if (rc == SQLITE_OK && log != NULL && log->pMethods != NULL)
+    rc = log->pMethods->xSync (log, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK)
+    g_warning ("Cannot sync the mail store's log to disk: %s", sqlite3_errstr (rc));
+}
+
 /**
  * tern_store_db_begin:
  *
@@ -691,6 +706,7 @@ tern_store_db_begin (TernStoreDb *self, GError **error)
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
       self->tx_failed = FALSE;
+      self->tx_durable = FALSE;
       g_clear_pointer (&self->changes, tern_store_changes_unref);
       self->changes = tern_store_changes_new ();
     }
@@ -729,6 +745,8 @@ tern_store_db_commit (TernStoreDb *self, GError **error)
       return FALSE;
     }
 
+  if (self->tx_durable)
+    sync_log (self);
   changes = g_steal_pointer (&self->changes);
   if (self->change_func != NULL && changes != NULL && !tern_store_changes_is_empty (changes))
     self->change_func (changes, self->change_data);
@@ -756,6 +774,18 @@ tern_store_db_rollback (TernStoreDb *self)
   g_clear_pointer (&self->changes, tern_store_changes_unref);
   if (self->pending_index != NULL)
     g_array_set_size (self->pending_index, 0);
+}
+
+/* For the store's other files: the open transaction's commit is made durable
+ * (synced, on disk after a power cut too), not only safe from a crash of the
+ * program as the store's commits are with synchronous = NORMAL. For what must
+ * never be lost or repeated: mail queued for sending, and the mark that the server
+ * accepted it. */
+void
+_tern_store_db_make_durable (TernStoreDb *self)
+{
+  g_return_if_fail (self->tx_depth > 0);
+  self->tx_durable = TRUE;
 }
 
 /* For the store's other files: records a message change in the open transaction's

@@ -42,6 +42,7 @@ struct _TernStoreDb
   GHashTable            *stmts;      /* SQL text -> sqlite3_stmt */
   int                    tx_depth;
   gboolean               tx_failed;
+  gboolean               tx_durable; /* the open transaction's commit is synced */
   TernStoreChanges      *changes;    /* of the open transaction */
   GArray                *pending_index; /* PendingIndex: search index rows not inserted yet */
   TernStoreDbChangeFunc  change_func;
@@ -67,6 +68,7 @@ void              _tern_store_db_set_error            (TernStoreDb      *self,
                                                        int               rc,
                                                        GError          **error);
 void              _tern_store_db_stmt_reset           (sqlite3_stmt     *stmt);
+void              _tern_store_db_make_durable         (TernStoreDb      *self);
 gboolean          _tern_store_db_stmt_run             (TernStoreDb      *self,
                                                        sqlite3_stmt     *stmt,
                                                        GError          **error);

@@ -1120,6 +1120,119 @@ test_outbox_disk_full (void)
   g_assert_cmpint (((TernStoreOutboxEntry *) g_ptr_array_index (entries, 1))->size, ==, 1024 * 1024);
 }
 
+/* ---- durability: a VFS that counts the syncs of WAL files ------------------------- */
+
+typedef struct
+{
+  sqlite3_file   base;
+  sqlite3_file  *real;      /* right after this struct */
+  gboolean       wal;
+} ShimFile;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs  shim_vfs;
+static gint         wal_syncs;
+
+#define REAL(f) (((ShimFile *) (f))->real)
+static int shim_close (sqlite3_file *f) { return REAL (f)->pMethods->xClose (REAL (f)); }
+static int shim_read (sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL (f)->pMethods->xRead (REAL (f), b, n, o); }
+static int shim_write (sqlite3_file *f, const void *b, int n, sqlite3_int64 o) { return REAL (f)->pMethods->xWrite (REAL (f), b, n, o); }
+static int shim_truncate (sqlite3_file *f, sqlite3_int64 s) { return REAL (f)->pMethods->xTruncate (REAL (f), s); }
+static int
+shim_sync (sqlite3_file *f, int flags)
+{
+  if (((ShimFile *) f)->wal)
+    g_atomic_int_inc (&wal_syncs);
+  return REAL (f)->pMethods->xSync (REAL (f), flags);
+}
+static int shim_file_size (sqlite3_file *f, sqlite3_int64 *s) { return REAL (f)->pMethods->xFileSize (REAL (f), s); }
+static int shim_lock (sqlite3_file *f, int l) { return REAL (f)->pMethods->xLock (REAL (f), l); }
+static int shim_unlock (sqlite3_file *f, int l) { return REAL (f)->pMethods->xUnlock (REAL (f), l); }
+static int shim_check_lock (sqlite3_file *f, int *r) { return REAL (f)->pMethods->xCheckReservedLock (REAL (f), r); }
+static int shim_file_control (sqlite3_file *f, int op, void *a) { return REAL (f)->pMethods->xFileControl (REAL (f), op, a); }
+static int shim_sector_size (sqlite3_file *f) { return REAL (f)->pMethods->xSectorSize (REAL (f)); }
+static int shim_device (sqlite3_file *f) { return REAL (f)->pMethods->xDeviceCharacteristics (REAL (f)); }
+static int shim_shm_map (sqlite3_file *f, int i, int sz, int e, void volatile **p) { return REAL (f)->pMethods->xShmMap (REAL (f), i, sz, e, p); }
+static int shim_shm_lock (sqlite3_file *f, int o, int n, int fl) { return REAL (f)->pMethods->xShmLock (REAL (f), o, n, fl); }
+static void shim_shm_barrier (sqlite3_file *f) { REAL (f)->pMethods->xShmBarrier (REAL (f)); }
+static int shim_shm_unmap (sqlite3_file *f, int d) { return REAL (f)->pMethods->xShmUnmap (REAL (f), d); }
+#undef REAL
+
+static const sqlite3_io_methods shim_methods = {
+  2, shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_file_size, shim_lock, shim_unlock,
+  shim_check_lock, shim_file_control, shim_sector_size, shim_device, shim_shm_map, shim_shm_lock,
+  shim_shm_barrier, shim_shm_unmap, NULL, NULL,
+};
+
+static int
+shim_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
+{
+  ShimFile *shim = (ShimFile *) file;
+  int rc;
+
+  shim->real = (sqlite3_file *) (shim + 1);
+  shim->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  rc = real_vfs->xOpen (real_vfs, name, shim->real, flags, out_flags);
+  file->pMethods = rc == SQLITE_OK ? &shim_methods : NULL;
+  return rc;
+}
+
+/* The shim becomes the default VFS of the process: the store's connections use it. */
+static void
+count_wal_syncs (void)
+{
+  if (real_vfs != NULL)
+    return;
+  real_vfs = sqlite3_vfs_find (NULL);
+  shim_vfs = *real_vfs;
+  shim_vfs.zName = "tern-test-sync-counter";
+  shim_vfs.szOsFile = sizeof (ShimFile) + real_vfs->szOsFile;
+  shim_vfs.xOpen = shim_open;
+  g_assert_cmpint (sqlite3_vfs_register (&shim_vfs, 1), ==, SQLITE_OK);
+}
+
+/* Mail queued for sending, and the mark that the server took it, are synced to disk
+ * at their commit (they must survive a power cut: lost mail, or mail sent twice);
+ * the store's other commits are not (WAL with synchronous = NORMAL). */
+static void
+test_outbox_durable (void)
+{
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = g_bytes_new_static ("Subject: out\n\nx\n", 16);
+  const char *rcpt[] = { "a@example.com", NULL };
+  gint64 account, entry;
+  gint before;
+
+  count_wal_syncs ();
+  db = open_store ();
+  account = tern_store_db_ensure_account (db, "me@example.com", TERN_STORE_ACCOUNT_IMAP, &error);
+  g_assert_no_error (error);
+
+  before = g_atomic_int_get (&wal_syncs);
+  g_assert_true (tern_store_db_outbox_set_state (db, 0, TERN_STORE_OUTBOX_SENDING, 0, NULL, 0, &error));
+  tern_store_db_ensure_folder (db, account, "Other", TERN_STORE_FOLDER_ROLE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), ==, before);     /* ordinary commits: no sync */
+
+  entry = tern_store_db_outbox_add (db, account, "me@example.com", rcpt, raw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);      /* queued: synced */
+
+  before = g_atomic_int_get (&wal_syncs);
+  g_assert_true (tern_store_db_outbox_set_state (db, entry, TERN_STORE_OUTBOX_SENDING, 1, NULL, 0, &error));
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), ==, before);
+  g_assert_true (tern_store_db_outbox_set_state (db, entry, TERN_STORE_OUTBOX_SENT, 1, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);      /* sent: synced */
+
+  /* And the connection is back to its ordinary commits. */
+  before = g_atomic_int_get (&wal_syncs);
+  tern_store_db_ensure_folder (db, account, "Another", TERN_STORE_FOLDER_ROLE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), ==, before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1147,6 +1260,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/transactions", test_transactions);
   g_test_add_func ("/store/db/outbox-journal", test_outbox_journal);
   g_test_add_func ("/store/db/outbox-disk-full", test_outbox_disk_full);
+  g_test_add_func ("/store/db/outbox-durable", test_outbox_durable);
 
   return store_test_home_cleanup (g_test_run ());
 }
