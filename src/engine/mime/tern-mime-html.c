@@ -492,7 +492,8 @@ rel_has (const char *rel, const char *what)
  * - tracking images (see tern_mime_html_is_tracking_image());
  * - scripts, `<base>`, `<meta>` refresh and charset declarations (the reader
  *   gives the web view UTF-8), links that prefetch, preconnect, preload or name an
- *   icon, and `ping` attributes;
+ *   icon, `ping` attributes, and the start tags of frames and embedded objects
+ *   (which never load);
  * and reports which kinds of remote content the rest still asks for: images,
  * style sheets, fonts, frames, media.
  *
@@ -628,8 +629,12 @@ tern_mime_html_prepare (const char *html, gsize len, TernMimeHtmlReport *report)
                name_is (tag.name, tag.name_len, "object") || name_is (tag.name, tag.name_len, "embed") ||
                name_is (tag.name, tag.name_len, "applet") || name_is (tag.name, tag.name_len, "portal"))
         {
+          /* Never loaded, even with remote content allowed (the policy has no
+           * frame-src and no object-src): an empty box is all they would show. */
           if (attr_is_remote (&tag, "src") || attr_is_remote (&tag, "data") || attr_is_remote (&tag, "code"))
             r.remote |= TERN_MIME_REMOTE_FRAMES;
+          r.n_removed++;
+          continue;
         }
       else if (name_is (tag.name, tag.name_len, "video") || name_is (tag.name, tag.name_len, "audio") ||
                name_is (tag.name, tag.name_len, "source") || name_is (tag.name, tag.name_len, "track"))

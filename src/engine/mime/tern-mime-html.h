@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * @TERN_MIME_REMOTE_IMAGES: images (`<img>`, backgrounds, CSS `url()`)
  * @TERN_MIME_REMOTE_STYLES: style sheets (`<link rel=stylesheet>`, `@import`)
  * @TERN_MIME_REMOTE_FONTS: web fonts (`@font-face`)
- * @TERN_MIME_REMOTE_FRAMES: frames and embedded objects
+ * @TERN_MIME_REMOTE_FRAMES: frames and embedded objects (removed: never shown)
  * @TERN_MIME_REMOTE_MEDIA: audio and video
  *
  * Kinds of remote content an HTML body asks for.
@@ -37,7 +37,8 @@ typedef enum
  *   unless the user allows it)
  * @n_trackers: tracking images removed
  * @n_removed: other elements removed for good: scripts, prefetch and preconnect
- *   links, refresh and charset meta elements, `<base>`, `ping` attributes
+ *   links, refresh and charset meta elements, `<base>`, `ping` attributes, frames
+ *   and objects
  */
 typedef struct
 {

@@ -833,6 +833,9 @@ html_refers_to (TernMimeMessage *self, const char *content_id)
 {
   g_autofree char *needle = g_strconcat ("cid:", content_id, NULL);
   g_autofree char *folded = g_ascii_strdown (needle, -1);
+  g_autofree char *escaped = g_uri_escape_string (content_id, NULL, FALSE);
+  g_autofree char *escaped_needle = g_strconcat ("cid:", escaped, NULL);
+  g_autofree char *escaped_folded = g_ascii_strdown (escaped_needle, -1);
 
   for (guint i = 0; i < self->bodies->len; i++)
     {
@@ -842,7 +845,8 @@ html_refers_to (TernMimeMessage *self, const char *content_id)
       if (body->kind != TERN_MIME_BODY_HTML)
         continue;
       text = g_ascii_strdown (body->text, -1);
-      if (strstr (text, folded) != NULL)
+      /* as written, or percent-encoded as a URL ("cid:a%40b") */
+      if (strstr (text, folded) != NULL || strstr (text, escaped_folded) != NULL)
         return TRUE;
     }
   return FALSE;
