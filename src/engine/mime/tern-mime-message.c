@@ -532,6 +532,51 @@ is_body_type (GMimePart *part, GMimeContentType *ct, gboolean *html)
   }
 }
 
+static gboolean
+is_japanese (gunichar c)
+{
+  return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+/* Text that declares no charset (or US-ASCII) yet has 8-bit bytes is read as
+ * Windows-1252 (tern_mime_text_to_utf8()), right for most undeclared mail. Japanese
+ * mail is the common exception: ISO-2022-JP shows by its escapes, Shift_JIS and
+ * EUC-JP by decoding strictly into mostly kana and kanji. */
+static const char *
+guess_charset (const char *data, gsize len)
+{
+  static const char * const candidates[] = { "shift_jis", "euc-jp" };
+
+  if (len == 0)
+    return NULL;
+  for (gsize i = 0; i + 2 < len; i++)
+    if (data[i] == '\x1b' && data[i + 1] == '$' && (data[i + 2] == 'B' || data[i + 2] == '@'))
+      return "iso-2022-jp";
+  if (g_utf8_validate_len (data, len, NULL))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *utf8 = g_convert (data, len, "UTF-8", candidates[i], NULL, NULL, NULL);
+      guint n_wide = 0, n_japanese = 0, n_kana = 0;
+
+      if (utf8 == NULL)
+        continue;
+      for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (c < 0x80)
+            continue;
+          n_wide++;
+          n_japanese += is_japanese (c);
+          n_kana += c >= 0x3040 && c <= 0x30FF;
+        }
+      if (n_kana > 0 && n_japanese * 10 >= n_wide * 8)
+        return candidates[i];
+    }
+  return NULL;
+}
+
 static void
 add_text_body (Walk *w, GMimePart *part, GBytes *bytes, gboolean html)
 {
@@ -544,6 +589,13 @@ add_text_body (Walk *w, GMimePart *part, GBytes *bytes, gboolean html)
 
   if (html && (charset == NULL || *charset == '\0'))
     charset = sniffed = tern_mime_html_sniff_charset (data, len);
+  if (data != NULL && (charset == NULL || *charset == '\0' || g_ascii_strcasecmp (charset, "us-ascii") == 0))
+    {
+      const char *guessed = guess_charset (data, len);
+
+      if (guessed != NULL)
+        charset = guessed;
+    }
   utf8 = tern_mime_text_to_utf8 (data != NULL ? data : "", len, charset);
 
   if (!html)
@@ -852,6 +904,91 @@ html_refers_to (TernMimeMessage *self, const char *content_id)
   return FALSE;
 }
 
+static gboolean
+is_latin_charset (const char *charset)
+{
+  static const char * const latin[] = {
+    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso-8859-15", "windows-1252", "latin1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (latin); i++)
+    if (g_ascii_strcasecmp (charset, latin[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The raw value of a header when it has 8-bit bytes that are not UTF-8 (which the
+ * parser read as Windows-1252), else NULL. */
+static const char *
+raw_8bit_header (GMimeObject *object, const char *name)
+{
+  GMimeHeader *header = g_mime_header_list_get_header (g_mime_object_get_header_list (object), name);
+  const char *raw = header != NULL ? g_mime_header_get_raw_value (header) : NULL;
+  gboolean eight_bit = FALSE;
+
+  if (raw == NULL)
+    return NULL;
+  for (const char *p = raw; *p != '\0' && !eight_bit; p++)
+    eight_bit = (guchar) *p >= 0x80;
+  return eight_bit && !g_utf8_validate (raw, -1, NULL) ? raw : NULL;
+}
+
+/* Headers in raw 8-bit (no RFC 2047) are in the sender's charset, which is most
+ * likely the charset of the text: Korean spam, old Japanese and Russian mail. */
+static void
+redecode_8bit_headers (TernMimeMessage *self, GMimeMessage *message)
+{
+  static const char *fallback[] = { "UTF-8", NULL, "windows-1252", NULL };
+  GMimeObject *object = GMIME_OBJECT (message);
+  const char *charset = NULL;
+  GMimeParserOptions *options;
+  const char *raw;
+
+  for (guint i = 0; i < self->bodies->len && charset == NULL; i++)
+    {
+      TernMimeBody *body = g_ptr_array_index (self->bodies, i);
+
+      if (body->charset != NULL && !is_latin_charset (body->charset))
+        charset = body->charset;
+    }
+  if (charset == NULL)
+    return;
+
+  options = g_mime_parser_options_new ();
+  fallback[1] = charset;
+  g_mime_parser_options_set_fallback_charsets (options, fallback);
+  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+  g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
+
+  if ((raw = raw_8bit_header (object, "Subject")) != NULL)
+    {
+      g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+      g_autofree char *decoded = g_mime_utils_header_decode_text (options, unfolded);
+
+      g_free (self->subject);
+      self->subject = valid_dup (g_strstrip (decoded));
+    }
+  {
+    static const char * const names[] = { "From", "To", "Cc", "Reply-To" };
+    GPtrArray *lists[] = { self->from, self->to, self->cc, self->reply_to };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      if ((raw = raw_8bit_header (object, names[i])) != NULL)
+        {
+          g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
+          InternetAddressList *list = internet_address_list_parse (options, unfolded);
+
+          if (list != NULL)
+            {
+              g_ptr_array_set_size (lists[i], 0);
+              add_addresses (lists[i], list, 0);
+              g_object_unref (list);
+            }
+        }
+  }
+  g_mime_parser_options_free (options);
+}
+
 /**
  * tern_mime_message_new:
  * @raw: the raw message (may begin with an mbox envelope line)
@@ -918,6 +1055,7 @@ tern_mime_message_new (GBytes *raw, TernMimeMessageFlags flags)
       add_addresses (self->reply_to, g_mime_message_get_reply_to (message), 0);
 
       walk (&w, g_mime_message_get_mime_part (message), 0, TRUE);
+      redecode_8bit_headers (self, message);
 
       /* Inline parts of multipart/related that no HTML shows are attachments. */
       for (guint i = 0; i < w.related->len; i++)

@@ -42,7 +42,9 @@ struct _TernUiHtmlBody
   gboolean                  loaded;
   gboolean                  painted;
   gboolean                  crashed_once;
+  gboolean                  committed;
   int                       content_height;   /* CSS pixels */
+  int                       applied_height;   /* the view's, in pixels */
   double                    zoom;
   gulong                    after_paint_id;
   guint                     paint_tick;
@@ -59,25 +61,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* Reports the document's height to Tern, in Tern's own world: page scripts stay
- * off. The view's height follows it, so nothing scrolls inside the view. */
-static const char height_script[] =
-  "(function () {\n"
-  "  function post () {\n"
-  "    var s = document.scrollingElement || document.documentElement;\n"
-  "    if (!s) return;\n"
-  "    var h = s.scrollHeight > s.clientHeight ? s.scrollHeight : document.documentElement.offsetHeight;\n"
-  "    h += Math.max (0, window.innerHeight - s.clientHeight);\n"
-  "    window.webkit.messageHandlers.height.postMessage (h);\n"
-  "  }\n"
-  "  var observer = new ResizeObserver (post);\n"
-  "  observer.observe (document.documentElement);\n"
-  "  if (document.body) observer.observe (document.body);\n"
-  "  document.addEventListener ('load', post, true);\n"
-  "  window.addEventListener ('load', post);\n"
-  "  post ();\n"
-  "}) ();\n";
 
 static void create_view (TernUiHtmlBody *self);
 
@@ -123,7 +106,8 @@ apply_height (TernUiHtmlBody *self)
   if (self->view == NULL)
     return;
   h = (int) ceil (self->content_height * self->zoom);
-  gtk_widget_set_size_request (GTK_WIDGET (self->view), -1, CLAMP (h, 1, TERN_UI_MAX_BODY_PX));
+  self->applied_height = CLAMP (h, 1, TERN_UI_MAX_BODY_PX);
+  gtk_widget_set_size_request (GTK_WIDGET (self->view), -1, self->applied_height);
 }
 
 static void
@@ -155,19 +139,42 @@ paint_tick_cb (GtkWidget     *widget,
 }
 
 static void
+wait_for_paint (TernUiHtmlBody *self)
+{
+  if (self->painted || self->after_paint_id != 0 || self->paint_tick != 0)
+    return;
+  /* The next frame shows the body: painted once it is. */
+  self->paint_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), paint_tick_cb, NULL, NULL);
+}
+
+static void
 height_cb (WebKitUserContentManager *ucm,
            JSCValue                 *value,
            TernUiHtmlBody           *self)
 {
-  if (!jsc_value_is_number (value))
+  int before = self->applied_height;
+
+  /* Only the message's own document (not the empty one before it). */
+  if (!jsc_value_is_number (value) || !self->committed)
     return;
   self->content_height = (int) ceil (CLAMP (jsc_value_to_double (value), 0, 1e6));
   apply_height (self);
+  /* A page no taller than the view gets no resize, hence no frame report. */
+  if (self->applied_height <= before)
+    wait_for_paint (self);
+}
 
-  if (self->painted || self->after_paint_id != 0 || self->paint_tick != 0)
+/* The web process drew a frame at the view's size (after it grew): once that
+ * size is the page's, the body is painted. */
+static void
+frame_cb (WebKitUserContentManager *ucm,
+          JSCValue                 *value,
+          TernUiHtmlBody           *self)
+{
+  if (!jsc_value_is_number (value) || !self->committed || self->content_height <= 1)
     return;
-  /* The frame that shows the new height: painted once it is. */
-  self->paint_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), paint_tick_cb, NULL, NULL);
+  if ((int) ceil (jsc_value_to_double (value) * self->zoom) >= self->applied_height - 1)
+    wait_for_paint (self);
 }
 
 /* ---- policies --------------------------------------------------------------------- */
@@ -257,7 +264,7 @@ web_process_terminated_cb (WebKitWebView                     *view,
   g_message ("The web process showing a message ended (reason %d)", reason);
   if (self->crashed_once || reason == WEBKIT_WEB_PROCESS_TERMINATED_BY_API)
     return;
-  /* Show the message again, once. */
+  /* Show the message again, once, in a new view. */
   self->crashed_once = TRUE;
   self->loaded = FALSE;
   create_view (self);
@@ -280,50 +287,46 @@ static void
 filter_ready_cb (gpointer user_data)
 {
   TernUiHtmlBody *self = user_data;
-  WebKitUserContentFilter *filter = tern_ui_web_shared_get_filter ();
-
   /* Several views may have waited (the user allowed remote content meanwhile). */
-  if (self->filter_ready || self->remote_ok || self->ucm == NULL)
+  if (self->filter_ready || self->remote_ok || self->view == NULL)
     return;
   self->filter_ready = TRUE;
-  if (filter != NULL)
-    webkit_user_content_manager_add_filter (self->ucm, filter);
+  tern_ui_web_shared_add_filter (self->view);
   maybe_load (self);
+}
+
+static void
+load_changed_cb (WebKitWebView   *view,
+                 WebKitLoadEvent  event,
+                 TernUiHtmlBody  *self)
+{
+  if (event == WEBKIT_LOAD_COMMITTED && self->loaded)
+    self->committed = TRUE;
 }
 
 static void
 destroy_view (TernUiHtmlBody *self)
 {
-  if (self->ucm != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->ucm, self);
-      webkit_user_content_manager_unregister_script_message_handler (self->ucm, "height", "tern");
-      g_clear_object (&self->ucm);
-    }
-  if (self->view != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->view, self);
-      g_object_set_data (G_OBJECT (self->view), BODY_KEY, NULL);
-      gtk_widget_unparent (GTK_WIDGET (self->view));
-      self->view = NULL;
-    }
+  if (self->view == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->ucm, self);
+  g_signal_handlers_disconnect_by_data (self->view, self);
+  g_object_set_data (G_OBJECT (self->view), BODY_KEY, NULL);
+  gtk_widget_unparent (GTK_WIDGET (self->view));
+  g_object_unref (self->view);
+  self->view = NULL;
+  self->ucm = NULL;
 }
 
 static void
 create_view (TernUiHtmlBody *self)
 {
-  g_autoptr(WebKitUserScript) script = NULL;
-
   destroy_view (self);
 
-  self->ucm = webkit_user_content_manager_new ();
+  self->view = tern_ui_web_shared_new_view (self->remote_ok);
+  self->ucm = webkit_web_view_get_user_content_manager (self->view);
   g_signal_connect (self->ucm, "script-message-received::height", G_CALLBACK (height_cb), self);
-  webkit_user_content_manager_register_script_message_handler (self->ucm, "height", "tern");
-  script = webkit_user_script_new_for_world (height_script, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
-                                             WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END, "tern", NULL, NULL);
-  webkit_user_content_manager_add_script (self->ucm, script);
-
-  self->view = tern_ui_web_shared_new_view (self->remote_ok, self->ucm);
+  g_signal_connect (self->ucm, "script-message-received::frame", G_CALLBACK (frame_cb), self);
   g_object_set_data (G_OBJECT (self->view), BODY_KEY, self);
   gtk_widget_set_parent (GTK_WIDGET (self->view), GTK_WIDGET (self));
   gtk_widget_set_hexpand (GTK_WIDGET (self->view), TRUE);
@@ -335,16 +338,30 @@ create_view (TernUiHtmlBody *self)
   g_signal_connect (self->view, "mouse-target-changed", G_CALLBACK (mouse_target_changed_cb), self);
   g_signal_connect (self->view, "context-menu", G_CALLBACK (context_menu_cb), self);
   g_signal_connect (self->view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), self);
+  g_signal_connect (self->view, "load-changed", G_CALLBACK (load_changed_cb), self);
 
   self->loaded = FALSE;
-  self->filter_ready = FALSE;
-  if (self->remote_ok)
+  self->committed = FALSE;
+  self->filter_ready = self->remote_ok || tern_ui_web_shared_is_filtered (self->view);
+  if (self->filter_ready)
     maybe_load (self);
   else
     tern_ui_web_shared_when_ready (filter_ready_cb, self, G_OBJECT (self));
 }
 
 /* ---- API ---------------------------------------------------------------------------- */
+
+/**
+ * tern_ui_html_body_prepare:
+ *
+ * Starts the shared web process and compiles the content filter, so that the
+ * first HTML message does not wait for them (about a second).
+ */
+void
+tern_ui_html_body_prepare (void)
+{
+  tern_ui_web_shared_init (serve_cid);
+}
 
 /**
  * tern_ui_html_body_new:
@@ -508,8 +525,8 @@ tern_ui_html_body_class_init (TernUiHtmlBodyClass *klass)
   /**
    * TernUiHtmlBody::painted:
    *
-   * Emitted once, when the body reported its height and the frame after it was
-   * painted.
+   * Emitted once, when the web process has drawn the page at its full height
+   * and the GTK frame after that was painted.
    */
   signals[PAINTED] = g_signal_new ("painted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -524,5 +541,6 @@ static void
 tern_ui_html_body_init (TernUiHtmlBody *self)
 {
   self->zoom = 1.0;
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   self->cid_requests = g_ptr_array_new_with_free_func (g_free);
 }

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define TERN_UI_TYPE_HTML_BODY (tern_ui_html_body_get_type ())
 G_DECLARE_FINAL_TYPE (TernUiHtmlBody, tern_ui_html_body, TERN_UI, HTML_BODY, GtkWidget)
 
+void       tern_ui_html_body_prepare            (void);
 GtkWidget *tern_ui_html_body_new                (TernMimeMessage *message,
                                                  const char      *html,
                                                  gboolean         remote_ok);

@@ -198,9 +198,8 @@ free_rest (gpointer data, GClosure *closure)
 }
 
 static void
-fill_addresses (GtkBox *box, GtkWidget *row, const char *list)
+fill_addresses (GtkBox *box, GtkWidget *row, GPtrArray *addrs)
 {
-  g_autoptr(GPtrArray) addrs = tern_mime_address_list_parse (list);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
@@ -265,9 +264,41 @@ fill_header (TernUiMessageCard *self)
   gtk_label_set_text (self->summary_date, short_date);
   gtk_label_set_text (self->date_label, full_date);
   gtk_label_set_text (self->subject_label, subject != NULL && *subject != '\0' ? subject : _("(no subject)"));
-  fill_addresses (self->to_box, self->to_row, tern_store_message_get_to (m));
-  fill_addresses (self->cc_box, self->cc_row, tern_store_message_get_cc (m));
+  {
+    g_autoptr(GPtrArray) to = tern_mime_address_list_parse (tern_store_message_get_to (m));
+    g_autoptr(GPtrArray) cc = tern_mime_address_list_parse (tern_store_message_get_cc (m));
+
+    fill_addresses (self->to_box, self->to_row, to);
+    fill_addresses (self->cc_box, self->cc_row, cc);
+  }
   g_string_free (senders, TRUE);
+}
+
+/* The parsed message knows better than the store's row when its headers were
+ * raw 8-bit text (tern_mime_message_new()). */
+static void
+fill_header_from_mime (TernUiMessageCard *self, TernMimeMessage *mime)
+{
+  GPtrArray *from = tern_mime_message_get_from (mime);
+  const char *subject = tern_mime_message_get_subject (mime);
+  GtkWidget *child;
+
+  if (subject != NULL && *subject != '\0')
+    gtk_label_set_text (self->subject_label, subject);
+  if (from->len > 0)
+    {
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->from_box))) != NULL)
+        gtk_box_remove (self->from_box, child);
+      for (guint i = 0; i < from->len; i++)
+        {
+          GtkWidget *button = address_button_new (g_ptr_array_index (from, i));
+
+          gtk_widget_add_css_class (button, "sender");
+          gtk_box_append (self->from_box, button);
+        }
+    }
+  fill_addresses (self->to_box, self->to_row, tern_mime_message_get_to (mime));
+  fill_addresses (self->cc_box, self->cc_row, tern_mime_message_get_cc (mime));
 }
 
 /* ---- state ------------------------------------------------------------------------------ */
@@ -528,6 +559,7 @@ _tern_ui_message_card_set_content (TernUiMessageCard *self, TernUiReaderContent 
   g_clear_pointer (&self->content, _tern_ui_reader_content_free);
   self->content = content;
   self->body_shown = FALSE;
+  fill_header_from_mime (self, content->mime);
   self->remote_ok = self->remote_ok || remote_allowed_by_settings (self);
 
   bodies = tern_mime_message_get_bodies (content->mime);

@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "tern-ui-html-body.h"
 #include "tern-ui-message-view.h"
 #include "tern-ui-reader-private.h"
 
@@ -1024,6 +1025,27 @@ key_pressed_cb (GtkEventControllerKey *controller,
     }
 }
 
+static gboolean
+prepare_web_cb (gpointer user_data)
+{
+  tern_ui_html_body_prepare ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tern_ui_message_view_map (GtkWidget *widget)
+{
+  static gboolean prepared;
+
+  GTK_WIDGET_CLASS (tern_ui_message_view_parent_class)->map (widget);
+  /* Once the window is up, start what the first HTML message needs. */
+  if (!prepared)
+    {
+      prepared = TRUE;
+      g_timeout_add_full (G_PRIORITY_LOW, 500, prepare_web_cb, NULL, NULL);
+    }
+}
+
 /* ---- GObject -------------------------------------------------------------------------- */
 
 static void
@@ -1113,6 +1135,7 @@ tern_ui_message_view_class_init (TernUiMessageViewClass *klass)
   object_class->set_property = tern_ui_message_view_set_property;
   object_class->dispose = tern_ui_message_view_dispose;
   object_class->finalize = tern_ui_message_view_finalize;
+  widget_class->map = tern_ui_message_view_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, TERN_TYPE_STORE,

@@ -26,6 +26,35 @@ static const char filter_rules[] =
 
 #define FILTER_ID "tern-block-remote-1"
 
+#define REMOTE_KEY   "tern-remote-ok"
+#define FILTERED_KEY "tern-filtered"
+
+/* Reports the document's height to Tern, in Tern's own world: page scripts stay
+ * off. The view's height follows it, so nothing scrolls inside the view. Once the
+ * view has grown, the frame drawn at its new size is reported too ("frame"): the
+ * body is painted then. */
+static const char height_script[] =
+  "(function () {\n"
+  "  function post () {\n"
+  "    var s = document.scrollingElement || document.documentElement;\n"
+  "    if (!s) return;\n"
+  "    var h = s.scrollHeight > s.clientHeight ? s.scrollHeight : document.documentElement.offsetHeight;\n"
+  "    h += Math.max (0, window.innerHeight - s.clientHeight);\n"
+  "    window.webkit.messageHandlers.height.postMessage (h);\n"
+  "  }\n"
+  "  var observer = new ResizeObserver (post);\n"
+  "  observer.observe (document.documentElement);\n"
+  "  if (document.body) observer.observe (document.body);\n"
+  "  document.addEventListener ('load', post, true);\n"
+  "  window.addEventListener ('load', post);\n"
+  "  window.addEventListener ('resize', function () {\n"
+  "    requestAnimationFrame (function () {\n"
+  "      window.webkit.messageHandlers.frame.postMessage (window.innerHeight);\n"
+  "    });\n"
+  "  });\n"
+  "  post ();\n"
+  "}) ();\n";
+
 typedef struct
 {
   TernUiWebSharedReadyFunc func;
@@ -181,28 +210,78 @@ tern_ui_web_shared_init (TernUiWebSharedCidFunc cid_func)
   webkit_user_content_filter_store_load (store, FILTER_ID, NULL, filter_loaded_cb, NULL);
 }
 
+static WebKitWebView *
+new_view (gboolean remote_ok)
+{
+  g_autoptr(WebKitUserContentManager) ucm = webkit_user_content_manager_new ();
+  g_autoptr(WebKitUserScript) script = NULL;
+  WebKitWebView *view;
+
+  webkit_user_content_manager_register_script_message_handler (ucm, "height", "tern");
+  webkit_user_content_manager_register_script_message_handler (ucm, "frame", "tern");
+  script = webkit_user_script_new_for_world (height_script, WEBKIT_USER_CONTENT_INJECT_TOP_FRAME,
+                                             WEBKIT_USER_SCRIPT_INJECT_AT_DOCUMENT_END, "tern", NULL, NULL);
+  webkit_user_content_manager_add_script (ucm, script);
+
+  view = g_object_ref_sink (g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                                          "related-view", shared.anchor,
+                                          "settings", shared.settings,
+                                          "user-content-manager", ucm,
+                                          "default-content-security-policy",
+                                          remote_ok ? TERN_UI_CSP_REMOTE : TERN_UI_CSP_BLOCKED,
+                                          NULL));
+  g_object_set_data (G_OBJECT (view), REMOTE_KEY, GINT_TO_POINTER (remote_ok));
+  if (!remote_ok && shared.filter != NULL)
+    tern_ui_web_shared_add_filter (view);
+  return view;
+}
+
 /**
  * tern_ui_web_shared_new_view:
  * @remote_ok: whether the message may load remote content
- * @ucm: the view's own content manager (it receives the view's script messages)
  *
- * Makes a message web view in the shared web process. With @remote_ok %FALSE it
- * has the blocking content security policy; the caller adds the content filter.
+ * Makes a message web view in the shared web process, with its own content
+ * manager holding the `height` and `frame` script message handlers of the world
+ * "tern" (see the script above). With @remote_ok %FALSE it has the blocking
+ * content security policy, and the content filter once that is ready
+ * (tern_ui_web_shared_is_filtered(), tern_ui_web_shared_when_ready()).
  *
- * Returns: (transfer floating): the view
+ * (Keeping views for the next message instead, to save the web process a new
+ * page, measured no faster: tests/bench/bench-reader.c.)
+ *
+ * Returns: (transfer full): the view, not floating
  */
 WebKitWebView *
-tern_ui_web_shared_new_view (gboolean                  remote_ok,
-                             WebKitUserContentManager *ucm)
+tern_ui_web_shared_new_view (gboolean remote_ok)
 {
   g_return_val_if_fail (shared.initialized, NULL);
 
-  return g_object_new (WEBKIT_TYPE_WEB_VIEW,
-                       "related-view", shared.anchor,
-                       "settings", shared.settings,
-                       "user-content-manager", ucm,
-                       "default-content-security-policy", remote_ok ? TERN_UI_CSP_REMOTE : TERN_UI_CSP_BLOCKED,
-                       NULL);
+  return new_view (remote_ok);
+}
+
+/**
+ * tern_ui_web_shared_is_filtered:
+ *
+ * Returns: whether the content filter blocks @view's remote loads
+ */
+gboolean
+tern_ui_web_shared_is_filtered (WebKitWebView *view)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view), FILTERED_KEY));
+}
+
+/**
+ * tern_ui_web_shared_add_filter:
+ *
+ * Adds the content filter to @view, once it is compiled.
+ */
+void
+tern_ui_web_shared_add_filter (WebKitWebView *view)
+{
+  if (shared.filter == NULL || tern_ui_web_shared_is_filtered (view))
+    return;
+  webkit_user_content_manager_add_filter (webkit_web_view_get_user_content_manager (view), shared.filter);
+  g_object_set_data (G_OBJECT (view), FILTERED_KEY, GINT_TO_POINTER (TRUE));
 }
 
 /**

@@ -174,6 +174,45 @@ test_source_visible (void)
   g_assert_cmpstr (text, ==, "Subject: a\n\nx\xe2\x90\x81y\tz\xe2\x90\xa1\xe2\x90\x8dq\\xFF<U+202E>end\n");
 }
 
+static void
+test_undeclared_charsets (void)
+{
+  static const struct
+  {
+    const char *body;
+    const char *text;
+  } cases[] = {
+    { "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd\x81\x41\x90\xa2\x8a\x45", "こんにちは、世界" },  /* Shift_JIS */
+    { "\xa4\xb3\xa4\xf3\xa4\xcb\xa4\xc1\xa4\xcf", "こんにちは" },                              /* EUC-JP */
+    { "\x1b$B$3$s$K$A$O\x1b(B", "こんにちは" },                                                   /* ISO-2022-JP */
+    { "Gr\xfc\xdf" "e aus K\xf6ln", "Grüße aus Köln" },                                          /* Latin-1 */
+    { "caf\xc3\xa9", "café" },                                                                   /* UTF-8 */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("From: a@example.org\r\nContent-Type: text/plain\r\n\r\n%s", cases[i].body);
+      g_autoptr(TernMimeMessage) msg = parse (text, 0);
+
+      g_test_message ("undeclared case %u", i);
+      g_assert_cmpstr (body_at (msg, 0)->text, ==, cases[i].text);
+    }
+}
+
+static void
+test_8bit_headers (void)
+{
+  /* EUC-KR in the raw header, as the body declares */
+  static const char text[] =
+    "From: \xc8\xab\xb1\xe6\xb5\xbf <hong@example.kr>\r\nSubject: [\xb1\xa4\xb0\xed] \xbe\xc8\xb3\xe7\r\n"
+    "Content-Type: text/plain; charset=ks_c_5601-1987\r\n\r\n\xbe\xc8\xb3\xe7\r\n";
+  g_autoptr(TernMimeMessage) msg = parse (text, 0);
+
+  g_assert_cmpstr (tern_mime_message_get_subject (msg), ==, "[광고] 안녕");
+  g_assert_cmpstr (((TernMimeAddress *) g_ptr_array_index (tern_mime_message_get_from (msg), 0))->name, ==, "홍길동");
+  g_assert_cmpstr (body_at (msg, 0)->text, ==, "안녕\r\n");
+}
+
 static const char alternative_msg[] =
   "From: =?utf-8?q?J=C3=BCrgen?= <j@example.org>\r\n"
   "To: a@example.org, \"Bee\" <b@example.org>\r\n"
@@ -451,6 +490,8 @@ main (int argc, char **argv)
   g_test_add_func ("/mime/reader/html-remote-kinds", test_html_remote_kinds);
   g_test_add_func ("/mime/reader/html-charset", test_html_charset);
   g_test_add_func ("/mime/reader/source-visible", test_source_visible);
+  g_test_add_func ("/mime/reader/undeclared-charsets", test_undeclared_charsets);
+  g_test_add_func ("/mime/reader/8bit-headers", test_8bit_headers);
   g_test_add_func ("/mime/reader/message-alternative", test_message_alternative);
   g_test_add_func ("/mime/reader/message-mixed", test_message_mixed);
   g_test_add_func ("/mime/reader/message-odd", test_message_odd);
