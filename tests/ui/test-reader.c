@@ -703,6 +703,26 @@ test_conversation (void)
     g_assert_true (wait_until (card_done, &first_id, 10000));
     g_assert_nonnull (find_widget (GTK_WIDGET (first), GTK_TYPE_LABEL, "Compiler meeting"));
   }
+
+  /* the same from rows the caller has (a GListModel), in any order */
+  {
+    g_autoptr(GListStore) rows = g_list_store_new (TERN_TYPE_STORE_MESSAGE);
+
+    for (int i = 2; i >= 0; i--)
+      {
+        g_autoptr(TernStoreMessage) m = get_row (conversation[i]);
+
+        g_list_store_append (rows, m);
+      }
+    tern_ui_message_view_show_messages (view, G_LIST_MODEL (rows), conversation[1]);
+    g_assert_cmpuint (tern_ui_message_view_get_n_cards (view), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      g_assert_cmpint (tern_ui_message_card_get_message_id (tern_ui_message_view_get_card (view, i)), ==,
+                       conversation[i]);
+    g_assert_false (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 0)));
+    g_assert_true (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 1)));
+    g_assert_true (wait_until (card_done, &conversation[1], 10000));
+  }
   g_settings_reset (settings, "mark-read-delay");
 }
 
@@ -1115,6 +1135,54 @@ test_accessibility (void)
   }
 }
 
+/* ---- the mouse wheel over an HTML body scrolls the conversation (real X events) ---- */
+
+static gboolean
+adjustment_moved (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
+static void
+test_wheel_over_html (void)
+{
+  GString *text = g_string_new ("From: Long <long@example.org>\r\nSubject: A long HTML message\r\n"
+                                "Content-Type: text/html; charset=utf-8\r\n\r\n<html><body>");
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adj;
+  TernUiMessageCard *card;
+  GtkWidget *web;
+  graphene_point_t point;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  int status;
+
+  for (int i = 0; i < 80; i++)
+    g_string_append_printf (text, "<p>Paragraph %d of a long message that needs scrolling.</p>", i);
+  g_string_append (text, "</body></html>\r\n");
+  id = add_message (text->str, TERN_STORE_FLAG_SEEN);
+  g_string_free (text, TRUE);
+  card = show_one (id);
+  web = tern_ui_html_body_get_web_view (g_ptr_array_index (_tern_ui_message_card_get_html_bodies (card), 0));
+  scrolled = GTK_SCROLLED_WINDOW (find_widget (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW, NULL));
+  adj = gtk_scrolled_window_get_vadjustment (scrolled);
+  gtk_adjustment_set_value (adj, 0);
+  settle (200);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj) + 200);
+
+  /* a point inside the web view, in the window */
+  g_assert_true (gtk_widget_compute_point (web, GTK_WIDGET (window), &GRAPHENE_POINT_INIT (100, 100), &point));
+  g_assert_cmpfloat (point.y, <, gtk_widget_get_height (GTK_WIDGET (window)));
+  command = g_strdup_printf ("xdotool search --sync --name \"Tern Reader Test\" "
+                             "mousemove --window %%1 %d %d click --repeat 5 --delay 30 5",
+                             (int) point.x, (int) point.y);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (wait_until (adjustment_moved, adj, 5000));
+}
+
 /* ---- the corpus ------------------------------------------------------------------------------- */
 
 static void
@@ -1330,6 +1398,7 @@ main (int argc, char **argv)
   settings = g_settings_new (APP_ID);
 
   window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (window, "Tern Reader Test");
   gtk_window_set_default_size (window, 860, 720);
   win_actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (win_actions), entries, G_N_ELEMENTS (entries), NULL);
@@ -1354,6 +1423,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/reader/zoom", test_zoom);
   g_test_add_func ("/ui/reader/dark", test_dark);
   g_test_add_func ("/ui/reader/accessibility", test_accessibility);
+  g_test_add_func ("/ui/reader/wheel-over-html", test_wheel_over_html);
   g_test_add_func ("/ui/reader/corpus", test_corpus);
 
   ret = g_test_run ();

@@ -260,6 +260,12 @@ fill_header (TernUiMessageCard *self)
     }
 
   gtk_label_set_text (self->summary_from, senders->str);
+  {
+    /* Translators: the accessible name of a message in a conversation */
+    g_autofree char *name = g_strdup_printf (_("Message from %s, %s"), senders->str, full_date);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
   gtk_label_set_text (self->summary_preview, preview != NULL ? preview : "");
   gtk_label_set_text (self->summary_date, short_date);
   gtk_label_set_text (self->date_label, full_date);
@@ -1152,6 +1158,7 @@ tern_ui_message_card_class_init (TernUiMessageCardClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "messagecard");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tern-ui-message-card.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiMessageCard, box);
   gtk_widget_class_bind_template_child (widget_class, TernUiMessageCard, summary_button);

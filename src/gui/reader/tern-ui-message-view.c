@@ -414,8 +414,6 @@ load_conversation (TernUiMessageView *self, ConversationRequest *request)
 {
   GCancellable *cancellable;
 
-  g_return_if_fail (self->store != NULL);
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = cancellable = g_cancellable_new ();
@@ -547,6 +545,7 @@ tern_ui_message_view_show_message_ids (TernUiMessageView *self,
 
   g_return_if_fail (TERN_UI_IS_MESSAGE_VIEW (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (self->store != NULL);
 
   r = g_new0 (ConversationRequest, 1);
   r->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
@@ -570,6 +569,7 @@ tern_ui_message_view_show_thread (TernUiMessageView *self,
   ConversationRequest *r;
 
   g_return_if_fail (TERN_UI_IS_MESSAGE_VIEW (self));
+  g_return_if_fail (self->store != NULL);
 
   r = g_new0 (ConversationRequest, 1);
   r->thread_id = thread_id;
