@@ -297,6 +297,9 @@ main (int argc, char **argv)
 
   /* Warm-up: the first of each kind is not counted (the web process starts). */
   printf ("first plain text message: %.1f ms\n", select_message (g_array_index (plain_ids, gint64, n)));
+  settle (1500);
+  printf ("memory with a plain text message shown (the web process is started ahead):\n");
+  memory_report ();
   printf ("first HTML message (web process start): %.1f ms\n", select_message (g_array_index (html_ids, gint64, n)));
   settle (500);
 

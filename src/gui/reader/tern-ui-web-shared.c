@@ -285,19 +285,6 @@ tern_ui_web_shared_add_filter (WebKitWebView *view)
 }
 
 /**
- * tern_ui_web_shared_get_filter:
- *
- * Returns: (transfer none) (nullable): the compiled filter that blocks remote
- *   loads, or %NULL before it is ready (see tern_ui_web_shared_when_ready()) or
- *   when it could not be compiled
- */
-WebKitUserContentFilter *
-tern_ui_web_shared_get_filter (void)
-{
-  return shared.filter;
-}
-
-/**
  * tern_ui_web_shared_when_ready:
  * @func: called once the content filter is ready (at once when it is)
  * @object: @func is not called once @object is finalized

@@ -30,7 +30,6 @@ void                     tern_ui_web_shared_init          (TernUiWebSharedCidFun
 WebKitWebView           *tern_ui_web_shared_new_view      (gboolean                  remote_ok);
 gboolean                 tern_ui_web_shared_is_filtered   (WebKitWebView            *view);
 void                     tern_ui_web_shared_add_filter    (WebKitWebView            *view);
-WebKitUserContentFilter *tern_ui_web_shared_get_filter    (void);
 void                     tern_ui_web_shared_when_ready    (TernUiWebSharedReadyFunc  func,
                                                            gpointer                  user_data,
                                                            GObject                  *object);
