@@ -1213,39 +1213,10 @@ tern_mail_outbox_delete_async (TernMail *self, gint64 outbox_id, GCancellable *c
 
 /* ---- the outbox: sending now, listing ---------------------------------------------------- */
 
-typedef struct
-{
-  guint   pending;
-  GError *error;
-} FlushAll;
-
 static void
-flush_all_free (FlushAll *all)
+flush_now_async (TernMailAccount *account, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_clear_error (&all->error);
-  g_free (all);
-}
-
-static void
-flush_one_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FlushAll *all = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!_tern_mail_account_flush_finish (TERN_MAIL_ACCOUNT (source), result, &error))
-    {
-      if (all->error == NULL)
-        all->error = error;
-      else
-        g_error_free (error);
-    }
-  if (--all->pending > 0)
-    return;
-  if (all->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&all->error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _tern_mail_account_flush_async (account, TRUE, cancellable, callback, user_data);
 }
 
 /**
@@ -1258,33 +1229,11 @@ void
 tern_mail_outbox_flush_async (TernMail *self, TernMailAccount *account, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GListModel *accounts;
-  FlushAll *all = g_new0 (FlushAll, 1);
-
   g_return_if_fail (TERN_IS_MAIL (self));
+  g_return_if_fail (account == NULL || TERN_IS_MAIL_ACCOUNT (account));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tern_mail_outbox_flush_async);
-  g_task_set_task_data (task, all, (GDestroyNotify) flush_all_free);
-  if (account != NULL)
-    {
-      all->pending = 1;
-      _tern_mail_account_flush_async (account, TRUE, cancellable, flush_one_cb, g_object_ref (task));
-      return;
-    }
-  accounts = tern_mail_get_accounts (self);
-  all->pending = g_list_model_get_n_items (accounts);
-  if (all->pending == 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr(TernMailAccount) item = g_list_model_get_item (accounts, i);
-      _tern_mail_account_flush_async (item, TRUE, cancellable, flush_one_cb, g_object_ref (task));
-    }
+  _tern_mail_for_accounts (self, account, flush_now_async, _tern_mail_account_flush_finish,
+                           tern_mail_outbox_flush_async, cancellable, callback, user_data);
 }
 
 /**

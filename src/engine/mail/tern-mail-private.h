@@ -34,6 +34,25 @@ struct _TernMailUndo
 
 TernMailUndo    *_tern_mail_undo_new                (TernMailUndoKind  kind);
 
+/* ---- one call on every account -------------------------------------------------------- */
+
+typedef void     (*TernMailAccountCall)       (TernMailAccount      *account,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+typedef gboolean (*TernMailAccountCallFinish) (TernMailAccount      *account,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
+void             _tern_mail_for_accounts            (TernMail                  *self,
+                                                     TernMailAccount           *account,
+                                                     TernMailAccountCall        call,
+                                                     TernMailAccountCallFinish  finish,
+                                                     gpointer                   source_tag,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+
 /* ---- accounts -------------------------------------------------------------------------- */
 
 TernMailAccount *_tern_mail_account_new             (TernMail         *mail,

@@ -482,9 +482,8 @@ static void
 tern_mail_init (TernMail *self)
 {
   self->accounts = g_list_store_new (TERN_TYPE_MAIL_ACCOUNT);
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
-  self->network = g_network_monitor_get_network_available (self->monitor);
-  g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+  /* Until started, nothing watches the network: a one-shot sync just tries. */
+  self->network = TRUE;
   self->poll_interval = 300;
 }
 
@@ -565,6 +564,12 @@ tern_mail_start (TernMail *self)
   if (self->started)
     return;
   self->started = TRUE;
+  if (self->monitor == NULL)
+    {
+      self->monitor = g_object_ref (g_network_monitor_get_default ());
+      g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
+      network_changed_cb (self->monitor, g_network_monitor_get_network_available (self->monitor), self);
+    }
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->accounts)); i++)
     {
       g_autoptr(TernMailAccount) account = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
@@ -620,27 +625,30 @@ _tern_mail_get_poll_interval (TernMail *self)
   return (guint) g_atomic_int_get (&self->poll_interval);
 }
 
+/* ---- one call on every account -------------------------------------------------------- */
+
 typedef struct
 {
-  guint    pending;
-  GError  *error;
-} SyncAll;
+  guint                      pending;
+  GError                    *error;
+  TernMailAccountCallFinish  finish;
+} ForAccounts;
 
 static void
-sync_all_free (SyncAll *all)
+for_accounts_free (ForAccounts *all)
 {
   g_clear_error (&all->error);
   g_free (all);
 }
 
 static void
-sync_one_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+for_accounts_one_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SyncAll *all = g_task_get_task_data (task);
+  ForAccounts *all = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!_tern_mail_account_sync_finish (TERN_MAIL_ACCOUNT (source), result, &error))
+  if (!all->finish (TERN_MAIL_ACCOUNT (source), result, &error))
     {
       if (all->error == NULL)
         all->error = error;
@@ -653,6 +661,44 @@ sync_one_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (task, g_steal_pointer (&all->error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* Runs @call on @account, or on every account in parallel; the task completes when
+ * all have, with the first failure if any. */
+void
+_tern_mail_for_accounts (TernMail                  *self,
+                         TernMailAccount           *account,
+                         TernMailAccountCall        call,
+                         TernMailAccountCallFinish  finish,
+                         gpointer                   source_tag,
+                         GCancellable              *cancellable,
+                         GAsyncReadyCallback        callback,
+                         gpointer                   user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ForAccounts *all = g_new0 (ForAccounts, 1);
+  GListModel *accounts = G_LIST_MODEL (self->accounts);
+
+  all->finish = finish;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, all, (GDestroyNotify) for_accounts_free);
+  if (account != NULL)
+    {
+      all->pending = 1;
+      call (account, cancellable, for_accounts_one_cb, g_object_ref (task));
+      return;
+    }
+  all->pending = g_list_model_get_n_items (accounts);
+  if (all->pending == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(TernMailAccount) item = g_list_model_get_item (accounts, i);
+      call (item, cancellable, for_accounts_one_cb, g_object_ref (task));
+    }
 }
 
 /**
@@ -671,32 +717,11 @@ tern_mail_sync_async (TernMail            *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SyncAll *all = g_new0 (SyncAll, 1);
-
   g_return_if_fail (TERN_IS_MAIL (self));
   g_return_if_fail (account == NULL || TERN_IS_MAIL_ACCOUNT (account));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tern_mail_sync_async);
-  g_task_set_task_data (task, all, (GDestroyNotify) sync_all_free);
-  if (account != NULL)
-    {
-      all->pending = 1;
-      _tern_mail_account_sync_async (account, cancellable, sync_one_cb, g_object_ref (task));
-      return;
-    }
-  all->pending = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
-  if (all->pending == 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->accounts)); i++)
-    {
-      g_autoptr(TernMailAccount) item = g_list_model_get_item (G_LIST_MODEL (self->accounts), i);
-      _tern_mail_account_sync_async (item, cancellable, sync_one_cb, g_object_ref (task));
-    }
+  _tern_mail_for_accounts (self, account, _tern_mail_account_sync_async, _tern_mail_account_sync_finish,
+                           tern_mail_sync_async, cancellable, callback, user_data);
 }
 
 /**
