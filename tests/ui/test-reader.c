@@ -259,8 +259,10 @@ screenshot (const char *name)
 {
   g_autofree char *path = NULL;
 
+  /* A busy machine may take a while to draw the first frame: up to 20 s. */
   settle (300);
-  path = ui_screenshot_save (GTK_WIDGET (view), name);
+  for (guint i = 0; i < 200 && (path = ui_screenshot_save (GTK_WIDGET (view), name)) == NULL; i++)
+    settle (100);
   g_assert_nonnull (path);
   g_test_message ("screenshot: %s", path);
 }

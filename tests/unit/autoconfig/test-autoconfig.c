@@ -395,6 +395,9 @@ autoconfig_new (FakeResolver *resolver)
   TernAutoconfig *autoconfig = tern_autoconfig_new ();
 
   tern_autoconfig_set_resolver (autoconfig, G_RESOLVER (resolver));
+  /* Time enough for a TLS handshake on a busy machine under the sanitizers (the
+   * tests of the deadlines set their own). */
+  _tern_autoconfig_set_timeouts (autoconfig, 60000, 0, 30);
   /* The connection layer resolves probed names through the default resolver. */
   g_resolver_set_default (G_RESOLVER (resolver));
   return autoconfig;
@@ -774,6 +777,7 @@ test_detect_preference (void)
 
   /* IMAP: TLS (listed third) before STARTTLS (listed second) */
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "imaps.several.test");
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_TLS);
   servers = tern_autoconfig_result_get_servers (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
@@ -788,6 +792,7 @@ test_detect_preference (void)
 
   /* SMTP: STARTTLS before no encryption */
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_SMTP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "submission.several.test");
   g_assert_cmpuint (server->port, ==, 587);
   run_clear (&run);
@@ -796,6 +801,7 @@ test_detect_preference (void)
   run_detect (autoconfig, "kim@malformed-template.test", TERN_AUTOCONFIG_FLAGS_OFFLINE, 0, &run);
   g_assert_no_error (run.error);
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->user, ==, "kim@malformed-template.test");
   g_assert_true (has_step (run.result, TERN_AUTOCONFIG_SOURCE_ISPDB, TERN_AUTOCONFIG_STEP_FAILED, "%EMAILADDRESS"));
   run_clear (&run);
@@ -825,6 +831,7 @@ test_detect_srv (void)
   g_assert_cmpint (tern_autoconfig_result_get_source (run.result), ==, TERN_AUTOCONFIG_SOURCE_SRV);
 
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "mail.srv.test");
   g_assert_cmpuint (server->port, ==, fake_server_get_port (imaps));
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_TLS);
@@ -840,6 +847,7 @@ test_detect_srv (void)
 
   g_assert_null (tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_POP3));
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_SMTP);
+  g_assert_nonnull (server);
   g_assert_cmpuint (server->port, ==, fake_server_get_port (submission));
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_STARTTLS);
 
@@ -872,6 +880,7 @@ test_detect_srv_priority (void)
   dump_steps (run.result);
   g_assert_cmpint (tern_autoconfig_result_get_source (run.result), ==, TERN_AUTOCONFIG_SOURCE_SRV);
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_POP3);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "backup.prio.test");
   g_assert_null (tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_SMTP));
   g_assert_true (has_step (run.result, TERN_AUTOCONFIG_SOURCE_SRV, TERN_AUTOCONFIG_STEP_FAILED, "primary.prio.test"));
@@ -896,6 +905,7 @@ test_detect_mx (void)
   g_assert_cmpint (tern_autoconfig_result_get_source (run.result), ==, TERN_AUTOCONFIG_SOURCE_MX);
   g_assert_cmpstr (tern_autoconfig_result_get_provider_name (run.result), ==, "Microsoft 365");
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "outlook.office365.com");
   g_assert_cmpstr (server->user, ==, "ceo@hosted.test");
   g_assert_true (has_step (run.result, TERN_AUTOCONFIG_SOURCE_MX, TERN_AUTOCONFIG_STEP_FOUND,
@@ -961,17 +971,20 @@ test_detect_guess (void)
 
   /* imap. before mail. before the bare domain; TLS first */
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "imap.guess.test");
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_TLS);
   g_assert_nonnull (server->certificate);
 
   /* pop. and pop3. do not resolve: mail. */
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_POP3);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "mail.guess.test");
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_TLS);
 
   /* 465 refuses everywhere: 587 with STARTTLS; port 25 without STARTTLS comes last */
   server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_SMTP);
+  g_assert_nonnull (server);
   g_assert_cmpstr (server->host, ==, "smtp.guess.test");
   g_assert_cmpuint (server->port, ==, fake_server_get_port (submission));
   g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_STARTTLS);
