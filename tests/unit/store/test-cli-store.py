@@ -69,6 +69,38 @@ def mbox_bytes():
         out += b"From sender@example.com " + envelope.encode() + b"\n" + raw + b"\n"
     return out
 
+# Every C0 control character, DEL, C1 controls, invalid UTF-8 and a terminal's escape
+# sequences (a CSI that colours, an OSC that retitles the window, BEL), in the subject,
+# the sender's name and the body: what a hostile or broken mail may hold.
+C0 = "".join(chr(c) for c in range(1, 0x20))
+ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x9b2J"
+NASTY_SUBJECT = "ctl " + C0 + "\x7f " + ESCAPES + " end"
+NASTY_NAME = "Eve \x1b[5m\x07"
+NASTY_BODY = b"body: " + bytes(range(0, 0x20)) + b"\x7f \xff\xfe invalid \xc3 utf-8 " + ESCAPES.encode() + b"\n"
+
+
+def encoded_word(text):
+    import base64
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+def nasty_mbox():
+    return (b"From eve@example.com Thu Jan  4 10:00:00 2024\n"
+            b"From: " + encoded_word(NASTY_NAME).encode() + b" <eve@example.com>\n"
+            b"To: alice@example.com\n"
+            b"Subject: " + encoded_word(NASTY_SUBJECT).encode() + b"\n"
+            b"Date: Thu, 4 Jan 2024 10:00:00 +0000\n"
+            b"Message-ID: <nasty@example.com>\n"
+            b"Content-Type: text/plain; charset=utf-8\n"
+            b"Content-Transfer-Encoding: 8bit\n"
+            b"\n" + NASTY_BODY + b"\n"
+            b"From eve@example.com Thu Jan  4 11:00:00 2024\n"
+            b"From: \xff\xfeRaw \x1b[1m8-bit <raw@example.com>\n"
+            b"Subject: raw \x1b]2;title\x07 \x01\x1f\x7f \xc3\x28 bytes\n"
+            b"Message-ID: <raw8bit@example.com>\n"
+            b"\n"
+            b"raw\n")
+
 
 class CliStore(unittest.TestCase):
     def setUp(self):
@@ -194,6 +226,51 @@ class CliStore(unittest.TestCase):
         self.assertIn("Subject: Report with attachment", text)
         self.run_cli("show", "999999", expect=1)
         self.run_cli("show", "abc", expect=2)
+
+    def nasty_import(self, folder="Nasty\x1b[31m\x1f"):
+        path = os.path.join(self.tmp.name, "nasty.mbox")
+        with open(path, "wb") as f:
+            f.write(nasty_mbox())
+        self.run_cli("import", path, "--folder", folder)
+        rows = self.json_of("list", folder, "--json")
+        self.assertEqual(len(rows), 2)
+        return {r["message_id"]: r for r in rows}
+
+    def test_json_is_valid_whatever_the_mail_holds(self):
+        """Every --json output parses (strict: no raw control character) and is UTF-8."""
+        folder = "Nasty\x1b[31m\x1f"
+        rows = self.nasty_import(folder)
+        nasty = rows["nasty@example.com"]
+        self.assertEqual(nasty["folder"], folder)
+        # the decoded values come through, escaped and unescaped again
+        self.assertIn(C0[1:8], nasty["subject"])
+        self.assertIn("\x1f\x7f", nasty["subject"])
+        self.assertIn("\x1b[31mred", nasty["subject"])
+        self.assertIn("\x1b[5m", nasty["from"])
+        for args in (("search", "from:eve", "--json"), ("search", "in:" + folder, "--json"),
+                     ("folders", "--json")):
+            with self.subTest(args=args):
+                proc = self.run_cli(*args)
+                data = json.loads(proc.stdout.decode("utf-8"))
+                self.assertTrue(data)
+        for row in rows.values():
+            shown = self.json_of("show", str(row["id"]), "--json")
+            self.assertEqual(shown[0]["subject"], row["subject"])
+        body = self.json_of("show", str(nasty["id"]), "--json")[0]["body"]
+        self.assertIn("\x1f", body)
+        self.assertIn("\x7f", body)
+        self.assertIn("\x1b]0;pwned\x07", body)
+        # the escapes are JSON's: no control character is left raw in any output
+        for args in (("list", folder, "--json"), ("show", str(nasty["id"]), "--json"),
+                     ("folders", "--json")):
+            out = self.run_cli(*args).stdout
+            self.assertIsNone(re.search(rb"[\x00-\x1f\x7f]", out.rstrip(b"\n")), args)
+        # account list --json: a name given by the user, with control characters
+        self.run_cli("account", "add", "--email", "eve@example.com", "--protocol", "imap",
+                     "--host", "imap.example.com", "--password-command", "echo x",
+                     "--name", "Eve\x1f\x1b[2J")
+        accounts = json.loads(self.run_cli("account", "list", "--json").stdout.decode("utf-8"))
+        self.assertEqual(accounts[0]["name"], "Eve\x1f\x1b[2J")
 
     def test_export_and_reimport(self):
         self.import_mbox()
