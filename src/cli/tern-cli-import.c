@@ -36,13 +36,17 @@ progress_cb (const TernStoreImportProgress *p, gpointer user_data)
     return;
   progress->last_line = now;
 
+  /* The carriage return that redraws the line is Tern's own: g_printerr() would
+   * clean it away (tern_cli_output_install_print_handlers()). */
+  if (progress->tty && (p->messages_total > 0 || p->bytes_total > 0))
+    fputc ('\r', stderr);
   if (p->messages_total > 0)
     g_printerr (_("%sImporting: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " messages (%d%%), %.0f messages/s%s"),
-                progress->tty ? "\r" : "", p->messages_done, p->messages_total,
+                "", p->messages_done, p->messages_total,
                 (int) (100 * p->messages_done / p->messages_total), rate, progress->tty ? "" : "\n");
   else if (p->bytes_total > 0)
     g_printerr (_("%sImporting: %" G_GUINT64_FORMAT " messages (%d%% of the file), %.0f messages/s%s"),
-                progress->tty ? "\r" : "", p->messages_done,
+                "", p->messages_done,
                 (int) (100 * p->bytes_done / p->bytes_total), rate, progress->tty ? "" : "\n");
   if (p->finished && progress->tty)
     g_printerr ("\n");

@@ -465,9 +465,10 @@ tern_cli_output_print_message (TernStoreMessage *message, GHashTable *folders)
  * tern_cli_output_sanitize:
  * @text: (nullable): text from mail or a server (a folder name, a reply)
  *
- * What may reach a terminal of such text: control characters (ESC, BEL, C1...)
- * become U+FFFD, so that nobody's mail or server can move the cursor, retitle the
- * window or worse; newlines and tabs stay; invalid UTF-8 is repaired.
+ * What may reach a terminal of such text: control characters (ESC, BEL, a lone
+ * CR, DEL, C1...) become U+FFFD, so that nobody's mail or server can move the
+ * cursor, retitle the window or worse; newlines and tabs stay, CR LF becomes a
+ * newline; invalid UTF-8 is repaired.
  *
  * Returns: (transfer full) (nullable): the text to print
  */
@@ -485,12 +486,62 @@ tern_cli_output_sanitize (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
+      if (c == '\r' && p[1] == '\n')
+        continue;
       if (c == '\n' || c == '\t' || !g_unichar_iscntrl (c))
         g_string_append_unichar (out, c);
       else
         g_string_append_unichar (out, 0xFFFD);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Like GLib's own handlers (in the locale's charset, flushed), but cleaned first. */
+static void
+print_sanitized (FILE *stream, const char *string)
+{
+  g_autofree char *clean = tern_cli_output_sanitize (string);
+  const char *charset;
+
+  if (g_get_console_charset (&charset))
+    fputs (clean, stream);
+  else
+    {
+      g_autofree char *converted = g_convert_with_fallback (clean, -1, charset, "UTF-8", "?",
+                                                            NULL, NULL, NULL);
+      fputs (converted != NULL ? converted : clean, stream);
+    }
+  fflush (stream);
+}
+
+static void
+print_cb (const char *string)
+{
+  print_sanitized (stdout, string);
+}
+
+static void
+printerr_cb (const char *string)
+{
+  print_sanitized (stderr, string);
+}
+
+/**
+ * tern_cli_output_install_print_handlers:
+ *
+ * Makes g_print() and g_printerr() clean what they print with
+ * tern_cli_output_sanitize(). tern-cli prints every text through them (mail's
+ * From, Subject and body, server folder names, servers' replies in errors), so no
+ * control character from mail or a server reaches the terminal, whatever the
+ * command. What must be exact does not go through them: `show --raw` writes the
+ * stored bytes, and JSON (tern_cli_output_json_to_string()) escapes every control
+ * character itself.
+ */
+void
+tern_cli_output_install_print_handlers (void)
+{
+  g_set_print_handler (print_cb);
+  g_set_printerr_handler (printerr_cb);
 }
 
 /**

@@ -39,6 +39,7 @@ void         tern_cli_output_print_header    (void);
 void         tern_cli_output_print_message   (TernStoreMessage *message,
                                               GHashTable       *folders);
 char        *tern_cli_output_sanitize        (const char       *text);
+void         tern_cli_output_install_print_handlers (void);
 gboolean     tern_cli_output_parse_args      (GOptionContext   *context,
                                               const char       *command,
                                               int              *argc,

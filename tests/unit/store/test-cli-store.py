@@ -272,6 +272,40 @@ class CliStore(unittest.TestCase):
         accounts = json.loads(self.run_cli("account", "list", "--json").stdout.decode("utf-8"))
         self.assertEqual(accounts[0]["name"], "Eve\x1f\x1b[2J")
 
+    def test_terminal_output_is_clean(self):
+        """Text for a terminal has no control character from mail; --raw stays raw."""
+        folder = "Nasty\x1b[31m\x1f"
+        path = os.path.join(self.tmp.name, "nasty.mbox")
+        with open(path, "wb") as f:
+            f.write(nasty_mbox())
+        self.run_cli("import", path, "--folder", folder)
+        # the ids from the text listing (list cleaned its columns already)
+        listing = self.run_cli("list", folder).stdout.decode().splitlines()[1:]
+        rows = {("nasty@example.com" if " ctl " in line else "raw8bit@example.com"): {"id": int(line.split()[0])}
+                for line in listing}
+        nasty = rows["nasty@example.com"]
+        # C0 but newline and tab, DEL, and C1 in UTF-8 (c2 80 to c2 9f)
+        control = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+        for args in (("show", str(nasty["id"])), ("show", str(rows["raw8bit@example.com"]["id"])),
+                     ("list", folder), ("search", "from:eve"), ("folders",),
+                     ("list", folder + "-missing")):
+            with self.subTest(args=args):
+                proc = self.run_cli(*args, expect=1 if args[-1].endswith("-missing") else 0)
+                self.assertIsNone(control.search(proc.stdout), proc.stdout)
+                self.assertIsNone(control.search(proc.stderr), proc.stderr)
+                proc.stdout.decode("utf-8")
+        shown = self.run_cli("show", str(nasty["id"])).stdout.decode()
+        self.assertIn("Subject: ctl \ufffd", shown)
+        self.assertIn("\ufffd[31mred\ufffd[0m \ufffd]0;pwned\ufffd", shown)
+        self.assertIn("Eve \ufffd[5m\ufffd", shown)
+        self.assertIn("\ufffd[31mred", shown.split("\n\n", 1)[1])   # the body
+        self.assertIn("Nasty\ufffd[31m\ufffd", self.run_cli("folders").stdout.decode())
+        self.assertIn("Nasty\ufffd[31m\ufffd-missing", self.run_cli("list", folder + "-missing", expect=1).stderr.decode())
+        # --raw: the stored bytes, escapes and all
+        raw = self.run_cli("show", str(nasty["id"]), "--raw").stdout
+        self.assertIn(NASTY_BODY, raw)
+        self.assertIn(b"\n" + NASTY_BODY, nasty_mbox())
+
     def test_export_and_reimport(self):
         self.import_mbox()
         out_mbox = os.path.join(self.tmp.name, "out.mbox")
