@@ -11,6 +11,8 @@ import email.utils
 import json
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -76,7 +78,8 @@ C0 = "".join(chr(c) for c in range(1, 0x20))
 ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x9b2J"
 NASTY_SUBJECT = "ctl " + C0 + "\x7f " + ESCAPES + " end"
 NASTY_NAME = "Eve \x1b[5m\x07"
-NASTY_BODY = b"body: " + bytes(range(0, 0x20)) + b"\x7f \xff\xfe invalid \xc3 utf-8 " + ESCAPES.encode() + b"\n"
+NASTY_BODY = (b"body: " + bytes(range(0, 0x20)) + b"\x7f \xff\xfe invalid \xc3 utf-8 "
+              + ESCAPES.encode() + b"\n")
 
 
 def encoded_word(text):
@@ -116,8 +119,13 @@ class CliStore(unittest.TestCase):
         with open(self.mbox, "wb") as f:
             f.write(mbox_bytes())
 
-    def run_cli(self, *args, expect=0):
-        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=120)
+    def run_cli(self, *args, expect=0, max_file_size=None):
+        def limit():
+            # Writes past the limit fail with EFBIG (SIGXFSZ ignored): a disk that fills up.
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
+        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=120,
+                              preexec_fn=limit if max_file_size is not None else None)
         if proc.returncode != expect:
             self.fail("tern-cli %s exited %d, not %d\nstdout: %s\nstderr: %s"
                       % (" ".join(args), proc.returncode, expect, proc.stdout, proc.stderr))
@@ -281,8 +289,8 @@ class CliStore(unittest.TestCase):
         self.run_cli("import", path, "--folder", folder)
         # the ids from the text listing (list cleaned its columns already)
         listing = self.run_cli("list", folder).stdout.decode().splitlines()[1:]
-        rows = {("nasty@example.com" if " ctl " in line else "raw8bit@example.com"): {"id": int(line.split()[0])}
-                for line in listing}
+        rows = {("nasty@example.com" if " ctl " in line else "raw8bit@example.com"):
+                {"id": int(line.split()[0])} for line in listing}
         nasty = rows["nasty@example.com"]
         # C0 but newline and tab, DEL, and C1 in UTF-8 (c2 80 to c2 9f)
         control = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
@@ -300,7 +308,8 @@ class CliStore(unittest.TestCase):
         self.assertIn("Eve \ufffd[5m\ufffd", shown)
         self.assertIn("\ufffd[31mred", shown.split("\n\n", 1)[1])   # the body
         self.assertIn("Nasty\ufffd[31m\ufffd", self.run_cli("folders").stdout.decode())
-        self.assertIn("Nasty\ufffd[31m\ufffd-missing", self.run_cli("list", folder + "-missing", expect=1).stderr.decode())
+        missing = self.run_cli("list", folder + "-missing", expect=1).stderr.decode()
+        self.assertIn("Nasty\ufffd[31m\ufffd-missing", missing)
         # --raw: the stored bytes, escapes and all
         raw = self.run_cli("show", str(nasty["id"]), "--raw").stdout
         self.assertIn(NASTY_BODY, raw)
@@ -330,6 +339,111 @@ class CliStore(unittest.TestCase):
         self.assertIn(b"\n>>From the quoted line\n", data)
         self.assertIn(b"\n>From here on", data)
         self.run_cli("export", "Archive/Old", "--format", "zip", out_mbox, expect=2)
+
+    def leftovers(self):
+        return [n for n in os.listdir(self.tmp.name) if n.startswith(".tern-export-")]
+
+    def import_big(self, folder="Big"):
+        """Ten messages of 20 kB, but the sixth of 100 kB: past the 64 kB limit of
+        max_file_size (above the 32 kB the store's shared memory file takes) in the
+        middle of an mbox or a Maildir export."""
+        path = os.path.join(self.tmp.name, "big.mbox")
+        with open(path, "wb") as f:
+            for i in range(10):
+                f.write(b"From x@example.com Mon Jan  1 10:00:00 2024\nSubject: big %d\n"
+                        b"Message-ID: <big%d@example.com>\n\n" % (i, i))
+                f.write((b"%d" % i) * (100000 if i == 5 else 20000) + b"\n\n")
+        self.run_cli("import", path, "--folder", folder)
+
+    def test_export_mbox_is_safe(self):
+        """An existing file is kept unless --force, a link is never written through,
+        the file is 0600, and a failure halfway leaves the old file as it was."""
+        self.import_mbox()
+        dest = os.path.join(self.tmp.name, "out.mbox")
+        with open(dest, "wb") as f:
+            f.write(b"precious old contents\n")
+        proc = self.run_cli("export", "Archive/Old", "--format", "mbox", dest, expect=1)
+        self.assertIn(b"--force", proc.stderr)
+        with open(dest, "rb") as f:
+            self.assertEqual(f.read(), b"precious old contents\n")
+
+        # through a symbolic link: never, not even with --force
+        target = os.path.join(self.tmp.name, "target")
+        with open(target, "wb") as f:
+            f.write(b"the link's target\n")
+        link = os.path.join(self.tmp.name, "link.mbox")
+        os.symlink(target, link)
+        for extra in ((), ("--force",)):
+            proc = self.run_cli("export", "Archive/Old", "--format", "mbox", link, *extra, expect=1)
+            self.assertIn(b"symbolic link", proc.stderr)
+            self.assertTrue(os.path.islink(link))
+            with open(target, "rb") as f:
+                self.assertEqual(f.read(), b"the link's target\n")
+        # a dangling link would create its target: refused as well
+        dangling = os.path.join(self.tmp.name, "dangling.mbox")
+        os.symlink(os.path.join(self.tmp.name, "created-through-link"), dangling)
+        self.run_cli("export", "Archive/Old", "--format", "mbox", dangling, expect=1)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "created-through-link")))
+
+        # a failure halfway (the file size limit reached) keeps the old file
+        self.import_big()
+        proc = self.run_cli("export", "Big", "--format", "mbox", dest, "--force", expect=1,
+                            max_file_size=64 * 1024)
+        self.assertIn(b"out.mbox", proc.stderr)
+        with open(dest, "rb") as f:
+            self.assertEqual(f.read(), b"precious old contents\n")
+        self.assertEqual(self.leftovers(), [])
+
+        # --force replaces it, private to the user
+        os.chmod(dest, 0o644)
+        self.run_cli("export", "Archive/Old", "--format", "mbox", dest, "--force")
+        with open(dest, "rb") as f:
+            self.assertEqual(len(re.findall(rb"^From MAILER-DAEMON ", f.read(), re.M)), 3)
+        self.assertEqual(os.stat(dest).st_mode & 0o777, 0o600)
+        fresh = os.path.join(self.tmp.name, "fresh.mbox")
+        self.run_cli("export", "Archive/Old", "--format", "mbox", fresh)
+        self.assertEqual(os.stat(fresh).st_mode & 0o777, 0o600)
+        self.assertEqual(self.leftovers(), [])
+
+    def test_export_maildir_is_safe(self):
+        self.import_mbox()
+        dest = os.path.join(self.tmp.name, "md")
+        self.run_cli("export", "Archive/Old", "--format", "maildir", dest)
+        self.assertEqual(os.stat(dest).st_mode & 0o777, 0o700)
+        for sub in ("cur", "new", "tmp"):
+            self.assertEqual(os.stat(os.path.join(dest, sub)).st_mode & 0o777, 0o700, sub)
+        names = os.listdir(os.path.join(dest, "cur"))
+        self.assertEqual(len(names), 3)
+        for name in names:
+            self.assertEqual(os.stat(os.path.join(dest, "cur", name)).st_mode & 0o777, 0o600)
+        # an existing Maildir: refused, or added to with --force
+        proc = self.run_cli("export", "Archive/Old", "--format", "maildir", dest, expect=1)
+        self.assertIn(b"--force", proc.stderr)
+        self.assertEqual(len(os.listdir(os.path.join(dest, "cur"))), 3)
+        self.run_cli("export", "Archive/Old", "--format", "maildir", dest, "--force")
+        self.assertEqual(len(os.listdir(os.path.join(dest, "cur"))), 6)
+
+        # links: DEST itself, or its cur/, lead elsewhere: nothing is written there
+        elsewhere = os.path.join(self.tmp.name, "elsewhere")
+        os.makedirs(os.path.join(elsewhere, "cur"))
+        link = os.path.join(self.tmp.name, "md-link")
+        os.symlink(elsewhere, link)
+        for extra in ((), ("--force",)):
+            proc = self.run_cli("export", "Archive/Old", "--format", "maildir", link, *extra, expect=1)
+            self.assertIn(b"symbolic link", proc.stderr)
+        tricked = os.path.join(self.tmp.name, "md2")
+        os.makedirs(tricked)
+        os.symlink(os.path.join(elsewhere, "cur"), os.path.join(tricked, "cur"))
+        self.run_cli("export", "Archive/Old", "--format", "maildir", tricked, "--force", expect=1)
+        self.assertEqual(os.listdir(os.path.join(elsewhere, "cur")), [])
+
+        # a failure halfway leaves no half Maildir behind
+        self.import_big()
+        half = os.path.join(self.tmp.name, "half")
+        proc = self.run_cli("export", "Big", "--format", "maildir", half, expect=1, max_file_size=64 * 1024)
+        self.assertIn(b"File too large", proc.stderr)
+        self.assertFalse(os.path.exists(half))
+        self.assertEqual(self.leftovers(), [])
 
     def test_maildir_tree(self):
         root = os.path.join(self.tmp.name, "Maildir")
