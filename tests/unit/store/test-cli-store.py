@@ -12,6 +12,7 @@ import json
 import os
 import re
 import resource
+import socket
 import signal
 import subprocess
 import sys
@@ -119,12 +120,12 @@ class CliStore(unittest.TestCase):
         with open(self.mbox, "wb") as f:
             f.write(mbox_bytes())
 
-    def run_cli(self, *args, expect=0, max_file_size=None):
+    def run_cli(self, *args, expect=0, max_file_size=None, timeout=120):
         def limit():
             # Writes past the limit fail with EFBIG (SIGXFSZ ignored): a disk that fills up.
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
-        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=120,
+        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=timeout,
                               preexec_fn=limit if max_file_size is not None else None)
         if proc.returncode != expect:
             self.fail("tern-cli %s exited %d, not %d\nstdout: %s\nstderr: %s"
@@ -465,6 +466,66 @@ class CliStore(unittest.TestCase):
         self.assertEqual(len(unread), 2)
         self.run_cli("import", root, "--folder", "Flat", "--flatten")
         self.assertEqual(len(self.json_of("list", "Flat", "--json")), 6)
+
+    def test_maildir_import_reads_regular_files_only(self):
+        """FIFOs, sockets and folders in a Maildir are not read (a FIFO does not hang
+        the import), symbolic links are not followed; each is reported."""
+        root = os.path.join(self.tmp.name, "Maildir")
+        outside = os.path.join(self.tmp.name, "outside")
+        os.makedirs(os.path.join(outside, "cur"))
+        secret = os.path.join(outside, "secret")
+        with open(secret, "wb") as f:
+            f.write(b"From: x@example.com\nSubject: the secret file\nMessage-ID: <secret@x>\n\nsecret\n")
+        with open(os.path.join(outside, "cur", "1.M1P1.h:2,"), "wb") as f:
+            f.write(b"From: x@example.com\nSubject: the secret folder\nMessage-ID: <secretdir@x>\n\nsecret\n")
+        for sub in ("cur", "new", "tmp", ".Sub/cur", ".Sub/new", ".Sub/tmp"):
+            os.makedirs(os.path.join(root, sub))
+        for i, sub in enumerate(("cur", "new")):
+            with open(os.path.join(root, sub, "%d.M%dP1.host:2,S" % (1700000000 + i, i)), "wb") as f:
+                f.write(b"From: x@example.com\nSubject: fine %d\nMessage-ID: <fine%d@x>\n\nbody\n" % (i, i))
+        skipped = {
+            os.path.join(root, "new", "1.fifo"): "FIFO",
+            os.path.join(root, "cur", "2.link:2,S"): "symbolic link",
+            os.path.join(root, "new", "3.dangling"): "symbolic link",
+            os.path.join(root, "new", "4.sock"): "socket",
+            os.path.join(root, "cur", "5.dir"): "folder",
+            os.path.join(root, ".Linked"): "symbolic link",
+            os.path.join(root, ".Sub", "cur"): None,      # replaced by a link below
+        }
+        os.mkfifo(os.path.join(root, "new", "1.fifo"))
+        os.symlink(secret, os.path.join(root, "cur", "2.link:2,S"))
+        os.symlink(os.path.join(outside, "gone"), os.path.join(root, "new", "3.dangling"))
+        sock = socket.socket(socket.AF_UNIX)
+        self.addCleanup(sock.close)
+        sock.bind(os.path.join(root, "new", "4.sock"))
+        os.makedirs(os.path.join(root, "cur", "5.dir"))
+        os.symlink(outside, os.path.join(root, ".Linked"))
+        os.rmdir(os.path.join(root, ".Sub", "cur"))
+        os.symlink(os.path.join(outside, "cur"), os.path.join(root, ".Sub", "cur"))
+        skipped[os.path.join(root, ".Sub", "cur")] = "symbolic link"
+
+        proc = self.run_cli("import", root, "--folder", "Safe", "--json", timeout=30)
+        report = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual((report["imported"], report["unreadable"], report["skipped"]), (2, 0, len(skipped)),
+                         report)
+        self.assertEqual({e["path"] for e in report["skipped_files"]}, set(skipped))
+        for entry in report["skipped_files"]:
+            self.assertIn(skipped[entry["path"]], entry["reason"])
+            self.assertIn(entry["path"].encode(), proc.stderr)
+        self.assertEqual(report["folder"], "Safe")
+        self.assertEqual(sorted(r["subject"] for r in self.json_of("search", "in:Safe", "--json")),
+                         ["fine 0", "fine 1"])
+        self.assertEqual(self.json_of("search", "secret", "--json"), [])
+        # without --json: the same on stderr, and a count
+        proc = self.run_cli("import", root, "--folder", "Safe2", timeout=30)
+        self.assertIn(b"Skipped %d entries" % len(skipped), proc.stdout)
+        self.assertIn(b"1.fifo", proc.stderr)
+
+        # a FIFO named as the source: refused at once
+        fifo = os.path.join(self.tmp.name, "fifo.mbox")
+        os.mkfifo(fifo)
+        proc = self.run_cli("import", fifo, "--folder", "X", expect=1, timeout=30)
+        self.assertIn(b"FIFO", proc.stderr)
 
     def test_errors_and_help(self):
         for command in ("import", "list", "search", "show", "export"):
