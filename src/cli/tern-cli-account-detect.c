@@ -11,6 +11,7 @@
 #include "tern-engine.h"
 #include "tern-autoconfig.h"
 #include "tern-cli.h"
+#include "tern-cli-output.h"
 
 typedef struct
 {
@@ -55,13 +56,11 @@ source_label (TernAutoconfigSource source)
     }
 }
 
-static void
-print_json (TernAutoconfigResult *result)
+static gboolean
+print_json (TernAutoconfigResult *result, GError **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   GPtrArray *steps = tern_autoconfig_result_get_steps (result);
 
   json_builder_begin_object (builder);
@@ -107,10 +106,7 @@ print_json (TernAutoconfigResult *result)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  return tern_cli_output_print_json_node (root, TRUE, error);
 }
 
 static void
@@ -244,9 +240,12 @@ tern_cli_account_detect (int    argc,
       return TERN_CLI_EXIT_FAILURE;
     }
 
-  if (json)
-    print_json (result);
-  else
+  if (json && !print_json (result, &error))
+    {
+      tern_cli_printerr_error ("account detect", error);
+      return TERN_CLI_EXIT_FAILURE;
+    }
+  if (!json)
     print_text (result);
 
   return TERN_CLI_EXIT_OK;

@@ -13,6 +13,7 @@
 #include "tern-engine.h"
 #include "tern-cli.h"
 #include "tern-cli-mail.h"
+#include "tern-cli-output.h"
 
 static TernAccountManager *
 load_accounts (GError **error)
@@ -318,9 +319,7 @@ account_list (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < n; i++)
@@ -358,10 +357,11 @@ account_list (int argc, char **argv)
       json_builder_end_array (builder);
 
       root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      if (!tern_cli_output_print_json_node (root, TRUE, &error))
+        {
+          tern_cli_printerr_error ("account list", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
       return TERN_CLI_EXIT_OK;
     }
 

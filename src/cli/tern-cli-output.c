@@ -3,8 +3,11 @@
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * JSON output is a contract: one array (also when empty), UTF-8, written with
- * json-glib so that every string is escaped correctly.
+ * JSON output is a contract: one array (also when empty), UTF-8. Every --json
+ * output of tern-cli is built with json-glib and written by one writer, the one
+ * here (tern_cli_output_json_to_string()), which escapes every string itself:
+ * json-glib 1.6 (Debian 12) leaves U+001F and invalid UTF-8 as they are, which
+ * is not JSON.
  */
 #include "config.h"
 
@@ -181,28 +184,197 @@ tern_cli_output_add_message (JsonBuilder *builder, TernStoreMessage *message, GH
   json_builder_end_object (builder);
 }
 
+/* ---- the JSON writer ------------------------------------------------------------- */
+
+/* A JSON string of @text: quotes, backslashes and every control character (C0, DEL
+ * and C1) escaped, and U+2028/U+2029 too, so that the output is one valid line of
+ * JSON whatever a mail holds; invalid UTF-8 becomes U+FFFD. */
+static void
+append_json_string (GString *out, const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_indent (GString *out, gboolean pretty, guint level)
+{
+  if (pretty)
+    for (guint i = 0; i < level * 2; i++)
+      g_string_append_c (out, ' ');
+}
+
+/* The layout is json-glib's (JsonGenerator, indent 2 when pretty), so that
+ * outputs without control characters stay byte for byte what they were. */
+static void
+append_json_node (GString *out, JsonNode *node, gboolean pretty, guint level)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        g_string_append_c (out, '{');
+        if (members == NULL)
+          {
+            g_string_append_c (out, '}');
+            break;
+          }
+        if (pretty)
+          g_string_append_c (out, '\n');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            append_indent (out, pretty, level + 1);
+            append_json_string (out, l->data);
+            g_string_append (out, pretty ? " : " : ":");
+            append_json_node (out, json_object_get_member (object, l->data), pretty, level + 1);
+            if (l->next != NULL)
+              g_string_append_c (out, ',');
+            if (pretty)
+              g_string_append_c (out, '\n');
+          }
+        append_indent (out, pretty, level);
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        if (n == 0)
+          {
+            g_string_append_c (out, ']');
+            break;
+          }
+        if (pretty)
+          g_string_append_c (out, '\n');
+        for (guint i = 0; i < n; i++)
+          {
+            append_indent (out, pretty, level + 1);
+            append_json_node (out, json_array_get_element (array, i), pretty, level + 1);
+            if (i + 1 < n)
+              g_string_append_c (out, ',');
+            if (pretty)
+              g_string_append_c (out, '\n');
+          }
+        append_indent (out, pretty, level);
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+            g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+          }
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          if (json_node_get_string (node) != NULL)
+            append_json_string (out, json_node_get_string (node));
+          else
+            g_string_append (out, "null");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
 /**
- * tern_cli_output_print_json:
+ * tern_cli_output_json_to_string:
+ * @node: a JSON tree (json-glib's)
+ * @pretty: %TRUE for one member per line, indented by 2
  *
- * Writes the builder's root to standard output, with a final newline.
+ * The one JSON writer of tern-cli: every --json output goes through it.
+ *
+ * Returns: (transfer full): valid JSON, in UTF-8, without a final newline
+ */
+char *
+tern_cli_output_json_to_string (JsonNode *node, gboolean pretty)
+{
+  GString *out = g_string_new (NULL);
+
+  append_json_node (out, node, pretty, 0);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * tern_cli_output_print_json_node:
+ *
+ * Writes @node to standard output (tern_cli_output_json_to_string()), with a
+ * final newline.
  */
 gboolean
-tern_cli_output_print_json (JsonBuilder *builder, GError **error)
+tern_cli_output_print_json_node (JsonNode *node, gboolean pretty, GError **error)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize len = 0;
+  g_autofree char *text = tern_cli_output_json_to_string (node, pretty);
+  gsize len = strlen (text);
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, FALSE);
-  text = json_generator_to_data (generator, &len);
   if (fwrite (text, 1, len, stdout) != len || fputc ('\n', stdout) == EOF || fflush (stdout) != 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write to standard output"));
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * tern_cli_output_print_json:
+ *
+ * Writes the builder's root to standard output, compact, with a final newline.
+ */
+gboolean
+tern_cli_output_print_json (JsonBuilder *builder, GError **error)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  return tern_cli_output_print_json_node (root, FALSE, error);
 }
 
 /* Streaming an array: list and search print row by row, so that a 100,000-row
@@ -218,13 +390,11 @@ tern_cli_output_json_message (TernStoreMessage *message, GHashTable *folders, gb
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
 
   tern_cli_output_add_message (builder, message, folders);
   node = json_builder_get_root (builder);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
+  text = tern_cli_output_json_to_string (node, FALSE);
   if (!*first)
     fputc (',', stdout);
   fputs (text, stdout);
@@ -295,9 +465,10 @@ tern_cli_output_print_message (TernStoreMessage *message, GHashTable *folders)
  * tern_cli_output_sanitize:
  * @text: (nullable): text from mail or a server (a folder name, a reply)
  *
- * What may reach a terminal of such text: control characters (ESC, BEL, C1...)
- * become U+FFFD, so that nobody's mail or server can move the cursor, retitle the
- * window or worse; newlines and tabs stay; invalid UTF-8 is repaired.
+ * What may reach a terminal of such text: control characters (ESC, BEL, a lone
+ * CR, DEL, C1...) become U+FFFD, so that nobody's mail or server can move the
+ * cursor, retitle the window or worse; newlines and tabs stay, CR LF becomes a
+ * newline; invalid UTF-8 is repaired.
  *
  * Returns: (transfer full) (nullable): the text to print
  */
@@ -315,12 +486,62 @@ tern_cli_output_sanitize (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
+      if (c == '\r' && p[1] == '\n')
+        continue;
       if (c == '\n' || c == '\t' || !g_unichar_iscntrl (c))
         g_string_append_unichar (out, c);
       else
         g_string_append_unichar (out, 0xFFFD);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Like GLib's own handlers (in the locale's charset, flushed), but cleaned first. */
+static void
+print_sanitized (FILE *stream, const char *string)
+{
+  g_autofree char *clean = tern_cli_output_sanitize (string);
+  const char *charset;
+
+  if (g_get_console_charset (&charset))
+    fputs (clean, stream);
+  else
+    {
+      g_autofree char *converted = g_convert_with_fallback (clean, -1, charset, "UTF-8", "?",
+                                                            NULL, NULL, NULL);
+      fputs (converted != NULL ? converted : clean, stream);
+    }
+  fflush (stream);
+}
+
+static void
+print_cb (const char *string)
+{
+  print_sanitized (stdout, string);
+}
+
+static void
+printerr_cb (const char *string)
+{
+  print_sanitized (stderr, string);
+}
+
+/**
+ * tern_cli_output_install_print_handlers:
+ *
+ * Makes g_print() and g_printerr() clean what they print with
+ * tern_cli_output_sanitize(). tern-cli prints every text through them (mail's
+ * From, Subject and body, server folder names, servers' replies in errors), so no
+ * control character from mail or a server reaches the terminal, whatever the
+ * command. What must be exact does not go through them: `show --raw` writes the
+ * stored bytes, and JSON (tern_cli_output_json_to_string()) escapes every control
+ * character itself.
+ */
+void
+tern_cli_output_install_print_handlers (void)
+{
+  g_set_print_handler (print_cb);
+  g_set_printerr_handler (printerr_cb);
 }
 
 /**

@@ -23,6 +23,11 @@ char        *tern_cli_output_format_date     (gint64            date,
 void         tern_cli_output_add_message     (JsonBuilder      *builder,
                                               TernStoreMessage *message,
                                               GHashTable       *folders);
+char        *tern_cli_output_json_to_string  (JsonNode         *node,
+                                              gboolean          pretty);
+gboolean     tern_cli_output_print_json_node (JsonNode         *node,
+                                              gboolean          pretty,
+                                              GError          **error);
 gboolean     tern_cli_output_print_json      (JsonBuilder      *builder,
                                               GError          **error);
 void         tern_cli_output_json_begin      (void);
@@ -34,6 +39,7 @@ void         tern_cli_output_print_header    (void);
 void         tern_cli_output_print_message   (TernStoreMessage *message,
                                               GHashTable       *folders);
 char        *tern_cli_output_sanitize        (const char       *text);
+void         tern_cli_output_install_print_handlers (void);
 gboolean     tern_cli_output_parse_args      (GOptionContext   *context,
                                               const char       *command,
                                               int              *argc,

@@ -148,14 +148,11 @@ tern_cli_show (int argc, char **argv)
         json_object_set_string_member (object, "body", summary->body_text);
       else
         json_object_set_null_member (object, "body");
-      {
-        g_autoptr(JsonGenerator) generator = json_generator_new ();
-        g_autofree char *text = NULL;
-
-        json_generator_set_root (generator, node);
-        text = json_generator_to_data (generator, NULL);
-        g_print ("%s\n", text);
-      }
+      if (!tern_cli_output_print_json_node (node, FALSE, &error))
+        {
+          tern_cli_printerr_error ("show", error);
+          return TERN_CLI_EXIT_FAILURE;
+        }
       return TERN_CLI_EXIT_OK;
     }
 

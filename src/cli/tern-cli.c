@@ -11,6 +11,7 @@
 
 #include "tern-engine.h"
 #include "tern-cli.h"
+#include "tern-cli-output.h"
 
 /* keep in alphabetical order */
 static const TernCliCommand commands[] = {
@@ -62,6 +63,9 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Whatever reaches the terminal through g_print() and g_printerr() is cleaned of
+   * control characters: mail and servers must not drive the terminal. */
+  tern_cli_output_install_print_handlers ();
 
   if (argc < 2)
     {

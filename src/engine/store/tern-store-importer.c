@@ -16,11 +16,21 @@
  * skipped (tern_store_db_compute_dedup_key()), so an interrupted import is
  * finished by running it again. Raw bytes are stored as found, except that an
  * mbox's envelope line and the empty line before the next one are framing.
+ *
+ * Only regular files are read. In a Maildir, a symbolic link (to a message, to a
+ * cur/ or new/ folder, to a Maildir++ subfolder) is not followed, and a FIFO,
+ * socket or device is not opened for reading: each is opened with O_NOFOLLOW and
+ * O_NONBLOCK and checked with fstat() (after a cheap lstat()), and reported by
+ * tern_store_importer_get_skipped(). The source named by the caller may be a link;
+ * it must be a Maildir or a regular file all the same.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -53,6 +63,7 @@ struct _TernStoreImporter
   TernStoreImportProgress      progress;
   GArray                      *ids;
   GPtrArray                   *failures;
+  GPtrArray                   *skipped;
 
   /* The pipeline, during run(). */
   GMutex                       lock;
@@ -79,6 +90,7 @@ typedef struct
   char            *origin;         /* the file (and offset) for messages */
   GBytes          *raw;
   char            *read_error;
+  char            *skipped;        /* why the entry was not read (not a regular file) */
   TernStoreFlags   flags;
   gint64           internal_date;
   gboolean         use_status;     /* mbox: flags from Status headers */
@@ -96,6 +108,7 @@ item_free (Item *item)
   if (item->raw != NULL)
     g_bytes_unref (item->raw);
   g_free (item->read_error);
+  g_free (item->skipped);
   tern_mime_summary_free (item->summary);
   g_free (item);
 }
@@ -114,6 +127,7 @@ tern_store_importer_finalize (GObject *object)
   g_free (self->folder);
   g_array_unref (self->ids);
   g_ptr_array_unref (self->failures);
+  g_ptr_array_unref (self->skipped);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -133,6 +147,7 @@ tern_store_importer_init (TernStoreImporter *self)
   g_cond_init (&self->cond);
   self->ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->failures = g_ptr_array_new_with_free_func (g_free);
+  self->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_store_import_skipped_free);
 }
 
 /**
@@ -231,6 +246,117 @@ tern_store_importer_get_failures (TernStoreImporter *self)
   return self->failures;
 }
 
+/**
+ * tern_store_importer_get_skipped:
+ *
+ * Returns: (transfer none) (element-type TernStoreImportSkipped): what was not
+ *   read because it is not a regular file (a symbolic link, a FIFO, a socket, a
+ *   device...), at most 100; the progress's @skipped counts them all
+ */
+GPtrArray *
+tern_store_importer_get_skipped (TernStoreImporter *self)
+{
+  g_return_val_if_fail (TERN_IS_STORE_IMPORTER (self), NULL);
+  return self->skipped;
+}
+
+void
+tern_store_import_skipped_free (TernStoreImportSkipped *skipped)
+{
+  if (skipped == NULL)
+    return;
+  g_free (skipped->path);
+  g_free (skipped->reason);
+  g_free (skipped);
+}
+
+/* ---- reading files ---------------------------------------------------------------- */
+
+/* Why a file of this type is not read; NULL for a regular file. */
+static const char *
+describe_not_regular (mode_t mode)
+{
+  if (S_ISREG (mode))
+    return NULL;
+  if (S_ISLNK (mode))
+    return _("a symbolic link, not followed");
+  if (S_ISDIR (mode))
+    return _("a folder, not a message file");
+  if (S_ISFIFO (mode))
+    return _("a FIFO, not a message file");
+  if (S_ISSOCK (mode))
+    return _("a socket, not a message file");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device, not a message file");
+  return _("not a regular file");
+}
+
+/* Reads the regular file @path: opened without blocking (a FIFO would wait for a
+ * writer for ever) and, unless @follow, without following a symbolic link; what it
+ * is, is checked on the open file. When it is not a regular file, returns %NULL
+ * with *@skipped saying why (and no error). */
+static GBytes *
+read_regular_file (const char  *path,
+                   gboolean     follow,
+                   gint64      *mtime,
+                   char       **skipped,
+                   GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW), 0);
+  g_autoptr(GByteArray) data = NULL;
+  struct stat st;
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      if (saved == ELOOP && !follow)
+        *skipped = g_strdup (describe_not_regular (S_IFLNK));
+      else
+        g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO, _("Cannot open “%s”: %s"), path,
+                     g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      saved = errno;
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO, _("Cannot read “%s”: %s"), path,
+                   g_strerror (saved));
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      *skipped = g_strdup (describe_not_regular (st.st_mode));
+      close (fd);
+      return NULL;
+    }
+  *mtime = st.st_mtime;
+
+  data = g_byte_array_sized_new (st.st_size > 0 ? MIN ((gsize) st.st_size + 1, 256 * 1024 * 1024) : 4096);
+  for (;;)
+    {
+      guint8 buffer[65536];
+      gssize n = read (fd, buffer, sizeof buffer);
+
+      if (n == 0)
+        break;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved = errno;
+          g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO, _("Cannot read “%s”: %s"), path,
+                       g_strerror (saved));
+          close (fd);
+          return NULL;
+        }
+      g_byte_array_append (data, buffer, n);
+    }
+  close (fd);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
 /* ---- parser pool ---------------------------------------------------------------- */
 
 static TernStoreFlags
@@ -311,6 +437,7 @@ typedef struct
   char           *path;
   char           *folder;
   TernStoreFlags  flags;
+  char           *skipped;      /* not read, and why: found so when listing */
 } MaildirFile;
 
 static void
@@ -318,7 +445,35 @@ maildir_file_free (MaildirFile *file)
 {
   g_free (file->path);
   g_free (file->folder);
+  g_free (file->skipped);
   g_free (file);
+}
+
+static void
+add_maildir_file (GPtrArray *files, const char *path, const char *folder, TernStoreFlags flags,
+                  const char *skipped)
+{
+  MaildirFile *file = g_new0 (MaildirFile, 1);
+
+  file->path = g_strdup (path);
+  file->folder = g_strdup (folder);
+  file->flags = flags;
+  file->skipped = g_strdup (skipped);
+  g_ptr_array_add (files, file);
+}
+
+/* Whether @path is a folder itself, not a symbolic link to one. A link is listed
+ * in @files as skipped (when @files is given). */
+static gboolean
+is_real_dir (const char *path, const char *folder, GPtrArray *files)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return FALSE;
+  if (S_ISLNK (st.st_mode) && files != NULL)
+    add_maildir_file (files, path, folder, 0, describe_not_regular (st.st_mode));
+  return S_ISDIR (st.st_mode);
 }
 
 static int
@@ -371,22 +526,23 @@ list_maildir_folder (const char *dir, const char *folder, GPtrArray *files)
   for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
     {
       g_autofree char *sub = g_build_filename (dir, subdirs[i], NULL);
-      g_autoptr(GDir) d = g_dir_open (sub, 0, NULL);
+      g_autoptr(GDir) d = NULL;
       const char *name;
 
-      if (d == NULL)
+      if (!is_real_dir (sub, folder, files) || (d = g_dir_open (sub, 0, NULL)) == NULL)
         continue;
       while ((name = g_dir_read_name (d)) != NULL)
         {
-          MaildirFile *file;
+          g_autofree char *path = NULL;
+          GStatBuf st;
 
           if (name[0] == '.')
             continue;
-          file = g_new0 (MaildirFile, 1);
-          file->path = g_build_filename (sub, name, NULL);
-          file->folder = g_strdup (folder);
-          file->flags = i == 0 ? maildir_flags (name) : 0;
-          g_ptr_array_add (files, file);
+          path = g_build_filename (sub, name, NULL);
+          /* What is plainly not a message is not even opened (a device could act on
+           * it); read_regular_file() checks again on the open file. */
+          add_maildir_file (files, path, folder, i == 0 ? maildir_flags (name) : 0,
+                            g_lstat (path, &st) == 0 ? describe_not_regular (st.st_mode) : NULL);
         }
     }
 }
@@ -420,7 +576,7 @@ read_maildir (TernStoreImporter *self)
       if (name[0] != '.' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
         continue;
       dir = g_build_filename (self->source, name, NULL);
-      if (g_file_test (dir, G_FILE_TEST_IS_DIR) && is_maildir (dir))
+      if (is_real_dir (dir, self->folder, files) && is_maildir (dir))
         {
           g_autofree char *folder = subfolder_path (self, name);
           list_maildir_folder (dir, folder, files);
@@ -437,24 +593,25 @@ read_maildir (TernStoreImporter *self)
       MaildirFile *file = g_ptr_array_index (files, i);
       Item *item = g_new0 (Item, 1);
       GError *error = NULL;
-      char *contents = NULL;
       gsize len = 0;
       GStatBuf st;
 
       item->folder = g_strdup (file->folder);
       item->origin = g_strdup (file->path);
       item->flags = file->flags;
-      if (g_stat (file->path, &st) == 0)
-        item->internal_date = st.st_mtime;
 
-      if (!wait_for_room (self, st.st_size > 0 ? (gsize) st.st_size : 0))
+      if (!wait_for_room (self, file->skipped == NULL && g_lstat (file->path, &st) == 0 && st.st_size > 0
+                                ? (gsize) st.st_size : 0))
         {
           item_free (item);
           return;
         }
-      if (g_file_get_contents (file->path, &contents, &len, &error))
-        item->raw = g_bytes_new_take (contents, len);
-      else
+      if (file->skipped != NULL)
+        item->skipped = g_strdup (file->skipped);
+      else if ((item->raw = read_regular_file (file->path, FALSE, &item->internal_date, &item->skipped,
+                                               &error)) != NULL)
+        len = g_bytes_get_size (item->raw);
+      else if (error != NULL)
         {
           item->read_error = g_strdup (error->message);
           g_error_free (error);
@@ -539,9 +696,7 @@ read_message_file (TernStoreImporter *self)
 {
   Item *item = g_new0 (Item, 1);
   GError *error = NULL;
-  char *contents = NULL;
   gsize len = 0;
-  GStatBuf st;
 
   g_mutex_lock (&self->lock);
   self->total_messages = 1;
@@ -549,11 +704,11 @@ read_message_file (TernStoreImporter *self)
 
   item->folder = g_strdup (self->folder);
   item->origin = g_strdup (self->source);
-  if (g_stat (self->source, &st) == 0)
-    item->internal_date = st.st_mtime;
-  if (g_file_get_contents (self->source, &contents, &len, &error))
-    item->raw = g_bytes_new_take (contents, len);
-  else
+  /* The file the caller named: a link to it is followed, but it must be a file. */
+  if ((item->raw = read_regular_file (self->source, TRUE, &item->internal_date, &item->skipped,
+                                      &error)) != NULL)
+    len = g_bytes_get_size (item->raw);
+  else if (error != NULL)
     {
       item->read_error = g_strdup (error->message);
       g_error_free (error);
@@ -597,45 +752,77 @@ reader_thread (gpointer data)
 
 /* ---- writer (the calling thread) ------------------------------------------------ */
 
+/* The first bytes of the source, which must be a regular file (a link to one is
+ * followed: the caller named it); opened without blocking, so that a FIFO fails
+ * instead of waiting for ever. */
+static gboolean
+read_head (const char *path, char *head, gsize size, gsize *n, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  struct stat st;
+  gssize got;
+  int saved;
+
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      saved = errno;
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO, _("Cannot open “%s”: %s"), path,
+                   g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO,
+                   /* Translators: "“/tmp/x” is a FIFO, not a message file: nothing to import" */
+                   _("“%s” is %s: nothing to import"), path, describe_not_regular (st.st_mode));
+      close (fd);
+      return FALSE;
+    }
+  do
+    got = read (fd, head, size);
+  while (got < 0 && errno == EINTR);
+  saved = errno;
+  close (fd);
+  if (got < 0)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO, _("Cannot read “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  *n = got;
+  return TRUE;
+}
+
 static TernStoreImportKind
 detect_kind (TernStoreImporter *self, GError **error)
 {
-  if (self->kind != TERN_STORE_IMPORT_AUTO)
-    return self->kind;
+  char head[8] = { 0 };
+  gsize n = 0;
 
   if (g_file_test (self->source, G_FILE_TEST_IS_DIR))
     {
-      if (!is_maildir (self->source))
+      if (self->kind == TERN_STORE_IMPORT_AUTO && !is_maildir (self->source))
         {
           g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
                        _("“%s” is a folder but not a Maildir (it has no cur/ or new/ folder)"),
                        self->source);
           return TERN_STORE_IMPORT_AUTO;
         }
-      return TERN_STORE_IMPORT_MAILDIR;
+      return self->kind == TERN_STORE_IMPORT_AUTO ? TERN_STORE_IMPORT_MAILDIR : self->kind;
     }
 
+  /* A file: checked to be a regular one whatever the kind asked for. */
+  if (!read_head (self->source, head, sizeof head, &n, error))
+    return TERN_STORE_IMPORT_AUTO;
+  if (self->kind != TERN_STORE_IMPORT_AUTO)
+    return self->kind;
   if (g_str_has_suffix (self->source, ".eml") || g_str_has_suffix (self->source, ".msg"))
     return TERN_STORE_IMPORT_MESSAGE;
-
-  {
-    FILE *f = g_fopen (self->source, "rbe");
-    char head[8] = { 0 };
-    gsize n;
-
-    if (f == NULL)
-      {
-        int saved = errno;
-        g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_IO,
-                     _("Cannot open “%s”: %s"), self->source, g_strerror (saved));
-        return TERN_STORE_IMPORT_AUTO;
-      }
-    n = fread (head, 1, sizeof head, f);
-    fclose (f);
-    if ((n >= 5 && memcmp (head, "From ", 5) == 0) ||
-        (n >= 8 && memcmp (head, "\xEF\xBB\xBF" "From ", 8) == 0))
-      return TERN_STORE_IMPORT_MBOX;
-  }
+  if ((n >= 5 && memcmp (head, "From ", 5) == 0) ||
+      (n >= 8 && memcmp (head, "\xEF\xBB\xBF" "From ", 8) == 0))
+    return TERN_STORE_IMPORT_MBOX;
   return TERN_STORE_IMPORT_MESSAGE;
 }
 
@@ -658,6 +845,20 @@ add_failure (TernStoreImporter *self, const char *origin, const char *reason)
   self->progress.failed++;
   if (self->failures->len < MAX_FAILURES)
     g_ptr_array_add (self->failures, g_strdup_printf ("%s: %s", origin, reason));
+}
+
+static void
+add_skipped (TernStoreImporter *self, const char *path, const char *reason)
+{
+  self->progress.skipped++;
+  if (self->skipped->len < MAX_FAILURES)
+    {
+      TernStoreImportSkipped *skipped = g_new0 (TernStoreImportSkipped, 1);
+
+      skipped->path = g_strdup (path);
+      skipped->reason = g_strdup (reason);
+      g_ptr_array_add (self->skipped, skipped);
+    }
 }
 
 static guint64
@@ -736,6 +937,7 @@ tern_store_importer_run (TernStoreImporter  *self,
   memset (&self->progress, 0, sizeof self->progress);
   g_array_set_size (self->ids, 0);
   g_ptr_array_set_size (self->failures, 0);
+  g_ptr_array_set_size (self->skipped, 0);
   self->stop = FALSE;
   self->in_flight = 0;
   self->in_flight_bytes = 0;
@@ -793,6 +995,12 @@ tern_store_importer_run (TernStoreImporter  *self,
         goto stop;
 
       self->progress.messages_done++;
+      if (item->skipped != NULL)
+        {
+          add_skipped (self, item->origin, item->skipped);
+          item_free (item);
+          continue;
+        }
       if (item->raw == NULL)
         {
           add_failure (self, item->origin, item->read_error != NULL ? item->read_error : _("unreadable"));

@@ -38,6 +38,8 @@ typedef enum
  * @duplicates: messages skipped because the folder had them already
  * @failed: messages that could not be read
  * @finished: %TRUE in the last report
+ * @skipped: entries of a Maildir that were not read: not regular files (symbolic
+ *   links, FIFOs, sockets, devices...)
  */
 typedef struct
 {
@@ -49,7 +51,21 @@ typedef struct
   guint64  duplicates;
   guint64  failed;
   gboolean finished;
+  guint64  skipped;
 } TernStoreImportProgress;
+
+/**
+ * TernStoreImportSkipped:
+ * @path: the entry's path
+ * @reason: why it was not read, for people ("a symbolic link, not followed")
+ */
+typedef struct
+{
+  char *path;
+  char *reason;
+} TernStoreImportSkipped;
+
+void tern_store_import_skipped_free (TernStoreImportSkipped *skipped);
 
 typedef void (*TernStoreImportProgressFunc) (const TernStoreImportProgress *progress,
                                              gpointer                       user_data);
@@ -84,5 +100,6 @@ void               tern_store_importer_get_progress   (TernStoreImporter        
                                                        TernStoreImportProgress     *progress);
 GArray            *tern_store_importer_get_ids        (TernStoreImporter           *self);
 GPtrArray         *tern_store_importer_get_failures   (TernStoreImporter           *self);
+GPtrArray         *tern_store_importer_get_skipped    (TernStoreImporter           *self);
 
 G_END_DECLS

@@ -49,7 +49,7 @@ local_distinct () {
     "SELECT count(DISTINCT m.subject) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON a.id = f.account_id WHERE a.address = '$1@tern.test' AND f.path = 'INBOX'"
 }
 
-echo "1..23"
+echo "1..24"
 
 # --- download everything once; run again: nothing new -----------------------------
 new_home alice
@@ -108,6 +108,13 @@ printf 'From: sender@tern.test\r\nTo: bob@tern.test\r\nSubject: from line\r\nMes
 check "backup: one backup directory after one sync" "$(ls "$BACKUP" | wc -l)" 1
 latest=$BACKUP/$(ls "$BACKUP" | tail -n1)
 check "backup: INBOX.mbox has the 11 messages" "$(grep -c '^From MAILER-DAEMON ' "$latest/INBOX.mbox")" 11
+# an independent reader: Python's mailbox decodes each envelope line as ASCII
+check "backup: Python's mailbox reads the 11, each envelope in asctime's ASCII form" "$(/usr/bin/python3 -c '
+import mailbox, re, sys
+box = mailbox.mbox(sys.argv[1], create=False)
+form = re.compile(r"MAILER-DAEMON [A-Z][a-z]{2} [A-Z][a-z]{2} [ 123][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}")
+print(sum(1 for key in box.iterkeys() if form.fullmatch(box[key].get_from())))
+' "$latest/INBOX.mbox")" 11
 check "backup: mboxrd escaping" "$(grep -c '^>From here on\|^>>From too' "$latest/INBOX.mbox")" 2
 check "backup: the interrupted .partial is gone" "$(ls -A "$BACKUP" | grep -c partial)" 0
 for i in 1 2 3; do sleep 1.1; "$TOOL" fetch bob@tern.test 2>/dev/null; done

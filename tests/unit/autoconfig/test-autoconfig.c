@@ -11,6 +11,7 @@
 #include "tern-account-error.h"
 #include "tern-autoconfig.h"
 #include "tern-autoconfig-private.h"
+#include "tern-mail-account-builder.h"
 #include "tern-net-error.h"
 #include "fake-resolver.h"
 #include "fake-server.h"
@@ -1000,6 +1001,71 @@ test_detect_guess (void)
   run_clear (&run);
 }
 
+/* A probe that finds no STARTTLS (what an attacker who strips it arranges) only
+ * proposes no encryption: an account built from that detection is refused until the
+ * user consents, and allows a plaintext login only then. Detection that found
+ * encryption never switches it on, consent or not. */
+static void
+test_detect_plaintext_needs_consent (void)
+{
+  g_autoptr(FakeResolver) resolver = fake_resolver_new ();
+  g_autoptr(TernAutoconfig) autoconfig = autoconfig_new (resolver);
+  g_autoptr(TernMailAccountBuilder) builder = NULL;
+  g_autoptr(TernMailAccountBuilder) tls_builder = NULL;
+  g_autoptr(TernAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  const TernAutoconfigServer *server;
+  Run run = { 0 };
+
+  fake_resolver_add_host (resolver, "imap.stripped.test", "127.0.0.1");
+  /* IMAP only on 143, without STARTTLS; no SMTP server (the default: TLS) */
+  _tern_autoconfig_set_port_override (autoconfig, 993, closed_port);
+  _tern_autoconfig_set_port_override (autoconfig, 143, fake_server_get_port (imap_plain));
+  _tern_autoconfig_set_port_override (autoconfig, 995, closed_port);
+  _tern_autoconfig_set_port_override (autoconfig, 110, closed_port);
+  _tern_autoconfig_set_port_override (autoconfig, 465, closed_port);
+  _tern_autoconfig_set_port_override (autoconfig, 587, closed_port);
+  _tern_autoconfig_set_port_override (autoconfig, 25, closed_port);
+
+  run_detect (autoconfig, "me@stripped.test", TERN_AUTOCONFIG_FLAGS_NONE, 0, &run);
+  g_assert_no_error (run.error);
+  server = tern_autoconfig_result_get_server (run.result, TERN_AUTOCONFIG_PROTOCOL_IMAP);
+  g_assert_nonnull (server);
+  g_assert_cmpstr (server->host, ==, "imap.stripped.test");
+  g_assert_cmpint (server->security, ==, TERN_NET_SECURITY_NONE);
+
+  builder = tern_mail_account_builder_new ("me@stripped.test");
+  tern_mail_account_builder_set_detected (builder, run.result);
+  account = tern_mail_account_builder_build (builder, &error);
+  g_assert_null (account);
+  g_assert_error (error, TERN_ACCOUNT_ERROR, TERN_ACCOUNT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "imap.stripped.test"));
+  g_clear_error (&error);
+  g_assert_true (tern_mail_account_builder_needs_plaintext (builder));
+  /* asking does not consent */
+  g_assert_null (tern_mail_account_builder_build (builder, NULL));
+
+  tern_mail_account_builder_set_allow_plaintext (builder, TRUE);
+  account = tern_mail_account_builder_build (builder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_account_get_incoming (account)->security, ==, TERN_NET_SECURITY_NONE);
+  g_assert_cmpint (tern_account_get_outgoing (account)->security, ==, TERN_NET_SECURITY_TLS);
+  g_assert_true (tern_account_get_allow_plaintext_auth (account));
+  g_clear_object (&account);
+
+  /* The user chose TLS over what detection found: no plaintext, consent or not. */
+  tls_builder = tern_mail_account_builder_new ("me@stripped.test");
+  tern_mail_account_builder_set_detected (tls_builder, run.result);
+  tern_mail_account_builder_set_incoming (tls_builder, NULL, 0, TERN_NET_SECURITY_TLS, NULL);
+  tern_mail_account_builder_set_allow_plaintext (tls_builder, TRUE);
+  g_assert_false (tern_mail_account_builder_needs_plaintext (tls_builder));
+  account = tern_mail_account_builder_build (tls_builder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_account_get_incoming (account)->security, ==, TERN_NET_SECURITY_TLS);
+  g_assert_false (tern_account_get_allow_plaintext_auth (account));
+  run_clear (&run);
+}
+
 /* A server that never answers does not hold detection beyond its time budget. */
 static void
 test_detect_deadline (void)
@@ -1164,6 +1230,7 @@ main (int argc, char **argv)
   g_test_add_func ("/autoconfig/detect/mx", test_detect_mx);
   g_test_add_func ("/autoconfig/detect/mx-parent", test_detect_mx_parent);
   g_test_add_func ("/autoconfig/detect/guess", test_detect_guess);
+  g_test_add_func ("/autoconfig/detect/plaintext-needs-consent", test_detect_plaintext_needs_consent);
   g_test_add_func ("/autoconfig/detect/deadline", test_detect_deadline);
   g_test_add_func ("/autoconfig/detect/dns-timeout", test_detect_dns_timeout);
   g_test_add_func ("/autoconfig/detect/cancel", test_detect_cancel);

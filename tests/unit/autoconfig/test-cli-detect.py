@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""tern-cli account detect: usage, exit statuses, text and JSON output, offline.
+"""tern-cli account detect: usage, exit statuses, text and JSON output, offline; and
+account add --detect, which never switches plaintext login on without --allow-plaintext.
 
 Usage: test-cli-detect.py TERN_CLI   (TAP on stdout)
 """
 
+import configparser
 import json
+import os
 import subprocess
 import sys
+import tempfile
 
 cli = sys.argv[1]
 results = []
@@ -74,6 +78,51 @@ check("several servers per protocol: TLS preferred (1und1 lists 993 and 143)",
 code, out, err = detect("--offline", "--json", "x@uol.com.br")
 got = json.loads(out) if code == 0 else {}
 check("a provider whose first incoming server is POP3 still gives IMAP", "imap" in got and "pop3" in got, repr(got))
+
+# account add --detect: a provider whose database entry says "no encryption" (35 entries
+# do) is only a proposal. Without --allow-plaintext the account is refused and nothing
+# is stored; with it, the account allows plaintext login; an account whose servers are
+# encrypted never does, whatever the flags.
+with tempfile.TemporaryDirectory() as home:
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[var] = os.path.join(home, var.lower())
+    ini = os.path.join(env["XDG_CONFIG_HOME"], "tern", "accounts.ini")
+
+    def add(*args):
+        p = subprocess.run([cli, "account", "add", "--detect", "--password-command", "echo x", *args],
+                           capture_output=True, text=True, timeout=60, env=env)
+        return p.returncode, p.stderr
+
+    def stored(address):
+        config = configparser.ConfigParser(interpolation=None)
+        config.read(ini)
+        name = "Account " + address
+        return dict(config[name]) if name in config else None
+
+    code, err = add("--email", "joe@mahoroba.ne.jp")
+    check("add --detect of a provider without encryption: refused (1), says --allow-plaintext",
+          code == 1 and "--allow-plaintext" in err and "mail.mahoroba.ne.jp:110 has no encryption" in err,
+          f"{code} {err!r}")
+    check("add --detect refused: nothing stored", stored("joe@mahoroba.ne.jp") is None, stored("joe@mahoroba.ne.jp"))
+
+    code, err = add("--email", "joe@mahoroba.ne.jp", "--allow-plaintext")
+    account = stored("joe@mahoroba.ne.jp") or {}
+    check("add --detect --allow-plaintext: added, plaintext login allowed",
+          code == 0 and account.get("security") == "none" and account.get("allow-plaintext-auth") == "true",
+          f"{code} {err!r} {account!r}")
+
+    code, err = add("--email", "ann@mahoroba.ne.jp", "--security", "starttls", "--smtp-security", "starttls")
+    account = stored("ann@mahoroba.ne.jp") or {}
+    check("add --detect with STARTTLS chosen over it: added, no plaintext login",
+          code == 0 and account.get("security") == "starttls" and "allow-plaintext-auth" not in account,
+          f"{code} {err!r} {account!r}")
+
+    code, err = add("--email", "bob@aol.com", "--allow-plaintext")
+    account = stored("bob@aol.com") or {}
+    check("add --detect of an encrypted provider: --allow-plaintext switches nothing on",
+          code == 0 and account.get("security") == "tls" and "allow-plaintext-auth" not in account,
+          f"{code} {err!r} {account!r}")
 
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):

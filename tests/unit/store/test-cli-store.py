@@ -11,6 +11,9 @@ import email.utils
 import json
 import os
 import re
+import resource
+import socket
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +72,39 @@ def mbox_bytes():
         out += b"From sender@example.com " + envelope.encode() + b"\n" + raw + b"\n"
     return out
 
+# Every C0 control character, DEL, C1 controls, invalid UTF-8 and a terminal's escape
+# sequences (a CSI that colours, an OSC that retitles the window, BEL), in the subject,
+# the sender's name and the body: what a hostile or broken mail may hold.
+C0 = "".join(chr(c) for c in range(1, 0x20))
+ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x9b2J"
+NASTY_SUBJECT = "ctl " + C0 + "\x7f " + ESCAPES + " end"
+NASTY_NAME = "Eve \x1b[5m\x07"
+NASTY_BODY = (b"body: " + bytes(range(0, 0x20)) + b"\x7f \xff\xfe invalid \xc3 utf-8 "
+              + ESCAPES.encode() + b"\n")
+
+
+def encoded_word(text):
+    import base64
+    return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+
+def nasty_mbox():
+    return (b"From eve@example.com Thu Jan  4 10:00:00 2024\n"
+            b"From: " + encoded_word(NASTY_NAME).encode() + b" <eve@example.com>\n"
+            b"To: alice@example.com\n"
+            b"Subject: " + encoded_word(NASTY_SUBJECT).encode() + b"\n"
+            b"Date: Thu, 4 Jan 2024 10:00:00 +0000\n"
+            b"Message-ID: <nasty@example.com>\n"
+            b"Content-Type: text/plain; charset=utf-8\n"
+            b"Content-Transfer-Encoding: 8bit\n"
+            b"\n" + NASTY_BODY + b"\n"
+            b"From eve@example.com Thu Jan  4 11:00:00 2024\n"
+            b"From: \xff\xfeRaw \x1b[1m8-bit <raw@example.com>\n"
+            b"Subject: raw \x1b]2;title\x07 \x01\x1f\x7f \xc3\x28 bytes\n"
+            b"Message-ID: <raw8bit@example.com>\n"
+            b"\n"
+            b"raw\n")
+
 
 class CliStore(unittest.TestCase):
     def setUp(self):
@@ -84,8 +120,13 @@ class CliStore(unittest.TestCase):
         with open(self.mbox, "wb") as f:
             f.write(mbox_bytes())
 
-    def run_cli(self, *args, expect=0):
-        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=120)
+    def run_cli(self, *args, expect=0, max_file_size=None, timeout=120):
+        def limit():
+            # Writes past the limit fail with EFBIG (SIGXFSZ ignored): a disk that fills up.
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
+        proc = subprocess.run([TERN_CLI, *args], env=self.env, capture_output=True, timeout=timeout,
+                              preexec_fn=limit if max_file_size is not None else None)
         if proc.returncode != expect:
             self.fail("tern-cli %s exited %d, not %d\nstdout: %s\nstderr: %s"
                       % (" ".join(args), proc.returncode, expect, proc.stdout, proc.stderr))
@@ -195,6 +236,86 @@ class CliStore(unittest.TestCase):
         self.run_cli("show", "999999", expect=1)
         self.run_cli("show", "abc", expect=2)
 
+    def nasty_import(self, folder="Nasty\x1b[31m\x1f"):
+        path = os.path.join(self.tmp.name, "nasty.mbox")
+        with open(path, "wb") as f:
+            f.write(nasty_mbox())
+        self.run_cli("import", path, "--folder", folder)
+        rows = self.json_of("list", folder, "--json")
+        self.assertEqual(len(rows), 2)
+        return {r["message_id"]: r for r in rows}
+
+    def test_json_is_valid_whatever_the_mail_holds(self):
+        """Every --json output parses (strict: no raw control character) and is UTF-8."""
+        folder = "Nasty\x1b[31m\x1f"
+        rows = self.nasty_import(folder)
+        nasty = rows["nasty@example.com"]
+        self.assertEqual(nasty["folder"], folder)
+        # the decoded values come through, escaped and unescaped again
+        self.assertIn(C0[1:8], nasty["subject"])
+        self.assertIn("\x1f\x7f", nasty["subject"])
+        self.assertIn("\x1b[31mred", nasty["subject"])
+        self.assertIn("\x1b[5m", nasty["from"])
+        for args in (("search", "from:eve", "--json"), ("search", "in:" + folder, "--json"),
+                     ("folders", "--json")):
+            with self.subTest(args=args):
+                proc = self.run_cli(*args)
+                data = json.loads(proc.stdout.decode("utf-8"))
+                self.assertTrue(data)
+        for row in rows.values():
+            shown = self.json_of("show", str(row["id"]), "--json")
+            self.assertEqual(shown[0]["subject"], row["subject"])
+        body = self.json_of("show", str(nasty["id"]), "--json")[0]["body"]
+        self.assertIn("\x1f", body)
+        self.assertIn("\x7f", body)
+        self.assertIn("\x1b]0;pwned\x07", body)
+        # the escapes are JSON's: no control character is left raw in any output
+        for args in (("list", folder, "--json"), ("show", str(nasty["id"]), "--json"),
+                     ("folders", "--json")):
+            out = self.run_cli(*args).stdout
+            self.assertIsNone(re.search(rb"[\x00-\x1f\x7f]", out.rstrip(b"\n")), args)
+        # account list --json: a name given by the user, with control characters
+        self.run_cli("account", "add", "--email", "eve@example.com", "--protocol", "imap",
+                     "--host", "imap.example.com", "--password-command", "echo x",
+                     "--name", "Eve\x1f\x1b[2J")
+        accounts = json.loads(self.run_cli("account", "list", "--json").stdout.decode("utf-8"))
+        self.assertEqual(accounts[0]["name"], "Eve\x1f\x1b[2J")
+
+    def test_terminal_output_is_clean(self):
+        """Text for a terminal has no control character from mail; --raw stays raw."""
+        folder = "Nasty\x1b[31m\x1f"
+        path = os.path.join(self.tmp.name, "nasty.mbox")
+        with open(path, "wb") as f:
+            f.write(nasty_mbox())
+        self.run_cli("import", path, "--folder", folder)
+        # the ids from the text listing (list cleaned its columns already)
+        listing = self.run_cli("list", folder).stdout.decode().splitlines()[1:]
+        rows = {("nasty@example.com" if " ctl " in line else "raw8bit@example.com"):
+                {"id": int(line.split()[0])} for line in listing}
+        nasty = rows["nasty@example.com"]
+        # C0 but newline and tab, DEL, and C1 in UTF-8 (c2 80 to c2 9f)
+        control = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+        for args in (("show", str(nasty["id"])), ("show", str(rows["raw8bit@example.com"]["id"])),
+                     ("list", folder), ("search", "from:eve"), ("folders",),
+                     ("list", folder + "-missing")):
+            with self.subTest(args=args):
+                proc = self.run_cli(*args, expect=1 if args[-1].endswith("-missing") else 0)
+                self.assertIsNone(control.search(proc.stdout), proc.stdout)
+                self.assertIsNone(control.search(proc.stderr), proc.stderr)
+                proc.stdout.decode("utf-8")
+        shown = self.run_cli("show", str(nasty["id"])).stdout.decode()
+        self.assertIn("Subject: ctl \ufffd", shown)
+        self.assertIn("\ufffd[31mred\ufffd[0m \ufffd]0;pwned\ufffd", shown)
+        self.assertIn("Eve \ufffd[5m\ufffd", shown)
+        self.assertIn("\ufffd[31mred", shown.split("\n\n", 1)[1])   # the body
+        self.assertIn("Nasty\ufffd[31m\ufffd", self.run_cli("folders").stdout.decode())
+        missing = self.run_cli("list", folder + "-missing", expect=1).stderr.decode()
+        self.assertIn("Nasty\ufffd[31m\ufffd-missing", missing)
+        # --raw: the stored bytes, escapes and all
+        raw = self.run_cli("show", str(nasty["id"]), "--raw").stdout
+        self.assertIn(NASTY_BODY, raw)
+        self.assertIn(b"\n" + NASTY_BODY, nasty_mbox())
+
     def test_export_and_reimport(self):
         self.import_mbox()
         out_mbox = os.path.join(self.tmp.name, "out.mbox")
@@ -220,6 +341,111 @@ class CliStore(unittest.TestCase):
         self.assertIn(b"\n>From here on", data)
         self.run_cli("export", "Archive/Old", "--format", "zip", out_mbox, expect=2)
 
+    def leftovers(self):
+        return [n for n in os.listdir(self.tmp.name) if n.startswith(".tern-export-")]
+
+    def import_big(self, folder="Big"):
+        """Ten messages of 20 kB, but the sixth of 100 kB: past the 64 kB limit of
+        max_file_size (above the 32 kB the store's shared memory file takes) in the
+        middle of an mbox or a Maildir export."""
+        path = os.path.join(self.tmp.name, "big.mbox")
+        with open(path, "wb") as f:
+            for i in range(10):
+                f.write(b"From x@example.com Mon Jan  1 10:00:00 2024\nSubject: big %d\n"
+                        b"Message-ID: <big%d@example.com>\n\n" % (i, i))
+                f.write((b"%d" % i) * (100000 if i == 5 else 20000) + b"\n\n")
+        self.run_cli("import", path, "--folder", folder)
+
+    def test_export_mbox_is_safe(self):
+        """An existing file is kept unless --force, a link is never written through,
+        the file is 0600, and a failure halfway leaves the old file as it was."""
+        self.import_mbox()
+        dest = os.path.join(self.tmp.name, "out.mbox")
+        with open(dest, "wb") as f:
+            f.write(b"precious old contents\n")
+        proc = self.run_cli("export", "Archive/Old", "--format", "mbox", dest, expect=1)
+        self.assertIn(b"--force", proc.stderr)
+        with open(dest, "rb") as f:
+            self.assertEqual(f.read(), b"precious old contents\n")
+
+        # through a symbolic link: never, not even with --force
+        target = os.path.join(self.tmp.name, "target")
+        with open(target, "wb") as f:
+            f.write(b"the link's target\n")
+        link = os.path.join(self.tmp.name, "link.mbox")
+        os.symlink(target, link)
+        for extra in ((), ("--force",)):
+            proc = self.run_cli("export", "Archive/Old", "--format", "mbox", link, *extra, expect=1)
+            self.assertIn(b"symbolic link", proc.stderr)
+            self.assertTrue(os.path.islink(link))
+            with open(target, "rb") as f:
+                self.assertEqual(f.read(), b"the link's target\n")
+        # a dangling link would create its target: refused as well
+        dangling = os.path.join(self.tmp.name, "dangling.mbox")
+        os.symlink(os.path.join(self.tmp.name, "created-through-link"), dangling)
+        self.run_cli("export", "Archive/Old", "--format", "mbox", dangling, expect=1)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "created-through-link")))
+
+        # a failure halfway (the file size limit reached) keeps the old file
+        self.import_big()
+        proc = self.run_cli("export", "Big", "--format", "mbox", dest, "--force", expect=1,
+                            max_file_size=64 * 1024)
+        self.assertIn(b"out.mbox", proc.stderr)
+        with open(dest, "rb") as f:
+            self.assertEqual(f.read(), b"precious old contents\n")
+        self.assertEqual(self.leftovers(), [])
+
+        # --force replaces it, private to the user
+        os.chmod(dest, 0o644)
+        self.run_cli("export", "Archive/Old", "--format", "mbox", dest, "--force")
+        with open(dest, "rb") as f:
+            self.assertEqual(len(re.findall(rb"^From MAILER-DAEMON ", f.read(), re.M)), 3)
+        self.assertEqual(os.stat(dest).st_mode & 0o777, 0o600)
+        fresh = os.path.join(self.tmp.name, "fresh.mbox")
+        self.run_cli("export", "Archive/Old", "--format", "mbox", fresh)
+        self.assertEqual(os.stat(fresh).st_mode & 0o777, 0o600)
+        self.assertEqual(self.leftovers(), [])
+
+    def test_export_maildir_is_safe(self):
+        self.import_mbox()
+        dest = os.path.join(self.tmp.name, "md")
+        self.run_cli("export", "Archive/Old", "--format", "maildir", dest)
+        self.assertEqual(os.stat(dest).st_mode & 0o777, 0o700)
+        for sub in ("cur", "new", "tmp"):
+            self.assertEqual(os.stat(os.path.join(dest, sub)).st_mode & 0o777, 0o700, sub)
+        names = os.listdir(os.path.join(dest, "cur"))
+        self.assertEqual(len(names), 3)
+        for name in names:
+            self.assertEqual(os.stat(os.path.join(dest, "cur", name)).st_mode & 0o777, 0o600)
+        # an existing Maildir: refused, or added to with --force
+        proc = self.run_cli("export", "Archive/Old", "--format", "maildir", dest, expect=1)
+        self.assertIn(b"--force", proc.stderr)
+        self.assertEqual(len(os.listdir(os.path.join(dest, "cur"))), 3)
+        self.run_cli("export", "Archive/Old", "--format", "maildir", dest, "--force")
+        self.assertEqual(len(os.listdir(os.path.join(dest, "cur"))), 6)
+
+        # links: DEST itself, or its cur/, lead elsewhere: nothing is written there
+        elsewhere = os.path.join(self.tmp.name, "elsewhere")
+        os.makedirs(os.path.join(elsewhere, "cur"))
+        link = os.path.join(self.tmp.name, "md-link")
+        os.symlink(elsewhere, link)
+        for extra in ((), ("--force",)):
+            proc = self.run_cli("export", "Archive/Old", "--format", "maildir", link, *extra, expect=1)
+            self.assertIn(b"symbolic link", proc.stderr)
+        tricked = os.path.join(self.tmp.name, "md2")
+        os.makedirs(tricked)
+        os.symlink(os.path.join(elsewhere, "cur"), os.path.join(tricked, "cur"))
+        self.run_cli("export", "Archive/Old", "--format", "maildir", tricked, "--force", expect=1)
+        self.assertEqual(os.listdir(os.path.join(elsewhere, "cur")), [])
+
+        # a failure halfway leaves no half Maildir behind
+        self.import_big()
+        half = os.path.join(self.tmp.name, "half")
+        proc = self.run_cli("export", "Big", "--format", "maildir", half, expect=1, max_file_size=64 * 1024)
+        self.assertIn(b"File too large", proc.stderr)
+        self.assertFalse(os.path.exists(half))
+        self.assertEqual(self.leftovers(), [])
+
     def test_maildir_tree(self):
         root = os.path.join(self.tmp.name, "Maildir")
         layout = {"": 2, ".Lists.dev": 3, ".Sent": 1}
@@ -240,6 +466,66 @@ class CliStore(unittest.TestCase):
         self.assertEqual(len(unread), 2)
         self.run_cli("import", root, "--folder", "Flat", "--flatten")
         self.assertEqual(len(self.json_of("list", "Flat", "--json")), 6)
+
+    def test_maildir_import_reads_regular_files_only(self):
+        """FIFOs, sockets and folders in a Maildir are not read (a FIFO does not hang
+        the import), symbolic links are not followed; each is reported."""
+        root = os.path.join(self.tmp.name, "Maildir")
+        outside = os.path.join(self.tmp.name, "outside")
+        os.makedirs(os.path.join(outside, "cur"))
+        secret = os.path.join(outside, "secret")
+        with open(secret, "wb") as f:
+            f.write(b"From: x@example.com\nSubject: the secret file\nMessage-ID: <secret@x>\n\nsecret\n")
+        with open(os.path.join(outside, "cur", "1.M1P1.h:2,"), "wb") as f:
+            f.write(b"From: x@example.com\nSubject: the secret folder\nMessage-ID: <secretdir@x>\n\nsecret\n")
+        for sub in ("cur", "new", "tmp", ".Sub/cur", ".Sub/new", ".Sub/tmp"):
+            os.makedirs(os.path.join(root, sub))
+        for i, sub in enumerate(("cur", "new")):
+            with open(os.path.join(root, sub, "%d.M%dP1.host:2,S" % (1700000000 + i, i)), "wb") as f:
+                f.write(b"From: x@example.com\nSubject: fine %d\nMessage-ID: <fine%d@x>\n\nbody\n" % (i, i))
+        skipped = {
+            os.path.join(root, "new", "1.fifo"): "FIFO",
+            os.path.join(root, "cur", "2.link:2,S"): "symbolic link",
+            os.path.join(root, "new", "3.dangling"): "symbolic link",
+            os.path.join(root, "new", "4.sock"): "socket",
+            os.path.join(root, "cur", "5.dir"): "folder",
+            os.path.join(root, ".Linked"): "symbolic link",
+            os.path.join(root, ".Sub", "cur"): None,      # replaced by a link below
+        }
+        os.mkfifo(os.path.join(root, "new", "1.fifo"))
+        os.symlink(secret, os.path.join(root, "cur", "2.link:2,S"))
+        os.symlink(os.path.join(outside, "gone"), os.path.join(root, "new", "3.dangling"))
+        sock = socket.socket(socket.AF_UNIX)
+        self.addCleanup(sock.close)
+        sock.bind(os.path.join(root, "new", "4.sock"))
+        os.makedirs(os.path.join(root, "cur", "5.dir"))
+        os.symlink(outside, os.path.join(root, ".Linked"))
+        os.rmdir(os.path.join(root, ".Sub", "cur"))
+        os.symlink(os.path.join(outside, "cur"), os.path.join(root, ".Sub", "cur"))
+        skipped[os.path.join(root, ".Sub", "cur")] = "symbolic link"
+
+        proc = self.run_cli("import", root, "--folder", "Safe", "--json", timeout=30)
+        report = json.loads(proc.stdout.decode("utf-8"))
+        self.assertEqual((report["imported"], report["unreadable"], report["skipped"]), (2, 0, len(skipped)),
+                         report)
+        self.assertEqual({e["path"] for e in report["skipped_files"]}, set(skipped))
+        for entry in report["skipped_files"]:
+            self.assertIn(skipped[entry["path"]], entry["reason"])
+            self.assertIn(entry["path"].encode(), proc.stderr)
+        self.assertEqual(report["folder"], "Safe")
+        self.assertEqual(sorted(r["subject"] for r in self.json_of("search", "in:Safe", "--json")),
+                         ["fine 0", "fine 1"])
+        self.assertEqual(self.json_of("search", "secret", "--json"), [])
+        # without --json: the same on stderr, and a count
+        proc = self.run_cli("import", root, "--folder", "Safe2", timeout=30)
+        self.assertIn(b"Skipped %d entries" % len(skipped), proc.stdout)
+        self.assertIn(b"1.fifo", proc.stderr)
+
+        # a FIFO named as the source: refused at once
+        fifo = os.path.join(self.tmp.name, "fifo.mbox")
+        os.mkfifo(fifo)
+        proc = self.run_cli("import", fifo, "--folder", "X", expect=1, timeout=30)
+        self.assertIn(b"FIFO", proc.stderr)
 
     def test_errors_and_help(self):
         for command in ("import", "list", "search", "show", "export"):

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "tern-mime-mbox-reader.h"
+#include "tern-mime-mbox-writer.h"
 #include "tern-mime-summary.h"
 #include "tern-mime-text.h"
 
@@ -343,6 +344,64 @@ test_mbox_errors (void)
   g_rmdir (dir);
 }
 
+/* The envelope line is asctime()'s ASCII, a day below 10 padded with a space (not
+ * GLib's "%e", which pads with U+2007), and the reader reads back what was written. */
+static void
+test_mbox_writer (void)
+{
+  static const struct
+  {
+    gint64      date;
+    const char *raw;
+    const char *written;
+  } cases[] = {
+    { 1796551200, "Subject: one\n\nFrom here\n>From there\n",
+      "From MAILER-DAEMON Sun Dec  6 10:00:00 2026\nSubject: one\n\n>From here\n>>From there\n\n" },
+    { 1704931199, "Subject: two\n\nno final newline",
+      "From MAILER-DAEMON Wed Jan 10 23:59:59 2024\nSubject: two\n\nno final newline\n\n" },
+    { 951782401, "Subject: three\n\nFrom\n",
+      "From MAILER-DAEMON Tue Feb 29 00:00:01 2000\nSubject: three\n\nFrom\n\n" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(TernMimeMboxReader) reader = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  int fd = g_file_open_tmp ("tern-test-XXXXXX.mbox", &path, &error);
+  FILE *out;
+  GByteArray *message = NULL;
+  char *envelope = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  out = fdopen (fd, "wb");
+  g_assert_nonnull (out);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) raw = g_bytes_new_static (cases[i].raw, strlen (cases[i].raw));
+
+      g_assert_true (tern_mime_mbox_write_message (out, cases[i].date, raw));
+      g_string_append (expected, cases[i].written);
+    }
+  g_assert_cmpint (fclose (out), ==, 0);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, expected->str);
+
+  reader = tern_mime_mbox_reader_new (path, &error);
+  g_assert_no_error (error);
+  while (tern_mime_mbox_reader_next (reader, &message, &envelope, NULL, &error))
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (cases));
+      g_assert_cmpint (tern_mime_mbox_envelope_date (envelope), ==, cases[n].date);
+      g_free (envelope);
+      g_byte_array_unref (message);
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (cases));
+  g_unlink (path);
+}
+
 static void
 test_skip_envelope (void)
 {
@@ -369,6 +428,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/mime/mbox", test_mbox);
   g_test_add_func ("/store/mime/mbox-not-mbox", test_mbox_not_mbox);
   g_test_add_func ("/store/mime/mbox-errors", test_mbox_errors);
+  g_test_add_func ("/store/mime/mbox-writer", test_mbox_writer);
   g_test_add_func ("/store/mime/skip-envelope", test_skip_envelope);
 
   return g_test_run ();
