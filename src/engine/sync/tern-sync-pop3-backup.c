@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -69,12 +70,27 @@ file_name_for (const char *path, GHashTable *taken)
 static gboolean
 write_folder (TernStoreDb *db, TernStoreFolder *folder, const char *path, guint *missing, GError **error)
 {
-  FILE *out = g_fopen (path, "wbe");
+  /* Private, like the store: 0600 whatever the umask; a link is not followed. */
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  FILE *out = fd >= 0 ? fdopen (fd, "wb") : NULL;
   gboolean ok = TRUE;
   guint offset = 0;
 
   if (out == NULL)
-    return io_error (path, errno, error);
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      return io_error (path, saved, error);
+    }
+  if (fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      fclose (out);
+      return io_error (path, saved, error);
+    }
   for (;;)
     {
       g_autoptr(GPtrArray) rows = tern_store_db_list_messages (db, tern_store_folder_get_id (folder),

@@ -49,7 +49,7 @@ local_distinct () {
     "SELECT count(DISTINCT m.subject) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN accounts a ON a.id = f.account_id WHERE a.address = '$1@tern.test' AND f.path = 'INBOX'"
 }
 
-echo "1..24"
+echo "1..26"
 
 # --- download everything once; run again: nothing new -----------------------------
 new_home alice
@@ -104,9 +104,11 @@ mkdir -p "$BACKUP/.2000-01-01T000000Z.partial" && touch "$BACKUP/.2000-01-01T000
 deliver bob 1 10
 printf 'From: sender@tern.test\r\nTo: bob@tern.test\r\nSubject: from line\r\nMessage-ID: <fromline@tern.test>\r\n\r\nFrom here on, a line that mboxrd escapes.\r\n>From too.\r\n' \
   | doveadm save -u bob
-"$TOOL" fetch bob@tern.test 2>/dev/null
+(umask 022 && "$TOOL" fetch bob@tern.test 2>/dev/null)
 check "backup: one backup directory after one sync" "$(ls "$BACKUP" | wc -l)" 1
 latest=$BACKUP/$(ls "$BACKUP" | tail -n1)
+check "backup: the mbox file is private (0600) whatever the umask" "$(stat -c %a "$latest/INBOX.mbox")" 600
+check "backup: its folder is private (0700)" "$(stat -c %a "$latest")" 700
 check "backup: INBOX.mbox has the 11 messages" "$(grep -c '^From MAILER-DAEMON ' "$latest/INBOX.mbox")" 11
 # an independent reader: Python's mailbox decodes each envelope line as ASCII
 check "backup: Python's mailbox reads the 11, each envelope in asctime's ASCII form" "$(/usr/bin/python3 -c '
