@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every domain of the shipped provider database, through the command line.
 
-Usage: test-ispdb-table.py TERN_CLI ISPDB_DIR   (TAP on stdout)
+Usage: test-ispdb-table.py TERN_CLI ISPDB_DIR [EVERY]   (TAP on stdout)
+
+EVERY=N checks every Nth domain only (the sanitizer build, where each tern-cli
+start costs a second: the same code on a tenth of the data).
 
 For each <domain> of data/ispdb/*.xml, runs
     tern-cli account detect --offline --json test.user@DOMAIN
@@ -28,6 +31,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 cli, ispdb = sys.argv[1:3]
+every = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 LOCAL = "test.user"
 SECURITY = {"ssl": ("tls", 0), "starttls": ("starttls", 1), "plain": ("none", 2)}
 
@@ -89,7 +93,8 @@ def run(domain):
 
 def main():
     owners = read_expectations()
-    domains = sorted(owners)
+    all_domains = sorted(owners)
+    domains = all_domains[::every]
     results = []
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
@@ -118,10 +123,11 @@ def main():
         pop3_first_with_imap += bool(incoming) and incoming[0][0] == "pop3" and any(s[0] == "imap" for s in incoming)
 
     # The table covers the cases the issue names, or it proves less than it claims.
-    results.append(("covers providers with several incoming servers", several_incoming >= 50, str(several_incoming)))
+    results.append(("covers providers with several incoming servers", several_incoming * every >= 50,
+                    str(several_incoming)))
     results.append(("covers providers whose first incoming server is POP3 and that have IMAP",
-                    pop3_first_with_imap >= 5, str(pop3_first_with_imap)))
-    results.append(("covers more than 900 domains", len(domains) > 900, str(len(domains))))
+                    pop3_first_with_imap * every >= 5, str(pop3_first_with_imap)))
+    results.append(("covers more than 900 domains", len(all_domains) > 900, str(len(all_domains))))
 
     print(f"1..{len(results)}")
     for i, (name, ok, detail) in enumerate(results, 1):
