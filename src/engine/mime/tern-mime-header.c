@@ -1091,6 +1091,15 @@ split_time_zone (const char *token, gsize len, gsize *time_len)
 }
 
 static gboolean
+is_word (const char *token, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalpha (token[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 is_month (const char *token, gsize len)
 {
   static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
@@ -1107,10 +1116,11 @@ is_month (const char *token, gsize len)
  * tern_mime_header_parse_date:
  * @value: (nullable): a raw Date header value
  *
- * Parses a date as GMime does, and also two forms it misreads: a zone attached to
- * the time (`00:01+0000`, read as midnight), and a year of three digits or a
- * four-digit one below 1000 (`0102`, which old mailers wrote for 2002), which RFC
- * 5322 4.3 says to read as 1900 more.
+ * Parses a date as GMime does, and also three forms it misreads: a zone attached
+ * to the time (`00:01+0000`, read as midnight), a zone name not in capitals
+ * (`cst`, read as UTC), and a year of three digits or a four-digit one below 1000
+ * (`0102`, which old mailers wrote for 2002), which RFC 5322 4.3 says to read as
+ * 1900 more.
  *
  * Returns: (transfer full) (nullable): the date, %NULL when there is none to read
  */
@@ -1143,6 +1153,12 @@ tern_mime_header_parse_date (const char *value)
         }
       else if (after_month && digits == len && (len == 3 || (len == 4 && p[0] == '0')))
         g_string_append_printf (normal, "%d", 1900 + atoi (p));
+      else if (len > 0 && len <= 5 && is_word (p, len))
+        {
+          /* GMime knows zone names in capitals only ("cst") */
+          for (gsize i = 0; i < len; i++)
+            g_string_append_c (normal, g_ascii_toupper (p[i]));
+        }
       else
         g_string_append_len (normal, p, len);
       after_month = is_month (p, len);
