@@ -278,6 +278,17 @@ is_japanese (gunichar c)
   return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
+static gboolean
+has_kana_bytes (const guchar *data, gsize len)
+{
+  for (gsize i = 0; i + 1 < len; i++)
+    if ((data[i] == 0x82 && data[i + 1] >= 0x9F && data[i + 1] <= 0xF1) ||     /* Shift_JIS */
+        (data[i] == 0x83 && data[i + 1] >= 0x40 && data[i + 1] <= 0x96) ||
+        ((data[i] == 0xA4 || data[i] == 0xA5) && data[i + 1] >= 0xA1 && data[i + 1] <= 0xF6))   /* EUC-JP */
+      return TRUE;
+  return FALSE;
+}
+
 /* Japanese shows by its script: text that decodes strictly into mostly kana and
  * kanji, with at least one kana, is Japanese (the bytes of kana are ones that Latin
  * text does not use). Korean and Chinese have no such sign: Hangul syllables and
@@ -288,6 +299,9 @@ detect_japanese (const char *data, gsize len)
 {
   static const char * const candidates[] = { "CP932", "EUC-JP" };
 
+  /* No kana, no Japanese: spare the converters (each opening may load a module). */
+  if (!has_kana_bytes ((const guchar *) data, len))
+    return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
       g_autofree char *utf8 = convert_strict (data, len, candidates[i]);
