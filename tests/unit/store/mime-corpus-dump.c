@@ -22,11 +22,18 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "tern-mime-mbox-reader.h"
 #include "tern-mime-summary.h"
 #include "tern-store-db.h"
 #include "tern-store-importer.h"
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
 
 static void
 collect_files (const char *dir, GPtrArray *out)
@@ -45,6 +52,24 @@ collect_files (const char *dir, GPtrArray *out)
       else
         g_ptr_array_add (out, g_steal_pointer (&path));
     }
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 /* JSON string, every control character escaped (json-glib 1.6 leaves some). */
@@ -117,6 +142,8 @@ main (int argc, char **argv)
   g_autoptr(TernStoreDb) db = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) mboxes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *tmp = NULL;
+  g_autofree char *store = NULL;
   g_autofree char *messages_dir = NULL;
   g_autofree char *mbox_dir = NULL;
   gsize prefix;
@@ -136,11 +163,15 @@ main (int argc, char **argv)
     }
   prefix = strlen (argv[1]) + (g_str_has_suffix (argv[1], "/") ? 0 : 1);
 
-  db = tern_store_db_open (NULL, &error);
+  /* A store of its own, gone at the end (not the user's default store). */
+  tmp = g_dir_make_tmp ("tern-mime-dump-XXXXXX", &error);
+  g_assert_no_error (error);
+  store = g_build_filename (tmp, "store.db", NULL);
+  db = tern_store_db_open (store, &error);
   g_assert_no_error (error);
 
   collect_files (messages_dir, files);
-  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (files, compare_paths);
   for (guint i = 0; i < files->len; i++)
     {
       const char *path = g_ptr_array_index (files, i);
@@ -161,7 +192,7 @@ main (int argc, char **argv)
     }
 
   collect_files (mbox_dir, mboxes);
-  g_ptr_array_sort (mboxes, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (mboxes, compare_paths);
   for (guint i = 0; i < mboxes->len; i++)
     {
       const char *path = g_ptr_array_index (mboxes, i);
@@ -188,5 +219,8 @@ main (int argc, char **argv)
       g_assert_no_error (error);
       g_assert_cmpuint (n, ==, ids->len);
     }
+
+  g_clear_object (&db);
+  remove_tree (tmp);
   return 0;
 }
