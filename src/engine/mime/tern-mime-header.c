@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "tern-mime-header.h"
+#include "tern-mime-html.h"
 #include "tern-mime-text.h"
 
 #define MAX_DEPTH 32
@@ -380,7 +381,7 @@ tern_mime_header_to_utf8 (const char *value, gsize len, const char *text_charset
 }
 
 static const char *
-find_charset (GMimeObject *object, int depth, guint *n_parts)
+find_charset (GMimeObject *object, int depth, guint *n_parts, GMimePart **html)
 {
   if (object == NULL || depth > MAX_DEPTH || ++*n_parts > MAX_PARTS)
     return NULL;
@@ -391,7 +392,7 @@ find_charset (GMimeObject *object, int depth, guint *n_parts)
 
       for (int i = 0; i < n; i++)
         {
-          const char *charset = find_charset (g_mime_multipart_get_part (multipart, i), depth + 1, n_parts);
+          const char *charset = find_charset (g_mime_multipart_get_part (multipart, i), depth + 1, n_parts, html);
 
           if (charset != NULL)
             return charset;
@@ -404,9 +405,41 @@ find_charset (GMimeObject *object, int depth, guint *n_parts)
 
       if (ct != NULL && g_mime_content_type_is_type (ct, "text", "*") && !says_nothing (charset))
         return charset;
+      if (ct != NULL && g_mime_content_type_is_type (ct, "text", "html") && *html == NULL)
+        *html = GMIME_PART (object);
     }
   /* A message/rfc822 part has its own sender and its own charset. */
   return NULL;
+}
+
+/* The charset an HTML part names in its <meta>, from its first 4 KiB. */
+static char *
+sniff_html_charset (GMimePart *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (part);
+  GMimeStream *source = content != NULL ? g_mime_data_wrapper_get_stream (content) : NULL;
+  GMimeContentEncoding encoding;
+  GMimeStream *filtered;
+  char buf[4096];
+  gssize n, len = 0;
+
+  if (source == NULL)
+    return NULL;
+  encoding = g_mime_data_wrapper_get_encoding (content);
+  filtered = g_mime_stream_filter_new (source);
+  if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+      encoding == GMIME_CONTENT_ENCODING_UUENCODE)
+    {
+      GMimeFilter *decoder = g_mime_filter_basic_new (encoding, FALSE);
+
+      g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decoder);
+      g_object_unref (decoder);
+    }
+  g_mime_stream_reset (filtered);
+  while (len < (gssize) sizeof buf && (n = g_mime_stream_read (filtered, buf + len, sizeof buf - len)) > 0)
+    len += n;
+  g_object_unref (filtered);
+  return tern_mime_html_sniff_charset (buf, len);
 }
 
 /**
@@ -415,25 +448,32 @@ find_charset (GMimeObject *object, int depth, guint *n_parts)
  *
  * Returns the charset that the message declares for its text: that of its first
  * text part that declares one other than US-ASCII, else a charset on the top part
- * itself. Raw 8-bit headers are most likely in it.
+ * itself, else the one its HTML names in a `<meta>`. Raw 8-bit headers are most
+ * likely in it.
  *
- * Returns: (nullable) (transfer none): the charset label, owned by @message
+ * Returns: (nullable) (transfer full): the charset label
  */
-const char *
+char *
 tern_mime_header_find_text_charset (GMimeObject *message)
 {
   GMimeObject *top = GMIME_IS_MESSAGE (message) ? g_mime_message_get_mime_part (GMIME_MESSAGE (message)) : message;
+  GMimePart *html = NULL;
   GMimeContentType *ct;
   const char *charset;
+  char *sniffed;
   guint n_parts = 0;
 
   if (top == NULL)
     return NULL;
-  if ((charset = find_charset (top, 0, &n_parts)) != NULL)
-    return charset;
+  if ((charset = find_charset (top, 0, &n_parts, &html)) != NULL)
+    return g_strdup (charset);
   ct = g_mime_object_get_content_type (top);
   charset = ct != NULL ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
-  return says_nothing (charset) ? NULL : charset;
+  if (!says_nothing (charset))
+    return g_strdup (charset);
+  if (html != NULL && (sniffed = sniff_html_charset (html)) != NULL && !says_nothing (sniffed))
+    return sniffed;
+  return NULL;
 }
 
 /* ---- encoded words ---------------------------------------------------------------- */
@@ -1219,9 +1259,23 @@ tern_mime_headers_new (GMimeMessage *message)
 {
   TernMimeHeaders *headers = g_new0 (TernMimeHeaders, 1);
   GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (message));
-  const char *charset = tern_mime_header_find_text_charset (GMIME_OBJECT (message));
+  g_autofree char *charset = NULL;
   gboolean have_subject = FALSE;
   int n = list != NULL ? g_mime_header_list_get_count (list) : 0;
+
+  /* The text's charset only matters, and is only looked for, when a header has
+   * bytes that are not UTF-8. */
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
+      const char *value = header_value (header);
+
+      if (value != NULL && !g_utf8_validate (value, -1, NULL))
+        {
+          charset = tern_mime_header_find_text_charset (GMIME_OBJECT (message));
+          break;
+        }
+    }
 
   headers->from = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_mime_mailbox_free);
   headers->to = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_mime_mailbox_free);

@@ -59,7 +59,7 @@ void               tern_mime_mailbox_free              (TernMimeMailbox       *m
 TernMimeHeaders   *tern_mime_headers_new               (GMimeMessage          *message);
 void               tern_mime_headers_free              (TernMimeHeaders       *headers);
 
-const char        *tern_mime_header_find_text_charset  (GMimeObject           *message);
+char              *tern_mime_header_find_text_charset  (GMimeObject           *message);
 char              *tern_mime_header_to_utf8            (const char            *value,
                                                         gsize                  len,
                                                         const char            *text_charset);

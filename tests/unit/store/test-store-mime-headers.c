@@ -91,6 +91,19 @@ test_8bit_declared (void)
                                               "Content-Type: text/plain; charset=big5\n\nx\n");
     g_assert_cmpstr (s->subject, ==, "中文");
   }
+  /* HTML that names its charset only in a <meta>, quoted-printable at that. */
+  {
+    g_autoptr(TernMimeSummary) s = summarize ("Subject: \xa4\xa4\xa4\xe5\n"
+                                              "MIME-Version: 1.0\n"
+                                              "Content-Type: multipart/mixed; boundary=m\n\n"
+                                              "--m\n"
+                                              "Content-Type: text/html\n"
+                                              "Content-Transfer-Encoding: quoted-printable\n\n"
+                                              "<html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; "
+                                              "charset=3Dbig5\"></head><body>=A4=A4</body></html>\n"
+                                              "--m--\n");
+    g_assert_cmpstr (s->subject, ==, "中文");
+  }
   /* To and Cc too. */
   {
     g_autoptr(TernMimeSummary) s = summarize ("To: \xb1\xe8\xc3\xb6\xbc\xf6 <kim@example.kr>\n"
