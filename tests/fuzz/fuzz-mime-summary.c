@@ -5,12 +5,15 @@
  *
  * The input is a message as it comes from a server or a file. It goes whole through
  * tern_mime_summary_new() (GMime's parser, the header decoding of tern-mime-header.c,
- * the walk over the parts, charset conversion, HTML reduced to text, the preview), and
- * again as HTML through tern_mime_text_html_to_text() and the preview; its first line
- * goes through the header decoders one by one (text, addresses, dates, domains,
- * charsets, the encoded-word rewrite). Every string that comes out must be valid UTF-8
- * within its bounds. Invariants abort, and so do GLib criticals and warnings. See
- * meson.build beside this file for how to build and run it.
+ * the walk over the parts, charset conversion, HTML reduced to text, the preview), as
+ * the store takes it; through tern_mime_message_new() and tern_mime_html_prepare() for
+ * each HTML body, as the reader shows it; again as HTML through
+ * tern_mime_text_html_to_text() and tern_mime_html_prepare(); and its first line goes
+ * through the header decoders one by one (text, addresses, dates, domains, charsets,
+ * the encoded-word rewrite). Every string that comes out must be valid UTF-8 within
+ * its bounds, and the reader's header fields must be the store's. Invariants abort,
+ * and so do GLib criticals and warnings. See meson.build beside this file for how to
+ * build and run it.
  */
 #include "config.h"
 
@@ -20,6 +23,8 @@
 #include <string.h>
 
 #include "tern-mime-header.h"
+#include "tern-mime-html.h"
+#include "tern-mime-message.h"
 #include "tern-mime-summary.h"
 #include "tern-mime-text.h"
 
@@ -52,6 +57,8 @@ check_preview (const char *text)
   check (strchr (preview, '\n') == NULL);
 }
 
+static void check_message (const uint8_t *data, size_t size, const TernMimeSummary *summary);
+
 static void
 check_summary (const uint8_t *data, size_t size)
 {
@@ -83,6 +90,70 @@ check_summary (const uint8_t *data, size_t size)
   check_text (key);
   copy = tern_mime_summary_copy (summary);
   check (g_strcmp0 (copy->subject, summary->subject) == 0 && g_strcmp0 (copy->from, summary->from) == 0);
+
+  check_message (data, size, summary);
+}
+
+static void
+check_prepared (const char *html, gsize len)
+{
+  TernMimeHtmlReport report = { 0 };
+  g_autofree char *prepared = tern_mime_html_prepare (html, len, &report);
+
+  check (prepared != NULL && g_utf8_validate (prepared, -1, NULL));
+  check ((report.remote & ~(TERN_MIME_REMOTE_IMAGES | TERN_MIME_REMOTE_STYLES | TERN_MIME_REMOTE_FONTS |
+                             TERN_MIME_REMOTE_FRAMES | TERN_MIME_REMOTE_MEDIA)) == 0);
+}
+
+static void
+check_addresses (GPtrArray *addresses)
+{
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      const TernMimeAddress *a = g_ptr_array_index (addresses, i);
+
+      check (a->address != NULL && g_utf8_validate (a->address, -1, NULL));
+      check_text (a->name);
+    }
+}
+
+/* The reader's path: the message parsed for reading, its HTML prepared. */
+static void
+check_message (const uint8_t *data, size_t size, const TernMimeSummary *summary)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
+  g_autoptr(TernMimeMessage) msg = tern_mime_message_new (bytes, (size & 1) ? TERN_MIME_MESSAGE_PREFER_PLAIN
+                                                                             : TERN_MIME_MESSAGE_DEFAULT);
+  GPtrArray *bodies = tern_mime_message_get_bodies (msg);
+  GPtrArray *parts = tern_mime_message_get_parts (msg);
+
+  check (g_strcmp0 (tern_mime_message_get_subject (msg), summary->subject) == 0);
+  check_text (tern_mime_message_get_message_id (msg));
+  check_addresses (tern_mime_message_get_from (msg));
+  check_addresses (tern_mime_message_get_to (msg));
+  check_addresses (tern_mime_message_get_cc (msg));
+  check_addresses (tern_mime_message_get_reply_to (msg));
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      const TernMimeBody *body = g_ptr_array_index (bodies, i);
+
+      check (body->text != NULL && g_utf8_validate (body->text, -1, NULL));
+      check_text (body->charset);
+      check (body->kind == TERN_MIME_BODY_PLAIN || body->kind == TERN_MIME_BODY_HTML ||
+             body->kind == TERN_MIME_BODY_NOTICE);
+      if (body->kind == TERN_MIME_BODY_HTML)
+        check_prepared (body->text, strlen (body->text));
+    }
+  for (guint i = 0; i < parts->len; i++)
+    {
+      TernMimePart *part = g_ptr_array_index (parts, i);
+      GBytes *content = tern_mime_part_get_bytes (part);   /* transfer none */
+
+      check_text (tern_mime_part_get_filename (part));
+      check_text (tern_mime_part_get_content_type (part));
+      check_text (tern_mime_part_get_content_id (part));
+      check (content == NULL || g_bytes_get_size (content) == tern_mime_part_get_size (part));
+    }
 }
 
 static void
@@ -95,6 +166,13 @@ check_html (const uint8_t *data, size_t size)
   check (strlen (text) <= 4 * size);
   check (strstr (text, "\n\n\n") == NULL);
   check_preview (text);
+
+  /* the reader's HTML preparation, on the input as it would be once in UTF-8 */
+  {
+    g_autofree char *utf8 = g_utf8_make_valid ((const char *) data, size);
+
+    check_prepared (utf8, strlen (utf8));
+  }
 }
 
 static void
