@@ -684,8 +684,13 @@ tern_mime_html_prepare (const char *html, gsize len, TernMimeHtmlReport *report)
 char *
 tern_mime_html_sniff_charset (const char *data, gsize len)
 {
-  const char *end = data + MIN (len, 4096);
+  const char *end;
   const char *p = data;
+
+  /* An empty part's bytes may be NULL (and NULL + 0 is undefined). */
+  if (data == NULL || len == 0)
+    return NULL;
+  end = data + MIN (len, 4096);
 
   while (p < end && (p = memchr (p, '<', end - p)) != NULL)
     {

@@ -27,6 +27,7 @@
 #include <gmime/gmime.h>
 
 #include "tern-mime-flowed.h"
+#include "tern-mime-header.h"
 #include "tern-mime-html.h"
 #include "tern-mime-message.h"
 #include "tern-mime-summary.h"
@@ -106,30 +107,22 @@ valid_dup (const char *s)
   return g_utf8_make_valid (s, -1);
 }
 
+/* The mailboxes of tern-mime-header.c (which the store's columns are made of too),
+ * a group's members in its place. */
 static void
-add_addresses (GPtrArray *out, InternetAddressList *list, int depth)
+add_mailboxes (GPtrArray *out, GPtrArray *mailboxes)
 {
-  int n = list != NULL ? internet_address_list_length (list) : 0;
-
-  for (int i = 0; i < n && out->len < 1000; i++)
+  for (guint i = 0; i < mailboxes->len && out->len < 1000; i++)
     {
-      InternetAddress *ia = internet_address_list_get_address (list, i);
+      const TernMimeMailbox *mailbox = g_ptr_array_index (mailboxes, i);
+      TernMimeAddress *a;
 
-      if (INTERNET_ADDRESS_IS_GROUP (ia))
-        {
-          if (depth < 4)
-            add_addresses (out, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)), depth + 1);
-        }
-      else if (INTERNET_ADDRESS_IS_MAILBOX (ia))
-        {
-          TernMimeAddress *a = g_new0 (TernMimeAddress, 1);
-          const char *name = internet_address_get_name (ia);
-          const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-
-          a->name = name != NULL && *name != '\0' ? valid_dup (name) : NULL;
-          a->address = addr != NULL ? valid_dup (addr) : g_strdup ("");
-          g_ptr_array_add (out, a);
-        }
+      if (mailbox->address == NULL)
+        continue;   /* an empty group */
+      a = g_new0 (TernMimeAddress, 1);
+      a->name = g_strdup (mailbox->name);
+      a->address = g_strdup (mailbox->address);
+      g_ptr_array_add (out, a);
     }
 }
 
@@ -149,21 +142,12 @@ GPtrArray *
 tern_mime_address_list_parse (const char *text)
 {
   GPtrArray *out = address_array_new ();
-  GMimeParserOptions *options;
-  InternetAddressList *list;
+  g_autoptr(GPtrArray) mailboxes = NULL;
 
   if (text == NULL || *text == '\0')
     return out;
-  tern_mime_init ();
-  options = g_mime_parser_options_new ();
-  g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-  list = internet_address_list_parse (options, text);
-  if (list != NULL)
-    {
-      add_addresses (out, list, 0);
-      g_object_unref (list);
-    }
-  g_mime_parser_options_free (options);
+  mailboxes = tern_mime_header_parse_addresses (text, NULL);
+  add_mailboxes (out, mailboxes);
   return out;
 }
 
@@ -798,12 +782,12 @@ append_header_line (GString *s, const char *label, const char *value)
 }
 
 static char *
-addresses_string (InternetAddressList *list)
+addresses_string (GPtrArray *mailboxes)
 {
   g_autoptr(GPtrArray) addrs = address_array_new ();
   GString *s = g_string_new (NULL);
 
-  add_addresses (addrs, list, 0);
+  add_mailboxes (addrs, mailboxes);
   for (guint i = 0; i < addrs->len; i++)
     {
       g_autofree char *one = tern_mime_address_to_string (g_ptr_array_index (addrs, i));
@@ -847,11 +831,12 @@ walk_message_part (Walk *w, GMimeMessagePart *mpart, int depth)
   /* A forwarded message shown inline: its header block, then its text. */
   {
     GString *s = g_string_new (NULL);
-    GDateTime *date = g_mime_message_get_date (inner);
-    g_autofree char *from = addresses_string (g_mime_message_get_from (inner));
-    g_autofree char *to = addresses_string (g_mime_message_get_to (inner));
-    g_autofree char *cc = addresses_string (g_mime_message_get_cc (inner));
-    g_autofree char *subject = valid_dup (g_mime_message_get_subject (inner));
+    g_autoptr(TernMimeHeaders) headers = tern_mime_headers_new (inner);
+    GDateTime *date = headers->date;
+    g_autofree char *from = addresses_string (headers->from);
+    g_autofree char *to = addresses_string (headers->to);
+    g_autofree char *cc = addresses_string (headers->cc);
+    g_autofree char *subject = g_steal_pointer (&headers->subject);
     g_autofree char *when = date != NULL ? g_date_time_format (date, "%c") : NULL;
     g_autofree char *when_valid = valid_dup (when);
 
@@ -902,91 +887,6 @@ html_refers_to (TernMimeMessage *self, const char *content_id)
         return TRUE;
     }
   return FALSE;
-}
-
-static gboolean
-is_latin_charset (const char *charset)
-{
-  static const char * const latin[] = {
-    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "iso-8859-15", "windows-1252", "latin1",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (latin); i++)
-    if (g_ascii_strcasecmp (charset, latin[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The raw value of a header when it has 8-bit bytes that are not UTF-8 (which the
- * parser read as Windows-1252), else NULL. */
-static const char *
-raw_8bit_header (GMimeObject *object, const char *name)
-{
-  GMimeHeader *header = g_mime_header_list_get_header (g_mime_object_get_header_list (object), name);
-  const char *raw = header != NULL ? g_mime_header_get_raw_value (header) : NULL;
-  gboolean eight_bit = FALSE;
-
-  if (raw == NULL)
-    return NULL;
-  for (const char *p = raw; *p != '\0' && !eight_bit; p++)
-    eight_bit = (guchar) *p >= 0x80;
-  return eight_bit && !g_utf8_validate (raw, -1, NULL) ? raw : NULL;
-}
-
-/* Headers in raw 8-bit (no RFC 2047) are in the sender's charset, which is most
- * likely the charset of the text: Korean spam, old Japanese and Russian mail. */
-static void
-redecode_8bit_headers (TernMimeMessage *self, GMimeMessage *message)
-{
-  static const char *fallback[] = { "UTF-8", NULL, "windows-1252", NULL };
-  GMimeObject *object = GMIME_OBJECT (message);
-  const char *charset = NULL;
-  GMimeParserOptions *options;
-  const char *raw;
-
-  for (guint i = 0; i < self->bodies->len && charset == NULL; i++)
-    {
-      TernMimeBody *body = g_ptr_array_index (self->bodies, i);
-
-      if (body->charset != NULL && !is_latin_charset (body->charset))
-        charset = body->charset;
-    }
-  if (charset == NULL)
-    return;
-
-  options = g_mime_parser_options_new ();
-  fallback[1] = charset;
-  g_mime_parser_options_set_fallback_charsets (options, fallback);
-  g_mime_parser_options_set_rfc2047_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-  g_mime_parser_options_set_address_compliance_mode (options, GMIME_RFC_COMPLIANCE_LOOSE);
-
-  if ((raw = raw_8bit_header (object, "Subject")) != NULL)
-    {
-      g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
-      g_autofree char *decoded = g_mime_utils_header_decode_text (options, unfolded);
-
-      g_free (self->subject);
-      self->subject = valid_dup (g_strstrip (decoded));
-    }
-  {
-    static const char * const names[] = { "From", "To", "Cc", "Reply-To" };
-    GPtrArray *lists[] = { self->from, self->to, self->cc, self->reply_to };
-
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      if ((raw = raw_8bit_header (object, names[i])) != NULL)
-        {
-          g_autofree char *unfolded = g_mime_utils_header_unfold (raw);
-          InternetAddressList *list = internet_address_list_parse (options, unfolded);
-
-          if (list != NULL)
-            {
-              g_ptr_array_set_size (lists[i], 0);
-              add_addresses (lists[i], list, 0);
-              g_object_unref (list);
-            }
-        }
-  }
-  g_mime_parser_options_free (options);
 }
 
 /**
@@ -1043,19 +943,19 @@ tern_mime_message_new (GBytes *raw, TernMimeMessageFlags flags)
   if (message != NULL)
     {
       Walk w = { self, flags, 0, g_ptr_array_new_with_free_func (g_object_unref) };
-      GDateTime *date = g_mime_message_get_date (message);
+      /* the same values as the store's (tern_mime_summary_new()) */
+      g_autoptr(TernMimeHeaders) headers = tern_mime_headers_new (message);
       const char *message_id = g_mime_message_get_message_id (message);
 
-      self->subject = valid_dup (g_mime_message_get_subject (message));
+      self->subject = g_steal_pointer (&headers->subject);
       self->message_id = message_id != NULL && *message_id != '\0' ? valid_dup (message_id) : NULL;
-      self->date = date != NULL ? g_date_time_ref (date) : NULL;
-      add_addresses (self->from, g_mime_message_get_from (message), 0);
-      add_addresses (self->to, g_mime_message_get_to (message), 0);
-      add_addresses (self->cc, g_mime_message_get_cc (message), 0);
-      add_addresses (self->reply_to, g_mime_message_get_reply_to (message), 0);
+      self->date = headers->date != NULL ? g_date_time_ref (headers->date) : NULL;
+      add_mailboxes (self->from, headers->from);
+      add_mailboxes (self->to, headers->to);
+      add_mailboxes (self->cc, headers->cc);
+      add_mailboxes (self->reply_to, headers->reply_to);
 
       walk (&w, g_mime_message_get_mime_part (message), 0, TRUE);
-      redecode_8bit_headers (self, message);
 
       /* Inline parts of multipart/related that no HTML shows are attachments. */
       for (guint i = 0; i < w.related->len; i++)

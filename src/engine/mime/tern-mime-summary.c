@@ -8,6 +8,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
+#include "tern-mime-header.h"
 #include "tern-mime-summary.h"
 #include "tern-mime-text.h"
 
@@ -292,23 +293,6 @@ walk (Extract *ex, GMimeObject *object, int depth, gboolean in_related)
 }
 
 static char *
-address_list (InternetAddressList *list)
-{
-  char *s;
-
-  if (list == NULL || internet_address_list_length (list) == 0)
-    return NULL;
-  s = internet_address_list_to_string (list, NULL, FALSE);
-  if (s != NULL && !g_utf8_validate (s, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (s, -1);
-      g_free (s);
-      s = valid;
-    }
-  return s;
-}
-
-static char *
 valid_dup (const char *s)
 {
   if (s == NULL)
@@ -436,17 +420,18 @@ tern_mime_summary_new (const guint8 *data, gsize len)
   if (message != NULL)
     {
       GMimeObject *object = GMIME_OBJECT (message);
-      GDateTime *date = g_mime_message_get_date (message);
+      g_autoptr(TernMimeHeaders) headers = tern_mime_headers_new (message);
+      GDateTime *date = headers->date;
       const char *message_id = g_mime_message_get_message_id (message);
       Extract ex = { summary, g_string_new (NULL), g_string_new (NULL), 0 };
       gint64 headers_end = g_mime_parser_get_headers_end (parser);
 
       summary->header_size = headers_end > (gint64) start ? (gsize) (headers_end - start) : 0;
-      summary->subject = valid_dup (g_mime_message_get_subject (message));
-      summary->from = address_list (g_mime_message_get_from (message));
-      summary->to = address_list (g_mime_message_get_to (message));
-      summary->cc = address_list (g_mime_message_get_cc (message));
-      summary->bcc = address_list (g_mime_message_get_bcc (message));
+      summary->subject = g_steal_pointer (&headers->subject);
+      summary->from = tern_mime_mailboxes_to_string (headers->from);
+      summary->to = tern_mime_mailboxes_to_string (headers->to);
+      summary->cc = tern_mime_mailboxes_to_string (headers->cc);
+      summary->bcc = tern_mime_mailboxes_to_string (headers->bcc);
       if (message_id != NULL && *message_id != '\0')
         summary->message_id = valid_dup (message_id);
 

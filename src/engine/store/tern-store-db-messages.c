@@ -505,7 +505,8 @@ fail:
  * tern_store_db_set_raw:
  *
  * Stores the raw bytes of a message known so far by its header only (IMAP),
- * and indexes its text.
+ * and indexes its text. The decoded header fields (subject, addresses) are
+ * decoded again from the whole message, which may read them better.
  */
 gboolean
 tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError **error)
@@ -541,9 +542,29 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail_row;
 
-  /* The header-derived columns stay as they were indexed. */
-  if (!_tern_store_db_index_entry (self, FALSE, row.sort_key, row.from, row.to, row.cc, row.bcc, row.subject,
-                                   summary->body_text, summary->attachment_names, error))
+  /* The header alone may not say which charset raw 8-bit bytes in it are in; the
+   * message's text part does (tern_mime_header_find_text_charset()). */
+  if (g_strcmp0 (row.subject, summary->subject) != 0 || g_strcmp0 (row.from, summary->from) != 0 ||
+      g_strcmp0 (row.to, summary->to) != 0 || g_strcmp0 (row.cc, summary->cc) != 0 ||
+      g_strcmp0 (row.bcc, summary->bcc) != 0)
+    {
+      stmt = _tern_store_db_get_stmt (self,
+                                      "UPDATE messages SET subject = ?2, from_addr = ?3, to_addr = ?4, cc_addr = ?5,"
+                                      " bcc_addr = ?6 WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto fail_row;
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      _tern_store_db_bind_text (stmt, 2, summary->subject);
+      _tern_store_db_bind_text (stmt, 3, summary->from);
+      _tern_store_db_bind_text (stmt, 4, summary->to);
+      _tern_store_db_bind_text (stmt, 5, summary->cc);
+      _tern_store_db_bind_text (stmt, 6, summary->bcc);
+      if (!_tern_store_db_stmt_run (self, stmt, error))
+        goto fail_row;
+    }
+
+  if (!_tern_store_db_index_entry (self, FALSE, row.sort_key, summary->from, summary->to, summary->cc, summary->bcc,
+                                   summary->subject, summary->body_text, summary->attachment_names, error))
     goto fail_row;
 
   stmt = _tern_store_db_get_stmt (self,

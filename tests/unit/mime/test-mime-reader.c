@@ -12,6 +12,7 @@
 #include "tern-mime-html.h"
 #include "tern-mime-message.h"
 #include "tern-mime-source.h"
+#include "tern-mime-summary.h"
 
 static TernMimeMessage *
 parse (const char *text, TernMimeMessageFlags flags)
@@ -478,6 +479,55 @@ test_corpus (void)
   g_test_message ("%u corpus messages, %u HTML bodies, %u attachments", files->len, n_html, n_attachments);
 }
 
+/* The reader shows the header fields the store shows (both from tern-mime-header.c):
+ * the card's header line before the body comes is the store's, after it the
+ * message's. */
+static void
+test_same_as_store (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *subject;
+    const char *name;
+    const char *address;
+  } cases[] = {
+    { "From: =?UTF-8?B?SGVsbG8=?= =?UTF-8?B?IHdvcmxk?= <hw@xn--mller-kva.de>\r\n"
+      "Subject: =?UTF-8?B?WA==?= =?UTF-8?B?WFla?=\r\nSubject: second\r\n\r\nx\r\n",
+      "XXYZ", "Hello world", "hw@müller.de" },
+    { "From: \xc8\xab\xb1\xe6\xb5\xbf <hong@example.kr>\r\nSubject: [\xb1\xa4\xb0\xed]\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=euc-kr\r\n\r\n\xbe\xc8\xb3\xe7\r\n--b--\r\n",
+      "[광고]", "홍길동", "hong@example.kr" },
+    { "From: MAILER DAEMON <>\r\nFrom: other@example.org\r\nSubject: bounce\r\n\r\nx\r\n",
+      "bounce", "MAILER DAEMON", "" },
+    { "From: =?iso-2022-jp?B?c291czFAYWEuYWxsZXMub3IuanA=?=@mx2.alles.or.jp\r\nSubject: s\r\n\r\nx\r\n",
+      "s", NULL, "\"sous1@aa.alles.or.jp\"@mx2.alles.or.jp" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TernMimeMessage) msg = parse (cases[i].text, 0);
+      g_autoptr(TernMimeSummary) summary = tern_mime_summary_new ((const guint8 *) cases[i].text,
+                                                                  strlen (cases[i].text));
+      g_autoptr(GPtrArray) stored = tern_mime_address_list_parse (summary->from);
+      GPtrArray *from = tern_mime_message_get_from (msg);
+      TernMimeAddress *a, *b;
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (tern_mime_message_get_subject (msg), ==, cases[i].subject);
+      g_assert_cmpstr (summary->subject, ==, cases[i].subject);
+      g_assert_cmpuint (from->len, ==, 1);
+      g_assert_cmpuint (stored->len, ==, 1);
+      a = g_ptr_array_index (from, 0);
+      b = g_ptr_array_index (stored, 0);
+      g_assert_cmpstr (a->name, ==, cases[i].name);
+      g_assert_cmpstr (a->address, ==, cases[i].address);
+      g_assert_cmpstr (b->name, ==, cases[i].name);
+      g_assert_cmpstr (b->address, ==, cases[i].address);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -495,6 +545,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mime/reader/message-alternative", test_message_alternative);
   g_test_add_func ("/mime/reader/message-mixed", test_message_mixed);
   g_test_add_func ("/mime/reader/message-odd", test_message_odd);
+  g_test_add_func ("/mime/reader/same-as-store", test_same_as_store);
   g_test_add_func ("/mime/reader/corpus", test_corpus);
 
   return g_test_run ();

@@ -656,6 +656,68 @@ test_raw_and_header_only (void)
   g_assert_true (tern_store_db_check_integrity (db, &error));
 }
 
+/* A raw 8-bit header says nothing of its charset; the message's text part does, but
+ * the IMAP sync gets the header first. When the body comes, the subject and the
+ * addresses are read again in the text's charset: in the list and in the index. */
+static void
+test_header_charset_from_body (void)
+{
+  g_autoptr(TernStoreDb) db = open_store ();
+  g_autoptr(GError) error = NULL;
+  static const char text[] =
+    "From: \xc0\xee\xbb\xaa <li@example.cn>\n"
+    "To: \xcd\xf5\xd0\xa1\xc3\xf7 <wang@example.cn>\n"
+    "Subject: \xd6\xd0\xce\xc4\xd3\xca\xbc\xfe\xb2\xe2\xca\xd4\n"
+    "Date: Mon, 1 Jan 2024 10:00:00 +0000\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/alternative; boundary=b\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain; charset=gb2312\n"
+    "\n"
+    "\xc4\xe3\xba\xc3\n"
+    "--b--\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(TernMimeSummary) header = tern_mime_summary_new ((const guint8 *) text,
+                                                             strstr (text, "\n\n") - text + 2);
+  TernStoreDbNewMessage message = { 0 };
+  gint64 id;
+
+  message.folder_id = 1;
+  message.uid = 77;
+  message.size = sizeof text - 1;
+  message.summary = header;
+  id = tern_store_db_add_message (db, &message, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(TernStoreMessage) m = tern_store_db_get_message (db, id, &error);
+
+    /* the header alone: the locale's fallback (Windows-1252 here) */
+    g_assert_cmpstr (tern_store_message_get_subject (m), !=, "中文邮件测试");
+    g_assert_cmpint (count (db, "subject:中文邮件测试"), ==, 0);
+  }
+
+  g_assert_true (tern_store_db_set_raw (db, id, raw, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TernStoreMessage) m = tern_store_db_get_message (db, id, &error);
+
+    g_assert_cmpstr (tern_store_message_get_subject (m), ==, "中文邮件测试");
+    g_assert_cmpstr (tern_store_message_get_from (m), ==, "李华 <li@example.cn>");
+    g_assert_cmpstr (tern_store_message_get_to (m), ==, "王小明 <wang@example.cn>");
+  }
+  g_assert_cmpint (count (db, "subject:中文邮件测试"), ==, 1);
+  g_assert_cmpint (count (db, "from:李华"), ==, 1);
+  g_assert_cmpint (count (db, "to:王小明"), ==, 1);
+  g_assert_cmpint (count (db, "body:你好"), ==, 1);
+
+  /* and out of the index again by the same words */
+  g_assert_true (tern_store_db_delete_messages (db, &id, 1, &error));
+  g_assert_cmpint (count (db, "中文邮件测试 OR 李华 OR 王小明 OR 你好"), ==, 0);
+  g_assert_true (tern_store_db_check_integrity (db, &error));
+  g_assert_no_error (error);
+}
+
 /* The IMAP sync's header pass when the bodies follow: rows out of the index until
  * set_raw() indexes them whole; or by their headers when the bodies never came. */
 static void
@@ -1253,6 +1315,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/counts", test_counts);
   g_test_add_func ("/store/db/raw-and-header-only", test_raw_and_header_only);
   g_test_add_func ("/store/db/deferred-index", test_deferred_index);
+  g_test_add_func ("/store/db/header-charset-from-body", test_header_charset_from_body);
   g_test_add_func ("/store/db/duplicates", test_duplicates);
   g_test_add_func ("/store/db/threads", test_threads);
   g_test_add_func ("/store/db/search", test_search);
