@@ -251,7 +251,7 @@ settle (TernStoreDb *db, TernImapSession *session, gint64 entry, gint64 row_id, 
   TernStoreDbSyncRow row;
   gboolean found = FALSE;
 
-  if (!tern_store_db_sync_journal_forward (db, entry, row_id, uid, &moves_on, error))
+  if (!tern_store_db_sync_journal_forward (db, entry, row_id, 0, uid, &moves_on, error))
     return FALSE;
   if (moves_on)
     return TRUE;    /* a later entry moves or deletes the server's copy */
