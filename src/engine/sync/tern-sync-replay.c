@@ -27,9 +27,12 @@
  *  - folder operations: dropped, the sync brings the server's folders.
  *
  * Any other failure (the network, a BYE) stops the replay with the entry still in
- * the journal, to be retried on the next run; operations are written so that doing
- * one twice does no harm (flags are absolute +/-, CREATE tolerates ALREADYEXISTS, a
- * move finds its messages gone, a refusal finds the store undone already).
+ * the journal, to be retried on the next run. Doing an entry twice does no harm:
+ * flags are absolute +/-, CREATE tolerates ALREADYEXISTS, the local side of a move,
+ * a copy or an upload is committed with the entry's removal from the journal, and an
+ * entry tried before (whose command may have reached the server before the
+ * connection dropped, the answer lost) first looks for its message in the target
+ * folder by its Message-ID, rather than uploading or copying it a second time.
  *
  * Keywords ($Forwarded, $label1...) go with the flags: a flags entry may carry
  * keywords to add and to remove, stored with +FLAGS and -FLAGS. A server may refuse
@@ -462,6 +465,54 @@ restore_messages (Replay *r, TernStoreFolder *folder, const char *uids, GError *
   return tern_store_db_commit (r->db, error);
 }
 
+/* On a retry of @r's entry (tried before: its command may have reached the server,
+ * the answer lost with the connection), the UID under which @folder holds
+ * @message already (same Message-ID), among the UIDs the store does not know there;
+ * 0 when none, or on a first try. Leaves @folder selected when it searched. */
+static gboolean
+find_earlier_copy (Replay *r, TernStoreFolder *folder, TernStoreMessage *message, guint32 *uid, GError **error)
+{
+  const char *message_id = tern_store_message_get_message_id (message);
+  g_autofree char *criteria = NULL;
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *uid = 0;
+  if (r->entry->attempts == 0 || message_id == NULL || *message_id == '\0')
+    return TRUE;
+  for (const char *p = message_id; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f || *p == '"' || *p == '\\')
+      return TRUE;    /* not for a quoted string: the upload goes again */
+
+  if (!select_folder (r->session, tern_store_folder_get_server_path (folder), r->cancellable, error))
+    return FALSE;
+  criteria = g_strdup_printf ("HEADER Message-ID \"<%s>\"", message_id);
+  found = tern_imap_session_uid_search (r->session, criteria, r->cancellable, &local_error);
+  if (found == NULL)
+    {
+      if (!is_refusal (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  for (guint i = found->len; i > 0 && *uid == 0; i--)
+    {
+      guint32 candidate = g_array_index (found, guint32, i - 1);
+      TernStoreDbSyncRow row;
+      gboolean known = FALSE;
+
+      if (!tern_store_db_sync_lookup_uid (r->db, tern_store_folder_get_id (folder), candidate, &row, &known, error))
+        return FALSE;
+      if (!known)
+        *uid = candidate;
+    }
+  if (*uid != 0)
+    g_debug ("%s has <%s> as UID %u already (an earlier try reached the server)",
+             tern_store_folder_get_path (folder), message_id, *uid);
+  return TRUE;
+}
 
 /* ---- uploads ---------------------------------------------------------------------- */
 
@@ -586,6 +637,10 @@ rescue (Replay *r, gint64 row_id, TernStoreFolder *target, GError **error)
     return tern_store_db_delete_messages (r->db, &row_id, 1, error);
   if (tern_store_folder_get_server_path (target) == NULL)
     return TRUE;    /* a folder the server has not got: the message stays here */
+  if (!find_earlier_copy (r, target, message, &uid, error))
+    return FALSE;
+  if (uid != 0)
+    return settle (r, row_id, tern_store_folder_get_id (target), uid, error);
   raw = tern_store_db_get_raw (r->db, row_id, error);
   if (raw == NULL)
     return FALSE;
@@ -656,9 +711,9 @@ find_set (GPtrArray *sets, gint64 folder_id)
 }
 
 /* The UIDs an entry works on, by folder: its own set and those handed on to its
- * messages; the entry's folder first. */
+ * messages (but those in @skip, by message id); the entry's folder first. */
 static GPtrArray *
-entry_sets (const TernStoreDbJournalEntry *entry, GArray *messages)
+entry_sets (const TernStoreDbJournalEntry *entry, GArray *messages, GHashTable *skip)
 {
   g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func ((GDestroyNotify) server_set_free);
   ServerSet *own = g_new0 (ServerSet, 1);
@@ -674,7 +729,7 @@ entry_sets (const TernStoreDbJournalEntry *entry, GArray *messages)
       TernStoreDbJournalMessage *m = &g_array_index (messages, TernStoreDbJournalMessage, i);
       ServerSet *set;
 
-      if (m->uid == 0)
+      if (m->uid == 0 || (skip != NULL && g_hash_table_contains (skip, &m->message_id)))
         continue;
       if ((set = find_set (sets, message_folder (entry, m))) == NULL)
         {
@@ -817,7 +872,7 @@ replay_messages (Replay *r, GError **error)
 
   if (messages == NULL)
     return FALSE;
-  sets = entry_sets (r->entry, messages);   /* none: messages the server never placed */
+  sets = entry_sets (r->entry, messages, NULL);   /* none: messages the server never placed */
   for (guint i = 0; i < sets->len; i++)
     {
       ServerSet *set = g_ptr_array_index (sets, i);
@@ -1011,6 +1066,39 @@ drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernSt
   return rescue (r, m->copy_id, target, error);
 }
 
+/* A copy tried before, whose command may have reached the server (the answer lost
+ * with the connection): the messages @target has already, by Message-ID, are not
+ * copied again. Fills @done (message id -> the UID in @target). */
+static gboolean
+find_earlier_copies (Replay *r, GArray *messages, TernStoreFolder *target, GHashTable *done, GError **error)
+{
+  if (r->entry->op != TERN_STORE_JOURNAL_COPY || r->entry->attempts == 0 ||
+      tern_store_folder_get_server_path (target) == NULL)
+    return TRUE;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      TernStoreDbJournalMessage *m = &g_array_index (messages, TernStoreDbJournalMessage, i);
+      g_autoptr(TernStoreMessage) message = NULL;
+      guint32 uid = 0;
+
+      if (m->uid == 0)
+        continue;
+      message = tern_store_db_get_message (r->db, m->copy_id != 0 ? m->copy_id : m->message_id, NULL);
+      if (message == NULL && m->copy_id != 0)
+        message = tern_store_db_get_message (r->db, m->message_id, NULL);
+      if (message == NULL)
+        continue;
+      if (m->copy_id != 0 && tern_store_message_get_id (message) == m->copy_id &&
+          tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
+        uid = tern_store_message_get_uid (message);    /* settled already */
+      else if (!find_earlier_copy (r, target, message, &uid, error))
+        return FALSE;
+      if (uid != 0)
+        g_hash_table_insert (done, g_memdup2 (&m->message_id, sizeof m->message_id), GUINT_TO_POINTER (uid));
+    }
+  return TRUE;
+}
+
 static void
 note_transfer_refusal (Replay *r, ServerSet *set, TernStoreFolder *target)
 {
@@ -1044,18 +1132,22 @@ replay_transfer (Replay *r, GError **error)
 {
   TernStoreDbJournalEntry *entry = r->entry;
   g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (r->db, entry->target_folder_id, error);
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) messages = NULL;
   g_autoptr(GPtrArray) sets = NULL;
 
   if (target == NULL)
     return FALSE;
-  if ((messages = tern_store_db_sync_journal_list_messages (r->db, entry->id, error)) == NULL)
+  if ((messages = tern_store_db_sync_journal_list_messages (r->db, entry->id, error)) == NULL ||
+      !find_earlier_copies (r, messages, target, done, error))
     return FALSE;
-  sets = entry_sets (entry, messages);
+  sets = entry_sets (entry, messages, done);
   for (guint i = 0; i < sets->len; i++)
     if (!transfer_set (r, g_ptr_array_index (sets, i), target, error))
       return FALSE;
 
+  /* The local side, and the entry's removal, in one transaction: a kill between the
+   * two cannot make the entry run twice. */
   if (!tern_store_db_begin (r->db, error))
     return FALSE;
   for (guint i = 0; i < messages->len; i++)
@@ -1063,11 +1155,17 @@ replay_transfer (Replay *r, GError **error)
       TernStoreDbJournalMessage *m = &g_array_index (messages, TernStoreDbJournalMessage, i);
       gint64 row_id = entry->op == TERN_STORE_JOURNAL_COPY ? m->copy_id : m->message_id;
       ServerSet *set = m->uid != 0 ? find_set (sets, message_folder (entry, m)) : NULL;
+      gpointer earlier = NULL;
       guint32 dest = 0;
       gboolean placed = FALSE;
       gboolean ok;
 
-      if (set != NULL && set->refusal != NULL && !set->unreachable)
+      if (g_hash_table_lookup_extended (done, &m->message_id, NULL, &earlier))
+        {
+          placed = TRUE;
+          dest = GPOINTER_TO_UINT (earlier);
+        }
+      else if (set != NULL && set->refusal != NULL && !set->unreachable)
         {
           ok = entry->op == TERN_STORE_JOURNAL_MOVE ? keep_in_source (r, m, set, target, error)
                                                     : drop_copy (r, m, set, target, error);
@@ -1078,7 +1176,7 @@ replay_transfer (Replay *r, GError **error)
       if (row_id == 0)
         continue;   /* a copy the server makes and the sync brings */
 
-      if (set == NULL || set->unreachable)
+      if (placed || set == NULL || set->unreachable)
         ;
       else if (set->no_copyuid)
         /* No COPYUID: from a server with UIDPLUS that means nothing was moved (the
@@ -1111,7 +1209,7 @@ replay_transfer (Replay *r, GError **error)
       if (!ok)
         goto fail;
     }
-  if (!tern_store_db_commit (r->db, error))
+  if (!tern_store_db_sync_journal_remove (r->db, entry->id, error) || !tern_store_db_commit (r->db, error))
     return FALSE;
 
   for (guint i = 0; i < sets->len; i++)
@@ -1157,7 +1255,10 @@ replay_append (Replay *r, GError **error)
       g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND, _("The folder is not on the server"));
       return FALSE;
     }
-  if (!append_message (r->db, r->session, tern_store_folder_get_server_path (folder), message, raw, &uidvalidity,
+  if (!find_earlier_copy (r, folder, message, &uid, error))
+    return FALSE;
+  if (uid == 0 &&
+      !append_message (r->db, r->session, tern_store_folder_get_server_path (folder), message, raw, &uidvalidity,
                        &uid, r->cancellable, &local_error))
     {
       g_autofree char *what = NULL;
@@ -1176,15 +1277,25 @@ replay_append (Replay *r, GError **error)
       return TRUE;
     }
 
+  if (!tern_store_db_begin (r->db, error))
+    return FALSE;
   if (uid == 0)
     {
       /* No APPENDUID: the sync brings the server's copy; ours goes, unless it
        * moved on (a later entry then uploads it where it is). */
-      if (tern_store_message_get_folder_id (message) == entry->folder_id)
-        return tern_store_db_delete_messages (r->db, &entry->message_id, 1, error);
-      return TRUE;
+      if (tern_store_message_get_folder_id (message) == entry->folder_id &&
+          !tern_store_db_delete_messages (r->db, &entry->message_id, 1, error))
+        goto fail;
     }
-  return settle (r, entry->message_id, entry->folder_id, uid, error);
+  else if (!settle (r, entry->message_id, entry->folder_id, uid, error))
+    goto fail;
+  if (!tern_store_db_sync_journal_remove (r->db, entry->id, error))
+    goto fail;
+  return tern_store_db_commit (r->db, error);
+
+fail:
+  tern_store_db_rollback (r->db);
+  return FALSE;
 }
 
 /* ---- folders ---------------------------------------------------------------------------- */

@@ -193,6 +193,10 @@ typedef struct
 #define REFRESH_M1(flags) "C#UID FETCH 1 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (" flags "))", "T:OK done"
 #define REFRESH_M2(flags) "C#UID FETCH 2 (UID FLAGS)", "S:* 2 FETCH (UID 2 FLAGS " flags ")", "T:OK done"
 
+/* A command tried before: is m2 in the selected folder already? */
+#define FIND_M2(uids) \
+  "C#UID SEARCH HEADER Message-ID \"<m2@tern.test>\"", "S:* SEARCH " uids, "T:OK done"
+
 /* The draft d1 saved in Archive offline, and its upload (LITERAL+) */
 #define STATE_D1_LOCAL \
   "Archive uidvalidity=5 uidnext=1", "Archive local d1 (\\Seen \\Draft) body", "INBOX uidvalidity=7 uidnext=3", \
@@ -949,6 +953,124 @@ static const Scenario sync_scenarios[] = {
     },
   },
 
+  /* The connection drops after the server moved m2 and before its answer came: the
+   * move stays in the journal. Tried again, the server has nothing left to move (OK,
+   * no COPYUID): the message is found in Archive by its Message-ID, not uploaded a
+   * second time. */
+  {
+    .name = "journal-move-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "S:* OK [COPYUID 5 2 1] moved", "S:* 2 EXPUNGE",
+          "CLOSE",
+        },
+        .error = "closed the connection",
+        .state = { STATE_M2_IN_ARCHIVE },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (1, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:OK No messages found",
+          SELECT_ARCHIVE (1, 5, 2), FIND_M2 ("1"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (1, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The same for a copy: the copy the server made is found, not made again. */
+  {
+    .name = "journal-copy-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_COPY, .arg = "m2 Archive",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = { LOGIN, LIST_ROOT, SELECT_INBOX (2, 7, 3), "C#UID COPY 2 \"Archive\"", "CLOSE" },
+        .error = "closed the connection",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_ARCHIVE (1, 5, 2), FIND_M2 ("1"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The same for a draft's upload: the server stored it, the answer was lost. */
+  {
+    .name = "journal-append-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_DRAFT, .arg = "d1 Archive", .state = { STATE_D1_LOCAL, "journal 1" } },
+      {
+        .action = RUN_SYNC,
+        .imap = { LOGIN, LIST_ROOT, APPEND_D1, "CLOSE" },
+        .error = "closed the connection",
+        .state = { STATE_D1_LOCAL, "journal 1" },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID SEARCH HEADER Message-ID \"<d1@tern.test>\"", "S:* SEARCH 1", "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 1 1 d1 (\\Seen \\Draft)", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 d1 (\\Seen \\Draft) body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+        },
+      },
+    },
+  },
 };
 
 /* The SMTP server takes o1 for bob (MAIL, RCPT and DATA come in one write). */
