@@ -698,8 +698,10 @@ tern_store_db_sync_journal_add_message (TernStoreDb                     *self,
                                         GError                         **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
-                                                "INSERT OR REPLACE INTO journal_messages (entry, message, uid, copy, folder)"
-                                                " VALUES (?1, ?2, ?3, nullif (?4, 0), nullif (?5, 0))", error);
+                                                "INSERT OR REPLACE INTO journal_messages"
+                                                " (entry, message, uid, copy, folder)"
+                                                " VALUES (?1, ?2, ?3, nullif (?4, 0), nullif (?5, 0))",
+                                                error);
 
   if (stmt == NULL)
     return FALSE;
@@ -721,8 +723,9 @@ GArray *
 tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
-                                                "SELECT message, uid, coalesce (copy, 0), coalesce (folder, 0)"
-                                                " FROM journal_messages WHERE entry = ?1 ORDER BY message", error);
+                                                "SELECT message, uid, coalesce (copy, 0),"
+                                                " coalesce (folder, 0) FROM journal_messages"
+                                                " WHERE entry = ?1 ORDER BY message", error);
   g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (TernStoreDbJournalMessage));
   int rc;
 
@@ -732,8 +735,8 @@ tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GE
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TernStoreDbJournalMessage m = {
-        sqlite3_column_int64 (stmt, 0), (guint32) sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
-        sqlite3_column_int64 (stmt, 3)
+        sqlite3_column_int64 (stmt, 0), (guint32) sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3)
       };
       g_array_append_val (messages, m);
     }

@@ -398,7 +398,8 @@ tern_sync_journal_apply_keywords (const char *keywords, const char *add, const c
       g_ptr_array_add (remove_list, remove_v[i]);
   g_ptr_array_add (add_list, NULL);
   g_ptr_array_add (remove_list, NULL);
-  return merge_keywords (keywords, (const char * const *) add_list->pdata, (const char * const *) remove_list->pdata);
+  return merge_keywords (keywords, (const char * const *) add_list->pdata,
+                         (const char * const *) remove_list->pdata);
 }
 
 /* A list of names for the journal: canonical, or NULL for none. */

@@ -233,8 +233,8 @@ entry_changes (TernStoreDb *db, TernStoreDbJournalEntry *later, gint64 folder_id
  * it has there, changed as the entries still to replay change them (their change
  * reaches the server after this one; the user sees it from now on). */
 static gboolean
-take_server_flags (Replay *r, TernStoreFolder *folder, guint32 uid, TernStoreFlags flags, const char *keywords,
-                   GError **error)
+take_server_flags (Replay *r, TernStoreFolder *folder, guint32 uid, TernStoreFlags flags,
+                   const char *keywords, GError **error)
 {
   g_autofree char *wanted = g_strdup (keywords);
   TernStoreDbSyncRow row;
@@ -413,7 +413,8 @@ restore_cb (TernImapSession *session, TernImapResponse *response, gpointer user_
       TernStoreFlags flags = flags_from_strv (names);
 
       if (row.flags != flags &&
-          !tern_store_db_set_flags (restore->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &restore->error))
+          !tern_store_db_set_flags (restore->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags,
+                                    &restore->error))
         return;
       tern_store_db_set_keywords (restore->db, row.id, keywords, &restore->error);
       return;
@@ -444,7 +445,8 @@ restore_messages (Replay *r, TernStoreFolder *folder, const char *uids, GError *
   if (!select_folder (r->session, tern_store_folder_get_server_path (folder), r->cancellable, error) ||
       !tern_store_db_begin (r->db, error))
     return FALSE;
-  if (!tern_imap_session_uid_fetch (r->session, uids, "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", 0,
+  if (!tern_imap_session_uid_fetch (r->session, uids,
+                                    "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", 0,
                                     restore_cb, &restore, r->cancellable, &local_error) &&
       !is_refusal (local_error))
     {
@@ -470,7 +472,8 @@ restore_messages (Replay *r, TernStoreFolder *folder, const char *uids, GError *
  * @message already (same Message-ID), among the UIDs the store does not know there;
  * 0 when none, or on a first try. Leaves @folder selected when it searched. */
 static gboolean
-find_earlier_copy (Replay *r, TernStoreFolder *folder, TernStoreMessage *message, guint32 *uid, GError **error)
+find_earlier_copy (Replay *r, TernStoreFolder *folder, TernStoreMessage *message, guint32 *uid,
+                   GError **error)
 {
   const char *message_id = tern_store_message_get_message_id (message);
   g_autofree char *criteria = NULL;
@@ -503,7 +506,8 @@ find_earlier_copy (Replay *r, TernStoreFolder *folder, TernStoreMessage *message
       TernStoreDbSyncRow row;
       gboolean known = FALSE;
 
-      if (!tern_store_db_sync_lookup_uid (r->db, tern_store_folder_get_id (folder), candidate, &row, &known, error))
+      if (!tern_store_db_sync_lookup_uid (r->db, tern_store_folder_get_id (folder), candidate, &row, &known,
+                                          error))
         return FALSE;
       if (!known)
         *uid = candidate;
@@ -644,8 +648,8 @@ rescue (Replay *r, gint64 row_id, TernStoreFolder *target, GError **error)
   raw = tern_store_db_get_raw (r->db, row_id, error);
   if (raw == NULL)
     return FALSE;
-  if (!append_message (r->db, r->session, tern_store_folder_get_server_path (target), message, raw, &uidvalidity,
-                       &uid, r->cancellable, &local_error))
+  if (!append_message (r->db, r->session, tern_store_folder_get_server_path (target), message, raw,
+                       &uidvalidity, &uid, r->cancellable, &local_error))
     {
       if (!is_refusal (local_error))
         {
@@ -751,8 +755,8 @@ entry_sets (const TernStoreDbJournalEntry *entry, GArray *messages, GHashTable *
 /* A UID STORE of the entry. The server may refuse it: the first refusal is kept in
  * @refused, and the entry goes on with its other changes. */
 static gboolean
-store_change (Replay *r, const char *uids, TernImapStoreMode mode, const char * const *names, GError **refused,
-              GError **error)
+store_change (Replay *r, const char *uids, TernImapStoreMode mode, const char * const *names,
+              GError **refused, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -811,7 +815,8 @@ replay_flags (Replay *r, ServerSet *set, GError **error)
   if (!store_change (r, uids, TERN_IMAP_STORE_ADD, (const char * const *) add, &refused, error) ||
       !store_change (r, uids, TERN_IMAP_STORE_REMOVE, (const char * const *) remove, &refused, error) ||
       !store_change (r, uids, TERN_IMAP_STORE_ADD, (const char * const *) keywords_add, &refused, error) ||
-      !store_change (r, uids, TERN_IMAP_STORE_REMOVE, (const char * const *) keywords_remove, &refused, error))
+      !store_change (r, uids, TERN_IMAP_STORE_REMOVE, (const char * const *) keywords_remove, &refused,
+                     error))
     return FALSE;
   if (refused == NULL)
     return TRUE;
@@ -858,7 +863,8 @@ replay_delete (Replay *r, ServerSet *set, GError **error)
   count = n_messages ((guint) tern_imap_uid_set_get_count (set->uids));
   /* Translators: "Deleting 2 messages in “INBOX”" */
   what = g_strdup_printf (_("Deleting %s in “%s”"), count, tern_store_folder_get_path (folder));
-  note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE, "the server keeps it, and so does this computer",
+  note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE,
+                                               "the server keeps it, and so does this computer",
                                                "the server keeps them, and so does this computer",
                                                tern_imap_uid_set_get_count (set->uids)));
   return TRUE;
@@ -992,7 +998,8 @@ static gboolean
 keep_in_source (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernStoreFolder *target,
                 GError **error)
 {
-  ServerFlags *flags = set->present != NULL ? g_hash_table_lookup (set->present, GUINT_TO_POINTER (m->uid)) : NULL;
+  ServerFlags *flags = set->present != NULL ? g_hash_table_lookup (set->present, GUINT_TO_POINTER (m->uid))
+                                            : NULL;
   g_autoptr(TernStoreFolder) source = NULL;
   g_autoptr(TernStoreMessage) message = NULL;
   gboolean moves_on = FALSE;
@@ -1009,8 +1016,8 @@ keep_in_source (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, T
     }
 
   /* The later entries that name it follow it where the server has it. */
-  if (!tern_store_db_sync_journal_forward (r->db, r->entry->id, m->message_id, set->folder_id, m->uid, &moves_on,
-                                           error))
+  if (!tern_store_db_sync_journal_forward (r->db, r->entry->id, m->message_id, set->folder_id, m->uid,
+                                           &moves_on, error))
     return FALSE;
   if (moves_on)
     return TRUE;    /* a later entry moves or deletes it: its row goes as that one says */
@@ -1044,7 +1051,8 @@ keep_in_source (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, T
  * was), unless it is all that is left of the message (it is uploaded then), or a
  * later entry moves it on (which uploads it there). */
 static gboolean
-drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernStoreFolder *target, GError **error)
+drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernStoreFolder *target,
+           GError **error)
 {
   g_autoptr(TernStoreMessage) copy = NULL;
   g_autoptr(TernStoreMessage) original = NULL;
@@ -1061,7 +1069,8 @@ drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernSt
       tern_store_message_get_uid (copy) < TERN_STORE_LOCAL_UID_BASE)
     return TRUE;
   original = tern_store_db_get_message (r->db, m->message_id, NULL);
-  if (original != NULL && set->present != NULL && g_hash_table_contains (set->present, GUINT_TO_POINTER (m->uid)))
+  if (original != NULL && set->present != NULL &&
+      g_hash_table_contains (set->present, GUINT_TO_POINTER (m->uid)))
     return tern_store_db_delete_messages (r->db, &m->copy_id, 1, error);
   return rescue (r, m->copy_id, target, error);
 }
@@ -1258,8 +1267,8 @@ replay_append (Replay *r, GError **error)
   if (!find_earlier_copy (r, folder, message, &uid, error))
     return FALSE;
   if (uid == 0 &&
-      !append_message (r->db, r->session, tern_store_folder_get_server_path (folder), message, raw, &uidvalidity,
-                       &uid, r->cancellable, &local_error))
+      !append_message (r->db, r->session, tern_store_folder_get_server_path (folder), message, raw,
+                       &uidvalidity, &uid, r->cancellable, &local_error))
     {
       g_autofree char *what = NULL;
 
@@ -1396,7 +1405,8 @@ replay_entry (Replay *r, char delimiter, GError **error)
       return replay_folder_op (r, delimiter, error);
 
     default:
-      g_warning ("Dropping the journal entry %" G_GINT64_FORMAT ": unknown operation %d", r->entry->id, r->entry->op);
+      g_warning ("Dropping the journal entry %" G_GINT64_FORMAT ": unknown operation %d", r->entry->id,
+                 r->entry->op);
       return TRUE;
     }
 }

@@ -696,12 +696,13 @@ def scenario_refused_move():
        'the refusals are reported', p.stderr)
     ok(ops('journal', ADDR) == '0', 'the refused entries left the journal', ops('journal', ADDR))
     srv, st, _ = compare('refused moves and copy')
-    ok('Projects' not in st and all(('m%d@tern.test' % i) in st['INBOX'] for i in (20, 21, 22)),
+    moved = ('m20@tern.test', 'm21@tern.test', 'm22@tern.test')
+    ok('Projects' not in st and all(mid in st['INBOX'] for mid in moved),
        'the messages are in INBOX, where the server has them; Projects is gone',
-       (sorted(st), sorted(k for k in st['INBOX'] if k in ('m20@tern.test', 'm21@tern.test', 'm22@tern.test'))))
+       (sorted(st), sorted(mid for mid in st['INBOX'] if mid in moved)))
     got = srv['INBOX'].get('m21@tern.test', [])
-    ok(len(got) == 1 and 'flagged' in got[0], 'the flag set after the refused move reached the message in INBOX',
-       got)
+    ok(len(got) == 1 and 'flagged' in got[0],
+       'the flag set after the refused move reached the message in INBOX', got)
     p = sync()
     ok(p.returncode == 0 and 'refused' not in p.stderr, 'a second sync has nothing to report', p.stderr)
     compare('nothing changes after a second sync')

@@ -576,8 +576,8 @@ journal_entry (Fixture *fixture, TernStoreJournalOp op, gint64 folder_id, gint64
 {
   g_autoptr(GError) error = NULL;
   TernStoreDbJournalMessage m = { message_id, uid, 0, 0 };
-  gint64 entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, op, folder_id, 0, NULL, 0, 0,
-                                                    NULL, NULL, NULL, 0, &error);
+  gint64 entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, op, folder_id, 0, NULL, 0,
+                                                    0, NULL, NULL, NULL, 0, &error);
 
   g_assert_no_error (error);
   g_assert_true (tern_store_db_sync_journal_add_message (fixture->db, entry, &m, &error));

@@ -199,12 +199,13 @@ typedef struct
 
 /* The draft d1 saved in Archive offline, and its upload (LITERAL+) */
 #define STATE_D1_LOCAL \
-  "Archive uidvalidity=5 uidnext=1", "Archive local d1 (\\Seen \\Draft) body", "INBOX uidvalidity=7 uidnext=3", \
-  "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body"
+  "Archive uidvalidity=5 uidnext=1", "Archive local d1 (\\Seen \\Draft) body", \
+  "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body"
 #define APPEND_D1 \
   "C#APPEND \"Archive\" (\\Seen \\Draft) {184+}", \
-  "C:From: Bob <bob@tern.test>", "C:To: alice@tern.test", "C:Subject: message d1", "C:Message-ID: <d1@tern.test>", \
-  "C:Date: Mon, 1 Jan 2024 10:00:00 +0000", "C:Content-Type: text/plain", "C:", "C:This is message d1.", "C:"
+  "C:From: Bob <bob@tern.test>", "C:To: alice@tern.test", "C:Subject: message d1", \
+  "C:Message-ID: <d1@tern.test>", "C:Date: Mon, 1 Jan 2024 10:00:00 +0000", "C:Content-Type: text/plain", \
+  "C:", "C:This is message d1.", "C:"
 
 /* The first sync of INBOX (m1 seen, m2) with CONDSTORE, and with QRESYNC */
 #define LOGIN_CONDSTORE \
@@ -546,8 +547,8 @@ static const Scenario sync_scenarios[] = {
           SELECT_ARCHIVE (0, 5, 1),
           LOGOUT,
         },
-        .reported = "Changing the flags of 1 message in “INBOX”: Flags are read-only here; it keeps the flags "
-                    "the server has",
+        .reported = "Changing the flags of 1 message in “INBOX”: Flags are read-only here; "
+                    "it keeps the flags the server has",
         .state = { STATE_ARCHIVE },
       },
     },
@@ -654,7 +655,8 @@ static const Scenario sync_scenarios[] = {
           SELECT_INBOX (2, 7, 3), "C#UID STORE 1 -FLAGS (\\Seen)",
           "S:* 1 FETCH (UID 1 FLAGS () MODSEQ (11))", "T:OK done",
           LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 11),
-          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "S:* 1 FETCH (UID 1 FLAGS () MODSEQ (11))", "T:OK done",
+          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "S:* 1 FETCH (UID 1 FLAGS () MODSEQ (11))",
+          "T:OK done",
           LOGOUT,
         },
         .state = {
@@ -702,7 +704,8 @@ static const Scenario sync_scenarios[] = {
           LOGIN_QRESYNC, LIST_ROOT, LIST_INBOX_ARCHIVE, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
           "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
           "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
-          "C#SELECT \"Archive\" (CONDSTORE)", "S:* 0 EXISTS", "S:* OK [UIDVALIDITY 5] ok", "S:* OK [UIDNEXT 1] ok",
+          "C#SELECT \"Archive\" (CONDSTORE)", "S:* 0 EXISTS", "S:* OK [UIDVALIDITY 5] ok",
+          "S:* OK [UIDNEXT 1] ok",
           "S:* OK [HIGHESTMODSEQ 4] ok", "T:OK [READ-WRITE] done",
           "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done",
           "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
@@ -724,7 +727,8 @@ static const Scenario sync_scenarios[] = {
         .action = RUN_SYNC,
         .imap = {
           LOGIN_QRESYNC, LIST_ROOT,
-          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:NO [TRYCREATE] Mailbox doesn't exist: Archive",
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"",
+          "T:NO [TRYCREATE] Mailbox doesn't exist: Archive",
           REFRESH_M2 ("(\\Seen)"),
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX_QRESYNC (2, 7, 3, 10, 11),
@@ -752,7 +756,8 @@ static const Scenario sync_scenarios[] = {
       {
         .action = RUN_SET_FLAGS, .arg = "m2 +\\Flagged",
         .state = {
-          "Archive uidvalidity=5 uidnext=1", "Archive local m2 (\\Flagged) body", "INBOX uidvalidity=7 uidnext=3",
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 (\\Flagged) body",
+          "INBOX uidvalidity=7 uidnext=3",
           "INBOX 1 m1 (\\Seen) body", "journal 2",
         },
       },
@@ -859,7 +864,8 @@ static const Scenario sync_scenarios[] = {
         .imap = {
           LOGIN, LIST_ROOT,
           SELECT_INBOX (2, 7, 3), "C#UID STORE 2 +FLAGS (\\Deleted)", "T:NO [NOPERM] Permission denied",
-          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 ()", "T:OK done",
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 ()",
+          "T:OK done",
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (2, 7, 3),
           "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
@@ -896,12 +902,12 @@ static const Scenario sync_scenarios[] = {
           SELECT_INBOX (2, 7, 3), "C#UID STORE 2 +FLAGS (\\Deleted)",
           "S:* 2 FETCH (UID 2 FLAGS (\\Deleted))", "T:OK done",
           "C#UID EXPUNGE 2", "T:NO [NOPERM] Permission denied",
-          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 (\\Deleted)",
-          "T:OK done",
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 2 2 m2 (\\Deleted)", "T:OK done",
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (2, 7, 3),
-          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS (\\Deleted))",
-          "T:OK done",
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Deleted))", "T:OK done",
           SELECT_ARCHIVE (0, 5, 1),
           "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done",
           "C#UID FETCH 2 (UID BODY.PEEK[])", "@BODY 2 2 m2", "T:OK done",
@@ -1065,7 +1071,8 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = {
-          "Archive uidvalidity=5 uidnext=2", "Archive 1 d1 (\\Seen \\Draft) body", "INBOX uidvalidity=7 uidnext=3",
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 d1 (\\Seen \\Draft) body",
+          "INBOX uidvalidity=7 uidnext=3",
           "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
         },
       },
