@@ -857,13 +857,28 @@ tern_store_db_sync_journal_moves_on (TernStoreDb  *self,
   return entries != NULL;
 }
 
+/**
+ * tern_store_db_sync_journal_attempted:
+ *
+ * Counts a try of the entry, durably (see _tern_store_db_make_durable()): it is
+ * on disk before the entry's command goes to the server, so that a try after a
+ * crash or a power cut knows the command may have reached the server already.
+ */
 gboolean
 tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1",
+                                                error);
 
-  if (stmt == NULL)
+  if (stmt == NULL || !tern_store_db_begin (self, error))
     return FALSE;
+  _tern_store_db_make_durable (self);
   sqlite3_bind_int64 (stmt, 1, entry_id);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
+    {
+      tern_store_db_rollback (self);
+      return FALSE;
+    }
+  return tern_store_db_commit (self, error);
 }

@@ -32,7 +32,9 @@
  * a copy or an upload is committed with the entry's removal from the journal, and an
  * entry tried before (whose command may have reached the server before the
  * connection dropped, the answer lost) first looks for its message in the target
- * folder by its Message-ID, rather than uploading or copying it a second time.
+ * folder by its Message-ID, rather than uploading or copying it a second time. Each
+ * try is counted on disk (synced) before its command is sent, so a power cut cannot
+ * make a try look like the first.
  *
  * Keywords ($Forwarded, $label1...) go with the flags: a flags entry may carry
  * keywords to add and to remove, stored with +FLAGS and -FLAGS. A server may refuse
@@ -1447,7 +1449,9 @@ tern_sync_replay_run (TernStoreDb      *db,
       Replay r = { db, session, g_ptr_array_index (entries, i), cancellable, NULL, NULL };
       g_autoptr(GError) local_error = NULL;
 
-      tern_store_db_sync_journal_attempted (db, r.entry->id, NULL);
+      /* On disk before the server hears of it: a later try knows it may have. */
+      if (!tern_store_db_sync_journal_attempted (db, r.entry->id, error))
+        return FALSE;
       if (!replay_entry (&r, delimiter, &local_error))
         {
           if (!is_conflict (local_error))
