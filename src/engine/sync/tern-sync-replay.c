@@ -636,7 +636,8 @@ rescue (Replay *r, gint64 row_id, TernStoreFolder *target, GError **error)
   g_autoptr(GError) local_error = NULL;
   guint32 uidvalidity = 0, uid = 0;
 
-  if (message == NULL || tern_store_message_get_folder_id (message) != tern_store_folder_get_id (target) ||
+  if (message == NULL || target == NULL ||
+      tern_store_message_get_folder_id (message) != tern_store_folder_get_id (target) ||
       tern_store_message_get_uid (message) < TERN_STORE_LOCAL_UID_BASE)
     return TRUE;
   if (!tern_store_message_get_has_body (message))
@@ -924,11 +925,12 @@ transfer_set (Replay *r, ServerSet *set, TernStoreFolder *target, GError **error
   g_autoptr(TernImapUidSet) dst = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *uids = tern_imap_uid_set_to_string (set->uids);
-  const char *mailbox = tern_store_folder_get_server_path (target);
+  const char *mailbox = target != NULL ? tern_store_folder_get_server_path (target) : NULL;
   guint32 uidvalidity = 0;
   gboolean ok;
 
-  if (r->entry->op == TERN_STORE_JOURNAL_MOVE && set->folder_id == tern_store_folder_get_id (target))
+  if (r->entry->op == TERN_STORE_JOURNAL_MOVE && target != NULL &&
+      set->folder_id == tern_store_folder_get_id (target))
     {
       /* Back where a refused move left them (a move undone): they are there. */
       set->src = tern_imap_uid_set_to_array (set->uids, G_MAXUINT);
@@ -948,7 +950,14 @@ transfer_set (Replay *r, ServerSet *set, TernStoreFolder *target, GError **error
       return TRUE;
     }
 
-  if (mailbox == NULL)
+  if (target == NULL)
+    {
+      /* Deleted here since: the messages stay where the server has them. */
+      g_set_error_literal (&local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
+                           _("the folder was deleted here"));
+      ok = FALSE;
+    }
+  else if (mailbox == NULL)
     {
       g_set_error (&local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
                    _("“%s” is not on the server"), tern_store_folder_get_path (target));
@@ -1067,7 +1076,8 @@ drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernSt
   if (moves_on)
     return TRUE;
   copy = tern_store_db_get_message (r->db, m->copy_id, NULL);
-  if (copy == NULL || tern_store_message_get_folder_id (copy) != tern_store_folder_get_id (target) ||
+  if (copy == NULL || target == NULL ||
+      tern_store_message_get_folder_id (copy) != tern_store_folder_get_id (target) ||
       tern_store_message_get_uid (copy) < TERN_STORE_LOCAL_UID_BASE)
     return TRUE;
   original = tern_store_db_get_message (r->db, m->message_id, NULL);
@@ -1083,7 +1093,7 @@ drop_copy (Replay *r, const TernStoreDbJournalMessage *m, ServerSet *set, TernSt
 static gboolean
 find_earlier_copies (Replay *r, GArray *messages, TernStoreFolder *target, GHashTable *done, GError **error)
 {
-  if (r->entry->op != TERN_STORE_JOURNAL_COPY || r->entry->attempts == 0 ||
+  if (r->entry->op != TERN_STORE_JOURNAL_COPY || r->entry->attempts == 0 || target == NULL ||
       tern_store_folder_get_server_path (target) == NULL)
     return TRUE;
   for (guint i = 0; i < messages->len; i++)
@@ -1119,7 +1129,8 @@ note_transfer_refusal (Replay *r, ServerSet *set, TernStoreFolder *target)
   g_autofree char *count = n_messages (n);
   g_autofree char *what = NULL;
   g_autofree char *outcome = NULL;
-  const char *path = tern_store_folder_get_path (target);
+  /* Translators: the target of a move or copy whose folder was deleted since */
+  const char *path = target != NULL ? tern_store_folder_get_path (target) : _("a deleted folder");
   gboolean move = r->entry->op == TERN_STORE_JOURNAL_MOVE;
 
   if (move)
@@ -1142,13 +1153,13 @@ static gboolean
 replay_transfer (Replay *r, GError **error)
 {
   TernStoreDbJournalEntry *entry = r->entry;
-  g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (r->db, entry->target_folder_id, error);
+  /* NULL: deleted here since (each set is then refused, its messages kept where
+   * the server has them). */
+  g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (r->db, entry->target_folder_id, NULL);
   g_autoptr(GHashTable) done = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) messages = NULL;
   g_autoptr(GPtrArray) sets = NULL;
 
-  if (target == NULL)
-    return FALSE;
   if ((messages = tern_store_db_sync_journal_list_messages (r->db, entry->id, error)) == NULL ||
       !find_earlier_copies (r, messages, target, done, error))
     return FALSE;

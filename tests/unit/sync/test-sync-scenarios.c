@@ -72,6 +72,7 @@ typedef enum
   RUN_COPY,          /* arg "NAME FOLDER": tern_sync_journal_copy () */
   RUN_DELETE,        /* arg "NAME": tern_sync_journal_delete () */
   RUN_DRAFT,         /* arg "NAME FOLDER": tern_sync_journal_save_draft () of a new message */
+  RUN_DELETE_FOLDER, /* arg "FOLDER": tern_sync_journal_delete_folder () */
   RUN_ENQUEUE,       /* arg "NAME RCPT[,RCPT...]": tern_outbox_enqueue () of a new message */
   RUN_FLUSH,         /* tern_outbox_flush (): what is due */
   RUN_FLUSH_NOW,     /* tern_outbox_flush_full (NOW): also what waits for its retry time */
@@ -811,6 +812,39 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* A move, then its target folder deleted here before the sync: the move cannot be
+   * made, and the message, which left the store with the folder, comes back from
+   * the server's INBOX, where it still is. */
+  {
+    .name = "journal-move-target-deleted-here",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_DELETE_FOLDER, .arg = "Archive",
+        .state = { "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", "journal 2" },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), REFRESH_M2 ("()"),
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 ()",
+          "T:OK done",
+          "C#DELETE \"Archive\"", "T:OK deleted", "C#UNSUBSCRIBE \"Archive\"", "T:OK done",
+          LIST_INBOX,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          "C#UID FETCH 2 (UID BODY.PEEK[])", "@BODY 2 2 m2", "T:OK done",
+          LOGOUT,
+        },
+        .reported = "the folder was deleted here; it stays in “INBOX”",
+        .state = { STATE_M1_M2 },
       },
     },
   },
@@ -1621,6 +1655,10 @@ run_action (const Scenario  *scenario,
     case RUN_DELETE:
       id = find_message (db, args[0]);
       tern_sync_journal_delete (db, &id, 1, error);
+      break;
+
+    case RUN_DELETE_FOLDER:
+      tern_sync_journal_delete_folder (db, find_folder (db, args[0]), error);
       break;
 
     case RUN_DRAFT:
