@@ -927,7 +927,11 @@ copy_or_move (TernImapSession   *self,
   tern_imap_command_add_mailbox (command, mailbox);
   tern_imap_command_set_untagged_handler (command, copy_uid_untagged_cb, copy_uid);
   if (!tern_imap_session_execute (self, command, cancellable, error))
-    return FALSE;
+    {
+      /* A MOVE cut after its untagged COPYUID: what it said is of no use. */
+      copy_uid_clear (copy_uid);
+      return FALSE;
+    }
   parse_copy_uid (tern_imap_command_get_completion (command), copy_uid);
   return TRUE;
 }

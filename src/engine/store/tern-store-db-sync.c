@@ -698,8 +698,10 @@ tern_store_db_sync_journal_add_message (TernStoreDb                     *self,
                                         GError                         **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
-                                                "INSERT OR REPLACE INTO journal_messages (entry, message, uid, copy)"
-                                                " VALUES (?1, ?2, ?3, nullif (?4, 0))", error);
+                                                "INSERT OR REPLACE INTO journal_messages"
+                                                " (entry, message, uid, copy, folder)"
+                                                " VALUES (?1, ?2, ?3, nullif (?4, 0), nullif (?5, 0))",
+                                                error);
 
   if (stmt == NULL)
     return FALSE;
@@ -707,6 +709,7 @@ tern_store_db_sync_journal_add_message (TernStoreDb                     *self,
   sqlite3_bind_int64 (stmt, 2, message->message_id);
   sqlite3_bind_int64 (stmt, 3, message->uid);
   sqlite3_bind_int64 (stmt, 4, message->copy_id);
+  sqlite3_bind_int64 (stmt, 5, message->folder_id);
   return _tern_store_db_stmt_run (self, stmt, error);
 }
 
@@ -720,7 +723,8 @@ GArray *
 tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
-                                                "SELECT message, uid, coalesce (copy, 0) FROM journal_messages"
+                                                "SELECT message, uid, coalesce (copy, 0),"
+                                                " coalesce (folder, 0) FROM journal_messages"
                                                 " WHERE entry = ?1 ORDER BY message", error);
   g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (TernStoreDbJournalMessage));
   int rc;
@@ -731,7 +735,8 @@ tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GE
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TernStoreDbJournalMessage m = {
-        sqlite3_column_int64 (stmt, 0), (guint32) sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2)
+        sqlite3_column_int64 (stmt, 0), (guint32) sqlite3_column_int64 (stmt, 1),
+        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3)
       };
       g_array_append_val (messages, m);
     }
@@ -744,37 +749,21 @@ tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GE
   return g_steal_pointer (&messages);
 }
 
-/**
- * tern_store_db_sync_journal_forward:
- * @entry_id: the entry just replayed, which placed the message on the server
- * @uid: the message's UID there
- * @moves_on: (out) (optional): %TRUE when a later entry moves or deletes the
- *   message (its local row belongs there, not where @entry_id put it)
- *
- * Hands @uid on to the later entries that name @message_id without a UID (made
- * while the server had not placed it yet), up to and including the first one that
- * moves or deletes it.
- */
-gboolean
-tern_store_db_sync_journal_forward (TernStoreDb  *self,
-                                    gint64        entry_id,
-                                    gint64        message_id,
-                                    guint32       uid,
-                                    gboolean     *moves_on,
-                                    GError      **error)
+/* The later entries than @entry_id that name @message_id without a UID, in order,
+ * up to and including the first that moves or deletes it (@moves_on). */
+static GArray *
+later_entries (TernStoreDb *self, gint64 entry_id, gint64 message_id, gboolean *moves_on, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                                 "SELECT jm.entry, j.op FROM journal_messages jm JOIN journal j ON j.id = jm.entry"
                                                 " WHERE jm.message = ?1 AND jm.uid = 0 AND jm.entry > ?2 ORDER BY jm.entry",
                                                 error);
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gboolean on = FALSE;
   int rc;
 
-  if (moves_on != NULL)
-    *moves_on = FALSE;
+  *moves_on = FALSE;
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, message_id);
   sqlite3_bind_int64 (stmt, 2, entry_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -785,7 +774,7 @@ tern_store_db_sync_journal_forward (TernStoreDb  *self,
       g_array_append_val (entries, entry);
       if (op == TERN_STORE_JOURNAL_MOVE || op == TERN_STORE_JOURNAL_DELETE)
         {
-          on = TRUE;
+          *moves_on = TRUE;
           break;
         }
     }
@@ -793,11 +782,46 @@ tern_store_db_sync_journal_forward (TernStoreDb  *self,
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       _tern_store_db_set_error (self, rc, error);
-      return FALSE;
+      return NULL;
     }
+  return g_steal_pointer (&entries);
+}
 
-  stmt = _tern_store_db_get_stmt (self, "UPDATE journal_messages SET uid = ?3 WHERE entry = ?1 AND message = ?2",
-                                  error);
+/**
+ * tern_store_db_sync_journal_forward:
+ * @entry_id: the entry just replayed, which placed the message on the server (or
+ *   which the server refused, leaving the message where it was)
+ * @folder_id: the folder the server has the message in, when not the folder of
+ *   the later entries (which name it where it was when they were made); else 0
+ * @uid: the message's UID there
+ * @moves_on: (out) (optional): %TRUE when a later entry moves or deletes the
+ *   message (its local row belongs there, not where @entry_id put it)
+ *
+ * Hands @uid (and @folder_id) on to the later entries that name @message_id
+ * without a UID (made while the server had not placed it yet), up to and including
+ * the first one that moves or deletes it.
+ */
+gboolean
+tern_store_db_sync_journal_forward (TernStoreDb  *self,
+                                    gint64        entry_id,
+                                    gint64        message_id,
+                                    gint64        folder_id,
+                                    guint32       uid,
+                                    gboolean     *moves_on,
+                                    GError      **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  sqlite3_stmt *stmt;
+  gboolean on = FALSE;
+
+  if (moves_on != NULL)
+    *moves_on = FALSE;
+  if ((entries = later_entries (self, entry_id, message_id, &on, error)) == NULL)
+    return FALSE;
+
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE journal_messages SET uid = ?3, folder = nullif (?4, 0)"
+                                  " WHERE entry = ?1 AND message = ?2", error);
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < entries->len; i++)
@@ -805,6 +829,7 @@ tern_store_db_sync_journal_forward (TernStoreDb  *self,
       sqlite3_bind_int64 (stmt, 1, g_array_index (entries, gint64, i));
       sqlite3_bind_int64 (stmt, 2, message_id);
       sqlite3_bind_int64 (stmt, 3, uid);
+      sqlite3_bind_int64 (stmt, 4, folder_id);
       if (!_tern_store_db_stmt_run (self, stmt, error))
         return FALSE;
     }
@@ -813,13 +838,47 @@ tern_store_db_sync_journal_forward (TernStoreDb  *self,
   return TRUE;
 }
 
+/**
+ * tern_store_db_sync_journal_moves_on:
+ * @moves_on: (out): %TRUE when an entry later than @entry_id moves or deletes
+ *   @message_id, which the server has not placed yet (named without a UID)
+ *
+ * What tern_store_db_sync_journal_forward() tells, without handing anything on.
+ */
+gboolean
+tern_store_db_sync_journal_moves_on (TernStoreDb  *self,
+                                     gint64        entry_id,
+                                     gint64        message_id,
+                                     gboolean     *moves_on,
+                                     GError      **error)
+{
+  g_autoptr(GArray) entries = later_entries (self, entry_id, message_id, moves_on, error);
+
+  return entries != NULL;
+}
+
+/**
+ * tern_store_db_sync_journal_attempted:
+ *
+ * Counts a try of the entry, durably (see _tern_store_db_make_durable()): it is
+ * on disk before the entry's command goes to the server, so that a try after a
+ * crash or a power cut knows the command may have reached the server already.
+ */
 gboolean
 tern_store_db_sync_journal_attempted (TernStoreDb *self, gint64 entry_id, GError **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1", error);
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
+                                                "UPDATE journal SET attempts = attempts + 1 WHERE id = ?1",
+                                                error);
 
-  if (stmt == NULL)
+  if (stmt == NULL || !tern_store_db_begin (self, error))
     return FALSE;
+  _tern_store_db_make_durable (self);
   sqlite3_bind_int64 (stmt, 1, entry_id);
-  return _tern_store_db_stmt_run (self, stmt, error);
+  if (!_tern_store_db_stmt_run (self, stmt, error))
+    {
+      tern_store_db_rollback (self);
+      return FALSE;
+    }
+  return tern_store_db_commit (self, error);
 }

@@ -61,12 +61,15 @@ typedef struct
  * @uid: its UID on the server when the entry is replayed, 0 while not known (an
  *   earlier entry that places the message on the server hands it on)
  * @copy_id: for a COPY, the local copy the server's copy becomes; else 0
+ * @folder_id: the folder the server has it in under @uid when that is not the
+ *   entry's (a move the server refused left it in its source folder); else 0
  */
 typedef struct
 {
   gint64   message_id;
   guint32  uid;
   gint64   copy_id;
+  gint64   folder_id;
 } TernStoreDbJournalMessage;
 
 void     tern_store_db_journal_entry_free          (TernStoreDbJournalEntry *entry);
@@ -157,7 +160,13 @@ GArray  *tern_store_db_sync_journal_list_messages  (TernStoreDb            *self
 gboolean tern_store_db_sync_journal_forward        (TernStoreDb            *self,
                                                     gint64                  entry_id,
                                                     gint64                  message_id,
+                                                    gint64                  folder_id,
                                                     guint32                 uid,
+                                                    gboolean               *moves_on,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_moves_on       (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    gint64                  message_id,
                                                     gboolean               *moves_on,
                                                     GError                **error);
 gboolean tern_store_db_sync_journal_attempted      (TernStoreDb            *self,

@@ -1057,6 +1057,7 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
 {
   g_autoptr(GPtrArray) folders = NULL;
   g_autoptr(GPtrArray) root = NULL;
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   guint replayed = 0;
 
   /* The delimiter, for folders the journal creates. */
@@ -1066,11 +1067,19 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
   if (root->len > 0 && ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter != '\0')
     sync->delimiter = ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter;
 
-  if (!tern_sync_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed,
-                                sync->cancellable, error))
+  if (!tern_sync_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed, refused,
+                             sync->cancellable, error))
     return FALSE;
   if (replayed > 0)
     progress (sync, NULL, replayed, replayed, _("offline changes sent"));
+  for (guint i = 0; i < refused->len; i++)
+    {
+      /* Translators: the server's refusal of a change made offline, in words */
+      g_autofree char *text = g_strdup_printf (_("the server refused a change made offline: %s"),
+                                               ((GError *) g_ptr_array_index (refused, i))->message);
+
+      progress (sync, NULL, 0, 0, text);
+    }
 
   folders = sync_folder_list (sync, error);
   if (folders == NULL)

@@ -373,6 +373,35 @@ tern_sync_journal_keywords_from_strv (const char * const *flags)
   return keywords_to_string (keywords);
 }
 
+/**
+ * tern_sync_journal_apply_keywords:
+ * @keywords: (nullable): a message's keywords, as messages.keywords keeps them
+ * @add: (nullable): keywords to add, space separated (a journal entry's)
+ * @remove: (nullable): keywords to remove, the same way (after adding)
+ *
+ * Returns: (transfer full) (nullable): @keywords changed as a journal entry changes
+ *   them, in the form messages.keywords keeps; %NULL when none are left
+ */
+char *
+tern_sync_journal_apply_keywords (const char *keywords, const char *add, const char *remove)
+{
+  g_auto(GStrv) add_v = g_strsplit (add != NULL ? add : "", " ", -1);
+  g_auto(GStrv) remove_v = g_strsplit (remove != NULL ? remove : "", " ", -1);
+  g_autoptr(GPtrArray) add_list = g_ptr_array_new ();
+  g_autoptr(GPtrArray) remove_list = g_ptr_array_new ();
+
+  for (guint i = 0; add_v[i] != NULL; i++)
+    if (add_v[i][0] != '\0')
+      g_ptr_array_add (add_list, add_v[i]);
+  for (guint i = 0; remove_v[i] != NULL; i++)
+    if (remove_v[i][0] != '\0')
+      g_ptr_array_add (remove_list, remove_v[i]);
+  g_ptr_array_add (add_list, NULL);
+  g_ptr_array_add (remove_list, NULL);
+  return merge_keywords (keywords, (const char * const *) add_list->pdata,
+                         (const char * const *) remove_list->pdata);
+}
+
 /* A list of names for the journal: canonical, or NULL for none. */
 static char *
 keywords_join (const char * const *keywords)

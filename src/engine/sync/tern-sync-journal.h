@@ -46,6 +46,9 @@ gboolean         tern_sync_journal_set_keywords  (TernStoreDb          *db,
                                                   GError              **error);
 gboolean         tern_sync_journal_keyword_is_valid   (const char      *keyword);
 char            *tern_sync_journal_keywords_from_strv (const char * const *flags);
+char            *tern_sync_journal_apply_keywords     (const char      *keywords,
+                                                       const char      *add,
+                                                       const char      *remove);
 gboolean         tern_sync_journal_move          (TernStoreDb          *db,
                                                   const gint64         *ids,
                                                   guint                 n_ids,

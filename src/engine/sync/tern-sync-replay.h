@@ -10,15 +10,16 @@
 
 G_BEGIN_DECLS
 
-gboolean tern_sync_replay_run (TernStoreDb      *db,
-                                  TernImapSession  *session,
-                                  gint64            account_id,
-                                  char              delimiter,
-                                  guint            *n_replayed,
-                                  GCancellable     *cancellable,
-                                  GError          **error);
+gboolean tern_sync_replay_run         (TernStoreDb      *db,
+                                       TernImapSession  *session,
+                                       gint64            account_id,
+                                       char              delimiter,
+                                       guint            *n_replayed,
+                                       GPtrArray        *refused,
+                                       GCancellable     *cancellable,
+                                       GError          **error);
 
-char    *tern_sync_replay_server_name (const char *path,
-                                   char        delimiter);
+char    *tern_sync_replay_server_name (const char       *path,
+                                       char              delimiter);
 
 G_END_DECLS

@@ -673,6 +673,42 @@ def scenario_conflict():
 
 
 @scenario
+def scenario_refused_move():
+    """Moves and a copy made offline to a folder another client deletes on the server
+    before the sync: Dovecot refuses them (NO [TRYCREATE]); the messages are back where
+    the server has them, a flag set after the move follows them there, the local copy
+    goes, the user is told, and a second sync changes nothing."""
+    set_up(30)
+    ids = store_ids('INBOX')
+    ops('move', ADDR, 'Projects', ids['m20@tern.test'], ids['m21@tern.test'])
+    ops('flags', store_ids('Projects')['m21@tern.test'], '+flagged')
+    ops('copy', ADDR, 'Projects', ids['m22@tern.test'])
+    st, _ = store_state()
+    ok(sorted(st.get('Projects', {})) == ['m20@tern.test', 'm21@tern.test', 'm22@tern.test']
+       and 'm20@tern.test' not in st['INBOX'], 'the offline moves and copy show at once', st.get('Projects'))
+    m = imap()
+    typ, data = m.delete('Projects')
+    m.logout()
+    ok(typ == 'OK', 'another client deletes Projects on the server', data)
+    p = sync()
+    ok(p.returncode == 0, 'sync with refused moves and copy', p.stderr)
+    ok('refused a change made offline' in p.stderr and 'Projects' in p.stderr,
+       'the refusals are reported', p.stderr)
+    ok(ops('journal', ADDR) == '0', 'the refused entries left the journal', ops('journal', ADDR))
+    srv, st, _ = compare('refused moves and copy')
+    moved = ('m20@tern.test', 'm21@tern.test', 'm22@tern.test')
+    ok('Projects' not in st and all(mid in st['INBOX'] for mid in moved),
+       'the messages are in INBOX, where the server has them; Projects is gone',
+       (sorted(st), sorted(mid for mid in st['INBOX'] if mid in moved)))
+    got = srv['INBOX'].get('m21@tern.test', [])
+    ok(len(got) == 1 and 'flagged' in got[0],
+       'the flag set after the refused move reached the message in INBOX', got)
+    p = sync()
+    ok(p.returncode == 0 and 'refused' not in p.stderr, 'a second sync has nothing to report', p.stderr)
+    compare('nothing changes after a second sync')
+
+
+@scenario
 def scenario_uidvalidity():
     """A folder replaced on the server (a new UIDVALIDITY) is rebuilt."""
     set_up(20)

@@ -571,6 +571,76 @@ test_bookkeeping (Fixture *fixture, gconstpointer data)
   assert_nothing (fixture);
 }
 
+static gint64
+journal_entry (Fixture *fixture, TernStoreJournalOp op, gint64 folder_id, gint64 message_id, guint32 uid)
+{
+  g_autoptr(GError) error = NULL;
+  TernStoreDbJournalMessage m = { message_id, uid, 0, 0 };
+  gint64 entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, op, folder_id, 0, NULL, 0,
+                                                    0, NULL, NULL, NULL, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tern_store_db_sync_journal_add_message (fixture->db, entry, &m, &error));
+  g_assert_no_error (error);
+  return entry;
+}
+
+static TernStoreDbJournalMessage
+journal_message (Fixture *fixture, gint64 entry)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) messages = tern_store_db_sync_journal_list_messages (fixture->db, entry, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages->len, ==, 1);
+  return g_array_index (messages, TernStoreDbJournalMessage, 0);
+}
+
+/* A UID handed on goes to the later entries that name the message without one, up
+ * to the first that moves it on, with the folder the server has it in when that is
+ * not theirs (a refused move); tern_store_db_sync_journal_moves_on() tells the same
+ * without handing anything on. */
+static void
+test_journal_forward (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 inbox = folder (fixture, "INBOX");
+  gint64 archive = folder (fixture, "Archive");
+  gint64 move = journal_entry (fixture, TERN_STORE_JOURNAL_MOVE, inbox, 42, 5);
+  gint64 flag = journal_entry (fixture, TERN_STORE_JOURNAL_FLAGS, archive, 42, 0);
+  gint64 move_on = journal_entry (fixture, TERN_STORE_JOURNAL_MOVE, archive, 42, 0);
+  gint64 after = journal_entry (fixture, TERN_STORE_JOURNAL_FLAGS, archive, 42, 0);
+  gint64 other = journal_entry (fixture, TERN_STORE_JOURNAL_FLAGS, archive, 43, 0);
+  gboolean moves_on = FALSE;
+
+  forget (fixture);
+  g_assert_true (tern_store_db_sync_journal_moves_on (fixture->db, move, 42, &moves_on, &error));
+  g_assert_no_error (error);
+  g_assert_true (moves_on);
+  g_assert_cmpuint (journal_message (fixture, flag).uid, ==, 0);
+
+  g_assert_true (tern_store_db_sync_journal_forward (fixture->db, move, 42, inbox, 5, &moves_on, &error));
+  g_assert_no_error (error);
+  g_assert_true (moves_on);
+  g_assert_cmpuint (journal_message (fixture, flag).uid, ==, 5);
+  g_assert_cmpint (journal_message (fixture, flag).folder_id, ==, inbox);
+  g_assert_cmpuint (journal_message (fixture, move_on).uid, ==, 5);
+  g_assert_cmpint (journal_message (fixture, move_on).folder_id, ==, inbox);
+  g_assert_cmpuint (journal_message (fixture, after).uid, ==, 0);
+  g_assert_cmpint (journal_message (fixture, after).folder_id, ==, 0);
+  g_assert_cmpuint (journal_message (fixture, other).uid, ==, 0);
+
+  /* The entry that moved it on hands its own UID on, in the entries' own folder. */
+  g_assert_true (tern_store_db_sync_journal_forward (fixture->db, move_on, 42, 0, 9, &moves_on, &error));
+  g_assert_no_error (error);
+  g_assert_false (moves_on);
+  g_assert_cmpuint (journal_message (fixture, after).uid, ==, 9);
+  g_assert_cmpint (journal_message (fixture, after).folder_id, ==, 0);
+  g_assert_true (tern_store_db_sync_journal_moves_on (fixture->db, after, 42, &moves_on, &error));
+  g_assert_false (moves_on);
+  assert_nothing (fixture);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,6 +659,7 @@ main (int argc, char **argv)
   ADD ("delete-server-messages", test_delete_server_messages);
   ADD ("batch", test_batch);
   ADD ("bookkeeping", test_bookkeeping);
+  ADD ("journal-forward", test_journal_forward);
 #undef ADD
 
   return store_test_home_cleanup (g_test_run ());

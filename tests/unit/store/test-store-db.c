@@ -1295,6 +1295,34 @@ test_outbox_durable (void)
   g_assert_cmpint (g_atomic_int_get (&wal_syncs), ==, before);
 }
 
+/* A try of a journal entry is counted on disk before its command goes to the server:
+ * after a power cut, the retry knows the command may have reached the server. */
+static void
+test_journal_attempt_durable (void)
+{
+  g_autoptr(TernStoreDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  gint64 account, entry;
+  gint before;
+
+  count_wal_syncs ();
+  db = open_store ();
+  account = tern_store_db_ensure_account (db, "me@example.com", TERN_STORE_ACCOUNT_IMAP, &error);
+  g_assert_no_error (error);
+  entry = tern_store_db_sync_journal_append (db, account, TERN_STORE_JOURNAL_FOLDER_CREATE, 0, 0, NULL, 0, 0,
+                                             NULL, NULL, "New", 0, &error);
+  g_assert_no_error (error);
+
+  before = g_atomic_int_get (&wal_syncs);
+  g_assert_true (tern_store_db_sync_journal_attempted (db, entry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&wal_syncs), >, before);
+  journal = tern_store_db_sync_list_journal (db, account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (((TernStoreDbJournalEntry *) g_ptr_array_index (journal, 0))->attempts, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1324,6 +1352,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/outbox-journal", test_outbox_journal);
   g_test_add_func ("/store/db/outbox-disk-full", test_outbox_disk_full);
   g_test_add_func ("/store/db/outbox-durable", test_outbox_durable);
+  g_test_add_func ("/store/db/journal-attempt-durable", test_journal_attempt_durable);
 
   return store_test_home_cleanup (g_test_run ());
 }

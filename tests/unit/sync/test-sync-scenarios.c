@@ -23,6 +23,9 @@
  *                                               state, attempts, due or retry (a time
  *                                               to come), last error
  *
+ * A run may also name words that one of the sync's progress reports must hold (a
+ * refusal of the server, told to the user).
+ *
  * Each scenario runs alone: -p /sync/scenario/NAME (or /outbox/scenario/NAME).
  * These complement the tests against the real Dovecot and Postfix
  * (tests/protocol/sync, tests/protocol/outbox) with the rare and hostile cases a real
@@ -66,6 +69,10 @@ typedef enum
   RUN_SYNC,          /* tern_sync_imap_run_full () */
   RUN_SET_FLAGS,     /* arg "NAME +\Flag" or "NAME -\Flag": tern_sync_journal_set_flags () */
   RUN_MOVE,          /* arg "NAME FOLDER": tern_sync_journal_move () */
+  RUN_COPY,          /* arg "NAME FOLDER": tern_sync_journal_copy () */
+  RUN_DELETE,        /* arg "NAME": tern_sync_journal_delete () */
+  RUN_DRAFT,         /* arg "NAME FOLDER": tern_sync_journal_save_draft () of a new message */
+  RUN_DELETE_FOLDER, /* arg "FOLDER": tern_sync_journal_delete_folder () */
   RUN_ENQUEUE,       /* arg "NAME RCPT[,RCPT...]": tern_outbox_enqueue () of a new message */
   RUN_FLUSH,         /* tern_outbox_flush (): what is due */
   RUN_FLUSH_NOW,     /* tern_outbox_flush_full (NOW): also what waits for its retry time */
@@ -85,6 +92,7 @@ typedef struct
   const char  *smtp[MAX_STEPS];     /* the SMTP server's script; none: no SMTP server */
   const char  *error;               /* NULL: the run succeeds; else words of its error */
   const char  *sent;                /* words of the first message the SMTP server received */
+  const char  *reported;            /* words of a progress report of the run (a sync's) */
   const char  *state[MAX_LINES];    /* the store afterwards */
 } Run;
 
@@ -176,6 +184,51 @@ typedef struct
 #define STATE_MOVED_OFFLINE \
   "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3", \
   "INBOX 1 m1 (\\Seen \\Flagged) body", "journal 2"
+
+/* m2 moved to Archive offline (and nothing else) */
+#define STATE_M2_IN_ARCHIVE \
+  "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3", \
+  "INBOX 1 m1 (\\Seen) body", "journal 1"
+
+/* After a refusal: the flags the server has for m1 (the replay's INBOX selected). */
+#define REFRESH_M1(flags) "C#UID FETCH 1 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (" flags "))", "T:OK done"
+#define REFRESH_M2(flags) "C#UID FETCH 2 (UID FLAGS)", "S:* 2 FETCH (UID 2 FLAGS " flags ")", "T:OK done"
+
+/* A command tried before: is m2 in the selected folder already? */
+#define FIND_M2(uids) \
+  "C#UID SEARCH HEADER Message-ID \"<m2@tern.test>\"", "S:* SEARCH " uids, "T:OK done"
+
+/* The draft d1 saved in Archive offline, and its upload (LITERAL+) */
+#define STATE_D1_LOCAL \
+  "Archive uidvalidity=5 uidnext=1", "Archive local d1 (\\Seen \\Draft) body", \
+  "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body"
+#define APPEND_D1 \
+  "C#APPEND \"Archive\" (\\Seen \\Draft) {184+}", \
+  "C:From: Bob <bob@tern.test>", "C:To: alice@tern.test", "C:Subject: message d1", \
+  "C:Message-ID: <d1@tern.test>", "C:Date: Mon, 1 Jan 2024 10:00:00 +0000", "C:Content-Type: text/plain", \
+  "C:", "C:This is message d1.", "C:"
+
+/* The first sync of INBOX (m1 seen, m2) with CONDSTORE, and with QRESYNC */
+#define LOGIN_CONDSTORE \
+  LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled"
+#define LOGIN_QRESYNC \
+  LOGIN_WITH (CAPS_QRESYNC), "C#ENABLE QRESYNC", "S:* ENABLED QRESYNC", "T:OK enabled"
+#define FIRST_SYNC_CONDSTORE_AFTER_LOGIN \
+  LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10), \
+  "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])", \
+  "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done", \
+  "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done", \
+  LOGOUT
+#define FIRST_SYNC_CONDSTORE LOGIN_CONDSTORE, FIRST_SYNC_CONDSTORE_AFTER_LOGIN
+#define FIRST_SYNC_QRESYNC LOGIN_QRESYNC, FIRST_SYNC_CONDSTORE_AFTER_LOGIN
+#define STATE_CONDSTORE \
+  "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0"
+
+/* SELECT "INBOX" (QRESYNC (7 modseq)) when nothing changed since */
+#define SELECT_INBOX_QRESYNC(exists, uidvalidity, uidnext, modseq, highest) \
+  "C#SELECT \"INBOX\" (QRESYNC (" #uidvalidity " " #modseq "))", "S:* " #exists " EXISTS", \
+  "S:* OK [UIDVALIDITY " #uidvalidity "] ok", "S:* OK [UIDNEXT " #uidnext "] ok", \
+  "S:* OK [HIGHESTMODSEQ " #highest "] ok", "T:OK [READ-WRITE] done"
 
 /* ---- the scenarios ------------------------------------------------------------------ */
 
@@ -475,7 +528,7 @@ static const Scenario sync_scenarios[] = {
   },
 
   /* The server refuses a replayed flag change (NO): the change is dropped, the
-   * message stays, and the sync takes the server's flags. */
+   * message takes the server's flags at once, and the sync agrees. */
   {
     .name = "journal-refused-flags",
     .runs = {
@@ -487,6 +540,7 @@ static const Scenario sync_scenarios[] = {
           LOGIN, LIST_ROOT,
           SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
           "T:NO [CANNOT] Flags are read-only here",
+          REFRESH_M1 ("\\Seen"),
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (2, 7, 3),
           "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
@@ -494,32 +548,20 @@ static const Scenario sync_scenarios[] = {
           SELECT_ARCHIVE (0, 5, 1),
           LOGOUT,
         },
+        .reported = "Changing the flags of 1 message in “INBOX”: Flags are read-only here; "
+                    "it keeps the flags the server has",
         .state = { STATE_ARCHIVE },
       },
     },
   },
 
   /* The same with CONDSTORE: the server's HIGHESTMODSEQ did not move, as nothing
-   * changed there; the refused flag must not stay in the store all the same. */
+   * changed there, so the sync reads no flag; the refused flag must not stay in the
+   * store all the same. */
   {
     .name = "journal-refused-flags-condstore",
-    .known_bug = "a flag change the server refused stays in the store when CONDSTORE says nothing changed",
     .runs = {
-      {
-        .action = RUN_SYNC,
-        .imap = {
-          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
-          LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
-          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
-          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
-          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
-          LOGOUT,
-        },
-        .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
-          "journal 0",
-        },
-      },
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_CONDSTORE }, .state = { STATE_CONDSTORE } },
       {
         .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged",
         .state = {
@@ -531,16 +573,95 @@ static const Scenario sync_scenarios[] = {
       {
         .action = RUN_SYNC,
         .imap = {
-          LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
-          LIST_ROOT,
+          LOGIN_CONDSTORE, LIST_ROOT,
           SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
           "T:NO [CANNOT] Flags are read-only here",
+          REFRESH_M1 ("\\Seen"),
           LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
           LOGOUT,
         },
+        .reported = "Flags are read-only here",
+        .state = { STATE_CONDSTORE },
+      },
+    },
+  },
+
+  /* The same with QRESYNC: the SELECT reports no change since the last run. */
+  {
+    .name = "journal-refused-flags-qresync",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_QRESYNC }, .state = { STATE_CONDSTORE } },
+      {
+        .action = RUN_SET_FLAGS, .arg = "m1 -\\Seen",
         .state = {
-          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body",
-          "journal 0",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 () body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_QRESYNC, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 -FLAGS (\\Seen)", "T:NO [CANNOT] Flags are read-only here",
+          REFRESH_M1 ("\\Seen"),
+          LIST_INBOX, SELECT_INBOX_QRESYNC (2, 7, 3, 10, 10),
+          LOGOUT,
+        },
+        .reported = "Flags are read-only here",
+        .state = { STATE_CONDSTORE },
+      },
+    },
+  },
+
+  /* A refused flag change, then one the server takes, which the connection's loss
+   * keeps in the journal: the message takes the server's flags with the later change
+   * on top (what the server will have), so that no change made here is lost from
+   * sight; the next sync sends it. */
+  {
+    .name = "journal-refused-flags-later-change",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_CONDSTORE }, .state = { STATE_CONDSTORE } },
+      {
+        .action = RUN_SET_FLAGS, .arg = "m1 +\\Flagged",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen \\Flagged) body",
+          "INBOX 2 m2 () body",
+          "journal 1",
+        },
+      },
+      {
+        .action = RUN_SET_FLAGS, .arg = "m1 -\\Seen",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Flagged) body", "INBOX 2 m2 () body",
+          "journal 2",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_CONDSTORE, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 +FLAGS (\\Flagged)",
+          "T:NO [CANNOT] Flags are read-only here",
+          REFRESH_M1 ("\\Seen"),
+          "C#UID STORE 1 -FLAGS (\\Seen)", "CLOSE",
+        },
+        .error = "closed the connection",
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 () body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_CONDSTORE, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 1 -FLAGS (\\Seen)",
+          "S:* 1 FETCH (UID 1 FLAGS () MODSEQ (11))", "T:OK done",
+          LIST_INBOX, SELECT_INBOX_CONDSTORE (2, 7, 3, 11),
+          "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "S:* 1 FETCH (UID 1 FLAGS () MODSEQ (11))",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "INBOX uidvalidity=7 uidnext=3 modseq=11", "INBOX 1 m1 () body", "INBOX 2 m2 () body", "journal 0",
         },
       },
     },
@@ -551,15 +672,94 @@ static const Scenario sync_scenarios[] = {
    * has it, not left in Archive as a copy the server will never have. */
   {
     .name = "journal-refused-move",
-    .known_bug = "a move the server refused leaves the message in the target folder, local only, and "
-                 "gone from the source folder, for good",
     .runs = {
       { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:NO [OVERQUOTA] Quota exceeded",
+          REFRESH_M2 ("()"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .reported = "Moving 1 message from “INBOX” to “Archive”: Quota exceeded; it stays in “INBOX”",
+        .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* The same with QRESYNC, which reports no change in either folder: m2 is back in
+   * INBOX with the flags the server has there (another client marked it read). */
+  {
+    .name = "journal-refused-move-qresync",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_QRESYNC, LIST_ROOT, LIST_INBOX_ARCHIVE, SELECT_INBOX_CONDSTORE (2, 7, 3, 10),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+          "@HEADER 1 1 m1 (\\Seen) MODSEQ (9)", "@HEADER 2 2 m2 () MODSEQ (10)", "T:OK done",
+          "C#SELECT \"Archive\" (CONDSTORE)", "S:* 0 EXISTS", "S:* OK [UIDVALIDITY 5] ok",
+          "S:* OK [UIDNEXT 1] ok",
+          "S:* OK [HIGHESTMODSEQ 4] ok", "T:OK [READ-WRITE] done",
+          "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done",
+          "C#UID FETCH 2,1 (UID BODY.PEEK[])", "@BODY 2 2 m2", "@BODY 1 1 m1", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=1 modseq=4", "INBOX uidvalidity=7 uidnext=3 modseq=10",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+        },
+      },
       {
         .action = RUN_MOVE, .arg = "m2 Archive",
         .state = {
-          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
-          "INBOX 1 m1 (\\Seen) body", "journal 1",
+          "Archive uidvalidity=5 uidnext=1 modseq=4", "Archive local m2 () body",
+          "INBOX uidvalidity=7 uidnext=3 modseq=10", "INBOX 1 m1 (\\Seen) body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN_QRESYNC, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"",
+          "T:NO [TRYCREATE] Mailbox doesn't exist: Archive",
+          REFRESH_M2 ("(\\Seen)"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX_QRESYNC (2, 7, 3, 10, 11),
+          "C#SELECT \"Archive\" (QRESYNC (5 4))", "S:* 0 EXISTS", "S:* OK [UIDVALIDITY 5] ok",
+          "S:* OK [UIDNEXT 1] ok", "S:* OK [HIGHESTMODSEQ 4] ok", "T:OK [READ-WRITE] done",
+          LOGOUT,
+        },
+        .reported = "it stays in “INBOX”",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1 modseq=4", "INBOX uidvalidity=7 uidnext=3 modseq=11",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 (\\Seen) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* A refused move, then a flag change made on the message in Archive: the change
+   * follows the message back to INBOX, where the server has it, and reaches it
+   * there. */
+  {
+    .name = "journal-refused-move-then-flag",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_SET_FLAGS, .arg = "m2 +\\Flagged",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 (\\Flagged) body",
+          "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "journal 2",
         },
       },
       {
@@ -567,6 +767,43 @@ static const Scenario sync_scenarios[] = {
         .imap = {
           LOGIN, LIST_ROOT,
           SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:NO [OVERQUOTA] Quota exceeded",
+          REFRESH_M2 ("()"),
+          "C#UID STORE 2 +FLAGS (\\Flagged)", "S:* 2 FETCH (UID 2 FLAGS (\\Flagged))", "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Flagged))", "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body",
+          "INBOX 2 m2 (\\Flagged) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* A refused move, undone here before the sync (moved back): the message is where
+   * the server has it; nothing is sent for the undo, nothing uploaded. */
+  {
+    .name = "journal-refused-move-undone",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_MOVE, .arg = "m2 INBOX",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body",
+          "INBOX local m2 () body", "journal 2",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:NO [OVERQUOTA] Quota exceeded",
+          REFRESH_M2 ("()"),
           LIST_INBOX_ARCHIVE,
           SELECT_INBOX (2, 7, 3),
           "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
@@ -575,6 +812,303 @@ static const Scenario sync_scenarios[] = {
           LOGOUT,
         },
         .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* A move, then its target folder deleted here before the sync: the move cannot be
+   * made, and the message, which left the store with the folder, comes back from
+   * the server's INBOX, where it still is. */
+  {
+    .name = "journal-move-target-deleted-here",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_DELETE_FOLDER, .arg = "Archive",
+        .state = { "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body", "journal 2" },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), REFRESH_M2 ("()"),
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 ()",
+          "T:OK done",
+          "C#DELETE \"Archive\"", "T:OK deleted", "C#UNSUBSCRIBE \"Archive\"", "T:OK done",
+          LIST_INBOX,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          "C#UID FETCH 2 (UID BODY.PEEK[])", "@BODY 2 2 m2", "T:OK done",
+          LOGOUT,
+        },
+        .reported = "the folder was deleted here; it stays in “INBOX”",
+        .state = { STATE_M1_M2 },
+      },
+    },
+  },
+
+  /* The server refuses a replayed copy: the local copy goes, the original stays. */
+  {
+    .name = "journal-refused-copy",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_COPY, .arg = "m2 Archive",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID COPY 2 \"Archive\"", "T:NO [OVERQUOTA] Quota exceeded",
+          REFRESH_M2 ("()"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .reported = "Copying 1 message from “INBOX” to “Archive”: Quota exceeded; no copy was made",
+        .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* The server refuses a replayed delete (\Deleted): the message it keeps comes back,
+   * its header at once, its body with the sync. */
+  {
+    .name = "journal-refused-delete",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_DELETE, .arg = "m2",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body",
+          "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 2 +FLAGS (\\Deleted)", "T:NO [NOPERM] Permission denied",
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 2 2 m2 ()",
+          "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done",
+          "C#UID FETCH 2 (UID BODY.PEEK[])", "@BODY 2 2 m2", "T:OK done",
+          LOGOUT,
+        },
+        .reported = "Deleting 1 message in “INBOX”: Permission denied; the server keeps it, and so does this "
+                    "computer",
+        .state = { STATE_ARCHIVE },
+      },
+    },
+  },
+
+  /* The same with the EXPUNGE refused after the \Deleted flag was taken: the message
+   * comes back as the server has it, flagged \Deleted. */
+  {
+    .name = "journal-refused-expunge",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_DELETE, .arg = "m2",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body",
+          "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID STORE 2 +FLAGS (\\Deleted)",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Deleted))", "T:OK done",
+          "C#UID EXPUNGE 2", "T:NO [NOPERM] Permission denied",
+          "C#UID FETCH 2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 2 2 m2 (\\Deleted)", "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))",
+          "S:* 2 FETCH (UID 2 FLAGS (\\Deleted))", "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          "C#EXAMINE \"INBOX\"", "S:* 2 EXISTS", "S:* OK [UIDVALIDITY 7] ok", "T:OK [READ-ONLY] done",
+          "C#UID FETCH 2 (UID BODY.PEEK[])", "@BODY 2 2 m2", "T:OK done",
+          LOGOUT,
+        },
+        .reported = "Permission denied",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=3", "INBOX 1 m1 (\\Seen) body",
+          "INBOX 2 m2 (\\Deleted) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The server refuses to take a draft saved offline (APPEND): it stays here, and
+   * the user is told; the next sync leaves it alone. */
+  {
+    .name = "journal-refused-append",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_DRAFT, .arg = "d1 Archive", .state = { STATE_D1_LOCAL, "journal 1" } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          APPEND_D1, "T:NO [OVERQUOTA] Quota exceeded",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .reported = "Uploading “message d1” to “Archive”: Quota exceeded; it stays on this computer only",
+        .state = { STATE_D1_LOCAL, "journal 0" },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT, LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .state = { STATE_D1_LOCAL, "journal 0" },
+      },
+    },
+  },
+
+  /* The connection drops after the server moved m2 and before its answer came: the
+   * move stays in the journal. Tried again, the server has nothing left to move (OK,
+   * no COPYUID): the message is found in Archive by its Message-ID, not uploaded a
+   * second time. */
+  {
+    .name = "journal-move-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_MOVE, .arg = "m2 Archive", .state = { STATE_M2_IN_ARCHIVE } },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (2, 7, 3), "C#UID MOVE 2 \"Archive\"", "S:* OK [COPYUID 5 2 1] moved", "S:* 2 EXPUNGE",
+          "CLOSE",
+        },
+        .error = "closed the connection",
+        .state = { STATE_M2_IN_ARCHIVE },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_INBOX (1, 7, 3), "C#UID MOVE 2 \"Archive\"", "T:OK No messages found",
+          SELECT_ARCHIVE (1, 5, 2), FIND_M2 ("1"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (1, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The same for a copy: the copy the server made is found, not made again. */
+  {
+    .name = "journal-copy-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      {
+        .action = RUN_COPY, .arg = "m2 Archive",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = { LOGIN, LIST_ROOT, SELECT_INBOX (2, 7, 3), "C#UID COPY 2 \"Archive\"", "CLOSE" },
+        .error = "closed the connection",
+        .state = {
+          "Archive uidvalidity=5 uidnext=1", "Archive local m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 1",
+        },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_ARCHIVE (1, 5, 2), FIND_M2 ("1"),
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])", "@HEADER 1 1 m2 ()",
+          "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 m2 () body", "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+        },
+      },
+    },
+  },
+
+  /* The same for a draft's upload: the server stored it, the answer was lost. */
+  {
+    .name = "journal-append-answer-lost",
+    .runs = {
+      { .action = RUN_SYNC, .imap = { FIRST_SYNC_ARCHIVE }, .state = { STATE_ARCHIVE } },
+      { .action = RUN_DRAFT, .arg = "d1 Archive", .state = { STATE_D1_LOCAL, "journal 1" } },
+      {
+        .action = RUN_SYNC,
+        .imap = { LOGIN, LIST_ROOT, APPEND_D1, "CLOSE" },
+        .error = "closed the connection",
+        .state = { STATE_D1_LOCAL, "journal 1" },
+      },
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID SEARCH HEADER Message-ID \"<d1@tern.test>\"", "S:* SEARCH 1", "T:OK done",
+          LIST_INBOX_ARCHIVE,
+          SELECT_INBOX (2, 7, 3),
+          "C#UID FETCH 1:2 (UID FLAGS)", "S:* 1 FETCH (UID 1 FLAGS (\\Seen))", "S:* 2 FETCH (UID 2 FLAGS ())",
+          "T:OK done",
+          SELECT_ARCHIVE (1, 5, 2),
+          "C#UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])",
+          "@HEADER 1 1 d1 (\\Seen \\Draft)", "T:OK done",
+          LOGOUT,
+        },
+        .state = {
+          "Archive uidvalidity=5 uidnext=2", "Archive 1 d1 (\\Seen \\Draft) body",
+          "INBOX uidvalidity=7 uidnext=3",
+          "INBOX 1 m1 (\\Seen) body", "INBOX 2 m2 () body", "journal 0",
+        },
       },
     },
   },
@@ -1057,11 +1591,32 @@ compare_state (TernStoreDb        *db,
   return same ? NULL : g_string_free (g_steal_pointer (&report), FALSE);
 }
 
+/* Keeps the words of every progress report. */
+static void
+progress_cb (const TernAccountProgress *progress,
+             gpointer                   user_data)
+{
+  if (progress->message != NULL)
+    g_ptr_array_add (user_data, g_strdup (progress->message));
+}
+
+static gint64
+find_folder (TernStoreDb *db,
+             const char  *path)
+{
+  g_autoptr(TernStoreFolder) folder = NULL;
+
+  folder = tern_store_db_lookup_folder (db, tern_store_db_lookup_account (db, ADDRESS, NULL), path, NULL);
+  g_assert_nonnull (folder);
+  return tern_store_folder_get_id (folder);
+}
+
 static void
 run_action (const Scenario  *scenario,
             const Run       *run,
             TernStoreDb     *db,
             TernAccount     *account,
+            GPtrArray       *reports,
             GError         **error)
 {
   g_auto(GStrv) args = g_strsplit (run->arg != NULL ? run->arg : "", " ", 2);
@@ -1073,7 +1628,7 @@ run_action (const Scenario  *scenario,
     case RUN_SYNC:
       tern_sync_imap_options_init (&options);
       options.follow_metered = FALSE;
-      tern_sync_imap_run_full (db, account, PASSWORD, &options, NULL, NULL, NULL, error);
+      tern_sync_imap_run_full (db, account, PASSWORD, &options, progress_cb, reports, NULL, error);
       break;
 
     case RUN_SET_FLAGS:
@@ -1088,14 +1643,30 @@ run_action (const Scenario  *scenario,
       break;
 
     case RUN_MOVE:
-      {
-        g_autoptr(TernStoreFolder) target = NULL;
+      id = find_message (db, args[0]);
+      tern_sync_journal_move (db, &id, 1, find_folder (db, args[1]), NULL, error);
+      break;
 
-        id = find_message (db, args[0]);
-        target = tern_store_db_lookup_folder (db, tern_store_db_lookup_account (db, ADDRESS, NULL), args[1],
-                                              error);
-        g_assert_nonnull (target);
-        tern_sync_journal_move (db, &id, 1, tern_store_folder_get_id (target), NULL, error);
+    case RUN_COPY:
+      id = find_message (db, args[0]);
+      tern_sync_journal_copy (db, &id, 1, find_folder (db, args[1]), NULL, error);
+      break;
+
+    case RUN_DELETE:
+      id = find_message (db, args[0]);
+      tern_sync_journal_delete (db, &id, 1, error);
+      break;
+
+    case RUN_DELETE_FOLDER:
+      tern_sync_journal_delete_folder (db, find_folder (db, args[0]), error);
+      break;
+
+    case RUN_DRAFT:
+      {
+        g_autofree char *text = message_text (args[0]);
+        g_autoptr(GBytes) raw = g_bytes_new (text, strlen (text));
+
+        tern_sync_journal_save_draft (db, find_folder (db, args[1]), raw, 0, error);
       }
       break;
 
@@ -1138,10 +1709,11 @@ run_one (const Scenario *scenario,
   g_autoptr(FakeServer) imap = start_server (run->imap);
   g_autoptr(FakeServer) smtp = start_server (run->smtp);
   g_autoptr(TernAccount) account = account_new (scenario->account, imap, smtp);
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
 
-  run_action (scenario, run, db, account, &error);
+  run_action (scenario, run, db, account, reports, &error);
   /* The servers first: what they saw says most about a run that went wrong. */
   if (imap != NULL && !fake_server_finish (imap, &failure))
     return g_strdup_printf ("the IMAP server: %s (the client: %s)", failure,
@@ -1168,6 +1740,21 @@ run_one (const Scenario *scenario,
         return g_strdup_printf ("the message sent lacks “%s”:\n%.*s", run->sent,
                                 (int) g_bytes_get_size (sent),
                                 (const char *) g_bytes_get_data (sent, NULL));
+    }
+  if (run->reported != NULL)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < reports->len && !found; i++)
+        found = strstr (reports->pdata[i], run->reported) != NULL;
+      if (!found)
+        {
+          g_autofree char *all = NULL;
+
+          g_ptr_array_add (reports, NULL);
+          all = g_strjoinv ("\n", (char **) reports->pdata);
+          return g_strdup_printf ("no progress report says “%s”; they were:\n%s", run->reported, all);
+        }
     }
   return compare_state (db, run->state);
 }
