@@ -26,7 +26,9 @@
  *
  * Security: certificates are validated by GIO's TLS backend. A certificate that does not
  * validate is accepted only when it is exactly the pinned one (SHA-256 of its DER form);
- * otherwise the error carries the certificate so the user can decide to pin it.
+ * otherwise the error carries the certificate so the user can decide to pin it. Trust
+ * is decided again after every handshake, resumed TLS sessions included, and a pinned
+ * connection never shares its TLS sessions (see handshake()).
  */
 
 #define INITIAL_BUFFER_SIZE (64 * 1024)
@@ -334,6 +336,18 @@ tern_net_connection_set_transcript (TernNetConnection *self,
 }
 
 static gboolean
+matches_pin (TernNetConnection *self,
+             GTlsCertificate   *certificate)
+{
+  g_autofree char *fingerprint = NULL;
+
+  if (self->pin_sha256 == NULL || certificate == NULL)
+    return FALSE;
+  fingerprint = tern_net_certificate_get_fingerprint (certificate);
+  return fingerprint != NULL && g_str_equal (fingerprint + strlen ("sha256:"), self->pin_sha256);
+}
+
+static gboolean
 accept_certificate_cb (GTlsConnection       *connection,
                        GTlsCertificate      *peer_certificate,
                        GTlsCertificateFlags  errors,
@@ -341,16 +355,54 @@ accept_certificate_cb (GTlsConnection       *connection,
 {
   TernNetConnection *self = user_data;
 
-  if (self->pin_sha256 != NULL)
-    {
-      g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (peer_certificate);
-
-      if (fingerprint != NULL && g_str_equal (fingerprint + strlen ("sha256:"), self->pin_sha256))
-        return TRUE;
-    }
+  if (matches_pin (self, peer_certificate))
+    return TRUE;
 
   g_set_object (&self->rejected_certificate, peer_certificate);
   self->rejected_errors = errors;
+  return FALSE;
+}
+
+static void
+set_untrusted_error (TernNetConnection  *self,
+                     GError            **error)
+{
+  g_autofree char *reasons = tern_net_describe_certificate_errors (self->rejected_errors);
+  g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (self->rejected_certificate);
+
+  g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED,
+               _("The certificate of %s is not trusted: %s (fingerprint %s)"),
+               self->host, reasons, fingerprint);
+  tern_net_error_set_certificate (*error, self->rejected_certificate,
+                                  self->rejected_errors, self->host);
+}
+
+/* The trust of a connection is decided here, after every handshake, from what this
+ * connection got: a certificate that validates, or exactly this connection's pin.
+ * "accept-certificate" alone is not enough: GIO's TLS backend does not emit it when
+ * it resumes a TLS session, and a session resumed from another connection's pin
+ * would skip the check altogether. */
+static gboolean
+check_trust (TernNetConnection  *self,
+             GTlsConnection     *tls,
+             GError            **error)
+{
+  GTlsCertificate *peer = g_tls_connection_get_peer_certificate (tls);
+  GTlsCertificateFlags errors = g_tls_connection_get_peer_certificate_errors (tls);
+
+  if (peer != NULL && (errors == 0 || matches_pin (self, peer)))
+    return TRUE;
+
+  if (peer == NULL)
+    {
+      g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_TLS_FAILED,
+                   _("Could not establish a secure connection to %s:%u: the server sent no certificate"),
+                   self->host, self->port);
+      return FALSE;
+    }
+  g_set_object (&self->rejected_certificate, peer);
+  self->rejected_errors = errors;
+  set_untrusted_error (self, error);
   return FALSE;
 }
 
@@ -368,13 +420,27 @@ handshake (TernNetConnection  *self,
            GCancellable       *cancellable,
            GError            **error)
 {
+  g_autoptr(GIOStream) base = NULL;
   g_autoptr(GIOStream) tls = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (!tern_net_tls_check_available (error))
     return FALSE;
 
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->socket_connection), self->address, error);
+  /* GIO's TLS backend keeps one TLS session cache per process, keyed on the server's
+   * address and name only: a session that a pinned connection accepted would be
+   * resumed by any other connection to the same server, whatever its own trust. It
+   * only caches sessions of a connection made directly on a GSocketConnection, so a
+   * pinned connection goes through a plain GIOStream over the same socket streams
+   * and never shares its sessions; connections without a pin (the system's trust,
+   * the same for all) keep the cache. */
+  if (self->pin_sha256 != NULL)
+    base = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (self->socket_connection)),
+                                   g_io_stream_get_output_stream (G_IO_STREAM (self->socket_connection)));
+  else
+    base = G_IO_STREAM (g_object_ref (self->socket_connection));
+
+  tls = g_tls_client_connection_new (base, self->address, error);
   if (tls == NULL)
     return FALSE;
 
@@ -386,14 +452,7 @@ handshake (TernNetConnection  *self,
     {
       if (self->rejected_certificate != NULL)
         {
-          g_autofree char *reasons = tern_net_describe_certificate_errors (self->rejected_errors);
-          g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (self->rejected_certificate);
-
-          g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED,
-                       _("The certificate of %s is not trusted: %s (fingerprint %s)"),
-                       self->host, reasons, fingerprint);
-          tern_net_error_set_certificate (*error, self->rejected_certificate,
-                                          self->rejected_errors, self->host);
+          set_untrusted_error (self, error);
         }
       else if (local_error->domain == G_TLS_ERROR)
         {
@@ -406,6 +465,12 @@ handshake (TernNetConnection  *self,
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       _("Secure connection to %s:%u failed: "), self->host, self->port);
         }
+      return FALSE;
+    }
+
+  if (!check_trust (self, G_TLS_CONNECTION (tls), error))
+    {
+      g_io_stream_close (tls, NULL, NULL);
       return FALSE;
     }
 
