@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-net-connection.h"
+#include "tern-net-connection-private.h"
 #include "tern-net-error.h"
 #include "tern-net-tls.h"
 
@@ -32,6 +33,7 @@
  */
 
 #define INITIAL_BUFFER_SIZE (64 * 1024)
+#define WBUF_KEEP           (1024 * 1024)
 
 struct _TernNetConnection
 {
@@ -61,7 +63,13 @@ struct _TernNetConnection
   gsize                 rend;
   gsize                 rcap;
 
-  GByteArray           *wbuf;
+  /* The write buffer. It may hold a password or an AUTH payload
+   * (tern_net_connection_queue_secret_line()): wsecret then says so, and every byte of
+   * it is wiped before the memory is reused, moved or freed. */
+  guint8               *wbuf;
+  gsize                 wlen;
+  gsize                 wcap;
+  gboolean              wsecret;
 };
 
 G_DEFINE_FINAL_TYPE (TernNetConnection, tern_net_connection, G_TYPE_OBJECT)
@@ -590,6 +598,61 @@ tern_net_connection_get_peer_certificate (TernNetConnection *self)
   return g_tls_connection_get_peer_certificate (self->tls_connection);
 }
 
+/* ---- the write buffer ----------------------------------------------------------- */
+
+static void
+wbuf_wipe (TernNetConnection *self)
+{
+  if (self->wsecret && self->wbuf != NULL)
+    explicit_bzero (self->wbuf, self->wcap);
+  self->wsecret = FALSE;
+}
+
+/* Empties the buffer; one that grew past WBUF_KEEP (a large APPEND) is freed. */
+static void
+wbuf_clear (TernNetConnection *self)
+{
+  wbuf_wipe (self);
+  self->wlen = 0;
+  if (self->wcap > WBUF_KEEP)
+    {
+      g_clear_pointer (&self->wbuf, g_free);
+      self->wcap = 0;
+    }
+}
+
+/* Grows the buffer by hand rather than with realloc(), which would leave a copy of a
+ * secret in the memory it frees. */
+static void
+wbuf_append (TernNetConnection *self,
+             const void        *data,
+             gsize              length,
+             gboolean           secret)
+{
+  if (length == 0)
+    return;
+  if (self->wcap - self->wlen < length)
+    {
+      gsize cap = MAX (self->wcap, 4096);
+      gboolean held_secret = self->wsecret;
+      guint8 *bigger;
+
+      while (cap - self->wlen < length)
+        cap *= 2;
+      bigger = g_malloc (cap);
+      if (self->wlen > 0)
+        memcpy (bigger, self->wbuf, self->wlen);
+      wbuf_wipe (self);
+      self->wsecret = held_secret;
+      g_free (self->wbuf);
+      self->wbuf = bigger;
+      self->wcap = cap;
+    }
+  memcpy (self->wbuf + self->wlen, data, length);
+  self->wlen += length;
+  self->wsecret |= secret;
+}
+
 void
 tern_net_connection_close (TernNetConnection *self)
 {
@@ -604,8 +667,7 @@ tern_net_connection_close (TernNetConnection *self)
   g_clear_object (&self->tls_connection);
   g_clear_object (&self->socket_connection);
   self->rstart = self->rend = 0;
-  if (self->wbuf != NULL)
-    g_byte_array_set_size (self->wbuf, 0);
+  wbuf_clear (self);
 }
 
 static gboolean
@@ -845,13 +907,46 @@ tern_net_connection_queue (TernNetConnection *self,
 {
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
-  g_byte_array_append (self->wbuf, data, length);
+  wbuf_append (self, data, length, FALSE);
   if (transcript_enabled (self))
     {
       g_autofree char *note = g_strdup_printf ("<%" G_GSIZE_FORMAT " bytes>", length);
 
       transcript (self, "C:", note, strlen (note));
     }
+}
+
+/**
+ * tern_net_connection_queue_secret:
+ *
+ * Like tern_net_connection_queue() for bytes that are a secret (a password sent as an
+ * IMAP literal): the write buffer is wiped once they are sent.
+ */
+void
+tern_net_connection_queue_secret (TernNetConnection *self,
+                                  const void        *data,
+                                  gsize              length)
+{
+  g_return_if_fail (TERN_NET_IS_CONNECTION (self));
+
+  wbuf_append (self, data, length, TRUE);
+  if (transcript_enabled (self))
+    {
+      g_autofree char *note = g_strdup_printf ("<%" G_GSIZE_FORMAT " bytes redacted>", length);
+
+      transcript (self, "C:", note, strlen (note));
+    }
+}
+
+/* For the tests: all of the write buffer's memory, beyond what is queued too. */
+const guint8 *
+_tern_net_connection_peek_write_buffer (TernNetConnection *self,
+                                        gsize             *allocated)
+{
+  g_return_val_if_fail (TERN_NET_IS_CONNECTION (self), NULL);
+
+  *allocated = self->wcap;
+  return self->wbuf;
 }
 
 /**
@@ -868,8 +963,8 @@ tern_net_connection_queue_line (TernNetConnection *self,
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
   len = strlen (line);
-  g_byte_array_append (self->wbuf, (const guint8 *) line, len);
-  g_byte_array_append (self->wbuf, (const guint8 *) "\r\n", 2);
+  wbuf_append (self, line, len, FALSE);
+  wbuf_append (self, "\r\n", 2, FALSE);
   transcript (self, "C:", line, len);
 }
 
@@ -878,7 +973,8 @@ tern_net_connection_queue_line (TernNetConnection *self,
  * @visible_prefix: how many bytes of @line the transcript may show
  *
  * Like tern_net_connection_queue_line() for a line holding a password or an AUTH
- * payload: the transcript shows the first @visible_prefix bytes and "<redacted>".
+ * payload: the transcript shows the first @visible_prefix bytes and "<redacted>", and
+ * the write buffer is wiped once the line is sent (or the connection closed).
  */
 void
 tern_net_connection_queue_secret_line (TernNetConnection *self,
@@ -890,8 +986,8 @@ tern_net_connection_queue_secret_line (TernNetConnection *self,
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
   len = strlen (line);
-  g_byte_array_append (self->wbuf, (const guint8 *) line, len);
-  g_byte_array_append (self->wbuf, (const guint8 *) "\r\n", 2);
+  wbuf_append (self, line, len, TRUE);
+  wbuf_append (self, "\r\n", 2, FALSE);
   if (transcript_enabled (self))
     {
       g_autofree char *shown = g_strdup_printf ("%.*s<redacted>", (int) MIN (visible_prefix, len), line);
@@ -916,19 +1012,11 @@ tern_net_connection_flush (TernNetConnection  *self,
 
   if (!check_connected (self, error))
     return FALSE;
-  if (self->wbuf->len == 0)
+  if (self->wlen == 0)
     return TRUE;
 
-  ok = g_output_stream_write_all (self->output, self->wbuf->data, self->wbuf->len, NULL, cancellable, error);
-  /* Keep a huge APPEND from pinning its memory in the buffer: a GByteArray never
-   * shrinks, so one that held more than 1 MiB is replaced. */
-  if (self->wbuf->len > 1024 * 1024)
-    {
-      g_byte_array_unref (self->wbuf);
-      self->wbuf = g_byte_array_new ();
-    }
-  else
-    g_byte_array_set_size (self->wbuf, 0);
+  ok = g_output_stream_write_all (self->output, self->wbuf, self->wlen, NULL, cancellable, error);
+  wbuf_clear (self);
   return ok;
 }
 
@@ -954,7 +1042,8 @@ tern_net_connection_finalize (GObject *object)
   g_clear_pointer (&self->pin_sha256, g_free);
   g_clear_pointer (&self->transcript_domain, g_free);
   g_clear_pointer (&self->rbuf, g_free);
-  g_clear_pointer (&self->wbuf, g_byte_array_unref);
+  wbuf_wipe (self);
+  g_clear_pointer (&self->wbuf, g_free);
 
   G_OBJECT_CLASS (tern_net_connection_parent_class)->finalize (object);
 }
@@ -973,7 +1062,6 @@ tern_net_connection_init (TernNetConnection *self)
   self->connect_timeout = TERN_NET_DEFAULT_CONNECT_TIMEOUT;
   self->io_timeout = TERN_NET_DEFAULT_IO_TIMEOUT;
   self->max_line = TERN_NET_DEFAULT_MAX_LINE;
-  self->wbuf = g_byte_array_new ();
   self->rcap = INITIAL_BUFFER_SIZE;
   self->rbuf = g_malloc (self->rcap);
 }

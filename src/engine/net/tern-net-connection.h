@@ -90,6 +90,9 @@ gsize              tern_net_connection_get_buffered       (TernNetConnection  *s
 void               tern_net_connection_queue              (TernNetConnection  *self,
                                                            const void         *data,
                                                            gsize               length);
+void               tern_net_connection_queue_secret       (TernNetConnection  *self,
+                                                           const void         *data,
+                                                           gsize               length);
 void               tern_net_connection_queue_line         (TernNetConnection  *self,
                                                            const char         *line);
 void               tern_net_connection_queue_secret_line  (TernNetConnection  *self,

@@ -659,7 +659,7 @@ login_user (TernPop3Session  *self,
             GError          **error)
 {
   g_autofree char *user_line = g_strdup_printf ("USER %s", username);
-  g_autoptr(TernNetSecret) pass_line = g_strdup_printf ("PASS %s", password);
+  g_autoptr(TernNetSecret) pass_line = tern_net_secret_printf ("PASS %s", password);
   g_autoptr(GError) user_error = NULL;
   gboolean pipelined = tern_pop3_session_get_pipelining (self);
 
@@ -708,9 +708,15 @@ login_apop (TernPop3Session  *self,
   g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
   g_autoptr(TernNetSecret) line = NULL;
 
+  static const guchar zeros[64] = { 0 };
+
   g_checksum_update (md5, (const guchar *) self->apop_timestamp, -1);
   g_checksum_update (md5, (const guchar *) password, -1);
-  line = g_strdup_printf ("APOP %s %s", username, g_checksum_get_string (md5));
+  line = tern_net_secret_printf ("APOP %s %s", username, g_checksum_get_string (md5));
+  /* The checksum keeps the last partial block of its input, the password's bytes,
+   * until it is freed: one block of zeros overwrites it. */
+  g_checksum_reset (md5);
+  g_checksum_update (md5, zeros, sizeof zeros);
 
   tern_net_connection_queue_secret_line (self->connection, line, strlen ("APOP ") + strlen (username) + 1);
   if (!flush (self, cancellable, error))
@@ -777,7 +783,7 @@ login_plain (TernPop3Session  *self,
              GError          **error)
 {
   g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
-  g_autoptr(TernNetSecret) line = g_strdup_printf ("AUTH PLAIN %s", encoded);
+  g_autoptr(TernNetSecret) line = tern_net_secret_printf ("AUTH PLAIN %s", encoded);
 
   if (strlen (line) <= MAX_AUTH_LINE)
     {

@@ -16,6 +16,8 @@
 #include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
+#include "tern-imap-session-private.h"
+#include "tern-net-connection-private.h"
 #include "fake-server.h"
 
 #define PREAUTH_CAPS "IMAP4rev1 LITERAL+ UIDPLUS MOVE IDLE ENABLE QRESYNC CONDSTORE ID NAMESPACE"
@@ -147,6 +149,68 @@ test_login_command_redacted (void)
   g_assert_null (strstr (transcript, "ss\\\\word"));
   g_assert_null (strstr (transcript, "pa\\\""));
   g_assert_cmpint (tern_imap_session_get_state (session), ==, TERN_IMAP_SESSION_LOGGED_OUT);
+}
+
+/* After a login no copy of the password is left where Tern put it: the session's
+ * own copy, the connection's write buffer, the command's arguments. */
+static gboolean
+memory_holds (const void *memory, gsize size, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; memory != NULL && i + n <= size; i++)
+    if (memcmp ((const char *) memory + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_login_wipes_secrets (void)
+{
+  const char *password = "Zq7-very-secret-password";
+  g_autofree char *literal_password = g_strdup_printf ("%s\xc3\xa9", password);
+  const char *script[] = {
+    "S:* OK [CAPABILITY IMAP4rev1 ID] ready",
+    "C:t1 LOGIN \"alice\" \"Zq7-very-secret-password\"",
+    "S:t1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in",
+    "C:t2 LOGIN \"bob\" {26+}",
+    "C:Zq7-very-secret-password\xc3\xa9",
+    "S:t2 NO no second login",
+    "WAIT_CLOSE",
+    NULL
+  };
+  g_autoptr(FakeServer) server = fake_server_new (script);
+  g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
+  g_autoptr(TernImapCommand) command = tern_imap_command_new ("LOGIN");
+  g_autoptr(GError) error = NULL;
+  TernNetConnection *connection = tern_imap_session_get_connection (session);
+  const guint8 *wbuf;
+  gsize allocated = 0;
+
+  tern_imap_session_set_credentials (session, "alice", password, TERN_IMAP_AUTH_AUTO);
+  tern_imap_session_set_allow_insecure_auth (session, TRUE);
+  tern_imap_session_connect (session, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (session->secret);
+  wbuf = _tern_net_connection_peek_write_buffer (connection, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, password));
+
+  /* a password sent as a literal (8-bit), by a command the caller keeps */
+  tern_imap_command_add_string (command, "bob");
+  tern_imap_command_add_secret (command, literal_password);
+  g_assert_true (tern_imap_session_submit (session, command, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < command->parts->len; i++)
+    g_assert_false (memory_holds (g_array_index (command->parts, TernImapPart, i).text,
+                                  strlen (g_array_index (command->parts, TernImapPart, i).text), password));
+  if (tern_imap_session_wait (session, command, NULL, &error) || error->domain != TERN_IMAP_ERROR)
+    fake_server_assert_finished (server);
+  g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO);
+  wbuf = _tern_net_connection_peek_write_buffer (connection, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, password));
+  tern_imap_session_close (session);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -986,6 +1050,7 @@ main (int   argc,
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/imap/session/login-command-redacted", test_login_command_redacted);
+  g_test_add_func ("/imap/session/login-wipes-secrets", test_login_wipes_secrets);
   g_test_add_func ("/imap/session/insecure-refused", test_insecure_refused);
   g_test_add_func ("/imap/session/starttls-unavailable", test_starttls_unavailable);
   g_test_add_func ("/imap/session/login-disabled", test_login_disabled);

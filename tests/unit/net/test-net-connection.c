@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "tern-net-connection.h"
+#include "tern-net-connection-private.h"
 #include "tern-net-error.h"
 
 #define TRANSCRIPT_DOMAIN "TernTest.Net"
@@ -572,6 +573,57 @@ test_transcript_redacted (void)
   server_finish (server);
 }
 
+static gboolean
+memory_holds (const void *memory, gsize size, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; memory != NULL && i + n <= size; i++)
+    if (memcmp ((const char *) memory + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A secret line leaves nothing in the write buffer once sent: not after a flush, not
+ * after the buffer grew past it, not after a close without a flush. */
+static void
+test_secret_wiped (void)
+{
+  Server *server = server_start (script_echo, FALSE);
+  g_autoptr(TernNetConnection) conn = client_new (server, TERN_NET_SECURITY_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *greeting = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *bulk = g_malloc0 (256 * 1024);
+  const guint8 *wbuf;
+  gsize allocated = 0;
+
+  g_assert_true (tern_net_connection_connect (conn, NULL, &error));
+  greeting = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tern_net_connection_queue_secret_line (conn, "PASS hunter2-Zq7", strlen ("PASS "));
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_true (memory_holds (wbuf, allocated, "hunter2-Zq7"));
+  g_assert_true (tern_net_connection_flush (conn, NULL, &error));
+  g_assert_no_error (error);
+  reply = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_cmpstr (reply, ==, "+OK PASS hunter2-Zq7");
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, "hunter2-Zq7"));
+
+  /* queued, then the buffer grows (a new block), then closed unsent */
+  tern_net_connection_queue_line (conn, "USER alice");
+  tern_net_connection_queue_secret (conn, "hunter3-Zq7", strlen ("hunter3-Zq7"));
+  tern_net_connection_queue (conn, bulk, 256 * 1024);
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_true (memory_holds (wbuf, allocated, "hunter3-Zq7"));
+  tern_net_connection_close (conn);
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, "hunter3-Zq7"));
+
+  server_finish (server);
+}
+
 static void
 test_security_names (void)
 {
@@ -667,6 +719,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/read-timeout", test_read_timeout);
   g_test_add_func ("/net/cancel", test_cancel);
   g_test_add_func ("/net/transcript-redacted", test_transcript_redacted);
+  g_test_add_func ("/net/secret-wiped", test_secret_wiped);
   g_test_add_func ("/net/security-names", test_security_names);
 
   ret = g_test_run ();
