@@ -46,6 +46,7 @@ typedef struct
   gsize                 batch_bytes;
   guint                 done;
   guint                 total;
+  GError               *store_error;    /* the store failed: the fetch stopped there */
   TernAccountProgressFunc  progress;
   gpointer              progress_data;
   gboolean              arrivals;   /* downloads are new mail (not the account's first) */
@@ -69,6 +70,7 @@ report (FetchState *state, const char *message)
                                 TERN_ACCOUNT_PHASE_WORKING, "INBOX", state->done, state->total, message, NULL);
 }
 
+/* Commits the open batch. A failed commit has rolled it back already. */
 static gboolean
 commit_batch (FetchState *state, GError **error)
 {
@@ -128,7 +130,33 @@ on_data (guint msgno, const guint8 *data, gsize length, gpointer user_data, GErr
       g_byte_array_append (state->current, data, length);
       return TRUE;
     }
-  return store_message (state, msgno, error);
+  if (!store_message (state, msgno, error))
+    {
+      /* Kept apart from the network's errors: the store, not the server, failed. */
+      state->store_error = g_error_copy (*error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A store that failed during the download: the batch not yet committed is rolled back
+ * (the committed ones stay, and are not deleted from the server in this run), and the
+ * error says what happened here, not on the network. */
+static void
+propagate_store_error (FetchState *state, GError **error)
+{
+  if (state->in_transaction)
+    {
+      tern_store_db_rollback (state->db);
+      state->in_transaction = FALSE;
+    }
+  if (g_error_matches (state->store_error, TERN_STORE_ERROR, TERN_STORE_ERROR_FULL))
+    g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FULL,
+                 _("The disk is full: the downloaded mail could not be stored, and nothing was "
+                   "deleted from the server"));
+  else
+    g_propagate_error (error, g_steal_pointer (&state->store_error));
+  g_clear_error (&state->store_error);
 }
 
 static gboolean
@@ -223,10 +251,18 @@ tern_sync_pop3_run (TernStoreDb          *db,
                                          on_data, &state, cancellable, &fetch_error);
   g_clear_pointer (&state.current, g_byte_array_unref);
 
-  /* Whatever arrived complete is kept, even when the transfer failed later. */
-  if (!commit_batch (&state, error))
+  if (state.store_error == NULL)
     {
-      tern_store_db_rollback (db);
+      /* Whatever arrived complete is kept, even when the transfer failed later. */
+      if (!commit_batch (&state, &state.store_error))
+        {
+          g_clear_error (&fetch_error);
+          fetched = FALSE;
+        }
+    }
+  if (state.store_error != NULL)
+    {
+      propagate_store_error (&state, error);
       return FALSE;
     }
   if (!fetched)
