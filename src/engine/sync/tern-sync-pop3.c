@@ -5,8 +5,11 @@
  *
  * The order of the steps is what keeps mail safe:
  *
- *   1. UIDL: what the server has.
+ *   1. UIDL: what the server has; LIST: the sizes.
  *   2. RETR (pipelined) every message whose UIDL the store does not know. A message
+ *      larger than TERN_NET_MAX_MESSAGE_SIZE is not downloaded (by its LIST size, and
+ *      while it arrives when the server understated it, dropping what came); the
+ *      progress names it and it stays on the server. A message
  *      is added to the store only once it is complete, in a transaction that is
  *      committed every BATCH_MESSAGES messages or BATCH_BYTES bytes; the UIDL is
  *      recorded in the same transaction (a trigger, sql/005), so a crash before the
@@ -24,6 +27,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-account-sessions.h"
+#include "tern-net-connection.h"
 #include "tern-sync-pop3.h"
 #include "tern-sync-pop3-backup.h"
 #include "tern-pop3-session.h"
@@ -33,6 +37,12 @@
 #define BATCH_MESSAGES 250
 #define BATCH_BYTES    (32 * 1024 * 1024)
 #define DAY_SECONDS    (24 * 3600)
+
+typedef struct
+{
+  guint   msgno;
+  guint64 size;
+} TooLarge;
 
 typedef struct
 {
@@ -47,6 +57,10 @@ typedef struct
   guint                 done;
   guint                 total;
   GError               *store_error;    /* the store failed: the fetch stopped there */
+  gsize                 max_size;
+  guint                 dropping;       /* the msgno of a message found too large while it came */
+  guint64               dropped;        /* its size so far */
+  GArray               *too_large;      /* TooLarge */
   TernAccountProgressFunc  progress;
   gpointer              progress_data;
   gboolean              arrivals;   /* downloads are new mail (not the account's first) */
@@ -68,6 +82,70 @@ report (FetchState *state, const char *message)
 {
   tern_account_progress_report (state->progress, state->progress_data, tern_account_get_email (state->account),
                                 TERN_ACCOUNT_PHASE_WORKING, "INBOX", state->done, state->total, message, NULL);
+}
+
+/* TERN_NET_MAX_MESSAGE_SIZE; a test may lower it with TERN_TEST_MAX_MESSAGE_SIZE=BYTES. */
+static gsize
+max_message_size (void)
+{
+  const char *value = g_getenv ("TERN_TEST_MAX_MESSAGE_SIZE");
+  guint64 size;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 1, TERN_NET_MAX_MESSAGE_SIZE, &size, NULL))
+    return size;
+  return TERN_NET_MAX_MESSAGE_SIZE;
+}
+
+/* A message not downloaded for its size: the progress says so, now. */
+static void
+refuse_too_large (FetchState *state, guint msgno, guint64 size)
+{
+  TooLarge entry = { msgno, size };
+  g_autofree char *size_text = g_format_size (size);
+  g_autofree char *limit_text = g_format_size (state->max_size);
+  g_autofree char *what = NULL;
+
+  g_array_append_val (state->too_large, entry);
+  /* Translators: "Message 3 (700.0 MB) is larger than the limit of 536.9 MB ..." */
+  what = g_strdup_printf (_("Message %u (%s) is larger than the limit of %s for one message: "
+                            "it was not downloaded and stays on the server"),
+                          msgno, size_text, limit_text);
+  report (state, what);
+  /* Progress reports may be coalesced (the newest wins): the log keeps it. */
+  g_message ("%s: %s", tern_account_get_email (state->account), what);
+}
+
+/* Commits the open batch. A failed commit has rolled it back already. */
+#define MAX_NAMED 10
+
+/* "2 messages were not downloaded, ...: message 2 (65.7 MB), message 5 (700.0 MB)" */
+static void
+report_too_large (FetchState *state)
+{
+  g_autofree char *limit_text = g_format_size (state->max_size);
+  g_autoptr(GString) which = g_string_new (NULL);
+  g_autofree char *what = NULL;
+
+  for (guint i = 0; i < state->too_large->len && i < MAX_NAMED; i++)
+    {
+      const TooLarge *entry = &g_array_index (state->too_large, TooLarge, i);
+      g_autofree char *size_text = g_format_size (entry->size);
+
+      if (i > 0)
+        g_string_append (which, ", ");
+      /* Translators: one of a list: "message 2 (65.7 MB)" */
+      g_string_append_printf (which, _("message %u (%s)"), entry->msgno, size_text);
+    }
+  if (state->too_large->len > MAX_NAMED)
+    g_string_append (which, ", …");
+  what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u message is larger than the limit of %s for one message: it was not "
+                                       "downloaded and stays on the server: %s",
+                                       "%u messages are larger than the limit of %s for one message: they were "
+                                       "not downloaded and stay on the server: %s",
+                                       state->too_large->len),
+                          state->too_large->len, limit_text, which->str);
+  report (state, what);
 }
 
 /* Commits the open batch. A failed commit has rolled it back already. */
@@ -123,10 +201,31 @@ on_data (guint msgno, const guint8 *data, gsize length, gpointer user_data, GErr
 {
   FetchState *state = user_data;
 
+  /* A message larger than its LIST size said: what comes past the limit is dropped
+   * as it arrives, so that memory stays bounded, and the message is refused. */
+  if (state->dropping == msgno)
+    {
+      state->dropped += length;
+      if (data == NULL)
+        {
+          state->dropping = 0;
+          state->done++;
+          refuse_too_large (state, msgno, state->dropped);
+        }
+      return TRUE;
+    }
+
   if (state->current == NULL)
-    state->current = g_byte_array_sized_new (length > 0 ? length * 2 : 4096);
+    state->current = g_byte_array_sized_new (length > 0 ? MIN (length * 2, state->max_size) : 4096);
   if (data != NULL)
     {
+      if (state->current->len + length > state->max_size)
+        {
+          state->dropping = msgno;
+          state->dropped = state->current->len + length;
+          g_clear_pointer (&state->current, g_byte_array_unref);
+          return TRUE;
+        }
       g_byte_array_append (state->current, data, length);
       return TRUE;
     }
@@ -188,6 +287,9 @@ tern_sync_pop3_run (TernStoreDb          *db,
   g_autoptr(GHashTable) uidl_by_msgno = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) on_server = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) listing = NULL;
+  g_autoptr(GArray) sizes = NULL;
+  g_autoptr(GHashTable) size_by_msgno = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) too_large = g_array_new (FALSE, FALSE, sizeof (TooLarge));
   g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) to_delete = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) forget = g_ptr_array_new ();
@@ -215,6 +317,8 @@ tern_sync_pop3_run (TernStoreDb          *db,
   state.progress = progress;
   state.progress_data = progress_data;
   state.arrivals = g_hash_table_size (known) > 0;
+  state.max_size = max_message_size ();
+  state.too_large = too_large;
 
   report (&state, _("Connecting"));
   session = tern_account_open_pop3 (account, password, 0, cancellable, error);
@@ -224,17 +328,31 @@ tern_sync_pop3_run (TernStoreDb          *db,
   listing = tern_pop3_session_uidl (session, cancellable, error);
   if (listing == NULL)
     return FALSE;
+  sizes = tern_pop3_session_list (session, cancellable, error);
+  if (sizes == NULL)
+    return FALSE;
+  for (guint i = 0; i < sizes->len; i++)
+    {
+      TernPop3ScanListing *entry = &g_array_index (sizes, TernPop3ScanListing, i);
+
+      g_hash_table_insert (size_by_msgno, GUINT_TO_POINTER (entry->msgno), &entry->size);
+    }
 
   for (guint i = 0; i < listing->len; i++)
     {
       TernPop3UidListing *entry = &g_array_index (listing, TernPop3UidListing, i);
+      const guint64 *size = g_hash_table_lookup (size_by_msgno, GUINT_TO_POINTER (entry->msgno));
 
       g_hash_table_add (on_server, entry->uid);
-      if (!g_hash_table_contains (known, entry->uid))
+      if (g_hash_table_contains (known, entry->uid))
+        continue;
+      if (size != NULL && *size > state.max_size)
         {
-          g_hash_table_insert (uidl_by_msgno, GUINT_TO_POINTER (entry->msgno), entry->uid);
-          g_array_append_val (wanted, entry->msgno);
+          refuse_too_large (&state, entry->msgno, *size);
+          continue;
         }
+      g_hash_table_insert (uidl_by_msgno, GUINT_TO_POINTER (entry->msgno), entry->uid);
+      g_array_append_val (wanted, entry->msgno);
     }
 
   state.total = wanted->len;
@@ -332,6 +450,10 @@ tern_sync_pop3_run (TernStoreDb          *db,
         g_warning ("%s: the backup failed: %s", tern_account_get_email (account), backup_error->message);
     }
 
-  report (&state, NULL);
+  /* The last report of the run names them again: a GUI may show only the last one. */
+  if (too_large->len > 0)
+    report_too_large (&state);
+  else
+    report (&state, NULL);
   return TRUE;
 }

@@ -6,8 +6,13 @@
 #    says "disk full" (not a connection failure), raises no critical, keeps the store
 #    consistent and deletes nothing from the server; with room again, the next sync
 #    downloads everything, once.
+#  - the message size limit (TERN_TEST_MAX_MESSAGE_SIZE lowers it to 1 MiB here): a
+#    larger message is named in the progress, not downloaded, and stays on the server
+#    (leave-on-server off), while the others are downloaded; memory stays bounded,
+#    also when the server's LIST understates the size (pop3-lying-front.py).
 set -u
 CLI=$1
+LYING_FRONT=$2
 n=0
 fail=0
 mounted=
@@ -22,12 +27,12 @@ doveadm () { command doveadm -c "$TERN_TEST_DOVECOT_CONF" "$@"; }
 server_count () { doveadm -f flow mailbox status -u "$1" messages INBOX | sed 's/.*messages=//'; }
 store () { sqlite3 "$XDG_DATA_HOME/tern/store.db" "$1"; }
 
-# a fresh Tern home and a POP3 account for USER, leave-on-server off
+# a fresh Tern home and a POP3 account for USER [on PORT], leave-on-server off
 new_home () {
   export HOME=$(mktemp -d "$TERN_TEST_RUN/home.XXXXXX")
   export XDG_CONFIG_HOME=$HOME/config XDG_DATA_HOME=$HOME/data XDG_CACHE_HOME=$HOME/cache
   "$CLI" account add --email "$1@tern.test" --protocol pop3 --host 127.0.0.1 \
-    --port "$TERN_TEST_POP3S_PORT" --security tls --smtp-host 127.0.0.1 \
+    --port "${2:-$TERN_TEST_POP3S_PORT}" --security tls --smtp-host 127.0.0.1 \
     --smtp-port "$TERN_TEST_SUBMISSION_PORT" --smtp-security starttls --user "$1" \
     --pin-certificate "$TERN_TEST_CA_CERT" --password-command "echo $TERN_TEST_PASSWORD" \
     --leave-on-server no >/dev/null
@@ -41,7 +46,24 @@ deliver_big () {
     head -c "$size" /dev/urandom | base64 -w 76 | sed 's/$/\r/'; } | doveadm save -u "$user"
 }
 
-echo "1..7"
+deliver_small () {
+  printf 'From: sender@tern.test\r\nTo: %s@tern.test\r\nSubject: small %d\r\nMessage-ID: <small%d.%s@tern.test>\r\n\r\nHello.\r\n' \
+    "$1" "$2" "$2" "$1" | doveadm save -u "$1"
+}
+
+# runs tern-cli sync; prints its exit status, then its peak memory (KiB), then its output.
+# (Under AddressSanitizer, freed memory waits in a quarantine of 256 MB: a 1 MB one
+# lets the peak say what the code keeps.)
+sync_measured () {
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1" python3 -c '
+import resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+print(p.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stdout.write(p.stdout.decode(errors="replace"))' "$CLI" sync
+}
+
+echo "1..17"
 
 # --- disk full ------------------------------------------------------------------------
 new_home bob
@@ -65,5 +87,47 @@ rmdir "$XDG_DATA_HOME/tern" && mv "$HOME/moved" "$XDG_DATA_HOME/tern"
 check "with room again: all 12 here, each once" \
   "$(store "SELECT count(*), count(DISTINCT subject) FROM messages WHERE subject LIKE 'big %'")" "12|12"
 check "with room again: the server is emptied" "$(server_count bob)" 0
+
+# --- the message size limit ---------------------------------------------------------
+# Memory is bounded when a sync that meets the 64 MB message peaks within 32 MB of
+# one that downloads a small message (whatever the build's own overhead).
+export TERN_TEST_MAX_MESSAGE_SIZE=1048576
+new_home carol
+deliver_small carol 1
+out=$(sync_measured); baseline=$(sed -n 2p <<<"$out")
+bound=$((baseline + 32768))
+deliver_big carol 2 48000000       # 64 MB of base64
+deliver_small carol 3
+out=$(sync_measured); rc=$(sed -n 1p <<<"$out"); rss=$(sed -n 2p <<<"$out")
+check "too large: the sync goes on and succeeds" "$rc" 0
+if grep -q "Message [0-9]* (.*MB) is larger than the limit of 1.0.*MB for one message: it was not downloaded" <<<"$out"; then
+  ok "too large: the message is named"
+else not_ok "too large: the progress names the message (output: $(tr '\n' '|' <<<"$out"))"; fi
+check "too large: the others are here" "$(store "SELECT group_concat(subject, ',') FROM (SELECT subject FROM messages ORDER BY subject)")" "small 1,small 3"
+check "too large: it stays on the server, the others are deleted" "$(server_count carol)" 1
+if [ "$rss" -lt "$bound" ]; then ok "too large: memory stays bounded (peak ${rss} KiB, ${baseline} without it)"
+else not_ok "too large: memory stays bounded (peak ${rss} KiB for a 64 MB message, ${baseline} without it)"; fi
+
+# the same through a server whose LIST says every message has 100 bytes
+front_dir=$(mktemp -d "$TERN_TEST_RUN/front.XXXXXX")
+python3 "$LYING_FRONT" "$TERN_TEST_RUN/etc/cert.pem" "$TERN_TEST_RUN/etc/key.pem" "$TERN_TEST_POP3_PORT" \
+  "$front_dir/port" 100 2>"$front_dir/err" &
+front_pid=$!
+for _ in $(seq 50); do [ -s "$front_dir/port" ] && break; sleep 0.1; done
+new_home alice "$(cat "$front_dir/port")"
+deliver_small alice 1
+deliver_big alice 2 48000000
+deliver_small alice 3
+out=$(sync_measured); rc=$(sed -n 1p <<<"$out"); rss=$(sed -n 2p <<<"$out")
+kill "$front_pid"
+check "understated size: the sync goes on and succeeds" "$rc" 0
+if grep -q "Message [0-9]* (.*MB) is larger than the limit of 1.0.*MB for one message: it was not downloaded" <<<"$out"; then
+  ok "understated size: the message is refused as it arrives, and named"
+else not_ok "understated size: the message is refused (output: $(tr '\n' '|' <<<"$out"))"; fi
+check "understated size: the others are here" "$(store "SELECT group_concat(subject, ',') FROM (SELECT subject FROM messages ORDER BY subject)")" "small 1,small 3"
+check "understated size: it stays on the server" "$(server_count alice)" 1
+if [ "$rss" -lt "$bound" ]; then ok "understated size: memory stays bounded (peak ${rss} KiB, ${baseline} without it)"
+else not_ok "understated size: memory stays bounded (peak ${rss} KiB for a 64 MB message, ${baseline} without it)"; fi
+unset TERN_TEST_MAX_MESSAGE_SIZE
 
 exit $fail
