@@ -56,6 +56,7 @@ static const struct
   { 4, "004-pop3-outbox.sql", NULL },
   { 5, "005-subscriptions-pending-index.sql", NULL },
   { 6, "006-journal-messages.sql", NULL },
+  { 7, "007-pop3-fingerprint.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);

@@ -10,9 +10,13 @@
 #    larger message is named in the progress, not downloaded, and stays on the server
 #    (leave-on-server off), while the others are downloaded; memory stays bounded,
 #    also when the server's LIST understates the size (pop3-lying-front.py).
+#  - a UIDL the server gives again to a new message (Dovecot's mailbox recreated with
+#    the old UIDVALIDITY): the new message is downloaded, never deleted unread, with
+#    leave-on-server off and with delete-when-deleted-here.
 set -u
 CLI=$1
 LYING_FRONT=$2
+TOOL=$3
 n=0
 fail=0
 mounted=
@@ -63,7 +67,18 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.stdout.write(p.stdout.decode(errors="replace"))' "$CLI" sync
 }
 
-echo "1..17"
+# empties USER's INBOX and makes its next message UID 1 again, with the UIDVALIDITY
+# it had: that message gets the UIDL the first message of the old INBOX had
+recreate_inbox () {
+  local validity
+  validity=$(doveadm -f flow mailbox status -u "$1" uidvalidity INBOX | sed 's/.*uidvalidity=//')
+  rm -rf "$TERN_TEST_RUN/mail/$1/Maildir"
+  sleep 1   # a new UIDVALIDITY, so that setting the old one back is a change
+  "${@:2}"
+  doveadm mailbox update -u "$1" --uid-validity "$validity" INBOX
+}
+
+echo "1..24"
 
 # --- disk full ------------------------------------------------------------------------
 new_home bob
@@ -129,5 +144,31 @@ check "understated size: it stays on the server" "$(server_count alice)" 1
 if [ "$rss" -lt "$bound" ]; then ok "understated size: memory stays bounded (peak ${rss} KiB, ${baseline} without it)"
 else not_ok "understated size: memory stays bounded (peak ${rss} KiB for a 64 MB message, ${baseline} without it)"; fi
 unset TERN_TEST_MAX_MESSAGE_SIZE
+
+# --- a reused UIDL ---------------------------------------------------------------------
+new_home bob
+recreate_inbox bob deliver_small bob 1   # UID 1 again, after the disk-full test's 12
+"$CLI" sync >/dev/null 2>&1
+check "reused UIDL: the first message is downloaded and deleted there" "$(server_count bob)" 0
+recreate_inbox bob deliver_small bob 2
+"$CLI" sync >/dev/null 2>&1
+check "reused UIDL: the new message is downloaded" "$(store "SELECT count(*) FROM messages WHERE subject = 'small 2'")" 1
+check "reused UIDL: ... and deleted there only once here" "$(server_count bob)" 0
+check "reused UIDL: the first message stays here" "$(store "SELECT count(*) FROM messages WHERE subject = 'small 1'")" 1
+
+# leave on server, delete from it what is deleted here: the old message is gone from
+# the server (another client), its UIDL names a new one, then the old one is deleted here
+new_home carol
+"$CLI" account set carol@tern.test --leave-on-server yes --delete-when-deleted yes >/dev/null
+recreate_inbox carol deliver_small carol 10
+"$CLI" sync >/dev/null 2>&1
+recreate_inbox carol deliver_small carol 11
+TERN_STORE=$XDG_DATA_HOME/tern/store.db "$TOOL" delete carol@tern.test 1
+"$CLI" sync >/dev/null 2>&1
+check "reused UIDL, deleted here: the new message stays on the server" "$(server_count carol)" 1
+check "reused UIDL, deleted here: the new message is downloaded" \
+  "$(store "SELECT group_concat(subject) FROM messages")" "small 11"
+"$CLI" sync >/dev/null 2>&1
+check "reused UIDL: the next sync downloads it no more" "$(store "SELECT group_concat(subject) FROM messages")" "small 11"
 
 exit $fail
