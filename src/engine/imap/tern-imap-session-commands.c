@@ -1141,6 +1141,54 @@ tern_imap_session_uid_search (TernImapSession  *self,
   return g_steal_pointer (&uids);
 }
 
+static void
+uid_list_cb (TernImapSession  *session,
+             TernImapResponse *response,
+             gpointer          user_data)
+{
+  GArray *uids = user_data;
+  guint32 uid;
+
+  if (tern_imap_response_get_fetch_uid (response, &uid) && uids->len < MAX_SEARCH_RESULTS)
+    g_array_append_val (uids, uid);
+}
+
+/**
+ * tern_imap_session_uid_list:
+ * @uid_set: UIDs as a sequence set, such as "1:*" or "500:*" (which, as in IMAP, also
+ *   matches the highest UID when that is below 500)
+ *
+ * The UIDs of the selected mailbox's messages in @uid_set, asked with UID FETCH
+ * @uid_set (UID): the answer comes one line per message. UID SEARCH answers in one
+ * line for all of them, longer than the line limit in a mailbox of about 170,000
+ * messages (and so does ESEARCH's compact form when the UIDs are scattered).
+ *
+ * Returns: (transfer full) (element-type guint32): the UIDs, in the server's order (at
+ *   most 16 Mi)
+ */
+GArray *
+tern_imap_session_uid_list (TernImapSession  *self,
+                            const char       *uid_set,
+                            GCancellable     *cancellable,
+                            GError          **error)
+{
+  g_autoptr(GArray) uids = NULL;
+
+  g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), NULL);
+
+  if (!_tern_imap_session_check_state (self, TRUE, error) || !check_uid_set (uid_set, error))
+    return NULL;
+
+  uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  /* "1:*" in an empty mailbox is an error to some servers. */
+  if (tern_imap_session_get_exists (self) == 0)
+    return g_steal_pointer (&uids);
+  if (!tern_imap_session_uid_fetch (self, uid_set, "(UID)", 0, uid_list_cb, uids,
+                                    cancellable, error))
+    return NULL;
+  return g_steal_pointer (&uids);
+}
+
 /* ---- APPEND -------------------------------------------------------------------------------- */
 
 /* "17-Jul-1996 02:44:25 -0700", with English month names whatever the locale. */

@@ -304,6 +304,10 @@ GArray               *tern_imap_session_uid_search          (TernImapSession    
                                                              const char             *criteria,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
+GArray               *tern_imap_session_uid_list            (TernImapSession        *self,
+                                                             const char             *uid_set,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
 gboolean              tern_imap_session_append              (TernImapSession        *self,
                                                              const char             *mailbox,
                                                              const char * const     *flags,

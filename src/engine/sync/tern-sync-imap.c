@@ -23,7 +23,8 @@
  * the flag changes and the expunges since the last run, so a folder where nothing
  * changed costs one SELECT. With CONDSTORE alone, an unchanged HIGHESTMODSEQ means
  * no flag changed, and an EXISTS equal to the number of stored messages means none
- * was expunged; otherwise UID FETCH (CHANGEDSINCE) and UID SEARCH ALL.
+ * was expunged; otherwise UID FETCH (CHANGEDSINCE) and UID FETCH 1:* (UID) (not UID
+ * SEARCH ALL, whose one-line answer outgrows the line limit in a large folder).
  */
 #include "config.h"
 
@@ -659,7 +660,7 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
                    guint32 server_uidnext, guint total, GError **error)
 {
   g_autoptr(GArray) uids = NULL;
-  g_autofree char *criteria = NULL;
+  g_autofree char *range = NULL;
   guint32 screen_low;
   guint n = 0;
 
@@ -676,8 +677,8 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
 
   /* Many new messages: the headers of the newest FIRST_SCREEN, then the older ones';
    * the bodies follow in fetch_bodies(), newest first. */
-  criteria = g_strdup_printf ("UID %u:*", first_uid);
-  uids = tern_imap_session_uid_search (sync->session, criteria, sync->cancellable, error);
+  range = g_strdup_printf ("%u:*", first_uid);
+  uids = tern_imap_session_uid_list (sync->session, range, sync->cancellable, error);
   if (uids == NULL)
     return FALSE;
   for (guint i = 0; i < uids->len; i++)   /* "n:*" also matches the last UID when below n */
@@ -819,7 +820,7 @@ sync_folder (Sync *sync, TernStoreFolder *folder, GError **error)
     goto fail;
   if (!use_qresync && sync->condstore && local_count != tern_imap_session_get_exists (sync->session))
     {
-      g_autoptr(GArray) all = tern_imap_session_uid_search (sync->session, "ALL", sync->cancellable, error);
+      g_autoptr(GArray) all = tern_imap_session_uid_list (sync->session, "1:*", sync->cancellable, error);
       g_autoptr(GArray) rows = NULL;
       g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
       g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));

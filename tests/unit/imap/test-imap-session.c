@@ -213,6 +213,49 @@ test_login_wipes_secrets (void)
   fake_server_assert_finished (server);
 }
 
+/* The UIDs of a 250,000-message folder on a server without ESEARCH: UID SEARCH's
+ * one-line answer (about 1.9 MB here) is longer than the line limit (1 MiB), so they
+ * are asked with UID FETCH (UID), one line per message. */
+#define LARGE_FOLDER 250000
+
+static void
+test_uid_list_large_folder (void)
+{
+  g_autoptr(GString) fetches = g_string_sized_new (LARGE_FOLDER * 32);
+  g_autofree char *exists = g_strdup_printf ("S:* %u EXISTS", LARGE_FOLDER);
+  g_autofree char *uidnext = g_strdup_printf ("S:* OK [UIDNEXT %u] next", 3 * LARGE_FOLDER + 1);
+  g_autofree char *data = NULL;
+  const char *script[] = {
+    "S:* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] logged in",
+    "C:t1 SELECT \"INBOX\"", exists, "S:* OK [UIDVALIDITY 9] ok", uidnext, "S:t1 OK [READ-WRITE] done",
+    "C:t2 UID FETCH 1:* (UID)", NULL, "S:t2 OK done",
+    "WAIT_CLOSE",
+    NULL
+  };
+  g_autoptr(FakeServer) server = NULL;
+  g_autoptr(TernImapSession) session = NULL;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* scattered UIDs: 3, 6, 9, ... (the R step is C-escaped) */
+  for (guint i = 1; i <= LARGE_FOLDER; i++)
+    g_string_append_printf (fetches, "* %u FETCH (UID %u)\\r\\n", i, 3 * i);
+  data = g_strconcat ("R:", fetches->str, NULL);
+  script[7] = data;
+  server = fake_server_new (script);
+  session = preauth_session (server);
+  select_inbox (session);
+
+  uids = tern_imap_session_uid_list (session, "1:*", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uids);
+  g_assert_cmpuint (uids->len, ==, LARGE_FOLDER);
+  g_assert_cmpuint (g_array_index (uids, guint32, 0), ==, 3);
+  g_assert_cmpuint (g_array_index (uids, guint32, LARGE_FOLDER - 1), ==, 3 * LARGE_FOLDER);
+  tern_imap_session_close (session);
+  fake_server_assert_finished (server);
+}
+
 static void
 test_insecure_refused (void)
 {
@@ -1051,6 +1094,7 @@ main (int   argc,
 
   g_test_add_func ("/imap/session/login-command-redacted", test_login_command_redacted);
   g_test_add_func ("/imap/session/login-wipes-secrets", test_login_wipes_secrets);
+  g_test_add_func ("/imap/session/uid-list-large-folder", test_uid_list_large_folder);
   g_test_add_func ("/imap/session/insecure-refused", test_insecure_refused);
   g_test_add_func ("/imap/session/starttls-unavailable", test_starttls_unavailable);
   g_test_add_func ("/imap/session/login-disabled", test_login_disabled);

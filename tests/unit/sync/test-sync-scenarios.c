@@ -297,7 +297,9 @@ static const Scenario sync_scenarios[] = {
     },
   },
 
-  /* With CONDSTORE and no QRESYNC: fewer messages than stored, so UID SEARCH ALL. */
+  /* With CONDSTORE and no QRESYNC: fewer messages than stored, so the UIDs the server
+   * has, one line each (UID FETCH 1:* (UID): UID SEARCH's one line outgrows the line
+   * limit in a large folder). */
   {
     .name = "expunged-condstore",
     .runs = {
@@ -322,7 +324,7 @@ static const Scenario sync_scenarios[] = {
           LOGIN_WITH (CAPS_CONDSTORE), "C#ENABLE CONDSTORE", "S:* ENABLED CONDSTORE", "T:OK enabled",
           LIST_ROOT, LIST_INBOX, SELECT_INBOX_CONDSTORE (1, 7, 3, 11),
           "C#UID FETCH 1:2 (UID FLAGS) (CHANGEDSINCE 10)", "T:OK done",
-          "C#UID SEARCH ALL", "S:* SEARCH 1", "T:OK done",
+          "C#UID FETCH 1:* (UID)", "S:* 1 FETCH (UID 1)", "T:OK done",
           LOGOUT,
         },
         .state = { "INBOX uidvalidity=7 uidnext=3 modseq=11", "INBOX 1 m1 (\\Seen) body", "journal 0" },
