@@ -132,6 +132,9 @@ classify (const GError *error,
 
   if (error->domain == G_TLS_ERROR)
     {
+      /* The end of the stream without close_notify: the TLS connection was up. */
+      if (error->code == G_TLS_ERROR_EOF)
+        return TERN_DIAGNOSIS_CONNECTION_LOST;
       if (error->code == G_TLS_ERROR_BAD_CERTIFICATE)
         return TERN_DIAGNOSIS_CERTIFICATE_UNTRUSTED;
       if (error->code == G_TLS_ERROR_UNAVAILABLE)

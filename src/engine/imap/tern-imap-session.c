@@ -613,8 +613,12 @@ propagate_read_error (TernImapSession  *self,
                       GError          **error,
                       GError           *local_error)
 {
-  /* The server said BYE and closed: that is the reason to report. */
-  if (self->bye_text != NULL && g_error_matches (local_error, TERN_NET_ERROR, TERN_NET_ERROR_CLOSED))
+  /* The server said BYE and closed, however it closed (cleanly, without TLS
+   * close_notify, or with a reset): that is the reason to report. */
+  if (self->bye_text != NULL &&
+      (g_error_matches (local_error, TERN_NET_ERROR, TERN_NET_ERROR_CLOSED) ||
+       local_error->domain == G_TLS_ERROR ||
+       (local_error->domain == G_IO_ERROR && local_error->code != G_IO_ERROR_CANCELLED)))
     {
       g_autoptr(GError) bye = g_error_new (TERN_IMAP_ERROR, TERN_IMAP_ERROR_BYE,
                                            _("The server closed the session: %s"), self->bye_text);

@@ -455,6 +455,10 @@ handshake (TernNetConnection  *self,
   g_clear_object (&self->rejected_certificate);
   self->rejected_errors = 0;
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  /* Many servers close without a TLS close_notify, after a BYE say. IMAP, POP3 and SMTP
+   * frame their own replies, so a cut reply is seen as cut all the same, and such an
+   * end is the end of the stream (TERN_NET_ERROR_CLOSED), not a TLS error. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
 
   if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), cancellable, &local_error))
     {
