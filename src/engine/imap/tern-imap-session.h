@@ -229,6 +229,14 @@ GPtrArray            *tern_imap_session_list                (TernImapSession    
                                                              TernImapStatusItems     status_items,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
+GPtrArray            *tern_imap_session_list_full           (TernImapSession        *self,
+                                                             const char             *reference,
+                                                             const char             *pattern,
+                                                             TernImapListFlags       flags,
+                                                             TernImapStatusItems     status_items,
+                                                             GPtrArray             **skipped,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
 TernImapMailbox      *tern_imap_session_status              (TernImapSession        *self,
                                                              const char             *mailbox,
                                                              TernImapStatusItems     items,

@@ -314,13 +314,24 @@ sync_folder_list (Sync *sync, GError **error)
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) subscribed_names = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
   GHashTable *roles_taken;
 
   if (tern_imap_session_has_capability (sync->session, "SPECIAL-USE"))
     flags |= TERN_IMAP_LIST_SPECIAL_USE;
-  mailboxes = tern_imap_session_list (sync->session, "", "*", flags, 0, sync->cancellable, error);
+  mailboxes = tern_imap_session_list_full (sync->session, "", "*", flags, 0, &skipped, sync->cancellable, error);
   if (mailboxes == NULL)
     return NULL;
+  /* A folder whose name cannot be read is skipped, and said so; the others sync. */
+  for (guint i = 0; i < skipped->len; i++)
+    {
+      const GError *why = g_ptr_array_index (skipped, i);
+      g_autofree char *what = g_strdup_printf (_("Folder skipped: %s"), why->message);
+
+      progress (sync, NULL, 0, 0, what);
+      /* Progress reports may be coalesced (the newest wins): the log keeps it. */
+      g_message ("%s: %s", sync->email, what);
+    }
   g_ptr_array_sort (mailboxes, compare_mailboxes);
   /* Every folder is synced (as Geary does); the subscriptions are recorded for the
    * UI, which may show the subscribed ones only (as Thunderbird does). */

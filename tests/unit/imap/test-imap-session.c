@@ -574,12 +574,19 @@ test_invalid_utf8 (void)
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+  const GError *why;
 
-  list = tern_imap_session_list (session, "", "*", 0, 0, NULL, &error);
-  g_assert_null (list);
-  g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME);
-  g_assert_true (g_utf8_validate (error->message, -1, NULL));
-  g_clear_error (&error);
+  /* the mailbox that cannot be read is left out, and said why, in valid UTF-8 */
+  list = tern_imap_session_list_full (session, "", "*", 0, 0, &skipped, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((TernImapMailbox *) g_ptr_array_index (list, 0))->name, ==, "Good");
+  g_assert_cmpuint (skipped->len, ==, 1);
+  why = g_ptr_array_index (skipped, 0);
+  g_assert_error ((GError *) why, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME);
+  g_assert_true (g_utf8_validate (why->message, -1, NULL));
+  g_assert_nonnull (strstr (why->message, "Bad"));
 
   g_assert_false (tern_imap_session_noop (session, NULL, &error));
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO);

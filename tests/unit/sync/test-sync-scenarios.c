@@ -84,6 +84,7 @@ typedef struct
   const char  *imap[MAX_STEPS];     /* the IMAP server's script; none: no IMAP server */
   const char  *smtp[MAX_STEPS];     /* the SMTP server's script; none: no SMTP server */
   const char  *error;               /* NULL: the run succeeds; else words of its error */
+  const char  *progress;            /* NULL: not checked; else words of a progress report */
   const char  *sent;                /* words of the first message the SMTP server received */
   const char  *state[MAX_LINES];    /* the store afterwards */
 } Run;
@@ -188,6 +189,27 @@ static const Scenario sync_scenarios[] = {
         .action = RUN_SYNC,
         .imap = { LOGIN, LIST_ROOT, LIST_INBOX, SELECT_INBOX (0, 7, 1), LOGOUT },
         .state = { "INBOX uidvalidity=7 uidnext=1", "journal 0" },
+      },
+    },
+  },
+
+  /* A folder whose name cannot be read ("ZZZ" is 18 bits of modified UTF-7, which
+   * Dovecot would never serve): skipped, said so, and the others sync. */
+  {
+    .name = "unreadable-folder-name",
+    .runs = {
+      {
+        .action = RUN_SYNC,
+        .imap = {
+          LOGIN, LIST_ROOT,
+          "C#LIST \"\" \"*\"", "S:* LIST () \"/\" \"INBOX\"", "S:* LIST () \"/\" \"Bad&ZZZ-\"",
+          "S:* LIST () \"/\" \"Archive\"", "T:OK done",
+          "C#LSUB \"\" \"*\"", "S:* LSUB () \"/\" \"INBOX\"", "T:OK done",
+          SELECT_INBOX (0, 7, 1), SELECT_ARCHIVE (0, 5, 1),
+          LOGOUT,
+        },
+        .progress = "Folder skipped: The mailbox name “Bad&ZZZ-” is not valid modified UTF-7",
+        .state = { "Archive uidvalidity=5 uidnext=1", "INBOX uidvalidity=7 uidnext=1", "journal 0" },
       },
     },
   },
@@ -1060,10 +1082,18 @@ compare_state (TernStoreDb        *db,
 }
 
 static void
+collect_progress_cb (const TernAccountProgress *progress, gpointer user_data)
+{
+  if (progress->message != NULL)
+    g_string_append_printf (user_data, "%s\n", progress->message);
+}
+
+static void
 run_action (const Scenario  *scenario,
             const Run       *run,
             TernStoreDb     *db,
             TernAccount     *account,
+            GString         *progress,
             GError         **error)
 {
   g_auto(GStrv) args = g_strsplit (run->arg != NULL ? run->arg : "", " ", 2);
@@ -1075,7 +1105,7 @@ run_action (const Scenario  *scenario,
     case RUN_SYNC:
       tern_sync_imap_options_init (&options);
       options.follow_metered = FALSE;
-      tern_sync_imap_run_full (db, account, PASSWORD, &options, NULL, NULL, NULL, error);
+      tern_sync_imap_run_full (db, account, PASSWORD, &options, collect_progress_cb, progress, NULL, error);
       break;
 
     case RUN_SET_FLAGS:
@@ -1141,9 +1171,10 @@ run_one (const Scenario *scenario,
   g_autoptr(FakeServer) smtp = start_server (run->smtp);
   g_autoptr(TernAccount) account = account_new (scenario->account, imap, smtp);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) progress = g_string_new (NULL);
   g_autofree char *failure = NULL;
 
-  run_action (scenario, run, db, account, &error);
+  run_action (scenario, run, db, account, progress, &error);
   /* The servers first: what they saw says most about a run that went wrong. */
   if (imap != NULL && !fake_server_finish (imap, &failure))
     return g_strdup_printf ("the IMAP server: %s (the client: %s)", failure,
@@ -1159,6 +1190,8 @@ run_one (const Scenario *scenario,
     return g_strdup_printf ("failed with “%s”, not with “%s”", error->message, run->error);
   if (error != NULL)
     g_test_message ("failed, as it should: %s", error->message);
+  if (run->progress != NULL && strstr (progress->str, run->progress) == NULL)
+    return g_strdup_printf ("no progress report says “%s”; they were:\n%s", run->progress, progress->str);
   if (run->sent != NULL)
     {
       GBytes *sent;
