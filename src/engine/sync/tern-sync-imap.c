@@ -83,6 +83,7 @@ typedef struct
   GArray                *vanished;  /* guint32 */
   guint                  events;
   gboolean               arrivals;  /* new messages are new mail (not the first sync) */
+  gboolean               converters_pinned;
 } Sync;
 
 void
@@ -118,30 +119,52 @@ flags_from_strv (char **flags)
 /* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
  * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
  * a converter per encoded header and text part, spent a tenth of its CPU time in
- * dlopen()/dlclose(). One descriptor per common charset, opened once and never
- * closed, keeps those modules loaded for the life of the process. (The better fix is
- * a converter cache in the MIME layer.) */
+ * dlopen()/dlclose(). One descriptor per common charset, open while any sync runs,
+ * keeps those modules loaded; the last sync to end closes them, so that nothing is
+ * left behind once no sync runs (LeakSanitizer counted them as a leak of every sync
+ * when they were kept for the life of the process). (The better fix is a converter
+ * cache in the MIME layer.) */
+static GMutex converters_lock;
+static guint converters_users;
+static GArray *converters;   /* iconv_t */
+
 static void
 pin_charset_converters (void)
 {
-  static gsize pinned = 0;
   static const char * const charsets[] = {
     "ISO-8859-1", "ISO-8859-2", "ISO-8859-5", "ISO-8859-7", "ISO-8859-9", "ISO-8859-15",
     "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253", "WINDOWS-1254", "WINDOWS-1257",
     "KOI8-R", "KOI8-U", "ISO-2022-JP", "EUC-JP", "SHIFT_JIS", "GB2312", "GBK", "GB18030", "BIG5",
     "EUC-KR", "UTF-16", "UTF-7",
   };
-  /* Kept where LeakSanitizer sees them: pinned, not leaked. */
-  static iconv_t converters[G_N_ELEMENTS (charsets)] __attribute__ ((used));
+  g_mutex_lock (&converters_lock);
+  if (converters_users++ == 0)
+    {
+      converters = g_array_new (FALSE, FALSE, sizeof (iconv_t));
+      for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
+        {
+          iconv_t cd = iconv_open ("UTF-8", charsets[i]);
 
-  if (!g_once_init_enter (&pinned))
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
-    converters[i] = iconv_open ("UTF-8", charsets[i]);   /* deliberately never closed */
-  g_once_init_leave (&pinned, 1);
+          if (cd != (iconv_t) -1)
+            g_array_append_val (converters, cd);
+        }
+    }
+  g_mutex_unlock (&converters_lock);
 }
 
-/* ---- session signals ------------------------------------------------------------- */
+static void
+unpin_charset_converters (void)
+{
+  g_mutex_lock (&converters_lock);
+  g_assert (converters_users > 0);
+  if (--converters_users == 0)
+    {
+      for (guint i = 0; i < converters->len; i++)
+        iconv_close (g_array_index (converters, iconv_t, i));
+      g_clear_pointer (&converters, g_array_unref);
+    }
+  g_mutex_unlock (&converters_lock);
+}
 
 static void
 fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
@@ -1004,6 +1027,9 @@ sync_clear (Sync *sync)
     }
   g_clear_pointer (&sync->changes, g_array_unref);
   g_clear_pointer (&sync->vanished, g_array_unref);
+  if (sync->converters_pinned)
+    unpin_charset_converters ();
+  sync->converters_pinned = FALSE;
 }
 
 static gboolean
@@ -1013,6 +1039,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
 {
   memset (sync, 0, sizeof *sync);
   pin_charset_converters ();
+  sync->converters_pinned = TRUE;
   sync->db = db;
   sync->account = account;
   sync->email = tern_account_get_email (account);
