@@ -10,7 +10,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-credentials.h"
-#include "tern-net-sasl.h"
 
 /*
  * Passwords are kept in the Secret Service (GNOME Keyring, KWallet, KeePassXC...) and
@@ -163,6 +162,7 @@ run_password_command (TernAccount   *account,
   gboolean timed_out;
   gboolean ok;
   char *newline;
+  char *password;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                               G_SUBPROCESS_FLAGS_STDIN_INHERIT,
@@ -204,7 +204,9 @@ run_password_command (TernAccount   *account,
       goto failed;
     }
 
-  return g_steal_pointer (&out);
+  password = tern_credentials_dup_password (out);
+  explicit_bzero (out, strlen (out));
+  return password;
 
 failed:
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -224,7 +226,8 @@ failed:
  * Runs the account's password command if it has one, otherwise looks the password up
  * in the keyring. Blocks for at most TERN_CREDENTIALS_TIMEOUT_SECONDS.
  *
- * Returns: (transfer full): the password; free it with tern_credentials_free_password()
+ * Returns: (transfer full): the password, in memory that is never swapped out; free it
+ *   with tern_credentials_free_password()
  */
 char *
 tern_credentials_get_password (TernAccount   *account,
@@ -234,7 +237,6 @@ tern_credentials_get_password (TernAccount   *account,
   GError *secret_error = NULL;
   Watchdog dog = { 0 };
   char *secret;
-  char *password;
   gboolean timed_out;
 
   g_return_val_if_fail (TERN_IS_ACCOUNT (account), NULL);
@@ -267,9 +269,8 @@ tern_credentials_get_password (TernAccount   *account,
       return NULL;
     }
 
-  password = g_strdup (secret);
-  secret_password_free (secret);
-  return password;
+  /* libsecret's copy is in non-pageable memory: it is the only one. */
+  return secret;
 }
 
 /**
@@ -344,5 +345,25 @@ tern_credentials_clear_password (TernAccount   *account,
 void
 tern_credentials_free_password (char *password)
 {
-  tern_net_secret_free (password);
+  /* Wipes it, and frees it from libsecret's non-pageable pool, or with g_free() when
+   * it came from elsewhere. */
+  secret_password_free (password);
+}
+
+/**
+ * tern_credentials_dup_password:
+ *
+ * Returns: (transfer full): a copy of @password in memory that is never swapped out;
+ *   free it with tern_credentials_free_password()
+ */
+char *
+tern_credentials_dup_password (const char *password)
+{
+  SecretValue *value;
+  gsize length;
+
+  if (password == NULL)
+    return NULL;
+  value = secret_value_new (password, -1, "text/plain");
+  return secret_value_unref_to_password (value, &length);
 }

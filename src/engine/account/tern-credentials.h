@@ -25,6 +25,7 @@ gboolean  tern_credentials_clear_password (TernAccount   *account,
                                            GCancellable  *cancellable,
                                            GError       **error);
 void      tern_credentials_free_password  (char          *password);
+char     *tern_credentials_dup_password   (const char    *password);
 
 /* g_autoptr(TernPassword) wipes the password when it goes out of scope */
 typedef char TernPassword;

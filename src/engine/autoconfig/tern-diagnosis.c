@@ -25,7 +25,10 @@
  *  - TERN_NET_ERROR: the connection layer (certificate, STARTTLS, insecure login);
  *  - TERN_AUTOCONFIG_ERROR: probes;
  *  - the protocol clients' domains (IMAP, POP3, SMTP) for a rejected login, a missing
- *    login method and server errors. They are matched by the domain's registered name
+ *    login method and server errors;
+ *  - the store's, the sync's and the MIME layer's domains, by name too (they are above
+ *    this module): a failure on this computer, not on the network, which a sync
+ *    reports through the same diagnosis. They are matched by the domain's registered name
  *    ("TernImapError", "TernPop3Error", "TernSmtpError", G_DEFINE_EXTENDED_ERROR's
  *    naming, or the "tern-...-error-quark" of G_DEFINE_QUARK): this module uses their
  *    enumerations, which are only constants, and none of their functions, so it does not
@@ -72,6 +75,7 @@ tern_diagnosis_kind_to_string (TernDiagnosisKind kind)
     [TERN_DIAGNOSIS_CONNECTION_LOST] = "connection-lost",
     [TERN_DIAGNOSIS_NO_TLS_BACKEND] = "no-tls-backend",
     [TERN_DIAGNOSIS_CANCELLED] = "cancelled",
+    [TERN_DIAGNOSIS_LOCAL_ERROR] = "local-error",
     [TERN_DIAGNOSIS_OTHER] = "other",
   };
 
@@ -128,6 +132,9 @@ classify (const GError *error,
 
   if (error->domain == G_TLS_ERROR)
     {
+      /* The end of the stream without close_notify: the TLS connection was up. */
+      if (error->code == G_TLS_ERROR_EOF)
+        return TERN_DIAGNOSIS_CONNECTION_LOST;
       if (error->code == G_TLS_ERROR_BAD_CERTIFICATE)
         return TERN_DIAGNOSIS_CERTIFICATE_UNTRUSTED;
       if (error->code == G_TLS_ERROR_UNAVAILABLE)
@@ -243,6 +250,11 @@ classify (const GError *error,
           return TERN_DIAGNOSIS_OTHER;
         }
     }
+
+  if (domain_is (error, "TernStoreError", "tern-store-error-quark") ||
+      domain_is (error, "TernSyncError", "tern-sync-error-quark") ||
+      domain_is (error, "TernMimeError", "tern-mime-error-quark"))
+    return TERN_DIAGNOSIS_LOCAL_ERROR;
 
   return TERN_DIAGNOSIS_OTHER;
 }
@@ -410,6 +422,11 @@ explain (TernDiagnosis *self,
     case TERN_DIAGNOSIS_CANCELLED:
       self->title = g_strdup (_("Cancelled"));
       self->explanation = g_strdup (_("The operation was cancelled."));
+      break;
+
+    case TERN_DIAGNOSIS_LOCAL_ERROR:
+      self->title = g_strdup (_("Failed on this computer"));
+      self->explanation = g_strdup_printf (_("Nothing failed on the network: %s"), error->message);
       break;
 
     case TERN_DIAGNOSIS_OTHER:

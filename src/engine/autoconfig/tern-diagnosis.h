@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * @TERN_DIAGNOSIS_CONNECTION_LOST: the connection was closed or reset
  * @TERN_DIAGNOSIS_NO_TLS_BACKEND: GIO has no TLS support (glib-networking missing)
  * @TERN_DIAGNOSIS_CANCELLED: the operation was cancelled
+ * @TERN_DIAGNOSIS_LOCAL_ERROR: nothing failed on the network: the local mail store (a
+ *   full disk, say), the sync's bookkeeping or the MIME layer failed; the explanation
+ *   holds the error's message
  * @TERN_DIAGNOSIS_OTHER: anything else; the explanation holds the error's message
  */
 typedef enum
@@ -48,6 +51,7 @@ typedef enum
   TERN_DIAGNOSIS_CONNECTION_LOST,
   TERN_DIAGNOSIS_NO_TLS_BACKEND,
   TERN_DIAGNOSIS_CANCELLED,
+  TERN_DIAGNOSIS_LOCAL_ERROR,
   TERN_DIAGNOSIS_OTHER,
 } TernDiagnosisKind;
 

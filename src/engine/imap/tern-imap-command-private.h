@@ -54,5 +54,6 @@ void _tern_imap_command_add_secret_atom (TernImapCommand *self,
                                          const char      *text);
 void _tern_imap_command_fail     (TernImapCommand  *self,
                                   const GError     *error);
+void _tern_imap_command_wipe_secrets (TernImapCommand *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-imap-command-private.h"
+#include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 
 /*
@@ -20,11 +21,36 @@
 
 G_DEFINE_BOXED_TYPE (TernImapCommand, tern_imap_command, tern_imap_command_ref, tern_imap_command_unref)
 
+static gboolean
+is_secret (const TernImapPart *part)
+{
+  return part->kind == PART_SECRET || part->kind == PART_SECRET_ATOM;
+}
+
 static void
 clear_part (TernImapPart *part)
 {
-  g_free (part->text);
+  if (is_secret (part))
+    tern_net_secret_free (g_steal_pointer (&part->text));
+  g_clear_pointer (&part->text, g_free);
   g_clear_pointer (&part->bytes, g_bytes_unref);
+}
+
+/* Once a command is on its way, its secrets (a password, an AUTHENTICATE payload) are
+ * not needed any more: they are wiped then, not when the command is freed. */
+void
+_tern_imap_command_wipe_secrets (TernImapCommand *self)
+{
+  for (guint i = 0; i < self->parts->len; i++)
+    {
+      TernImapPart *part = &g_array_index (self->parts, TernImapPart, i);
+
+      if (is_secret (part) && part->text != NULL)
+        {
+          tern_net_secret_free (part->text);
+          part->text = g_strdup ("");
+        }
+    }
 }
 
 /**

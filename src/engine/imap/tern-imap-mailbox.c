@@ -71,8 +71,10 @@ tern_imap_mailbox_decode_name (const char  *encoded,
 
   if (memchr (encoded, '\0', length) != NULL)
     {
-      g_set_error_literal (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME,
-                           _("The server sent a mailbox name holding a NUL byte"));
+      g_autofree char *shown = g_utf8_make_valid (encoded, MIN (length, 200));
+
+      g_set_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME,
+                   _("The mailbox name “%s” holds a NUL byte"), shown);
       return NULL;
     }
 

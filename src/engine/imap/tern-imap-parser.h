@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "tern-imap-response.h"
+#include "tern-net-connection.h"
 #include "tern-imap-types.h"
 
 G_BEGIN_DECLS
@@ -30,7 +31,7 @@ typedef enum
 } TernImapParserResult;
 
 #define TERN_IMAP_PARSER_DEFAULT_MAX_LITERAL   (1024 * 1024)
-#define TERN_IMAP_PARSER_DEFAULT_MAX_BODY      (512 * 1024 * 1024)
+#define TERN_IMAP_PARSER_DEFAULT_MAX_BODY      TERN_NET_MAX_MESSAGE_SIZE
 #define TERN_IMAP_PARSER_DEFAULT_MAX_RESPONSE  (16 * 1024 * 1024)
 #define TERN_IMAP_PARSER_DEFAULT_MAX_LINE      (1024 * 1024)
 #define TERN_IMAP_PARSER_MAX_DEPTH             64

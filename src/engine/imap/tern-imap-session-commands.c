@@ -296,11 +296,14 @@ status_items_text (TernImapSession     *self,
   return g_string_free (out, FALSE);
 }
 
+#define MAX_SKIPPED 100
+
 typedef struct
 {
   TernImapSession *session;
   GPtrArray       *mailboxes;
   GHashTable      *by_name;      /* encoded name -> TernImapMailbox (borrowed) */
+  GPtrArray       *skipped;      /* GError: names that cannot be read */
   GError          *error;
 } ListData;
 
@@ -318,6 +321,15 @@ list_untagged_cb (TernImapCommand  *command,
       TernImapMailbox *mailbox;
 
       mailbox = tern_imap_mailbox_new_from_list (response, tern_imap_session_get_utf8_names (data->session), &error);
+      /* One name that cannot be read (a NUL byte, broken modified UTF-7) is that
+       * mailbox's problem, not the listing's. */
+      if (mailbox == NULL && g_error_matches (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME))
+        {
+          g_debug ("LIST: skipped a mailbox: %s", error->message);
+          if (data->skipped != NULL && data->skipped->len < MAX_SKIPPED)
+            g_ptr_array_add (data->skipped, g_steal_pointer (&error));
+          return TRUE;
+        }
       if (mailbox == NULL)
         {
           if (data->error == NULL)
@@ -353,6 +365,8 @@ list_untagged_cb (TernImapCommand  *command,
  *   the same command, otherwise with STATUS commands sent in one pipeline
  *
  * LIST, with the RETURN options of LIST-EXTENDED (RFC 5258) where the server has them.
+ * A mailbox whose name cannot be read (it holds a NUL byte, or is not valid modified
+ * UTF-7 or UTF-8) is left out; tern_imap_session_list_full() tells which.
  *
  * Returns: (transfer full) (element-type TernImapMailbox): the mailboxes
  */
@@ -365,6 +379,28 @@ tern_imap_session_list (TernImapSession      *self,
                         GCancellable         *cancellable,
                         GError              **error)
 {
+  return tern_imap_session_list_full (self, reference, pattern, flags, status_items, NULL, cancellable, error);
+}
+
+/**
+ * tern_imap_session_list_full:
+ * @skipped: (out) (optional) (transfer full) (element-type GError): set to the
+ *   %TERN_IMAP_ERROR_INVALID_NAME errors of the mailboxes left out, each naming its
+ *   mailbox as well as it can be read (at most 100)
+ *
+ * tern_imap_session_list(), saying which mailboxes it left out.
+ */
+GPtrArray *
+tern_imap_session_list_full (TernImapSession      *self,
+                             const char           *reference,
+                             const char           *pattern,
+                             TernImapListFlags     flags,
+                             TernImapStatusItems   status_items,
+                             GPtrArray           **skipped,
+                             GCancellable         *cancellable,
+                             GError              **error)
+{
+  g_autoptr(GPtrArray) skipped_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   g_autoptr(TernImapCommand) command = NULL;
   g_autoptr(GPtrArray) mailboxes = NULL;
   g_autoptr(GHashTable) by_name = NULL;
@@ -416,7 +452,7 @@ tern_imap_session_list (TernImapSession      *self,
 
   mailboxes = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imap_mailbox_free);
   by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  data = (ListData) { self, mailboxes, by_name, NULL };
+  data = (ListData) { self, mailboxes, by_name, skipped_errors, NULL };
   tern_imap_command_set_untagged_handler (command, list_untagged_cb, &data);
   ok = tern_imap_session_execute (self, command, cancellable, error);
   if (ok && data.error != NULL)
@@ -462,6 +498,8 @@ tern_imap_session_list (TernImapSession      *self,
         }
     }
 
+  if (skipped != NULL)
+    *skipped = g_steal_pointer (&skipped_errors);
   return g_steal_pointer (&mailboxes);
 }
 
@@ -1141,6 +1179,54 @@ tern_imap_session_uid_search (TernImapSession  *self,
   tern_imap_command_add_atom (command, criteria);
   tern_imap_command_set_untagged_handler (command, search_untagged_cb, uids);
   if (!tern_imap_session_execute (self, command, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&uids);
+}
+
+static void
+uid_list_cb (TernImapSession  *session,
+             TernImapResponse *response,
+             gpointer          user_data)
+{
+  GArray *uids = user_data;
+  guint32 uid;
+
+  if (tern_imap_response_get_fetch_uid (response, &uid) && uids->len < MAX_SEARCH_RESULTS)
+    g_array_append_val (uids, uid);
+}
+
+/**
+ * tern_imap_session_uid_list:
+ * @uid_set: UIDs as a sequence set, such as "1:*" or "500:*" (which, as in IMAP, also
+ *   matches the highest UID when that is below 500)
+ *
+ * The UIDs of the selected mailbox's messages in @uid_set, asked with UID FETCH
+ * @uid_set (UID): the answer comes one line per message. UID SEARCH answers in one
+ * line for all of them, longer than the line limit in a mailbox of about 170,000
+ * messages (and so does ESEARCH's compact form when the UIDs are scattered).
+ *
+ * Returns: (transfer full) (element-type guint32): the UIDs, in the server's order (at
+ *   most 16 Mi)
+ */
+GArray *
+tern_imap_session_uid_list (TernImapSession  *self,
+                            const char       *uid_set,
+                            GCancellable     *cancellable,
+                            GError          **error)
+{
+  g_autoptr(GArray) uids = NULL;
+
+  g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), NULL);
+
+  if (!_tern_imap_session_check_state (self, TRUE, error) || !check_uid_set (uid_set, error))
+    return NULL;
+
+  uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  /* "1:*" in an empty mailbox is an error to some servers. */
+  if (tern_imap_session_get_exists (self) == 0)
+    return g_steal_pointer (&uids);
+  if (!tern_imap_session_uid_fetch (self, uid_set, "(UID)", 0, uid_list_cb, uids,
+                                    cancellable, error))
     return NULL;
   return g_steal_pointer (&uids);
 }

@@ -103,6 +103,9 @@ tern_imap_session_get_connection (TernImapSession *self)
  * tern_imap_session_set_credentials:
  * @username: (nullable): the user name; %NULL: tern_imap_session_connect() does not log in
  * @secret: (nullable): the password, or the OAuth access token
+ *
+ * The session keeps a copy of @secret until it has logged in (or failed to), then
+ * wipes it.
  */
 void
 tern_imap_session_set_credentials (TernImapSession       *self,
@@ -610,8 +613,12 @@ propagate_read_error (TernImapSession  *self,
                       GError          **error,
                       GError           *local_error)
 {
-  /* The server said BYE and closed: that is the reason to report. */
-  if (self->bye_text != NULL && g_error_matches (local_error, TERN_NET_ERROR, TERN_NET_ERROR_CLOSED))
+  /* The server said BYE and closed, however it closed (cleanly, without TLS
+   * close_notify, or with a reset): that is the reason to report. */
+  if (self->bye_text != NULL &&
+      (g_error_matches (local_error, TERN_NET_ERROR, TERN_NET_ERROR_CLOSED) ||
+       local_error->domain == G_TLS_ERROR ||
+       (local_error->domain == G_IO_ERROR && local_error->code != G_IO_ERROR_CANCELLED)))
     {
       g_autoptr(GError) bye = g_error_new (TERN_IMAP_ERROR, TERN_IMAP_ERROR_BYE,
                                            _("The server closed the session: %s"), self->bye_text);
@@ -736,6 +743,7 @@ queue_literal (TernImapSession  *self,
                gssize           *secret_at,
                const void       *data,
                gsize             size,
+               gboolean          secret,
                GCancellable     *cancellable,
                GError          **error)
 {
@@ -759,7 +767,10 @@ queue_literal (TernImapSession  *self,
         }
     }
 
-  tern_net_connection_queue (self->connection, data, size);
+  if (secret)
+    tern_net_connection_queue_secret (self->connection, data, size);
+  else
+    tern_net_connection_queue (self->connection, data, size);
   return TRUE;
 }
 
@@ -782,6 +793,8 @@ tern_imap_session_submit (TernImapSession  *self,
 {
   g_autoptr(GString) line = NULL;
   gssize secret_at = -1;
+  gboolean held_secret = FALSE;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
   g_return_val_if_fail (command != NULL && !command->sent, FALSE);
@@ -793,25 +806,30 @@ tern_imap_session_submit (TernImapSession  *self,
   command->sent = TRUE;
   g_queue_push_tail (&self->pending, tern_imap_command_ref (command));
 
-  line = g_string_new (command->tag);
+  line = g_string_sized_new (256);
+  g_string_append (line, command->tag);
   g_string_append_c (line, ' ');
   g_string_append (line, command->name);
 
-  for (guint i = 0; i < command->parts->len; i++)
+  for (guint i = 0; ok && i < command->parts->len; i++)
     {
       TernImapPart *part = &g_array_index (command->parts, TernImapPart, i);
       g_autofree char *encoded = NULL;
       const char *text = part->text;
+      gboolean secret = part->kind == PART_SECRET || part->kind == PART_SECRET_ATOM;
 
+      held_secret |= secret;
       switch (part->kind)
         {
         case PART_TEXT:
+          tern_net_secret_string_reserve (&line, strlen (text) + 1, held_secret);
           g_string_append (line, text);
           break;
 
         case PART_SECRET_ATOM:
           if (secret_at < 0)
             secret_at = line->len;
+          tern_net_secret_string_reserve (&line, strlen (text) + 1, held_secret);
           g_string_append (line, text);
           break;
 
@@ -823,10 +841,12 @@ tern_imap_session_submit (TernImapSession  *self,
         case PART_SECRET:
           if (part->kind == PART_SECRET && secret_at < 0)
             secret_at = line->len;
+          /* quoted, each character possibly escaped; or a literal's "{N+}" */
+          tern_net_secret_string_reserve (&line, 2 * strlen (text) + 3 + 32, held_secret);
           if (!needs_literal (self, text))
             append_quoted (line, text);
-          else if (!queue_literal (self, command, line, &secret_at, text, strlen (text), cancellable, error))
-            return FALSE;
+          else
+            ok = queue_literal (self, command, line, &secret_at, text, strlen (text), secret, cancellable, error);
           break;
 
         case PART_LITERAL:
@@ -834,8 +854,8 @@ tern_imap_session_submit (TernImapSession  *self,
             gsize size = 0;
             gconstpointer data = g_bytes_get_data (part->bytes, &size);
 
-            if (!queue_literal (self, command, line, &secret_at, data, size, cancellable, error))
-              return FALSE;
+            tern_net_secret_string_reserve (&line, 32, held_secret);
+            ok = queue_literal (self, command, line, &secret_at, data, size, FALSE, cancellable, error);
           }
           break;
 
@@ -844,8 +864,14 @@ tern_imap_session_submit (TernImapSession  *self,
         }
     }
 
-  queue_line (self, line, secret_at);
-  return TRUE;
+  if (ok)
+    queue_line (self, line, secret_at);
+  if (held_secret)
+    {
+      tern_net_secret_wipe_string (g_steal_pointer (&line));
+      _tern_imap_command_wipe_secrets (command);
+    }
+  return ok;
 }
 
 /**
@@ -1266,6 +1292,8 @@ tern_imap_session_login (TernImapSession  *self,
     ok = login_command (self, cancellable, error);
   else
     ok = authenticate (self, mechanism, cancellable, error);
+  /* The session's copy of the secret served this login only. */
+  g_clear_pointer (&self->secret, tern_net_secret_free);
   if (!ok)
     return FALSE;
 

@@ -229,6 +229,14 @@ GPtrArray            *tern_imap_session_list                (TernImapSession    
                                                              TernImapStatusItems     status_items,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
+GPtrArray            *tern_imap_session_list_full           (TernImapSession        *self,
+                                                             const char             *reference,
+                                                             const char             *pattern,
+                                                             TernImapListFlags       flags,
+                                                             TernImapStatusItems     status_items,
+                                                             GPtrArray             **skipped,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
 TernImapMailbox      *tern_imap_session_status              (TernImapSession        *self,
                                                              const char             *mailbox,
                                                              TernImapStatusItems     items,
@@ -302,6 +310,10 @@ gboolean              tern_imap_session_uid_expunge         (TernImapSession    
                                                              GError                **error);
 GArray               *tern_imap_session_uid_search          (TernImapSession        *self,
                                                              const char             *criteria,
+                                                             GCancellable           *cancellable,
+                                                             GError                **error);
+GArray               *tern_imap_session_uid_list            (TernImapSession        *self,
+                                                             const char             *uid_set,
                                                              GCancellable           *cancellable,
                                                              GError                **error);
 gboolean              tern_imap_session_append              (TernImapSession        *self,

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-net-connection.h"
+#include "tern-net-connection-private.h"
 #include "tern-net-error.h"
 #include "tern-net-tls.h"
 
@@ -26,10 +27,13 @@
  *
  * Security: certificates are validated by GIO's TLS backend. A certificate that does not
  * validate is accepted only when it is exactly the pinned one (SHA-256 of its DER form);
- * otherwise the error carries the certificate so the user can decide to pin it.
+ * otherwise the error carries the certificate so the user can decide to pin it. Trust
+ * is decided again after every handshake, resumed TLS sessions included, and a pinned
+ * connection never shares its TLS sessions (see handshake()).
  */
 
 #define INITIAL_BUFFER_SIZE (64 * 1024)
+#define WBUF_KEEP           (1024 * 1024)
 
 struct _TernNetConnection
 {
@@ -59,7 +63,13 @@ struct _TernNetConnection
   gsize                 rend;
   gsize                 rcap;
 
-  GByteArray           *wbuf;
+  /* The write buffer. It may hold a password or an AUTH payload
+   * (tern_net_connection_queue_secret_line()): wsecret then says so, and every byte of
+   * it is wiped before the memory is reused, moved or freed. */
+  guint8               *wbuf;
+  gsize                 wlen;
+  gsize                 wcap;
+  gboolean              wsecret;
 };
 
 G_DEFINE_FINAL_TYPE (TernNetConnection, tern_net_connection, G_TYPE_OBJECT)
@@ -334,6 +344,18 @@ tern_net_connection_set_transcript (TernNetConnection *self,
 }
 
 static gboolean
+matches_pin (TernNetConnection *self,
+             GTlsCertificate   *certificate)
+{
+  g_autofree char *fingerprint = NULL;
+
+  if (self->pin_sha256 == NULL || certificate == NULL)
+    return FALSE;
+  fingerprint = tern_net_certificate_get_fingerprint (certificate);
+  return fingerprint != NULL && g_str_equal (fingerprint + strlen ("sha256:"), self->pin_sha256);
+}
+
+static gboolean
 accept_certificate_cb (GTlsConnection       *connection,
                        GTlsCertificate      *peer_certificate,
                        GTlsCertificateFlags  errors,
@@ -341,16 +363,54 @@ accept_certificate_cb (GTlsConnection       *connection,
 {
   TernNetConnection *self = user_data;
 
-  if (self->pin_sha256 != NULL)
-    {
-      g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (peer_certificate);
-
-      if (fingerprint != NULL && g_str_equal (fingerprint + strlen ("sha256:"), self->pin_sha256))
-        return TRUE;
-    }
+  if (matches_pin (self, peer_certificate))
+    return TRUE;
 
   g_set_object (&self->rejected_certificate, peer_certificate);
   self->rejected_errors = errors;
+  return FALSE;
+}
+
+static void
+set_untrusted_error (TernNetConnection  *self,
+                     GError            **error)
+{
+  g_autofree char *reasons = tern_net_describe_certificate_errors (self->rejected_errors);
+  g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (self->rejected_certificate);
+
+  g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED,
+               _("The certificate of %s is not trusted: %s (fingerprint %s)"),
+               self->host, reasons, fingerprint);
+  tern_net_error_set_certificate (*error, self->rejected_certificate,
+                                  self->rejected_errors, self->host);
+}
+
+/* The trust of a connection is decided here, after every handshake, from what this
+ * connection got: a certificate that validates, or exactly this connection's pin.
+ * "accept-certificate" alone is not enough: GIO's TLS backend does not emit it when
+ * it resumes a TLS session, and a session resumed from another connection's pin
+ * would skip the check altogether. */
+static gboolean
+check_trust (TernNetConnection  *self,
+             GTlsConnection     *tls,
+             GError            **error)
+{
+  GTlsCertificate *peer = g_tls_connection_get_peer_certificate (tls);
+  GTlsCertificateFlags errors = g_tls_connection_get_peer_certificate_errors (tls);
+
+  if (peer != NULL && (errors == 0 || matches_pin (self, peer)))
+    return TRUE;
+
+  if (peer == NULL)
+    {
+      g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_TLS_FAILED,
+                   _("Could not establish a secure connection to %s:%u: the server sent no certificate"),
+                   self->host, self->port);
+      return FALSE;
+    }
+  g_set_object (&self->rejected_certificate, peer);
+  self->rejected_errors = errors;
+  set_untrusted_error (self, error);
   return FALSE;
 }
 
@@ -368,32 +428,43 @@ handshake (TernNetConnection  *self,
            GCancellable       *cancellable,
            GError            **error)
 {
+  g_autoptr(GIOStream) base = NULL;
   g_autoptr(GIOStream) tls = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (!tern_net_tls_check_available (error))
     return FALSE;
 
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->socket_connection), self->address, error);
+  /* GIO's TLS backend keeps one TLS session cache per process, keyed on the server's
+   * address and name only: a session that a pinned connection accepted would be
+   * resumed by any other connection to the same server, whatever its own trust. It
+   * only caches sessions of a connection made directly on a GSocketConnection, so a
+   * pinned connection goes through a plain GIOStream over the same socket streams
+   * and never shares its sessions; connections without a pin (the system's trust,
+   * the same for all) keep the cache. */
+  if (self->pin_sha256 != NULL)
+    base = g_simple_io_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (self->socket_connection)),
+                                   g_io_stream_get_output_stream (G_IO_STREAM (self->socket_connection)));
+  else
+    base = G_IO_STREAM (g_object_ref (self->socket_connection));
+
+  tls = g_tls_client_connection_new (base, self->address, error);
   if (tls == NULL)
     return FALSE;
 
   g_clear_object (&self->rejected_certificate);
   self->rejected_errors = 0;
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  /* Many servers close without a TLS close_notify, after a BYE say. IMAP, POP3 and SMTP
+   * frame their own replies, so a cut reply is seen as cut all the same, and such an
+   * end is the end of the stream (TERN_NET_ERROR_CLOSED), not a TLS error. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
 
   if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), cancellable, &local_error))
     {
       if (self->rejected_certificate != NULL)
         {
-          g_autofree char *reasons = tern_net_describe_certificate_errors (self->rejected_errors);
-          g_autofree char *fingerprint = tern_net_certificate_get_fingerprint (self->rejected_certificate);
-
-          g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED,
-                       _("The certificate of %s is not trusted: %s (fingerprint %s)"),
-                       self->host, reasons, fingerprint);
-          tern_net_error_set_certificate (*error, self->rejected_certificate,
-                                          self->rejected_errors, self->host);
+          set_untrusted_error (self, error);
         }
       else if (local_error->domain == G_TLS_ERROR)
         {
@@ -406,6 +477,12 @@ handshake (TernNetConnection  *self,
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                       _("Secure connection to %s:%u failed: "), self->host, self->port);
         }
+      return FALSE;
+    }
+
+  if (!check_trust (self, G_TLS_CONNECTION (tls), error))
+    {
+      g_io_stream_close (tls, NULL, NULL);
       return FALSE;
     }
 
@@ -525,6 +602,61 @@ tern_net_connection_get_peer_certificate (TernNetConnection *self)
   return g_tls_connection_get_peer_certificate (self->tls_connection);
 }
 
+/* ---- the write buffer ----------------------------------------------------------- */
+
+static void
+wbuf_wipe (TernNetConnection *self)
+{
+  if (self->wsecret && self->wbuf != NULL)
+    explicit_bzero (self->wbuf, self->wcap);
+  self->wsecret = FALSE;
+}
+
+/* Empties the buffer; one that grew past WBUF_KEEP (a large APPEND) is freed. */
+static void
+wbuf_clear (TernNetConnection *self)
+{
+  wbuf_wipe (self);
+  self->wlen = 0;
+  if (self->wcap > WBUF_KEEP)
+    {
+      g_clear_pointer (&self->wbuf, g_free);
+      self->wcap = 0;
+    }
+}
+
+/* Grows the buffer by hand rather than with realloc(), which would leave a copy of a
+ * secret in the memory it frees. */
+static void
+wbuf_append (TernNetConnection *self,
+             const void        *data,
+             gsize              length,
+             gboolean           secret)
+{
+  if (length == 0)
+    return;
+  if (self->wcap - self->wlen < length)
+    {
+      gsize cap = MAX (self->wcap, 4096);
+      gboolean held_secret = self->wsecret;
+      guint8 *bigger;
+
+      while (cap - self->wlen < length)
+        cap *= 2;
+      bigger = g_malloc (cap);
+      if (self->wlen > 0)
+        memcpy (bigger, self->wbuf, self->wlen);
+      wbuf_wipe (self);
+      self->wsecret = held_secret;
+      g_free (self->wbuf);
+      self->wbuf = bigger;
+      self->wcap = cap;
+    }
+  memcpy (self->wbuf + self->wlen, data, length);
+  self->wlen += length;
+  self->wsecret |= secret;
+}
+
 void
 tern_net_connection_close (TernNetConnection *self)
 {
@@ -539,8 +671,7 @@ tern_net_connection_close (TernNetConnection *self)
   g_clear_object (&self->tls_connection);
   g_clear_object (&self->socket_connection);
   self->rstart = self->rend = 0;
-  if (self->wbuf != NULL)
-    g_byte_array_set_size (self->wbuf, 0);
+  wbuf_clear (self);
 }
 
 static gboolean
@@ -780,13 +911,46 @@ tern_net_connection_queue (TernNetConnection *self,
 {
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
-  g_byte_array_append (self->wbuf, data, length);
+  wbuf_append (self, data, length, FALSE);
   if (transcript_enabled (self))
     {
       g_autofree char *note = g_strdup_printf ("<%" G_GSIZE_FORMAT " bytes>", length);
 
       transcript (self, "C:", note, strlen (note));
     }
+}
+
+/**
+ * tern_net_connection_queue_secret:
+ *
+ * Like tern_net_connection_queue() for bytes that are a secret (a password sent as an
+ * IMAP literal): the write buffer is wiped once they are sent.
+ */
+void
+tern_net_connection_queue_secret (TernNetConnection *self,
+                                  const void        *data,
+                                  gsize              length)
+{
+  g_return_if_fail (TERN_NET_IS_CONNECTION (self));
+
+  wbuf_append (self, data, length, TRUE);
+  if (transcript_enabled (self))
+    {
+      g_autofree char *note = g_strdup_printf ("<%" G_GSIZE_FORMAT " bytes redacted>", length);
+
+      transcript (self, "C:", note, strlen (note));
+    }
+}
+
+/* For the tests: all of the write buffer's memory, beyond what is queued too. */
+const guint8 *
+_tern_net_connection_peek_write_buffer (TernNetConnection *self,
+                                        gsize             *allocated)
+{
+  g_return_val_if_fail (TERN_NET_IS_CONNECTION (self), NULL);
+
+  *allocated = self->wcap;
+  return self->wbuf;
 }
 
 /**
@@ -803,8 +967,8 @@ tern_net_connection_queue_line (TernNetConnection *self,
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
   len = strlen (line);
-  g_byte_array_append (self->wbuf, (const guint8 *) line, len);
-  g_byte_array_append (self->wbuf, (const guint8 *) "\r\n", 2);
+  wbuf_append (self, line, len, FALSE);
+  wbuf_append (self, "\r\n", 2, FALSE);
   transcript (self, "C:", line, len);
 }
 
@@ -813,7 +977,8 @@ tern_net_connection_queue_line (TernNetConnection *self,
  * @visible_prefix: how many bytes of @line the transcript may show
  *
  * Like tern_net_connection_queue_line() for a line holding a password or an AUTH
- * payload: the transcript shows the first @visible_prefix bytes and "<redacted>".
+ * payload: the transcript shows the first @visible_prefix bytes and "<redacted>", and
+ * the write buffer is wiped once the line is sent (or the connection closed).
  */
 void
 tern_net_connection_queue_secret_line (TernNetConnection *self,
@@ -825,8 +990,8 @@ tern_net_connection_queue_secret_line (TernNetConnection *self,
   g_return_if_fail (TERN_NET_IS_CONNECTION (self));
 
   len = strlen (line);
-  g_byte_array_append (self->wbuf, (const guint8 *) line, len);
-  g_byte_array_append (self->wbuf, (const guint8 *) "\r\n", 2);
+  wbuf_append (self, line, len, TRUE);
+  wbuf_append (self, "\r\n", 2, FALSE);
   if (transcript_enabled (self))
     {
       g_autofree char *shown = g_strdup_printf ("%.*s<redacted>", (int) MIN (visible_prefix, len), line);
@@ -851,19 +1016,11 @@ tern_net_connection_flush (TernNetConnection  *self,
 
   if (!check_connected (self, error))
     return FALSE;
-  if (self->wbuf->len == 0)
+  if (self->wlen == 0)
     return TRUE;
 
-  ok = g_output_stream_write_all (self->output, self->wbuf->data, self->wbuf->len, NULL, cancellable, error);
-  /* Keep a huge APPEND from pinning its memory in the buffer: a GByteArray never
-   * shrinks, so one that held more than 1 MiB is replaced. */
-  if (self->wbuf->len > 1024 * 1024)
-    {
-      g_byte_array_unref (self->wbuf);
-      self->wbuf = g_byte_array_new ();
-    }
-  else
-    g_byte_array_set_size (self->wbuf, 0);
+  ok = g_output_stream_write_all (self->output, self->wbuf, self->wlen, NULL, cancellable, error);
+  wbuf_clear (self);
   return ok;
 }
 
@@ -889,7 +1046,8 @@ tern_net_connection_finalize (GObject *object)
   g_clear_pointer (&self->pin_sha256, g_free);
   g_clear_pointer (&self->transcript_domain, g_free);
   g_clear_pointer (&self->rbuf, g_free);
-  g_clear_pointer (&self->wbuf, g_byte_array_unref);
+  wbuf_wipe (self);
+  g_clear_pointer (&self->wbuf, g_free);
 
   G_OBJECT_CLASS (tern_net_connection_parent_class)->finalize (object);
 }
@@ -908,7 +1066,6 @@ tern_net_connection_init (TernNetConnection *self)
   self->connect_timeout = TERN_NET_DEFAULT_CONNECT_TIMEOUT;
   self->io_timeout = TERN_NET_DEFAULT_IO_TIMEOUT;
   self->max_line = TERN_NET_DEFAULT_MAX_LINE;
-  self->wbuf = g_byte_array_new ();
   self->rcap = INITIAL_BUFFER_SIZE;
   self->rbuf = g_malloc (self->rcap);
 }

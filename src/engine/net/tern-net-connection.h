@@ -31,6 +31,11 @@ gboolean         tern_net_security_from_string (const char      *str,
 #define TERN_NET_DEFAULT_IO_TIMEOUT      60
 #define TERN_NET_DEFAULT_MAX_LINE        (1024 * 1024)
 
+/* The largest message Tern downloads, by IMAP or POP3 (README.md says so): a larger
+ * one is refused with a message naming it, and stays on the server. It also bounds the
+ * memory a hostile server can make Tern use for one message. */
+#define TERN_NET_MAX_MESSAGE_SIZE        ((gsize) 512 * 1024 * 1024)
+
 #define TERN_NET_TYPE_CONNECTION (tern_net_connection_get_type ())
 
 G_DECLARE_FINAL_TYPE (TernNetConnection, tern_net_connection, TERN_NET, CONNECTION, GObject)
@@ -88,6 +93,9 @@ gboolean           tern_net_connection_skip_exact         (TernNetConnection  *s
 gsize              tern_net_connection_get_buffered       (TernNetConnection  *self);
 
 void               tern_net_connection_queue              (TernNetConnection  *self,
+                                                           const void         *data,
+                                                           gsize               length);
+void               tern_net_connection_queue_secret       (TernNetConnection  *self,
                                                            const void         *data,
                                                            gsize               length);
 void               tern_net_connection_queue_line         (TernNetConnection  *self,

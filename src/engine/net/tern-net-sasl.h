@@ -9,7 +9,13 @@
 
 G_BEGIN_DECLS
 
-void  tern_net_secret_free       (char       *secret);
+void  tern_net_secret_free        (char       *secret);
+char *tern_net_secret_printf      (const char *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+void  tern_net_secret_wipe_string (GString    *string);
+void  tern_net_secret_string_reserve (GString **string,
+                                      gsize     extra,
+                                      gboolean  holds_secret);
 
 /* g_autoptr(TernNetSecret) wipes a password, or a string made from one, when freed */
 typedef char TernNetSecret;

@@ -659,7 +659,7 @@ login_user (TernPop3Session  *self,
             GError          **error)
 {
   g_autofree char *user_line = g_strdup_printf ("USER %s", username);
-  g_autoptr(TernNetSecret) pass_line = g_strdup_printf ("PASS %s", password);
+  g_autoptr(TernNetSecret) pass_line = tern_net_secret_printf ("PASS %s", password);
   g_autoptr(GError) user_error = NULL;
   gboolean pipelined = tern_pop3_session_get_pipelining (self);
 
@@ -708,9 +708,15 @@ login_apop (TernPop3Session  *self,
   g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
   g_autoptr(TernNetSecret) line = NULL;
 
+  static const guchar zeros[64] = { 0 };
+
   g_checksum_update (md5, (const guchar *) self->apop_timestamp, -1);
   g_checksum_update (md5, (const guchar *) password, -1);
-  line = g_strdup_printf ("APOP %s %s", username, g_checksum_get_string (md5));
+  line = tern_net_secret_printf ("APOP %s %s", username, g_checksum_get_string (md5));
+  /* The checksum keeps the last partial block of its input, the password's bytes,
+   * until it is freed: one block of zeros overwrites it. */
+  g_checksum_reset (md5);
+  g_checksum_update (md5, zeros, sizeof zeros);
 
   tern_net_connection_queue_secret_line (self->connection, line, strlen ("APOP ") + strlen (username) + 1);
   if (!flush (self, cancellable, error))
@@ -777,7 +783,7 @@ login_plain (TernPop3Session  *self,
              GError          **error)
 {
   g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
-  g_autoptr(TernNetSecret) line = g_strdup_printf ("AUTH PLAIN %s", encoded);
+  g_autoptr(TernNetSecret) line = tern_net_secret_printf ("AUTH PLAIN %s", encoded);
 
   if (strlen (line) <= MAX_AUTH_LINE)
     {
@@ -1406,36 +1412,22 @@ tern_pop3_session_retr_to_stream (TernPop3Session  *self,
   return tern_pop3_session_retr (self, msgno, write_to_stream_cb, &sink, cancellable, error);
 }
 
-/**
- * tern_pop3_session_retr_many:
- * @msgnos: (array length=n_msgnos): the messages to retrieve, in this order
- * @func: (scope call): receives each message in turn, ended by a call with %NULL data
- *
- * Retrieves several messages. When the server announced PIPELINING, the RETR commands
- * are sent ahead, up to %TERN_POP3_PIPELINE_WINDOW at a time, so that the messages
- * stream back to back; otherwise one after the other.
- *
- * After a -ERR for one message no further commands are sent; the replies to those
- * already sent are read, and the first error is returned. The messages @func already
- * got complete are complete.
- */
-gboolean
-tern_pop3_session_retr_many (TernPop3Session   *self,
-                             const guint       *msgnos,
-                             guint              n_msgnos,
-                             TernPop3DataFunc   func,
-                             gpointer           user_data,
-                             GCancellable      *cancellable,
-                             GError           **error)
+/* RETR n or TOP n lines (@lines >= 0) for several messages, pipelined when the server
+ * can: see tern_pop3_session_retr_many(). */
+static gboolean
+message_many (TernPop3Session   *self,
+              const guint       *msgnos,
+              guint              n_msgnos,
+              gint               lines,
+              TernPop3DataFunc   func,
+              gpointer           user_data,
+              GCancellable      *cancellable,
+              GError           **error)
 {
   g_autoptr(GError) first_error = NULL;
   guint window;
   guint sent = 0;
   guint done = 0;
-
-  g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (msgnos != NULL || n_msgnos == 0, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
 
   if (!check_transaction (self, error))
     return FALSE;
@@ -1449,7 +1441,8 @@ tern_pop3_session_retr_many (TernPop3Session   *self,
 
       while (first_error == NULL && sent < n_msgnos && sent - done < window)
         {
-          g_autofree char *command = g_strdup_printf ("RETR %u", msgnos[sent++]);
+          g_autofree char *command = lines >= 0 ? g_strdup_printf ("TOP %u %d", msgnos[sent++], lines)
+                                                : g_strdup_printf ("RETR %u", msgnos[sent++]);
 
           tern_net_connection_queue_line (self->connection, command);
         }
@@ -1467,7 +1460,8 @@ tern_pop3_session_retr_many (TernPop3Session   *self,
         {
           if (first_error == NULL)
             {
-              g_autofree char *what = g_strdup_printf (_("Could not retrieve message %u"), msgno);
+              g_autofree char *what = lines >= 0 ? g_strdup_printf (_("Could not read the headers of message %u"), msgno)
+                                                 : g_strdup_printf (_("Could not retrieve message %u"), msgno);
 
               tern_pop3_reply_set_error (reply, TERN_POP3_ERROR_ERR, what, &first_error);
             }
@@ -1498,6 +1492,63 @@ tern_pop3_session_retr_many (TernPop3Session   *self,
     }
 
   return TRUE;
+}
+
+/**
+ * tern_pop3_session_retr_many:
+ * @msgnos: (array length=n_msgnos): the messages to retrieve, in this order
+ * @func: (scope call): receives each message in turn, ended by a call with %NULL data
+ *
+ * Retrieves several messages. When the server announced PIPELINING, the RETR commands
+ * are sent ahead, up to %TERN_POP3_PIPELINE_WINDOW at a time, so that the messages
+ * stream back to back; otherwise one after the other.
+ *
+ * After a -ERR for one message no further commands are sent; the replies to those
+ * already sent are read, and the first error is returned. The messages @func already
+ * got complete are complete.
+ */
+gboolean
+tern_pop3_session_retr_many (TernPop3Session   *self,
+                             const guint       *msgnos,
+                             guint              n_msgnos,
+                             TernPop3DataFunc   func,
+                             gpointer           user_data,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (msgnos != NULL || n_msgnos == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return message_many (self, msgnos, n_msgnos, -1, func, user_data, cancellable, error);
+}
+
+/**
+ * tern_pop3_session_top_many:
+ * @msgnos: (array length=n_msgnos): the messages, in this order
+ * @lines: how many lines of each body to send after the headers
+ * @func: (scope call): receives each message's headers (and @lines lines) in turn,
+ *   ended by a call with %NULL data
+ *
+ * TOP for several messages, pipelined like tern_pop3_session_retr_many(), with the
+ * same handling of a -ERR.
+ */
+gboolean
+tern_pop3_session_top_many (TernPop3Session   *self,
+                            const guint       *msgnos,
+                            guint              n_msgnos,
+                            guint              lines,
+                            TernPop3DataFunc   func,
+                            gpointer           user_data,
+                            GCancellable      *cancellable,
+                            GError           **error)
+{
+  g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (msgnos != NULL || n_msgnos == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (lines <= G_MAXINT, FALSE);
+
+  return message_many (self, msgnos, n_msgnos, (gint) lines, func, user_data, cancellable, error);
 }
 
 /**

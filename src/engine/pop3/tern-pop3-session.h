@@ -156,6 +156,14 @@ gboolean              tern_pop3_session_retr_many           (TernPop3Session    
                                                              gpointer             user_data,
                                                              GCancellable        *cancellable,
                                                              GError             **error);
+gboolean              tern_pop3_session_top_many            (TernPop3Session     *self,
+                                                             const guint         *msgnos,
+                                                             guint                n_msgnos,
+                                                             guint                lines,
+                                                             TernPop3DataFunc     func,
+                                                             gpointer             user_data,
+                                                             GCancellable        *cancellable,
+                                                             GError             **error);
 gboolean              tern_pop3_session_dele                (TernPop3Session     *self,
                                                              guint                msgno,
                                                              GCancellable        *cancellable,

@@ -488,7 +488,7 @@ login_plain (TernSmtpSession  *self,
              GError          **error)
 {
   g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
-  g_autoptr(TernNetSecret) line = g_strdup_printf ("AUTH PLAIN %s", encoded);
+  g_autoptr(TernNetSecret) line = tern_net_secret_printf ("AUTH PLAIN %s", encoded);
   g_autoptr(TernSmtpReply) reply = NULL;
 
   tern_net_connection_queue_secret_line (self->connection, line, strlen ("AUTH PLAIN "));

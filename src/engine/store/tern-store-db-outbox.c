@@ -284,7 +284,10 @@ tern_store_db_outbox_remove (TernStoreDb *self, gint64 outbox_id, GError **error
 static void
 uidl_free (gpointer data)
 {
-  g_free (data);
+  TernStorePop3Uidl *record = data;
+
+  g_free (record->header_hash);
+  g_free (record);
 }
 
 /**
@@ -301,8 +304,8 @@ tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **er
   int rc;
 
   stmt = _tern_store_db_get_stmt (self,
-                                  "SELECT uidl, message_id, downloaded, deleted_here FROM pop3_uidls"
-                                  " WHERE account_id = ?1", error);
+                                  "SELECT uidl, message_id, downloaded, deleted_here, size, header_hash"
+                                  " FROM pop3_uidls WHERE account_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -313,6 +316,8 @@ tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **er
       record->message_id = sqlite3_column_int64 (stmt, 1);
       record->downloaded = sqlite3_column_int64 (stmt, 2);
       record->deleted_here = sqlite3_column_int (stmt, 3) != 0;
+      record->size = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4);
+      record->header_hash = column_dup (stmt, 5);
       g_hash_table_replace (uidls, column_dup (stmt, 0), record);
     }
   _tern_store_db_stmt_reset (stmt);
@@ -322,6 +327,62 @@ tern_store_db_pop3_list_uidls (TernStoreDb *self, gint64 account_id, GError **er
       return NULL;
     }
   return g_steal_pointer (&uidls);
+}
+
+/**
+ * tern_store_db_pop3_record_message:
+ * @uidl: the UIDL @message_id was downloaded as
+ * @size: the size the server listed for it
+ * @header_hash: the SHA-256 (hex) of its identifying headers (the sync says which)
+ * @replaces: the server gave @uidl to this new message after another one, downloaded
+ *   before: the record now names this one, and the old message no longer carries
+ *   the UIDL
+ *
+ * Records what identifies the message downloaded as @uidl, besides the UIDL. Call it
+ * inside the transaction that adds the message.
+ */
+gboolean
+tern_store_db_pop3_record_message (TernStoreDb  *self,
+                                   gint64        account_id,
+                                   const char   *uidl,
+                                   gint64        message_id,
+                                   gint64        size,
+                                   const char   *header_hash,
+                                   gboolean      replaces,
+                                   GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (replaces)
+    {
+      stmt = _tern_store_db_get_stmt (self,
+                                      "UPDATE messages SET uidl = NULL WHERE uidl = ?1 AND id != ?2"
+                                      " AND folder_id IN (SELECT id FROM folders WHERE account_id = ?3)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uidl, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, message_id);
+      sqlite3_bind_int64 (stmt, 3, account_id);
+      if (!_tern_store_db_stmt_run (self, stmt, error))
+        return FALSE;
+    }
+
+  stmt = _tern_store_db_get_stmt (self,
+                                  "INSERT INTO pop3_uidls (account_id, uidl, message_id, downloaded, size, header_hash)"
+                                  " VALUES (?1, ?2, ?3, CAST(strftime('%s', 'now') AS INTEGER), ?4, ?5)"
+                                  " ON CONFLICT (account_id, uidl) DO UPDATE SET"
+                                  "  downloaded = CASE WHEN message_id IS excluded.message_id THEN downloaded"
+                                  "                    ELSE excluded.downloaded END,"
+                                  "  message_id = excluded.message_id, deleted_here = 0,"
+                                  "  size = excluded.size, header_hash = excluded.header_hash", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, uidl, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, message_id);
+  sqlite3_bind_int64 (stmt, 4, size);
+  sqlite3_bind_text (stmt, 5, header_hash, -1, SQLITE_STATIC);
+  return _tern_store_db_stmt_run (self, stmt, error);
 }
 
 /**

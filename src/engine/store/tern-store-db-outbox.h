@@ -100,16 +100,29 @@ gboolean   tern_store_db_outbox_remove    (TernStoreDb           *self,
  * @message_id: the local message, or 0 when it was deleted here
  * @downloaded: when it was downloaded (Unix time)
  * @deleted_here: the message was deleted here
+ * @size: the size the server listed for it when it was downloaded, or -1 (unknown:
+ *   downloaded before schema version 8)
+ * @header_hash: (nullable): the SHA-256 (hex) of its identifying headers, or %NULL (unknown)
  */
 typedef struct
 {
   gint64   message_id;
   gint64   downloaded;
   gboolean deleted_here;
+  gint64   size;
+  char    *header_hash;
 } TernStorePop3Uidl;
 
 GHashTable *tern_store_db_pop3_list_uidls    (TernStoreDb        *self,
                                               gint64              account_id,
+                                              GError            **error);
+gboolean    tern_store_db_pop3_record_message (TernStoreDb       *self,
+                                              gint64              account_id,
+                                              const char         *uidl,
+                                              gint64              message_id,
+                                              gint64              size,
+                                              const char         *header_hash,
+                                              gboolean            replaces,
                                               GError            **error);
 gboolean    tern_store_db_pop3_forget_uidls  (TernStoreDb        *self,
                                               gint64              account_id,

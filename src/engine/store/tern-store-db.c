@@ -57,6 +57,7 @@ static const struct
   { 5, "005-subscriptions-pending-index.sql", NULL },
   { 6, "006-journal-messages.sql", NULL },
   { 7, "007-journal-message-folder.sql", NULL },
+  { 8, "008-pop3-fingerprint.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);

@@ -23,7 +23,8 @@
  * the flag changes and the expunges since the last run, so a folder where nothing
  * changed costs one SELECT. With CONDSTORE alone, an unchanged HIGHESTMODSEQ means
  * no flag changed, and an EXISTS equal to the number of stored messages means none
- * was expunged; otherwise UID FETCH (CHANGEDSINCE) and UID SEARCH ALL.
+ * was expunged; otherwise UID FETCH (CHANGEDSINCE) and UID FETCH 1:* (UID) (not UID
+ * SEARCH ALL, whose one-line answer outgrows the line limit in a large folder).
  */
 #include "config.h"
 
@@ -82,6 +83,7 @@ typedef struct
   GArray                *vanished;  /* guint32 */
   guint                  events;
   gboolean               arrivals;  /* new messages are new mail (not the first sync) */
+  gboolean               converters_pinned;
 } Sync;
 
 void
@@ -117,30 +119,52 @@ flags_from_strv (char **flags)
 /* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
  * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
  * a converter per encoded header and text part, spent a tenth of its CPU time in
- * dlopen()/dlclose(). One descriptor per common charset, opened once and never
- * closed, keeps those modules loaded for the life of the process. (The better fix is
- * a converter cache in the MIME layer.) */
+ * dlopen()/dlclose(). One descriptor per common charset, open while any sync runs,
+ * keeps those modules loaded; the last sync to end closes them, so that nothing is
+ * left behind once no sync runs (LeakSanitizer counted them as a leak of every sync
+ * when they were kept for the life of the process). (The better fix is a converter
+ * cache in the MIME layer.) */
+static GMutex converters_lock;
+static guint converters_users;
+static GArray *converters;   /* iconv_t */
+
 static void
 pin_charset_converters (void)
 {
-  static gsize pinned = 0;
   static const char * const charsets[] = {
     "ISO-8859-1", "ISO-8859-2", "ISO-8859-5", "ISO-8859-7", "ISO-8859-9", "ISO-8859-15",
     "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253", "WINDOWS-1254", "WINDOWS-1257",
     "KOI8-R", "KOI8-U", "ISO-2022-JP", "EUC-JP", "SHIFT_JIS", "GB2312", "GBK", "GB18030", "BIG5",
     "EUC-KR", "UTF-16", "UTF-7",
   };
-  /* Kept where LeakSanitizer sees them: pinned, not leaked. */
-  static iconv_t converters[G_N_ELEMENTS (charsets)] __attribute__ ((used));
+  g_mutex_lock (&converters_lock);
+  if (converters_users++ == 0)
+    {
+      converters = g_array_new (FALSE, FALSE, sizeof (iconv_t));
+      for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
+        {
+          iconv_t cd = iconv_open ("UTF-8", charsets[i]);
 
-  if (!g_once_init_enter (&pinned))
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
-    converters[i] = iconv_open ("UTF-8", charsets[i]);   /* deliberately never closed */
-  g_once_init_leave (&pinned, 1);
+          if (cd != (iconv_t) -1)
+            g_array_append_val (converters, cd);
+        }
+    }
+  g_mutex_unlock (&converters_lock);
 }
 
-/* ---- session signals ------------------------------------------------------------- */
+static void
+unpin_charset_converters (void)
+{
+  g_mutex_lock (&converters_lock);
+  g_assert (converters_users > 0);
+  if (--converters_users == 0)
+    {
+      for (guint i = 0; i < converters->len; i++)
+        iconv_close (g_array_index (converters, iconv_t, i));
+      g_clear_pointer (&converters, g_array_unref);
+    }
+  g_mutex_unlock (&converters_lock);
+}
 
 static void
 fetch_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
@@ -313,13 +337,24 @@ sync_folder_list (Sync *sync, GError **error)
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) subscribed_names = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
   GHashTable *roles_taken;
 
   if (tern_imap_session_has_capability (sync->session, "SPECIAL-USE"))
     flags |= TERN_IMAP_LIST_SPECIAL_USE;
-  mailboxes = tern_imap_session_list (sync->session, "", "*", flags, 0, sync->cancellable, error);
+  mailboxes = tern_imap_session_list_full (sync->session, "", "*", flags, 0, &skipped, sync->cancellable, error);
   if (mailboxes == NULL)
     return NULL;
+  /* A folder whose name cannot be read is skipped, and said so; the others sync. */
+  for (guint i = 0; i < skipped->len; i++)
+    {
+      const GError *why = g_ptr_array_index (skipped, i);
+      g_autofree char *what = g_strdup_printf (_("Folder skipped: %s"), why->message);
+
+      progress (sync, NULL, 0, 0, what);
+      /* Progress reports may be coalesced (the newest wins): the log keeps it. */
+      g_message ("%s: %s", sync->email, what);
+    }
   g_ptr_array_sort (mailboxes, compare_mailboxes);
   /* Every folder is synced (as Geary does); the subscriptions are recorded for the
    * UI, which may show the subscribed ones only (as Thunderbird does). */
@@ -659,7 +694,7 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
                    guint32 server_uidnext, guint total, GError **error)
 {
   g_autoptr(GArray) uids = NULL;
-  g_autofree char *criteria = NULL;
+  g_autofree char *range = NULL;
   guint32 screen_low;
   guint n = 0;
 
@@ -676,8 +711,8 @@ fetch_new_headers (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 fi
 
   /* Many new messages: the headers of the newest FIRST_SCREEN, then the older ones';
    * the bodies follow in fetch_bodies(), newest first. */
-  criteria = g_strdup_printf ("UID %u:*", first_uid);
-  uids = tern_imap_session_uid_search (sync->session, criteria, sync->cancellable, error);
+  range = g_strdup_printf ("%u:*", first_uid);
+  uids = tern_imap_session_uid_list (sync->session, range, sync->cancellable, error);
   if (uids == NULL)
     return FALSE;
   for (guint i = 0; i < uids->len; i++)   /* "n:*" also matches the last UID when below n */
@@ -819,7 +854,7 @@ sync_folder (Sync *sync, TernStoreFolder *folder, GError **error)
     goto fail;
   if (!use_qresync && sync->condstore && local_count != tern_imap_session_get_exists (sync->session))
     {
-      g_autoptr(GArray) all = tern_imap_session_uid_search (sync->session, "ALL", sync->cancellable, error);
+      g_autoptr(GArray) all = tern_imap_session_uid_list (sync->session, "1:*", sync->cancellable, error);
       g_autoptr(GArray) rows = NULL;
       g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
       g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -992,6 +1027,9 @@ sync_clear (Sync *sync)
     }
   g_clear_pointer (&sync->changes, g_array_unref);
   g_clear_pointer (&sync->vanished, g_array_unref);
+  if (sync->converters_pinned)
+    unpin_charset_converters ();
+  sync->converters_pinned = FALSE;
 }
 
 static gboolean
@@ -1001,6 +1039,7 @@ sync_prepare (Sync *sync, TernStoreDb *db, TernAccount *account, const char *pas
 {
   memset (sync, 0, sizeof *sync);
   pin_charset_converters ();
+  sync->converters_pinned = TRUE;
   sync->db = db;
   sync->account = account;
   sync->email = tern_account_get_email (account);

@@ -206,7 +206,7 @@ tern_sync_message_fetch_async (const char          *store_path,
   data = g_new0 (FetchData, 1);
   data->store_path = g_strdup (store_path);
   data->account = g_object_ref (account);
-  data->password = g_strdup (password);
+  data->password = tern_credentials_dup_password (password);
   data->message_id = message_id;
   g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
   g_task_run_in_thread (task, fetch_thread);

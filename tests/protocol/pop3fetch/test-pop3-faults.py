@@ -280,6 +280,20 @@ def deliver(count):
     m.logout()
 
 
+def top_bytes():
+    """About what TOP n 0 of every message in alice's INBOX sends: before its DELEs, a
+    sync checks with it that each message it did not download in the same session is
+    still the one it stored (a UIDL may be reused)."""
+    m = imap()
+    typ, exists = m.select('INBOX', readonly=True)
+    total = 0
+    if int(exists[0]) > 0:
+        typ, data = m.fetch('1:*', '(BODY.PEEK[HEADER])')
+        total = sum(len(item[1]) + len(b"+OK\r\n.\r\n") for item in data if isinstance(item, tuple))
+    m.logout()
+    return total
+
+
 def server_state():
     """Counter of the Message-IDs in alice's INBOX on the server, and their sizes."""
     m = imap()
@@ -476,7 +490,8 @@ for round_ in range(14):
     check_round('cut round %d' % (round_ + 1))
 
 # Aimed at the end of a session: everything is here, leave-on-server off, so an uncut
-# session is TLS + UIDL + DELE... + QUIT; the cut lands in its DELE and QUIT replies.
+# session is TLS + UIDL + LIST + TOP... + DELE... + QUIT; the cut lands in its DELE and
+# QUIT replies.
 quit_cuts_deleted = 0
 for round_ in range(8):
     deliver(rng.randint(3, 15))
@@ -489,7 +504,8 @@ for round_ in range(8):
     srv, _ = server_state()
     n_srv = sum(srv.values())
     set_leave_on_server(False)
-    cut = ('s2c', rng.randint(max(1, base['s2c'] - 300), base['s2c'] + 60 * n_srv + 100))
+    end_of_tops = base['s2c'] + top_bytes()
+    cut = ('s2c', rng.randint(max(1, end_of_tops - 300), end_of_tops + 60 * n_srv + 100))
     proxy.cut = cut
     p = sync()
     proxy.cut = None
@@ -500,8 +516,9 @@ for round_ in range(8):
     srv_after, _ = server_state()
     if p.returncode != 0 and sum(srv_after.values()) < n_srv:
         quit_cuts_deleted += 1
-    note('DELE round %d: %d on the server, session %d bytes, cut at %d: %s, exit %d, %d left on the server'
-         % (round_ + 1, n_srv, base['s2c'], cut[1], 'cut' if conn['cut'] else 'not cut',
+    note('DELE round %d: %d on the server, session %d bytes (%d with the TOPs), cut at %d of %d: %s, exit %d, '
+         '%d left on the server'
+         % (round_ + 1, n_srv, base['s2c'], end_of_tops, cut[1], conn['s2c'], 'cut' if conn['cut'] else 'not cut',
             p.returncode, sum(srv_after.values())))
     ok(p1.returncode == 0 and p2.returncode == 0, 'DELE round %d: the clean syncs before it exit 0' % (round_ + 1),
        p1.stderr + p2.stderr)

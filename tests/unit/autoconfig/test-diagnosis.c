@@ -14,6 +14,8 @@
 #include "tern-imap-error.h"
 #include "tern-pop3-error.h"
 #include "tern-smtp-error.h"
+#include "tern-store-error.h"
+#include "tern-sync-error.h"
 #include "fake-server.h"
 
 static void
@@ -55,6 +57,8 @@ test_classify (void)
     { G_TLS_ERROR, G_TLS_ERROR_NOT_TLS, TERN_DIAGNOSIS_TLS_FAILED },
     { G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE, TERN_DIAGNOSIS_TLS_FAILED },
     { G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE, TERN_DIAGNOSIS_CERTIFICATE_UNTRUSTED },
+    /* the end of the stream without close_notify: closed, not a failure to set TLS up */
+    { G_TLS_ERROR, G_TLS_ERROR_EOF, TERN_DIAGNOSIS_CONNECTION_LOST },
     { G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE, TERN_DIAGNOSIS_NO_TLS_BACKEND },
     { TERN_NET_ERROR, TERN_NET_ERROR_NO_TLS_BACKEND, TERN_DIAGNOSIS_NO_TLS_BACKEND },
     { TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED, TERN_DIAGNOSIS_CERTIFICATE_UNTRUSTED },
@@ -87,6 +91,10 @@ test_classify (void)
     { TERN_SMTP_ERROR, TERN_SMTP_ERROR_TEMPORARY, TERN_DIAGNOSIS_SERVER_ERROR },
     { TERN_SMTP_ERROR, TERN_SMTP_ERROR_PERMANENT, TERN_DIAGNOSIS_SERVER_ERROR },
     { TERN_SMTP_ERROR, TERN_SMTP_ERROR_PARSE, TERN_DIAGNOSIS_PROTOCOL_ERROR },
+    /* a failure here, not on the network, is never "Connection failed" */
+    { TERN_STORE_ERROR, TERN_STORE_ERROR_FULL, TERN_DIAGNOSIS_LOCAL_ERROR },
+    { TERN_STORE_ERROR, TERN_STORE_ERROR_IO, TERN_DIAGNOSIS_LOCAL_ERROR },
+    { TERN_SYNC_ERROR, TERN_SYNC_ERROR_NOT_ON_SERVER, TERN_DIAGNOSIS_LOCAL_ERROR },
     { g_quark_from_static_string ("some-other-domain"), 1, TERN_DIAGNOSIS_OTHER },
   };
 
@@ -107,9 +115,13 @@ test_classify (void)
       g_assert_cmpstr (tern_diagnosis_get_detail (diagnosis), ==, error->message);
       g_assert_null (tern_diagnosis_get_certificate (diagnosis));
 
-      /* the words name the server, and quote the server where it spoke */
-      if (cases[i].kind != TERN_DIAGNOSIS_CANCELLED && cases[i].kind != TERN_DIAGNOSIS_NO_TLS_BACKEND)
+      /* the words name the server (unless it is not in question), and quote the server
+       * where it spoke */
+      if (cases[i].kind != TERN_DIAGNOSIS_CANCELLED && cases[i].kind != TERN_DIAGNOSIS_NO_TLS_BACKEND &&
+          cases[i].kind != TERN_DIAGNOSIS_LOCAL_ERROR)
         g_assert_nonnull (strstr (tern_diagnosis_get_explanation (diagnosis), "mail.example.test"));
+      if (cases[i].kind == TERN_DIAGNOSIS_LOCAL_ERROR)
+        g_assert_nonnull (strstr (tern_diagnosis_get_explanation (diagnosis), "nope"));
       if (cases[i].kind == TERN_DIAGNOSIS_SERVER_ERROR || cases[i].kind == TERN_DIAGNOSIS_LOGIN_REJECTED)
         g_assert_nonnull (strstr (tern_diagnosis_get_explanation (diagnosis), "nope"));
     }

@@ -16,6 +16,8 @@
 #include "tern-net-sasl.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
+#include "tern-imap-session-private.h"
+#include "tern-net-connection-private.h"
 #include "fake-server.h"
 
 #define PREAUTH_CAPS "IMAP4rev1 LITERAL+ UIDPLUS MOVE IDLE ENABLE QRESYNC CONDSTORE ID NAMESPACE"
@@ -147,6 +149,111 @@ test_login_command_redacted (void)
   g_assert_null (strstr (transcript, "ss\\\\word"));
   g_assert_null (strstr (transcript, "pa\\\""));
   g_assert_cmpint (tern_imap_session_get_state (session), ==, TERN_IMAP_SESSION_LOGGED_OUT);
+}
+
+/* After a login no copy of the password is left where Tern put it: the session's
+ * own copy, the connection's write buffer, the command's arguments. */
+static gboolean
+memory_holds (const void *memory, gsize size, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; memory != NULL && i + n <= size; i++)
+    if (memcmp ((const char *) memory + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_login_wipes_secrets (void)
+{
+  const char *password = "Zq7-very-secret-password";
+  g_autofree char *literal_password = g_strdup_printf ("%s\xc3\xa9", password);
+  const char *script[] = {
+    "S:* OK [CAPABILITY IMAP4rev1 ID] ready",
+    "C:t1 LOGIN \"alice\" \"Zq7-very-secret-password\"",
+    "S:t1 OK [CAPABILITY IMAP4rev1 LITERAL+] Logged in",
+    "C:t2 LOGIN \"bob\" {26+}",
+    "C:Zq7-very-secret-password\xc3\xa9",
+    "S:t2 NO no second login",
+    "WAIT_CLOSE",
+    NULL
+  };
+  g_autoptr(FakeServer) server = fake_server_new (script);
+  g_autoptr(TernImapSession) session = new_session (server, TERN_NET_SECURITY_NONE);
+  g_autoptr(TernImapCommand) command = tern_imap_command_new ("LOGIN");
+  g_autoptr(GError) error = NULL;
+  TernNetConnection *connection = tern_imap_session_get_connection (session);
+  const guint8 *wbuf;
+  gsize allocated = 0;
+
+  tern_imap_session_set_credentials (session, "alice", password, TERN_IMAP_AUTH_AUTO);
+  tern_imap_session_set_allow_insecure_auth (session, TRUE);
+  tern_imap_session_connect (session, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (session->secret);
+  wbuf = _tern_net_connection_peek_write_buffer (connection, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, password));
+
+  /* a password sent as a literal (8-bit), by a command the caller keeps */
+  tern_imap_command_add_string (command, "bob");
+  tern_imap_command_add_secret (command, literal_password);
+  g_assert_true (tern_imap_session_submit (session, command, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < command->parts->len; i++)
+    g_assert_false (memory_holds (g_array_index (command->parts, TernImapPart, i).text,
+                                  strlen (g_array_index (command->parts, TernImapPart, i).text), password));
+  if (tern_imap_session_wait (session, command, NULL, &error) || error->domain != TERN_IMAP_ERROR)
+    fake_server_assert_finished (server);
+  g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO);
+  wbuf = _tern_net_connection_peek_write_buffer (connection, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, password));
+  tern_imap_session_close (session);
+  fake_server_assert_finished (server);
+}
+
+/* The UIDs of a 250,000-message folder on a server without ESEARCH: UID SEARCH's
+ * one-line answer (about 1.9 MB here) is longer than the line limit (1 MiB), so they
+ * are asked with UID FETCH (UID), one line per message. */
+#define LARGE_FOLDER 250000
+
+static void
+test_uid_list_large_folder (void)
+{
+  g_autoptr(GString) fetches = g_string_sized_new (LARGE_FOLDER * 32);
+  g_autofree char *exists = g_strdup_printf ("S:* %u EXISTS", LARGE_FOLDER);
+  g_autofree char *uidnext = g_strdup_printf ("S:* OK [UIDNEXT %u] next", 3 * LARGE_FOLDER + 1);
+  g_autofree char *data = NULL;
+  const char *script[] = {
+    "S:* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] logged in",
+    "C:t1 SELECT \"INBOX\"", exists, "S:* OK [UIDVALIDITY 9] ok", uidnext, "S:t1 OK [READ-WRITE] done",
+    "C:t2 UID FETCH 1:* (UID)", NULL, "S:t2 OK done",
+    "WAIT_CLOSE",
+    NULL
+  };
+  g_autoptr(FakeServer) server = NULL;
+  g_autoptr(TernImapSession) session = NULL;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* scattered UIDs: 3, 6, 9, ... (the R step is C-escaped) */
+  for (guint i = 1; i <= LARGE_FOLDER; i++)
+    g_string_append_printf (fetches, "* %u FETCH (UID %u)\\r\\n", i, 3 * i);
+  data = g_strconcat ("R:", fetches->str, NULL);
+  script[7] = data;
+  server = fake_server_new (script);
+  session = preauth_session (server);
+  select_inbox (session);
+
+  uids = tern_imap_session_uid_list (session, "1:*", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uids);
+  g_assert_cmpuint (uids->len, ==, LARGE_FOLDER);
+  g_assert_cmpuint (g_array_index (uids, guint32, 0), ==, 3);
+  g_assert_cmpuint (g_array_index (uids, guint32, LARGE_FOLDER - 1), ==, 3 * LARGE_FOLDER);
+  tern_imap_session_close (session);
+  fake_server_assert_finished (server);
 }
 
 static void
@@ -467,12 +574,19 @@ test_invalid_utf8 (void)
   g_autoptr(TernImapSession) session = preauth_session (server);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+  const GError *why;
 
-  list = tern_imap_session_list (session, "", "*", 0, 0, NULL, &error);
-  g_assert_null (list);
-  g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME);
-  g_assert_true (g_utf8_validate (error->message, -1, NULL));
-  g_clear_error (&error);
+  /* the mailbox that cannot be read is left out, and said why, in valid UTF-8 */
+  list = tern_imap_session_list_full (session, "", "*", 0, 0, &skipped, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((TernImapMailbox *) g_ptr_array_index (list, 0))->name, ==, "Good");
+  g_assert_cmpuint (skipped->len, ==, 1);
+  why = g_ptr_array_index (skipped, 0);
+  g_assert_error ((GError *) why, TERN_IMAP_ERROR, TERN_IMAP_ERROR_INVALID_NAME);
+  g_assert_true (g_utf8_validate (why->message, -1, NULL));
+  g_assert_nonnull (strstr (why->message, "Bad"));
 
   g_assert_false (tern_imap_session_noop (session, NULL, &error));
   g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO);
@@ -986,6 +1100,8 @@ main (int   argc,
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/imap/session/login-command-redacted", test_login_command_redacted);
+  g_test_add_func ("/imap/session/login-wipes-secrets", test_login_wipes_secrets);
+  g_test_add_func ("/imap/session/uid-list-large-folder", test_uid_list_large_folder);
   g_test_add_func ("/imap/session/insecure-refused", test_insecure_refused);
   g_test_add_func ("/imap/session/starttls-unavailable", test_starttls_unavailable);
   g_test_add_func ("/imap/session/login-disabled", test_login_disabled);

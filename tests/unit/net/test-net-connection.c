@@ -10,7 +10,10 @@
 #include <gio/gio.h>
 
 #include "tern-net-connection.h"
+#include "tern-net-connection-private.h"
 #include "tern-net-error.h"
+#include "tern-imap-error.h"
+#include "tern-imap-session.h"
 
 #define TRANSCRIPT_DOMAIN "TernTest.Net"
 
@@ -219,6 +222,28 @@ script_starttls_injection (Server *server, GIOStream *stream)
   /* the reply and an injected line in one write, before TLS */
   server_write (stream, "+OK begin TLS\r\n+OK injected\r\n", -1);
   g_usleep (200 * 1000);
+}
+
+/* Closes the TCP connection under TLS without a TLS close_notify, as many servers do. */
+static void
+drop_tcp (GIOStream *tls)
+{
+  g_autoptr(GIOStream) base = NULL;
+
+  g_object_get (tls, "base-io-stream", &base, NULL);
+  g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)), TRUE, TRUE, NULL);
+}
+
+/* An IMAP server that says BYE to the first command and drops the connection. */
+static void
+script_bye_and_drop (Server *server, GIOStream *stream)
+{
+  g_autofree char *line = NULL;
+
+  server_write (stream, "* PREAUTH [CAPABILITY IMAP4rev1] logged in\r\n", -1);
+  line = server_read_line (stream);
+  server_write (stream, "* BYE Server shutting down for maintenance\r\n", -1);
+  drop_tcp (stream);
 }
 
 /* Never answers: reads whatever comes until the client gives up and closes. */
@@ -572,6 +597,105 @@ test_transcript_redacted (void)
   server_finish (server);
 }
 
+/* A server that closes without TLS close_notify closed the connection; it did not fail
+ * to set up TLS. Over IMAP, its BYE says why. */
+static void
+test_tls_close_without_notify (void)
+{
+  Server *server = server_start (script_bye_and_drop, TRUE);
+  g_autoptr(TernNetConnection) conn = client_new (server, TERN_NET_SECURITY_TLS);
+  g_autoptr(TernImapSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pin = fingerprint_of_file (cert_pem);
+
+  g_assert_true (tern_net_connection_set_pinned_certificate (conn, pin, &error));
+  session = tern_imap_session_new_for_connection (conn);
+  g_assert_true (tern_imap_session_connect (session, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (tern_imap_session_noop (session, NULL, &error));
+  g_assert_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_BYE);
+  g_assert_nonnull (strstr (error->message, "shutting down for maintenance"));
+
+  server_finish (server);
+}
+
+/* The same, at the connection's level: the end of the stream, not a TLS error. */
+static void
+test_tls_eof_without_notify (void)
+{
+  Server *server = server_start (script_bye_and_drop, TRUE);
+  g_autoptr(TernNetConnection) conn = client_new (server, TERN_NET_SECURITY_TLS);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pin = fingerprint_of_file (cert_pem);
+  g_autofree char *greeting = NULL;
+  g_autofree char *bye = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (tern_net_connection_set_pinned_certificate (conn, pin, &error));
+  g_assert_true (tern_net_connection_connect (conn, NULL, &error));
+  greeting = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_true (tern_net_connection_send_line (conn, "t1 NOOP", NULL, &error));
+  bye = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_cmpstr (bye, ==, "* BYE Server shutting down for maintenance");
+  after = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_null (after);
+  g_assert_error (error, TERN_NET_ERROR, TERN_NET_ERROR_CLOSED);
+
+  server_finish (server);
+}
+
+static gboolean
+memory_holds (const void *memory, gsize size, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; memory != NULL && i + n <= size; i++)
+    if (memcmp ((const char *) memory + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A secret line leaves nothing in the write buffer once sent: not after a flush, not
+ * after the buffer grew past it, not after a close without a flush. */
+static void
+test_secret_wiped (void)
+{
+  Server *server = server_start (script_echo, FALSE);
+  g_autoptr(TernNetConnection) conn = client_new (server, TERN_NET_SECURITY_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *greeting = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *bulk = g_malloc0 (256 * 1024);
+  const guint8 *wbuf;
+  gsize allocated = 0;
+
+  g_assert_true (tern_net_connection_connect (conn, NULL, &error));
+  greeting = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tern_net_connection_queue_secret_line (conn, "PASS hunter2-Zq7", strlen ("PASS "));
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_true (memory_holds (wbuf, allocated, "hunter2-Zq7"));
+  g_assert_true (tern_net_connection_flush (conn, NULL, &error));
+  g_assert_no_error (error);
+  reply = tern_net_connection_read_line (conn, NULL, NULL, &error);
+  g_assert_cmpstr (reply, ==, "+OK PASS hunter2-Zq7");
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, "hunter2-Zq7"));
+
+  /* queued, then the buffer grows (a new block), then closed unsent */
+  tern_net_connection_queue_line (conn, "USER alice");
+  tern_net_connection_queue_secret (conn, "hunter3-Zq7", strlen ("hunter3-Zq7"));
+  tern_net_connection_queue (conn, bulk, 256 * 1024);
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_true (memory_holds (wbuf, allocated, "hunter3-Zq7"));
+  tern_net_connection_close (conn);
+  wbuf = _tern_net_connection_peek_write_buffer (conn, &allocated);
+  g_assert_false (memory_holds (wbuf, allocated, "hunter3-Zq7"));
+
+  server_finish (server);
+}
+
 static void
 test_security_names (void)
 {
@@ -661,12 +785,15 @@ main (int argc, char **argv)
   g_test_add_func ("/net/tls/wrong-pin", test_tls_wrong_pin);
   g_test_add_func ("/net/tls/bad-pins", test_bad_pins);
   g_test_add_func ("/net/tls/handshake-timeout", test_tls_handshake_timeout);
+  g_test_add_func ("/net/tls/eof-without-close-notify", test_tls_eof_without_notify);
+  g_test_add_func ("/net/tls/bye-without-close-notify", test_tls_close_without_notify);
   g_test_add_func ("/net/starttls", test_starttls);
   g_test_add_func ("/net/starttls-injection", test_starttls_injection);
   g_test_add_func ("/net/connection-refused", test_connection_refused);
   g_test_add_func ("/net/read-timeout", test_read_timeout);
   g_test_add_func ("/net/cancel", test_cancel);
   g_test_add_func ("/net/transcript-redacted", test_transcript_redacted);
+  g_test_add_func ("/net/secret-wiped", test_secret_wiped);
   g_test_add_func ("/net/security-names", test_security_names);
 
   ret = g_test_run ();

@@ -243,6 +243,11 @@ test_pipelining (void)
     "S:-ERR [SYS/PERM] message 2 is gone",
     "S:+OK", "S:three", "S:.",
     "C:NOOP", "S:+OK",
+    /* the headers, pipelined the same way */
+    "C:TOP 1 0", "C:TOP 2 0", "C:TOP 3 0",
+    "S:+OK", "S:Subject: one", "S:", "S:.",
+    "S:+OK", "S:Subject: two", "S:", "S:.",
+    "S:+OK", "S:Subject: three", "S:", "S:.",
     "C:DELE 1", "C:DELE 2", "C:DELE 3",
     "S:+OK", "S:+OK", "S:+OK",
     "C:QUIT", "S:+OK",
@@ -281,6 +286,12 @@ test_pipelining (void)
   assert_message (&c, 0, "one\r\n");
   g_clear_error (&error);
   g_assert_true (tern_pop3_session_noop (session, NULL, &error));
+
+  g_ptr_array_set_size (c.messages, 0);
+  g_assert_true (tern_pop3_session_top_many (session, msgnos, 3, 0, collect_cb, &c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.messages->len, ==, 3);
+  assert_message (&c, 1, "Subject: two\r\n\r\n");
 
   g_assert_true (tern_pop3_session_dele_many (session, msgnos, 3, NULL, &error));
   g_assert_no_error (error);
