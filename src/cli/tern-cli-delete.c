@@ -45,7 +45,7 @@ tern_cli_delete (int argc, char **argv)
       tern_cli_printerr_error ("delete", error);
       return TERN_CLI_EXIT_FAILURE;
     }
-  (permanently ? tern_mail_expunge_async : tern_mail_trash_async) (mail, (const gint64 *) ids->data, ids->len, NULL,
+  (permanently ? tern_mail_expunge_async : tern_mail_trash_async) (mail, (const gint64 *) (void *) ids->data, ids->len, NULL,
                                                                    tern_cli_mail_done_cb, &result);
   return tern_cli_mail_finish (mail, &result, "delete", NULL) ? TERN_CLI_EXIT_OK : TERN_CLI_EXIT_FAILURE;
 }

@@ -65,14 +65,14 @@ tern_cli_mark (int argc, char **argv)
     }
   if (set != 0 || clear != 0)
     {
-      tern_mail_set_flags_async (mail, (const gint64 *) ids->data, ids->len, set, clear, NULL,
+      tern_mail_set_flags_async (mail, (const gint64 *) (void *) ids->data, ids->len, set, clear, NULL,
                                  tern_cli_mail_done_cb, &result);
       if (!tern_cli_mail_finish (mail, &result, "mark", NULL))
         return TERN_CLI_EXIT_FAILURE;
     }
   if (add != NULL || remove != NULL)
     {
-      tern_mail_set_keywords_async (mail, (const gint64 *) ids->data, ids->len, (const char * const *) add,
+      tern_mail_set_keywords_async (mail, (const gint64 *) (void *) ids->data, ids->len, (const char * const *) add,
                                     (const char * const *) remove, NULL, tern_cli_mail_done_cb, &result);
       if (!tern_cli_mail_finish (mail, &result, "mark", NULL))
         return TERN_CLI_EXIT_FAILURE;

@@ -55,7 +55,7 @@ transfer (const char *command, gboolean move, int argc, char **argv)
       tern_cli_printerr_error (command, error);
       return TERN_CLI_EXIT_FAILURE;
     }
-  (move ? tern_mail_move_async : tern_mail_copy_async) (mail, (const gint64 *) ids->data, ids->len, folder_id,
+  (move ? tern_mail_move_async : tern_mail_copy_async) (mail, (const gint64 *) (void *) ids->data, ids->len, folder_id,
                                                         NULL, tern_cli_mail_done_cb, &result);
   return tern_cli_mail_finish (mail, &result, command, NULL) ? TERN_CLI_EXIT_OK : TERN_CLI_EXIT_FAILURE;
 }

@@ -156,7 +156,6 @@ tern_cli_sync (int argc, char **argv)
     }
   else
     {
-      g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
       GAsyncResult **slots = g_new0 (GAsyncResult *, accounts->len);
 
       /* In parallel, each account on its own thread and connection. */

@@ -367,7 +367,7 @@ main (int argc, char **argv)
     max_dispatch_cpu = 0;
     max_oversleep = 0;
     t0 = g_get_monotonic_time ();
-    tern_mail_move_async (mail, (const gint64 *) ids->data, ids->len, archive_id, NULL, done_cb, &result);
+    tern_mail_move_async (mail, (const gint64 *) (void *) ids->data, ids->len, archive_id, NULL, done_cb, &result);
     while (g_list_model_get_n_items (G_LIST_MODEL (list)) != before - 10000)
       g_main_context_iteration (NULL, TRUE);
     printf ("10,000-message move: gone from the folder's model after %.1f ms", (g_get_monotonic_time () - t0) / 1e3);

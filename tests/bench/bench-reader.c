@@ -324,7 +324,7 @@ main (int argc, char **argv)
   printf ("memory with one HTML message shown:\n");
   memory_report ();
 
-  tern_ui_message_view_show_message_ids (view, (gint64 *) html_ids->data, 5, 0);
+  tern_ui_message_view_show_message_ids (view, (gint64 *) (void *) html_ids->data, 5, 0);
   {
     /* all five unread? they are read: expand them */
     settle (500);

@@ -66,6 +66,7 @@ struct _FakeConnection
 
 /* ---- failures ----------------------------------------------------------------------- */
 
+G_GNUC_PRINTF (2, 0)
 static void
 fake_connection_failv (FakeConnection *self,
                        const char     *format,

@@ -988,7 +988,6 @@ static void
 test_dark (void)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
-  g_autoptr(TernStoreMessage) row = NULL;
   gint64 plain, html;
   g_autofree char *text = remote_message ("News <news@example.com>");
 
@@ -1296,7 +1295,7 @@ test_corpus (void)
       g_autoptr(GArray) some = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       g_array_append_vals (some, &g_array_index (ids, gint64, i), MIN (batch, ids->len - i));
-      tern_ui_message_view_show_message_ids (view, (gint64 *) some->data, some->len, g_array_index (some, gint64, 0));
+      tern_ui_message_view_show_message_ids (view, (gint64 *) (void *) some->data, some->len, g_array_index (some, gint64, 0));
       if (!wait_until (batch_done, some, 60000))
         g_error ("corpus messages %u to %u were not shown within a minute", i, i + some->len - 1);
       for (guint j = 0; j < some->len; j++)

@@ -93,8 +93,9 @@ server_set (TernServer      *server,
             TernNetSecurity  security,
             const char      *user)
 {
-  g_autofree char *old_host = server->host;
-  g_autofree char *old_user = server->user;
+  /* Freed after the copies: host or user may be the old value itself. */
+  G_GNUC_UNUSED g_autofree char *old_host = server->host;
+  G_GNUC_UNUSED g_autofree char *old_user = server->user;
 
   server->host = g_strdup (host);
   server->port = port;

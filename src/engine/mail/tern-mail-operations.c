@@ -253,7 +253,7 @@ move_to_role (TernStoreDb *db, GArray *ids, TernStoreFolderRole role, GArray *pr
       g_autoptr(TernStoreFolder) target = role_folder (db, group->account_id, role, error);
 
       if (target == NULL ||
-          !tern_sync_journal_move (db, (const gint64 *) group->ids->data, group->ids->len,
+          !tern_sync_journal_move (db, (const gint64 *) (void *) group->ids->data, group->ids->len,
                                    tern_store_folder_get_id (target), prior, error))
         return FALSE;
     }
@@ -368,7 +368,7 @@ run_undo (TernStoreDb *db, Op *op, GError **error)
       }
 
     case TERN_MAIL_UNDO_DELETE_COPIES:
-      return tern_sync_journal_delete (db, (const gint64 *) undo->ids->data, undo->ids->len, error);
+      return tern_sync_journal_delete (db, (const gint64 *) (void *) undo->ids->data, undo->ids->len, error);
 
     case TERN_MAIL_UNDO_DELETE_FOLDER:
       {
@@ -444,7 +444,7 @@ outbox_entry (TernStoreDb *db, gint64 outbox_id, TernStoreOutboxEntry **out, GEr
 static gboolean
 run (TernStoreDb *db, Op *op, GError **error)
 {
-  const gint64 *ids = op->ids != NULL ? (const gint64 *) op->ids->data : NULL;
+  const gint64 *ids = op->ids != NULL ? (const gint64 *) (void *) op->ids->data : NULL;
   guint n_ids = op->ids != NULL ? op->ids->len : 0;
   g_autoptr(GArray) prior = tern_sync_journal_prior_array_new ();
 
@@ -745,8 +745,8 @@ hold_leaving (TernMail *self, Op *op)
   if (ids == NULL || ids->len == 0)
     return;
   op->store = g_object_ref (tern_mail_get_store (self));
-  op->leaving = tern_store_hold_leaving (op->store, (const gint64 *) ids->data, ids->len,
-                                         (const gint64 *) targets->data, targets->len);
+  op->leaving = tern_store_hold_leaving (op->store, (const gint64 *) (void *) ids->data, ids->len,
+                                         (const gint64 *) (void *) targets->data, targets->len);
 }
 
 static void

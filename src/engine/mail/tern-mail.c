@@ -787,7 +787,6 @@ body_message_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   TernMail *self = g_task_get_source_object (task);
   BodyFetch *fetch = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GPtrArray) folders = NULL;
   gint64 *account_id = tern_store_run_finish (TERN_STORE (source), result, &error);
   TernMailAccount *account;
 

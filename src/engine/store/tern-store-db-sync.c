@@ -263,7 +263,7 @@ tern_store_db_sync_delete_server_messages (TernStoreDb *self, gint64 folder_id, 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
   for (guint i = 0; i < rows->len; i++)
     g_array_append_val (ids, g_array_index (rows, TernStoreDbSyncRow, i).id);
-  if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
+  if (!tern_store_db_delete_messages (self, (const gint64 *) (void *) ids->data, ids->len, error))
     goto fail;
   return tern_store_db_commit (self, error);
 
@@ -526,7 +526,7 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
        * (nor stay in the search index). */
       if (ids == NULL)
         goto fail;
-      if (!tern_store_db_delete_messages (self, (const gint64 *) ids->data, ids->len, error))
+      if (!tern_store_db_delete_messages (self, (const gint64 *) (void *) ids->data, ids->len, error))
         goto fail;
 
       stmt = _tern_store_db_get_stmt (self, "DELETE FROM folders WHERE id = ?1 RETURNING id", error);

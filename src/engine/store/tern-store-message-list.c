@@ -138,12 +138,12 @@ work_func (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **e
 
           for (guint i = 0; i < result->keys->len && i < BATCH; i++)
             g_array_append_val (ids, g_array_index (result->keys, TernStoreDbKey, i).id);
-          if (!read_rows (db, (const gint64 *) ids->data, ids->len, result->rows, error))
+          if (!read_rows (db, (const gint64 *) (void *) ids->data, ids->len, result->rows, error))
             goto fail;
         }
     }
   if (work->ids != NULL &&
-      !read_rows (db, (const gint64 *) work->ids->data, work->ids->len, result->rows, error))
+      !read_rows (db, (const gint64 *) (void *) work->ids->data, work->ids->len, result->rows, error))
     goto fail;
   return result;
 

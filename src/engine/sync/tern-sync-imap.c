@@ -257,7 +257,7 @@ delete_uids (Sync *sync, gint64 folder_id, GArray *uids, GError **error)
     }
   if (ids->len == 0)
     return TRUE;
-  return tern_store_db_delete_messages (sync->db, (const gint64 *) ids->data, ids->len, error);
+  return tern_store_db_delete_messages (sync->db, (const gint64 *) (void *) ids->data, ids->len, error);
 }
 
 /* ---- folders ---------------------------------------------------------------------- */

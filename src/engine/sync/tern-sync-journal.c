@@ -740,7 +740,7 @@ tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
     {
       GArray *ids = value;
 
-      if (!tern_sync_journal_move (db, (const gint64 *) ids->data, ids->len, g_ascii_strtoll (key, NULL, 10), NULL,
+      if (!tern_sync_journal_move (db, (const gint64 *) (void *) ids->data, ids->len, g_ascii_strtoll (key, NULL, 10), NULL,
                                    error))
         goto fail;
     }
@@ -751,7 +751,7 @@ tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
       guint add = 0, remove = 0;
 
       sscanf (key, "%u %u", &add, &remove);
-      if (!tern_sync_journal_set_flags (db, (const gint64 *) ids->data, ids->len, add, remove, NULL, error))
+      if (!tern_sync_journal_set_flags (db, (const gint64 *) (void *) ids->data, ids->len, add, remove, NULL, error))
         goto fail;
     }
   g_hash_table_iter_init (&iter, keywords);
@@ -762,7 +762,7 @@ tern_sync_journal_restore (TernStoreDb *db, GArray *prior, GError **error)
       g_auto(GStrv) add = g_strsplit (parts[0], " ", -1);
       g_auto(GStrv) remove = g_strsplit (parts[1] != NULL ? parts[1] : "", " ", -1);
 
-      if (!tern_sync_journal_set_keywords (db, (const gint64 *) ids->data, ids->len,
+      if (!tern_sync_journal_set_keywords (db, (const gint64 *) (void *) ids->data, ids->len,
                                            add[0] != NULL && add[0][0] != '\0' ? (const char * const *) add : NULL,
                                            remove[0] != NULL && remove[0][0] != '\0' ? (const char * const *) remove
                                                                                       : NULL,
@@ -832,7 +832,7 @@ tern_sync_journal_empty_folder (TernStoreDb *db, gint64 folder_id, GError **erro
 
   if (ids == NULL)
     return FALSE;
-  return tern_sync_journal_delete (db, (const gint64 *) ids->data, ids->len, error);
+  return tern_sync_journal_delete (db, (const gint64 *) (void *) ids->data, ids->len, error);
 }
 
 /**
@@ -859,7 +859,7 @@ tern_sync_journal_mark_folder_read (TernStoreDb *db, gint64 folder_id, GArray *p
     }
   if (ids->len == 0)
     return TRUE;
-  return tern_sync_journal_set_flags (db, (const gint64 *) ids->data, ids->len, TERN_STORE_FLAG_SEEN, 0, prior,
+  return tern_sync_journal_set_flags (db, (const gint64 *) (void *) ids->data, ids->len, TERN_STORE_FLAG_SEEN, 0, prior,
                                       error);
 }
 

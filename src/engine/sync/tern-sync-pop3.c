@@ -466,7 +466,7 @@ identify_run (Identify         *identify,
     return TRUE;
   g_array_sort (msgnos, compare_msgnos);
 
-  if (!tern_pop3_session_top_many (session, (const guint *) msgnos->data, msgnos->len, 0,
+  if (!tern_pop3_session_top_many (session, (const guint *) (void *) msgnos->data, msgnos->len, 0,
                                    headers_cb, identify, cancellable, &top_error) &&
       !g_error_matches (top_error, TERN_POP3_ERROR, TERN_POP3_ERROR_ERR))
     {
@@ -599,7 +599,7 @@ tern_sync_pop3_run (TernStoreDb          *db,
     }
 
   fetched = wanted->len == 0 ||
-            tern_pop3_session_retr_many (session, (const guint *) wanted->data, wanted->len,
+            tern_pop3_session_retr_many (session, (const guint *) (void *) wanted->data, wanted->len,
                                          on_data, &state, cancellable, &fetch_error);
   g_clear_pointer (&state.current, g_byte_array_unref);
 
@@ -648,7 +648,7 @@ tern_sync_pop3_run (TernStoreDb          *db,
     {
       if (!tern_store_db_checkpoint (db, error))
         return FALSE;
-      if (!tern_pop3_session_dele_many (session, (const guint *) to_delete->data, to_delete->len,
+      if (!tern_pop3_session_dele_many (session, (const guint *) (void *) to_delete->data, to_delete->len,
                                         cancellable, error))
         return FALSE;
       maybe_crash ("after-dele");

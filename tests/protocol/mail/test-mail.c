@@ -710,7 +710,7 @@ test_big_sync_and_move (void)
     }
   /* A move to a folder that does not exist fails: the rows, gone from the list at
    * once, come back in their places. */
-  tern_mail_move_async (mail, (const gint64 *) ids->data, 100, 999999, NULL, done_cb, &result);
+  tern_mail_move_async (mail, (const gint64 *) (void *) ids->data, 100, 999999, NULL, done_cb, &result);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, before + 10000 - 100);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -722,7 +722,7 @@ test_big_sync_and_move (void)
 
   /* The move leaves the list in the call itself, before it commits. */
   t0 = g_get_monotonic_time ();
-  tern_mail_move_async (mail, (const gint64 *) ids->data, ids->len, folder_id ("Projects"), NULL, done_cb, &result);
+  tern_mail_move_async (mail, (const gint64 *) (void *) ids->data, ids->len, folder_id ("Projects"), NULL, done_cb, &result);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, before + 10000 - 5000);
   moved_ms = (g_get_monotonic_time () - t0) / 1000;
   undo = finish (&result, NULL);

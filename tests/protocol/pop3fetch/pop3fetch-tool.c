@@ -105,7 +105,7 @@ main (int argc, char **argv)
           gint64 id = tern_store_message_get_id (g_ptr_array_index (rows, rows->len - 1 - i));
           g_array_append_val (ids, id);
         }
-      if (!tern_store_db_delete_messages (db, (const gint64 *) ids->data, ids->len, &error))
+      if (!tern_store_db_delete_messages (db, (const gint64 *) (void *) ids->data, ids->len, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;

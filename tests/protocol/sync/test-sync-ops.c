@@ -78,7 +78,7 @@ main (int argc, char **argv)
           g_printerr ("unknown flag %s\n", spec);
           return 2;
         }
-      ok = tern_sync_journal_set_flags (db, (gint64 *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
+      ok = tern_sync_journal_set_flags (db, (gint64 *) (void *) ids->data, ids->len, spec[0] == '+' ? flag : 0,
                                        spec[0] == '-' ? flag : 0, NULL, &error);
     }
   else if (g_str_equal (op, "keywords") && argc >= 4)
@@ -102,7 +102,7 @@ main (int argc, char **argv)
         }
       add_v = g_strv_builder_end (add);
       remove_v = g_strv_builder_end (remove);
-      ok = tern_sync_journal_set_keywords (db, (gint64 *) ids->data, ids->len, (const char * const *) add_v,
+      ok = tern_sync_journal_set_keywords (db, (gint64 *) (void *) ids->data, ids->len, (const char * const *) add_v,
                                           (const char * const *) remove_v, NULL, &error);
     }
   else if ((g_str_equal (op, "move") || g_str_equal (op, "copy")) && argc >= 5)
@@ -111,15 +111,15 @@ main (int argc, char **argv)
       gint64 target = folder_id (db, argv[2], argv[3], &error);
 
       if (target != 0 && g_str_equal (op, "move"))
-        ok = tern_sync_journal_move (db, (gint64 *) ids->data, ids->len, target, NULL, &error);
+        ok = tern_sync_journal_move (db, (gint64 *) (void *) ids->data, ids->len, target, NULL, &error);
       else if (target != 0)
-        ok = tern_sync_journal_copy (db, (gint64 *) ids->data, ids->len, target, NULL, &error);
+        ok = tern_sync_journal_copy (db, (gint64 *) (void *) ids->data, ids->len, target, NULL, &error);
     }
   else if (g_str_equal (op, "delete"))
     {
       g_autoptr(GArray) ids = parse_ids (argc - 2, argv + 2);
 
-      ok = tern_sync_journal_delete (db, (gint64 *) ids->data, ids->len, &error);
+      ok = tern_sync_journal_delete (db, (gint64 *) (void *) ids->data, ids->len, &error);
     }
   else if (g_str_equal (op, "empty") && argc == 4)
     {

@@ -723,7 +723,7 @@ check_message (const Trace *trace,
     }
   else
     {
-      g_assert_true (tern_pop3_session_retr_many (session, (guint *) msgnos->data, n, collect_cb, &m, NULL,
+      g_assert_true (tern_pop3_session_retr_many (session, (guint *) (void *) msgnos->data, n, collect_cb, &m, NULL,
                                                   &error));
       g_assert_no_error (error);
     }
@@ -786,7 +786,7 @@ check_status (const Trace *trace,
       server = replay_server (trace, command, extra);
       session = logged_in_session (server);
       if (g_str_equal (trace->command, "dele"))
-        ok = tern_pop3_session_dele_many (session, (guint *) msgnos->data, n, NULL, &error);
+        ok = tern_pop3_session_dele_many (session, (guint *) (void *) msgnos->data, n, NULL, &error);
       else if (g_str_equal (trace->command, "rset"))
         ok = tern_pop3_session_rset (session, NULL, &error);
       else if (g_str_equal (trace->command, "noop"))

@@ -856,7 +856,7 @@ test_leaving (void)
     g_array_append_val (ids, id);
   }
   g_signal_connect (inbox, "items-changed", G_CALLBACK (items_changed_cb), log);
-  token = tern_store_hold_leaving (store, (const gint64 *) ids->data, ids->len, &trash_id, 1);
+  token = tern_store_hold_leaving (store, (const gint64 *) (void *) ids->data, ids->len, &trash_id, 1);
 
   /* At once, in the call: two exact removals, nothing else. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inbox)), ==, 89);

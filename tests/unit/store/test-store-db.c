@@ -121,7 +121,7 @@ test_create (void)
 
   /* A write creates the WAL: same mode. */
   {
-    g_autoptr(TernStoreFolder) f = folder (db, "Work");
+    G_GNUC_UNUSED g_autoptr(TernStoreFolder) f = folder (db, "Work");
   }
   {
     g_autofree char *wal = g_strconcat (path, "-wal", NULL);
@@ -148,7 +148,7 @@ test_create (void)
   /* Opening again is fine, and so is a second connection at the same time. */
   {
     g_autoptr(TernStoreDb) db2 = tern_store_db_open (NULL, &error);
-    g_autoptr(TernStoreFolder) work = tern_store_db_lookup_folder (db2, 1, "Work", &error);
+    G_GNUC_UNUSED g_autoptr(TernStoreFolder) work = tern_store_db_lookup_folder (db2, 1, "Work", &error);
     g_assert_no_error (error);
   }
 
@@ -193,8 +193,6 @@ test_foreign_random (void)
 {
   g_autofree char *path = store_path ();
   guint8 junk[8192];
-  g_autoptr(GBytes) before = NULL;
-  g_autoptr(GBytes) after = NULL;
   g_autofree char *contents = NULL;
   gsize len;
 
@@ -360,7 +358,7 @@ test_too_new (void)
   sqlite3 *raw = NULL;
 
   {
-    g_autoptr(TernStoreDb) db = open_store ();
+    G_GNUC_UNUSED g_autoptr(TernStoreDb) db = open_store ();
   }
   g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw, "PRAGMA user_version = 999", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -383,7 +381,7 @@ test_move_aside (void)
   g_assert_true (g_file_test (moved, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   {
-    g_autoptr(TernStoreDb) db = open_store ();
+    G_GNUC_UNUSED g_autoptr(TernStoreDb) db = open_store ();
   }
 }
 
