@@ -1,0 +1,519 @@
+/* tern-ui-message-row.c: one row of the message list (a message or a conversation)
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every row has the same height (three lines, whatever is shown), so that the list
+ * view's estimate of the rows it has not made is right. Bind sets pre-formatted
+ * strings on GtkInscriptions and toggles classes; the item's notify (a row read
+ * from the store, a flag changed by a sync) binds again in place.
+ *
+ * The item is a TernStoreMessage, or a conversation: any object with the
+ * properties "latest" (its newest TernStoreMessage), "n-messages", "n-unread",
+ * "flagged", "has-attachments" and "participants" (TernStoreThread). Conversations
+ * are read through their properties, so this row needs nothing more of them.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "tern-store.h"
+#include "tern-ui-date-format.h"
+#include "tern-ui-id-selection.h"
+#include "tern-ui-message-row.h"
+#include "tern-ui-row-text.h"
+
+struct _TernUiMessageRow
+{
+  GtkWidget        parent_instance;
+
+  GtkWidget       *unread_dot;
+  GtkInscription  *sender;
+  GtkLabel        *count;
+  GtkWidget       *attachment;
+  GtkImage        *answered;
+  GtkLabel        *date;
+  GtkInscription  *subject;
+  GtkImage        *star;
+  GtkInscription  *preview;
+
+  GObject         *item;
+  gulong           notify_id;
+  gboolean         show_recipients;
+  gint64           date_value;
+  gboolean         loaded;
+  char            *a11y_text;
+};
+
+G_DEFINE_FINAL_TYPE (TernUiMessageRow, tern_ui_message_row, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  gboolean          loaded;
+  gint64            id;
+  char             *who;
+  const char       *subject;
+  const char       *preview;
+  gint64            date;
+  guint             n_messages;     /* 0 for a message */
+  gboolean          unread;
+  gboolean          flagged;
+  gboolean          attachment;
+  gboolean          answered;
+  gboolean          forwarded;
+  TernStoreMessage *latest;         /* owned, for a conversation */
+} RowData;
+
+static void
+row_data_clear (RowData *data)
+{
+  g_free (data->who);
+  g_clear_object (&data->latest);
+}
+
+static gboolean
+has_keyword (const char *keywords, const char *keyword)
+{
+  gsize len = strlen (keyword);
+
+  for (const char *p = keywords; p != NULL && (p = strstr (p, keyword)) != NULL; p += len)
+    if ((p == keywords || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' '))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+read_message (RowData *data, TernStoreMessage *message, gboolean show_recipients)
+{
+  TernStoreFlags flags;
+
+  data->loaded = tern_store_message_is_loaded (message);
+  data->id = tern_store_message_get_id (message);
+  if (!data->loaded)
+    return;
+  flags = tern_store_message_get_flags (message);
+  data->who = tern_ui_row_text_names (show_recipients ? tern_store_message_get_to (message)
+                                                      : tern_store_message_get_from (message));
+  data->subject = tern_store_message_get_subject (message);
+  data->preview = tern_store_message_get_preview (message);
+  data->date = tern_store_message_get_date (message);
+  if (data->date == 0)
+    data->date = tern_store_message_get_internal_date (message);
+  data->unread = (flags & TERN_STORE_FLAG_SEEN) == 0;
+  data->flagged = (flags & TERN_STORE_FLAG_FLAGGED) != 0;
+  data->answered = (flags & TERN_STORE_FLAG_ANSWERED) != 0;
+  data->forwarded = has_keyword (tern_store_message_get_keywords (message), "$Forwarded");
+  data->attachment = tern_store_message_get_has_attachments (message);
+}
+
+static void
+read_conversation (RowData *data, GObject *thread)
+{
+  GParamSpec *participants = g_object_class_find_property (G_OBJECT_GET_CLASS (thread), "participants");
+  gboolean loaded = TRUE;
+  guint n_messages = 0, n_unread = 0;
+  gboolean flagged = FALSE, attachments = FALSE;
+
+  g_object_get (thread, "latest", &data->latest, "n-messages", &n_messages, "n-unread", &n_unread,
+                "flagged", &flagged, "has-attachments", &attachments, NULL);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (thread), "loaded") != NULL)
+    g_object_get (thread, "loaded", &loaded, NULL);
+  g_object_get (thread, "id", &data->id, NULL);
+  if (data->latest == NULL || !loaded)
+    return;
+  read_message (data, data->latest, FALSE);
+  data->id = 0;
+  g_object_get (thread, "id", &data->id, NULL);
+  data->n_messages = n_messages;
+  data->unread = n_unread > 0;
+  data->flagged = flagged;
+  data->attachment = attachments;
+  if (participants != NULL && participants->value_type == G_TYPE_STRV)
+    {
+      g_auto(GStrv) names = NULL;
+
+      g_object_get (thread, "participants", &names, NULL);
+      if (names != NULL && names[0] != NULL)
+        {
+          g_free (data->who);
+          data->who = g_strjoinv (", ", names);
+        }
+    }
+  else if (participants != NULL && participants->value_type == G_TYPE_STRING)
+    {
+      g_autofree char *names = NULL;
+
+      g_object_get (thread, "participants", &names, NULL);
+      if (names != NULL && *names != '\0')
+        {
+          g_free (data->who);
+          data->who = g_steal_pointer (&names);
+        }
+    }
+}
+
+static void
+set_inscription (GtkInscription *inscription, const char *text)
+{
+  if (g_strcmp0 (gtk_inscription_get_text (inscription), text) != 0)
+    gtk_inscription_set_text (inscription, text);
+}
+
+static void
+set_label (GtkLabel *label, const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+/* The list view's row widget, which screen readers see as the list item. */
+static void
+set_accessible_label (TernUiMessageRow *self)
+{
+  GtkWidget *list_item = gtk_widget_get_parent (GTK_WIDGET (self));
+
+#if !GTK_CHECK_VERSION (4, 12, 0)
+  if (list_item != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (list_item), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    self->a11y_text != NULL ? self->a11y_text : "", -1);
+#endif
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->a11y_text != NULL ? self->a11y_text : "", -1);
+}
+
+static char *
+format_date (gint64 date)
+{
+  static int clock_24h = -1;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (clock_24h < 0)
+    clock_24h = tern_ui_date_format_prefers_24h ();
+  return tern_ui_date_format_short (date, now, clock_24h);
+}
+
+static void
+update (TernUiMessageRow *self)
+{
+  RowData data = { 0, };
+  g_autofree char *date = NULL;
+  g_autofree char *count = NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if (self->item == NULL)
+    return;
+  if (TERN_IS_STORE_MESSAGE (self->item))
+    read_message (&data, TERN_STORE_MESSAGE (self->item), self->show_recipients);
+  else
+    read_conversation (&data, self->item);
+
+  self->loaded = data.loaded;
+  if (!data.loaded)
+    {
+      set_inscription (self->sender, NULL);
+      set_inscription (self->subject, NULL);
+      set_inscription (self->preview, NULL);
+      set_label (self->date, "");
+      gtk_widget_set_opacity (self->unread_dot, 0);
+      gtk_widget_set_opacity (GTK_WIDGET (self->star), 0);
+      gtk_widget_set_visible (GTK_WIDGET (self->count), FALSE);
+      gtk_widget_set_visible (self->attachment, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->answered), FALSE);
+      gtk_widget_remove_css_class (widget, "unread");
+      g_clear_pointer (&self->a11y_text, g_free);
+      self->a11y_text = g_strdup (_("Loading"));
+      set_accessible_label (self);
+      row_data_clear (&data);
+      return;
+    }
+
+  self->date_value = data.date;
+  date = format_date (data.date);
+  set_inscription (self->sender, data.who != NULL && *data.who != '\0' ? data.who : _("Unknown sender"));
+  set_inscription (self->subject, data.subject != NULL && *data.subject != '\0' ? data.subject : _("No subject"));
+  set_inscription (self->preview, data.preview);
+  set_label (self->date, date);
+  if (data.n_messages > 1)
+    {
+      count = g_strdup_printf ("%u", data.n_messages);
+      set_label (self->count, count);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->count), data.n_messages > 1);
+  gtk_widget_set_visible (self->attachment, data.attachment);
+  gtk_widget_set_visible (GTK_WIDGET (self->answered), data.answered || data.forwarded);
+  if (data.answered || data.forwarded)
+    {
+      gtk_image_set_from_icon_name (self->answered, data.answered ? "mail-replied-symbolic" : "mail-forward-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->answered), data.answered ? _("Answered") : _("Forwarded"));
+    }
+  gtk_widget_set_opacity (self->unread_dot, data.unread ? 1 : 0);
+  gtk_widget_set_opacity (GTK_WIDGET (self->star), 1);
+  gtk_image_set_from_icon_name (self->star, data.flagged ? "starred-symbolic" : "non-starred-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), data.flagged ? _("Unstar") : _("Star"));
+  if (data.flagged)
+    gtk_widget_add_css_class (GTK_WIDGET (self->star), "starred");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->star), "starred");
+  if (data.unread)
+    gtk_widget_add_css_class (widget, "unread");
+  else
+    gtk_widget_remove_css_class (widget, "unread");
+
+  g_free (self->a11y_text);
+  self->a11y_text = tern_ui_row_text_accessible_label (data.who, data.subject, date, data.n_messages, data.unread,
+                                                       data.flagged, data.attachment, data.answered, data.forwarded);
+  set_accessible_label (self);
+  row_data_clear (&data);
+}
+
+static void
+item_notify_cb (GObject *item, GParamSpec *pspec, TernUiMessageRow *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  /* What a row does not show; the rest arrives as one notify each, frozen. */
+  if (g_str_equal (name, "size") || g_str_equal (name, "folder-id") || g_str_equal (name, "thread-id"))
+    return;
+  update (self);
+}
+
+/**
+ * tern_ui_message_row_bind:
+ * @item: a #TernStoreMessage or a conversation (see the file's comment)
+ * @show_recipients: show the recipients rather than the sender (Sent, Drafts)
+ */
+void
+tern_ui_message_row_bind (TernUiMessageRow *self, GObject *item, gboolean show_recipients)
+{
+  g_return_if_fail (TERN_UI_IS_MESSAGE_ROW (self));
+  g_return_if_fail (G_IS_OBJECT (item));
+
+  tern_ui_message_row_unbind (self);
+  self->item = g_object_ref (item);
+  self->show_recipients = show_recipients;
+  self->notify_id = g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), self);
+  update (self);
+}
+
+void
+tern_ui_message_row_unbind (TernUiMessageRow *self)
+{
+  g_return_if_fail (TERN_UI_IS_MESSAGE_ROW (self));
+
+  if (self->item == NULL)
+    return;
+  g_clear_signal_handler (&self->notify_id, self->item);
+  g_clear_object (&self->item);
+}
+
+/**
+ * tern_ui_message_row_get_item:
+ *
+ * Returns: (transfer none) (nullable): the message or conversation shown
+ */
+GObject *
+tern_ui_message_row_get_item (TernUiMessageRow *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_MESSAGE_ROW (self), NULL);
+  return self->item;
+}
+
+/**
+ * tern_ui_message_row_get_accessible_text:
+ *
+ * Returns: (nullable): what the row's accessible label says
+ */
+const char *
+tern_ui_message_row_get_accessible_text (TernUiMessageRow *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_MESSAGE_ROW (self), NULL);
+  return self->a11y_text;
+}
+
+/**
+ * tern_ui_message_row_get_loaded:
+ *
+ * Returns: whether the row shows a message (not a placeholder being read)
+ */
+gboolean
+tern_ui_message_row_get_loaded (TernUiMessageRow *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_MESSAGE_ROW (self), FALSE);
+  return self->item != NULL && self->loaded;
+}
+
+/**
+ * tern_ui_message_row_refresh_date:
+ *
+ * Formats the date again ("14:05" becomes "Tue" after midnight).
+ */
+void
+tern_ui_message_row_refresh_date (TernUiMessageRow *self)
+{
+  g_return_if_fail (TERN_UI_IS_MESSAGE_ROW (self));
+  update (self);
+}
+
+static void
+star_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, TernUiMessageRow *self)
+{
+  /* The star is the row's own: the press does not select the row. */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+star_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, TernUiMessageRow *self)
+{
+  gint64 id;
+
+  if (self->item == NULL)
+    return;
+  id = tern_ui_id_selection_get_item_id (self->item);
+  gtk_widget_activate_action (GTK_WIDGET (self), "message-list.toggle-star", "x", id);
+}
+
+static void
+tern_ui_message_row_dispose (GObject *object)
+{
+  TernUiMessageRow *self = TERN_UI_MESSAGE_ROW (object);
+  GtkWidget *child;
+
+  tern_ui_message_row_unbind (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (tern_ui_message_row_parent_class)->dispose (object);
+}
+
+static void
+tern_ui_message_row_finalize (GObject *object)
+{
+  TernUiMessageRow *self = TERN_UI_MESSAGE_ROW (object);
+
+  g_free (self->a11y_text);
+  G_OBJECT_CLASS (tern_ui_message_row_parent_class)->finalize (object);
+}
+
+static void
+tern_ui_message_row_class_init (TernUiMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tern_ui_message_row_dispose;
+  object_class->finalize = tern_ui_message_row_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_GRID_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+}
+
+/* The list view makes about 200 rows at once (a new folder, a jump): they are built
+ * in code, which costs a fraction of a template's XML. */
+static GtkWidget *
+attach (TernUiMessageRow *self, GtkWidget *child, int column, int row, int column_span)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  GtkGridLayoutChild *layout_child;
+
+  gtk_widget_set_parent (child, GTK_WIDGET (self));
+  layout_child = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+  gtk_grid_layout_child_set_column (layout_child, column);
+  gtk_grid_layout_child_set_row (layout_child, row);
+  gtk_grid_layout_child_set_column_span (layout_child, column_span);
+  return child;
+}
+
+static GtkInscription *
+inscription_new (const char *css_class)
+{
+  GtkWidget *inscription = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_widget_set_hexpand (inscription, TRUE);
+  gtk_widget_add_css_class (inscription, css_class);
+  return GTK_INSCRIPTION (inscription);
+}
+
+/* The row's accessible label says what its icons show: they are presentation. */
+static GtkWidget *
+icon_new (const char *icon_name)
+{
+  return g_object_new (GTK_TYPE_IMAGE, "icon-name", icon_name, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+}
+
+static GtkWidget *
+mark_new (const char *icon_name)
+{
+  GtkWidget *image = icon_new (icon_name);
+
+  gtk_widget_set_visible (image, FALSE);
+  gtk_widget_add_css_class (image, "dim-label");
+  return image;
+}
+
+static void
+tern_ui_message_row_init (TernUiMessageRow *self)
+{
+  GtkGridLayout *layout = GTK_GRID_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
+  GtkGesture *click;
+
+  gtk_grid_layout_set_column_spacing (layout, 6);
+  gtk_grid_layout_set_row_spacing (layout, 2);
+
+  self->unread_dot = icon_new ("tern-unread-dot-symbolic");
+  gtk_image_set_pixel_size (GTK_IMAGE (self->unread_dot), 8);
+  gtk_widget_set_valign (self->unread_dot, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->unread_dot, "unread-dot");
+  attach (self, self->unread_dot, 0, 0, 1);
+
+  self->sender = inscription_new ("sender");
+  attach (self, GTK_WIDGET (self->sender), 1, 0, 1);
+
+  self->count = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->count), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->count), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->count), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (self->count), "message-count");
+  attach (self, GTK_WIDGET (self->count), 2, 0, 1);
+
+  self->attachment = mark_new ("mail-attachment-symbolic");
+  gtk_widget_set_tooltip_text (self->attachment, _("Has attachments"));
+  attach (self, self->attachment, 3, 0, 1);
+
+  self->answered = GTK_IMAGE (mark_new ("mail-replied-symbolic"));
+  attach (self, GTK_WIDGET (self->answered), 4, 0, 1);
+
+  self->date = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->date, 1);
+  gtk_widget_set_valign (GTK_WIDGET (self->date), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->date), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (self->date), "date");
+  attach (self, GTK_WIDGET (self->date), 5, 0, 1);
+
+  self->subject = inscription_new ("subject");
+  attach (self, GTK_WIDGET (self->subject), 1, 1, 4);
+
+  self->star = GTK_IMAGE (icon_new ("non-starred-symbolic"));
+  gtk_widget_set_halign (GTK_WIDGET (self->star), GTK_ALIGN_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->star), "star");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), _("Star"));
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (star_pressed_cb), self);
+  g_signal_connect (click, "released", G_CALLBACK (star_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->star), GTK_EVENT_CONTROLLER (click));
+  attach (self, GTK_WIDGET (self->star), 5, 1, 1);
+
+  self->preview = inscription_new ("preview");
+  gtk_widget_add_css_class (GTK_WIDGET (self->preview), "dim-label");
+  attach (self, GTK_WIDGET (self->preview), 1, 2, 5);
+}
+
+TernUiMessageRow *
+tern_ui_message_row_new (void)
+{
+  return g_object_new (TERN_UI_TYPE_MESSAGE_ROW, NULL);
+}
