@@ -37,6 +37,9 @@ struct _TernUiWindow
   AdwLeaflet           *outer;
   AdwLeaflet           *inner;
   TernUiSidebar        *sidebar;
+  GtkWidget            *sidebar_pane;
+  GtkWidget            *list_pane;
+  GtkWidget            *reader_pane;
   AdwWindowTitle       *window_title;
   GtkButton            *sync_button;
   GtkSpinner           *sync_spinner;
@@ -48,6 +51,7 @@ struct _TernUiWindow
   TernUiMessageList    *message_list;
   TernUiReaderPane     *reader;
   GtkButton            *star_button;
+  GtkButton            *unread_button;
   GtkRevealer          *offline_revealer;
 
   TernUiApplication    *application;
@@ -965,6 +969,9 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, outer);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, inner);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sidebar_pane);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader_pane);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, sync_spinner);
@@ -976,6 +983,7 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, message_list);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, star_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);

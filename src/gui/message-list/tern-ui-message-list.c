@@ -202,7 +202,6 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(TernUiMessageList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(TernStoreMessageList) list = tern_store_message_list_new_finish (result, &error);
-  GtkAdjustment *vadjustment;
 
   if (list == NULL)
     {
@@ -212,8 +211,10 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_error (&self->error);
   set_model (self, G_LIST_MODEL (list));
-  vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-  gtk_adjustment_set_value (vadjustment, 0);
+  /* A new list starts at its top (the newest). The anchor, not the adjustment:
+   * the list view's allocation is still the old list's. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   update_state (self);
   watch_paint (self);
 }
