@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tern-store-thread.h"
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-reader-pane.h"
@@ -201,14 +202,14 @@ folder_activated_cb (TernUiSidebar *sidebar, TernUiSidebarItem *item, TernUiWind
 static TernStoreMessage *
 message_of (GObject *item)
 {
-  TernStoreMessage *latest = NULL;
+  TernStoreMessage *latest;
 
   if (TERN_IS_STORE_MESSAGE (item))
     return g_object_ref (TERN_STORE_MESSAGE (item));
   /* A conversation: until the reader shows conversations, its newest message. */
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "latest") != NULL)
-    g_object_get (item, "latest", &latest, NULL);
-  return latest;
+  if (TERN_IS_STORE_THREAD (item) && (latest = tern_store_thread_get_latest (TERN_STORE_THREAD (item))) != NULL)
+    return g_object_ref (latest);
+  return NULL;
 }
 
 /* The one place the reader pane is driven from (TernUiMessageView replaces it). */
@@ -399,49 +400,51 @@ collected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   flags_op_free (op);
 }
 
-/* Changes the flags of every message selected (every message of the folder when
- * everything is selected: their ids are read on a worker). */
+/* Changes the flags of the messages of @ids' rows, or of the selection's (every
+ * message of the folder when everything is selected, every message of the
+ * conversations selected: their ids are read on a worker). A star goes on a
+ * conversation's newest message, and comes off all of them. */
 static void
-set_selection_flags (TernUiWindow *self, TernStoreFlags add, TernStoreFlags remove)
+set_rows_flags (TernUiWindow *self, GArray *ids, TernStoreFlags add, TernStoreFlags remove, gboolean toast)
 {
   FlagsOp *op = g_new0 (FlagsOp, 1);
 
   op->self = g_object_ref (self);
   op->add = add;
   op->remove = remove;
-  op->toast = TRUE;
-  tern_ui_message_list_collect_ids_async (self->message_list, self->cancellable, collected_cb, op);
+  op->toast = toast;
+  tern_ui_message_list_collect_ids_async (self->message_list, ids, (add & TERN_STORE_FLAG_FLAGGED) != 0,
+                                          self->cancellable, collected_cb, op);
 }
 
+static void
+set_selection_flags (TernUiWindow *self, TernStoreFlags add, TernStoreFlags remove)
+{
+  set_rows_flags (self, NULL, add, remove, TRUE);
+}
+
+/* The flags a row shows: a conversation's read when all its messages are, starred
+ * when one is. */
 static TernStoreFlags
 item_flags (GObject *item)
 {
-  g_autoptr(TernStoreMessage) message = item != NULL ? message_of (item) : NULL;
-  TernStoreFlags flags = message != NULL ? tern_store_message_get_flags (message) : 0;
-  gboolean flagged = FALSE;
-  guint n_unread = 0;
-
-  if (item != NULL && !TERN_IS_STORE_MESSAGE (item))
-    {
-      g_object_get (item, "flagged", &flagged, "n-unread", &n_unread, NULL);
-      flags = (flagged ? TERN_STORE_FLAG_FLAGGED : 0) | (n_unread == 0 ? TERN_STORE_FLAG_SEEN : 0);
-    }
-  return flags;
+  if (TERN_IS_STORE_THREAD (item))
+    return (tern_store_thread_get_flagged (TERN_STORE_THREAD (item)) ? TERN_STORE_FLAG_FLAGGED : 0) |
+           (tern_store_thread_get_n_unread (TERN_STORE_THREAD (item)) == 0 ? TERN_STORE_FLAG_SEEN : 0);
+  if (TERN_IS_STORE_MESSAGE (item))
+    return tern_store_message_get_flags (TERN_STORE_MESSAGE (item));
+  return 0;
 }
 
 static void
 toggle_star_cb (TernUiMessageList *list, GObject *item, TernUiWindow *self)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(TernStoreMessage) message = message_of (item);
   gboolean flagged = (item_flags (item) & TERN_STORE_FLAG_FLAGGED) != 0;
-  gint64 id;
+  gint64 id = tern_ui_id_selection_get_item_id (item);
 
-  if (message == NULL)
-    return;
-  id = tern_store_message_get_id (message);
   g_array_append_val (ids, id);
-  set_flags (self, ids, flagged ? 0 : TERN_STORE_FLAG_FLAGGED, flagged ? TERN_STORE_FLAG_FLAGGED : 0, FALSE);
+  set_rows_flags (self, ids, flagged ? 0 : TERN_STORE_FLAG_FLAGGED, flagged ? TERN_STORE_FLAG_FLAGGED : 0, FALSE);
 }
 
 static void

@@ -19,6 +19,7 @@
 
 #include "tern-engine.h"
 #include "tern-mail.h"
+#include "tern-store-thread.h"
 #include "tern-ui-application.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-row.h"
@@ -27,7 +28,8 @@
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
 
-#define N_INBOX 40
+#define N_INBOX 40            /* one conversation each */
+#define N_THREAD 3            /* and one conversation of three, the oldest */
 
 static TernUiApplication *app;
 static TernUiWindow *win;
@@ -126,6 +128,25 @@ screenshot (const char *name)
   g_test_message ("screenshot: %s", path);
 }
 
+/* The window as the X server shows it: after a style change, GtkWidgetPaintable
+ * paints panes of the old style's size empty (GTK 4.8), the screen is right. */
+static void
+x_screenshot (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
+                                            name, NULL);
+  g_autofree char *cmd = NULL;
+  int status = -1;
+
+  settle (200);
+  wait_painted ();
+  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
+                         gtk_widget_get_height (GTK_WIDGET (win)), path);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_test_message ("screenshot: %s", path);
+}
+
 static GtkWidget *
 find_label (GtkWidget *root, const char *text)
 {
@@ -161,10 +182,27 @@ row_widget (gint64 id)
   return NULL;
 }
 
+/* The message of a row (a conversation's newest). */
 static TernStoreMessage *
 item_at (guint position)
 {
-  return g_list_model_get_item (G_LIST_MODEL (selection ()), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (selection ()), position);
+
+  if (item != NULL && TERN_IS_STORE_THREAD (item))
+    {
+      TernStoreMessage *latest = tern_store_thread_get_latest (TERN_STORE_THREAD (item));
+
+      return latest != NULL ? g_object_ref (latest) : NULL;
+    }
+  return (TernStoreMessage *) g_steal_pointer (&item);
+}
+
+static gint64
+row_id_at (guint position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (selection ()), position);
+
+  return item != NULL ? tern_ui_id_selection_get_item_id (item) : 0;
 }
 
 /* ---- a fake notification server ------------------------------------------------------ */
@@ -297,7 +335,7 @@ row_loaded (gpointer data)
 {
   g_autoptr(TernStoreMessage) message = item_at (GPOINTER_TO_UINT (data));
 
-  return message != NULL && tern_store_message_is_loaded (message) && row_widget (tern_store_message_get_id (message));
+  return message != NULL && tern_store_message_is_loaded (message) && row_widget (row_id_at (GPOINTER_TO_UINT (data)));
 }
 
 /* ---- the tests ---------------------------------------------------------------------------- */
@@ -398,14 +436,14 @@ test_folder (void)
   g_assert_nonnull (find_label (GTK_WIDGET (win), "No Messages"));
 
   g_assert_true (tern_ui_sidebar_select_folder (sidebar, inbox_id));
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX), 10000));
+  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 1), 10000));
   g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "Inbox");
   g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
 
   /* Newest first; each row named for a screen reader: sender, subject, date, states. */
   first = item_at (0);
   g_assert_cmpstr (tern_store_message_get_subject (first), ==, "Message number 0");
-  item = row_widget (tern_store_message_get_id (first));
+  item = row_widget (row_id_at (0));
   g_assert_nonnull (item);
   {
     TernUiMessageRow *row = TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (item));
@@ -419,10 +457,8 @@ test_folder (void)
   /* The sender "Jones, Carol" (a comma in quotes) and an encoded name. */
   g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (3), 10000));
   {
-    g_autoptr(TernStoreMessage) m1 = item_at (1);
-    g_autoptr(TernStoreMessage) m3 = item_at (3);
-    const char *t1 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (tern_store_message_get_id (m1)))));
-    const char *t3 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (tern_store_message_get_id (m3)))));
+    const char *t1 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (1)))));
+    const char *t3 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (3)))));
 
     g_test_message ("row 1: %s; row 3: %s", t1, t3);
     g_assert_true (g_str_has_prefix (t1, "Jones, Carol, Message number 1"));
@@ -468,7 +504,7 @@ test_new_mail_keeps_selection_and_scroll (void)
   g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (20), 10000));
   settle (300);
   selected = item_at (20);
-  id = tern_store_message_get_id (selected);
+  id = row_id_at (20);
   g_assert_true (gtk_widget_compute_bounds (row_widget (id), list_view, &before));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
   g_test_message ("before: row %g, scrolled %g", before.origin.y, gtk_adjustment_get_value (vadj));
@@ -499,7 +535,7 @@ test_new_mail_keeps_selection_and_scroll (void)
   g_assert_true (gtk_widget_compute_bounds (row_widget (id), list_view, &after));
   g_test_message ("after: row %g, scrolled %g", after.origin.y, gtk_adjustment_get_value (vadj));
   g_assert_cmpfloat (ABS (after.origin.y - before.origin.y), <, 2);
-  g_assert_cmpint (tern_ui_reader_pane_get_message_id (child ("reader")), ==, id);
+  g_assert_cmpint (tern_ui_reader_pane_get_message_id (child ("reader")), ==, tern_store_message_get_id (selected));
 
   /* ... and a notification, through the desktop's notification service. */
   g_assert_true (wait_until (notified, NULL, 10000));
@@ -513,7 +549,7 @@ static void
 test_star_and_unread (void)
 {
   g_autoptr(TernStoreMessage) message = item_at (21);
-  gint64 id = tern_store_message_get_id (message);
+  gint64 id = row_id_at (21);
   GtkWidget *row = gtk_widget_get_first_child (row_widget (id));
 
   g_assert_false (tern_store_message_get_flags (message) & TERN_STORE_FLAG_FLAGGED);
@@ -552,6 +588,7 @@ test_search (void)
   tern_ui_window_search (win, "from:carol", TRUE);
   g_assert_true (wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ROWS), 10000));
   settle (300);
+  /* Carol's ten messages and the new arrival from carol.new@. */
   g_assert_cmpuint (n_rows (), ==, N_INBOX / 4 + 1);
 
   tern_ui_window_search (win, "zanzibarquux", FALSE);
@@ -566,8 +603,41 @@ test_search (void)
 
   /* Escape: back to the folder, the selection as it was. */
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (search_bar), FALSE);
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 1), 10000));
+  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 2), 10000));
   g_assert_null (tern_ui_message_list_get_query (message_list ()));
+}
+
+/* The conversation of three: one row (the newest message, the count, who wrote);
+ * with conversations off, three rows. */
+static void
+test_conversations (void)
+{
+  GSettings *settings = tern_ui_application_get_settings (app);
+  guint n = n_rows ();
+  guint last = n - 1;
+  g_autoptr(TernStoreMessage) latest = NULL;
+  const char *text;
+
+  g_assert_true (tern_ui_message_list_get_conversations (message_list ()));
+  gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ())),
+                              "list.scroll-to-item", "u", last);
+  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (last), 10000));
+  settle (300);
+  g_test_message ("scrolled to %g of %g", gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))),
+                  gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))));
+  latest = item_at (last);
+  g_assert_cmpstr (tern_store_message_get_subject (latest), ==, "Re: Trip plans");
+  text = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (last)))));
+  g_test_message ("conversation: %s", text);
+  g_assert_true (g_str_has_prefix (text, "Erin, Dave Doe, Bob Builder, Re: Trip plans, "));
+  g_assert_nonnull (strstr (text, ", 3 messages"));
+  screenshot ("tern-mail-window-conversation.png");
+
+  g_settings_set_boolean (settings, "conversations", FALSE);
+  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (n + N_THREAD - 1), 10000));
+  g_assert_false (tern_ui_message_list_get_conversations (message_list ()));
+  g_settings_set_boolean (settings, "conversations", TRUE);
+  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (n), 10000));
 }
 
 static gboolean
@@ -673,12 +743,11 @@ test_keyboard (void)
   g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_DOWN));
   settle (300);
   {
-    g_autoptr(TernStoreMessage) next = item_at (position + 1);
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
 
     g_assert_nonnull (focus);
-    g_assert_true (focus == row_widget (tern_store_message_get_id (next)) ||
-                   gtk_widget_is_ancestor (focus, row_widget (tern_store_message_get_id (next))));
+    g_assert_true (focus == row_widget (row_id_at (position + 1)) ||
+                   gtk_widget_is_ancestor (focus, row_widget (row_id_at (position + 1))));
   }
 }
 
@@ -721,6 +790,9 @@ test_narrow (void)
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
   g_assert_true (wait_until (folded, GINT_TO_POINTER (FALSE), 5000));
   settle (300);
+  for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
+    g_assert_true (gtk_widget_get_mapped (panes[i]));
+  screenshot ("tern-mail-window-unfolded.png");
 }
 
 static void
@@ -731,7 +803,7 @@ test_dark (void)
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "dark");
   settle (300);
   g_assert_true (adw_style_manager_get_dark (style));
-  screenshot ("tern-mail-window-dark.png");
+  x_screenshot ("tern-mail-window-dark.png");
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "default");
   settle (100);
   g_assert_false (adw_style_manager_get_dark (style));
@@ -773,6 +845,8 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   tern_engine_init ();
   own_notifications ();
+  /* No animations: a leaflet's transition would be half way in a screenshot. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app = tern_ui_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -789,6 +863,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/mail-window/new-mail-keeps-selection-and-scroll", test_new_mail_keeps_selection_and_scroll);
   g_test_add_func ("/ui/mail-window/star-and-unread", test_star_and_unread);
   g_test_add_func ("/ui/mail-window/search", test_search);
+  g_test_add_func ("/ui/mail-window/conversations", test_conversations);
   g_test_add_func ("/ui/mail-window/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/mail-window/keyboard", test_keyboard);
   g_test_add_func ("/ui/mail-window/narrow", test_narrow);

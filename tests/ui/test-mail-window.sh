@@ -51,6 +51,13 @@ for i in range(40):
                 'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--')
     flags = '(\\Seen \\Flagged)' if i == 5 else ('(\\Seen)' if i % 3 == 2 else None)
     m.append('INBOX', flags, None, message(i, people[i % len(people)], 'Message number %d' % i, body, when, extra))
+# A conversation of three, older than the rest (at the bottom of the list).
+old = now - 400 * 86400
+m.append('INBOX', '(\\Seen)', None, message('t1', 'Bob Builder <bob@tern.test>', 'Trip plans', 'Shall we go?', old))
+m.append('INBOX', '(\\Seen)', None, message('t2', 'Dave Doe <dave@tern.test>', 'Re: Trip plans', 'Yes!', old + 3600,
+                                         'In-Reply-To: <wt1@tern.test>\r\nReferences: <wt1@tern.test>\r\n'))
+m.append('INBOX', '(\\Seen)', None, message('t3', 'Erin <erin@tern.test>', 'Re: Trip plans', 'Count me in.', old + 7200,
+                                         'In-Reply-To: <wt2@tern.test>\r\nReferences: <wt1@tern.test> <wt2@tern.test>\r\n'))
 for f in ('Projects', 'Projects/2024', 'Receipts'):
     m.create(f); m.subscribe(f)
 for i in range(3):

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "tern-store.h"
+#include "tern-store-thread.h"
 #include "tern-ui-id-selection.h"
 
 struct _TernUiIdSelection
@@ -43,8 +44,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TernUiIdSelection, tern_ui_id_selection, G_TYPE_O
 
 /**
  * tern_ui_id_selection_get_item_id:
- * @item: a #TernStoreMessage, or any object with an int64 "id" property (a
- *   conversation)
+ * @item: a #TernStoreMessage or a #TernStoreThread (or any object with an int64
+ *   "id" property)
  *
  * Returns: its id
  */
@@ -55,6 +56,8 @@ tern_ui_id_selection_get_item_id (gpointer item)
 
   if (TERN_IS_STORE_MESSAGE (item))
     return tern_store_message_get_id (item);
+  if (TERN_IS_STORE_THREAD (item))
+    return tern_store_thread_get_id (item);
   g_object_get (item, "id", &id, NULL);
   return id;
 }

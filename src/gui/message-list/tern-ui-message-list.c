@@ -10,9 +10,10 @@
  * items-changed of the exact rows, so neither the selection nor the scroll position
  * moves; only a new folder or a new search replaces the model.
  *
- * Conversations: the model will be a TernStoreThreadList (its rows are read through
- * their properties by TernUiMessageRow); until the store has it, a folder's
- * messages are listed one by one either way (see load()).
+ * With conversations on, the model is a TernStoreThreadList (the same design: a
+ * conversation's rows in the place of its newest message) and the selection keeps
+ * conversation ids; the operations get their messages' ids from
+ * tern_ui_message_list_collect_ids_async().
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <adwaita.h>
 
 #include "tern-store-message-list.h"
+#include "tern-store-thread-list.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-row.h"
 
@@ -67,6 +69,12 @@ static int
 message_list_find (GListModel *model, gint64 id)
 {
   return tern_store_message_list_find (TERN_STORE_MESSAGE_LIST (model), id);
+}
+
+static int
+thread_list_find (GListModel *model, gint64 id)
+{
+  return tern_store_thread_list_find (TERN_STORE_THREAD_LIST (model), id);
 }
 
 /* ---- state ------------------------------------------------------------------------ */
@@ -193,7 +201,9 @@ set_model (TernUiMessageList *self, GListModel *model)
   g_set_object (&self->model, model);
   if (self->model != NULL)
     g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_items_changed_cb), self, 0);
-  tern_ui_id_selection_set_model (self->selection, model, model != NULL ? message_list_find : NULL);
+  tern_ui_id_selection_set_model (self->selection, model,
+                                  model == NULL ? NULL
+                                  : TERN_IS_STORE_THREAD_LIST (model) ? thread_list_find : message_list_find);
 }
 
 static void
@@ -201,7 +211,12 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(TernUiMessageList) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernStoreMessageList) list = tern_store_message_list_new_finish (result, &error);
+  g_autoptr(GListModel) list = NULL;
+
+  if (g_task_get_source_tag (G_TASK (result)) == tern_store_thread_list_new_async)
+    list = G_LIST_MODEL (tern_store_thread_list_new_finish (result, &error));
+  else
+    list = G_LIST_MODEL (tern_store_message_list_new_finish (result, &error));
 
   if (list == NULL)
     {
@@ -210,10 +225,10 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_clear_error (&self->error);
-  set_model (self, G_LIST_MODEL (list));
+  set_model (self, list);
   /* A new list starts at its top (the newest). The anchor, not the adjustment:
    * the list view's allocation is still the old list's. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (list)) > 0)
+  if (g_list_model_get_n_items (list) > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
   update_state (self);
   watch_paint (self);
@@ -244,10 +259,12 @@ load (TernUiMessageList *self)
   /* The spinner only when reading takes long enough to see it. */
   if (self->loading_timeout == 0 && self->state != TERN_UI_MESSAGE_LIST_LOADING)
     self->loading_timeout = g_timeout_add (200, loading_timeout_cb, self);
-  /* TODO(conversations): a TernStoreThreadList when self->conversations, once the
-   * store has it (same call, same find function shape). */
-  tern_store_message_list_new_async (self->store, self->query != NULL ? 0 : self->folder_id, self->query,
-                                     self->cancellable, loaded_cb, g_object_ref (self));
+  if (self->conversations)
+    tern_store_thread_list_new_async (self->store, self->query != NULL ? 0 : self->folder_id, self->query,
+                                      self->cancellable, loaded_cb, g_object_ref (self));
+  else
+    tern_store_message_list_new_async (self->store, self->query != NULL ? 0 : self->folder_id, self->query,
+                                       self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 /**
@@ -580,16 +597,19 @@ tern_ui_message_list_focus_id (TernUiMessageList *self, gint64 id)
 
 typedef struct
 {
-  gint64  folder_id;
-  char   *query;
-  GArray *excluded;
+  gint64   folder_id;
+  char    *query;
+  gboolean all;         /* everything but the excluded ids */
+  gboolean threads;     /* the ids are conversations': their messages are wanted */
+  gboolean latest;      /* only each conversation's newest message */
+  GArray  *ids;         /* selected, or with all, excluded */
 } CollectWork;
 
 static void
 collect_work_free (CollectWork *work)
 {
   g_free (work->query);
-  g_array_unref (work->excluded);
+  g_array_unref (work->ids);
   g_free (work);
 }
 
@@ -597,25 +617,55 @@ static gpointer
 collect_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
 {
   CollectWork *work = data;
-  g_autoptr(TernStoreQuery) query = NULL;
-  g_autoptr(GHashTable) excluded = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) keys = NULL;
+  g_autoptr(GArray) wanted = NULL;
   GArray *ids;
 
-  if (work->query != NULL && (query = tern_store_query_parse (work->query, error)) == NULL)
-    return NULL;
-  keys = tern_store_db_list_keys (db, work->query != NULL ? 0 : work->folder_id, query, error);
-  if (keys == NULL)
-    return NULL;
-  for (guint i = 0; i < work->excluded->len; i++)
-    g_hash_table_add (excluded, &g_array_index (work->excluded, gint64, i));
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), keys->len);
-  for (guint i = 0; i < keys->len; i++)
+  if (work->all)
     {
-      gint64 id = g_array_index (keys, TernStoreDbKey, i).id;
+      g_autoptr(TernStoreQuery) query = NULL;
+      g_autoptr(GHashTable) excluded = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr(GArray) keys = NULL;
+      gint64 folder_id = work->query != NULL ? 0 : work->folder_id;
 
-      if (!g_hash_table_contains (excluded, &id))
-        g_array_append_val (ids, id);
+      if (work->query != NULL && (query = tern_store_query_parse (work->query, error)) == NULL)
+        return NULL;
+      keys = work->threads ? tern_store_db_list_thread_keys (db, folder_id, query, error)
+                           : tern_store_db_list_keys (db, folder_id, query, error);
+      if (keys == NULL)
+        return NULL;
+      for (guint i = 0; i < work->ids->len; i++)
+        g_hash_table_add (excluded, &g_array_index (work->ids, gint64, i));
+      wanted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), keys->len);
+      for (guint i = 0; i < keys->len; i++)
+        {
+          gint64 id = g_array_index (keys, TernStoreDbKey, i).id;
+
+          if (!g_hash_table_contains (excluded, &id))
+            g_array_append_val (wanted, id);
+        }
+    }
+  else
+    wanted = g_array_ref (work->ids);
+  if (!work->threads)
+    return g_steal_pointer (&wanted);
+
+  /* A conversation's messages, wherever they are (its replies in Sent too). */
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      g_autoptr(GPtrArray) messages = tern_store_db_list_thread (db, g_array_index (wanted, gint64, i), error);
+
+      if (messages == NULL)
+        {
+          g_array_unref (ids);
+          return NULL;
+        }
+      for (guint j = work->latest && messages->len > 0 ? messages->len - 1 : 0; j < messages->len; j++)
+        {
+          gint64 id = tern_store_message_get_id (g_ptr_array_index (messages, j));
+
+          g_array_append_val (ids, id);
+        }
     }
   return ids;
 }
@@ -635,32 +685,45 @@ collect_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /**
  * tern_ui_message_list_collect_ids_async:
+ * @ids: (nullable) (element-type gint64): the rows' ids (messages' or conversations'),
+ *   or %NULL for the selection
+ * @latest_only: of a conversation, only its newest message (starring it)
  *
- * Lists the ids of the messages selected (every message of the folder or search
- * when everything is selected: read on a worker, not from the rows).
+ * Lists the ids of the messages of some rows, or of the selection: every message of
+ * the folder or search when everything is selected, and every message of the
+ * conversations selected. Read on a worker, never from the rows.
  */
 void
 tern_ui_message_list_collect_ids_async (TernUiMessageList   *self,
+                                        GArray              *ids,
+                                        gboolean             latest_only,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  gboolean threads;
   CollectWork *work;
 
   g_return_if_fail (TERN_UI_IS_MESSAGE_LIST (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tern_ui_message_list_collect_ids_async);
-  if (!tern_ui_id_selection_get_all (self->selection) || self->store == NULL)
+  threads = self->model != NULL && TERN_IS_STORE_THREAD_LIST (self->model);
+  if (self->store == NULL ||
+      (ids == NULL && !threads && !tern_ui_id_selection_get_all (self->selection)) || (ids != NULL && !threads))
     {
-      g_task_return_pointer (task, tern_ui_id_selection_dup_ids (self->selection), (GDestroyNotify) g_array_unref);
+      g_task_return_pointer (task, ids != NULL ? g_array_ref (ids) : tern_ui_id_selection_dup_ids (self->selection),
+                             (GDestroyNotify) g_array_unref);
       return;
     }
   work = g_new0 (CollectWork, 1);
   work->folder_id = self->folder_id;
   work->query = g_strdup (self->query);
-  work->excluded = tern_ui_id_selection_dup_ids (self->selection);
+  work->threads = threads;
+  work->latest = latest_only;
+  work->all = ids == NULL && tern_ui_id_selection_get_all (self->selection);
+  work->ids = ids != NULL ? g_array_ref (ids) : tern_ui_id_selection_dup_ids (self->selection);
   tern_store_run_async (self->store, collect_work, work, (GDestroyNotify) collect_work_free,
                         (GDestroyNotify) g_array_unref, cancellable, collect_done_cb, g_steal_pointer (&task));
 }

@@ -60,6 +60,8 @@ void                    tern_ui_message_list_scroll_to_id       (TernUiMessageLi
 void                    tern_ui_message_list_focus_id           (TernUiMessageList *self,
                                                                  gint64             id);
 void                    tern_ui_message_list_collect_ids_async  (TernUiMessageList   *self,
+                                                                 GArray              *ids,
+                                                                 gboolean             latest_only,
                                                                  GCancellable        *cancellable,
                                                                  GAsyncReadyCallback  callback,
                                                                  gpointer             user_data);

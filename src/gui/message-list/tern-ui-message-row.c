@@ -8,10 +8,9 @@
  * strings on GtkInscriptions and toggles classes; the item's notify (a row read
  * from the store, a flag changed by a sync) binds again in place.
  *
- * The item is a TernStoreMessage, or a conversation: any object with the
- * properties "latest" (its newest TernStoreMessage), "n-messages", "n-unread",
- * "flagged", "has-attachments" and "participants" (TernStoreThread). Conversations
- * are read through their properties, so this row needs nothing more of them.
+ * The item is a TernStoreMessage, or a TernStoreThread (a conversation: its newest
+ * message's subject, preview and date, its participants, its count, and its
+ * messages' marks together).
  */
 #include "config.h"
 
@@ -19,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-store.h"
+#include "tern-store-thread.h"
 #include "tern-ui-date-format.h"
 #include "tern-ui-id-selection.h"
 #include "tern-ui-message-row.h"
@@ -62,14 +62,12 @@ typedef struct
   gboolean          attachment;
   gboolean          answered;
   gboolean          forwarded;
-  TernStoreMessage *latest;         /* owned, for a conversation */
 } RowData;
 
 static void
 row_data_clear (RowData *data)
 {
   g_free (data->who);
-  g_clear_object (&data->latest);
 }
 
 static gboolean
@@ -108,48 +106,25 @@ read_message (RowData *data, TernStoreMessage *message, gboolean show_recipients
 }
 
 static void
-read_conversation (RowData *data, GObject *thread)
+read_conversation (RowData *data, TernStoreThread *thread)
 {
-  GParamSpec *participants = g_object_class_find_property (G_OBJECT_GET_CLASS (thread), "participants");
-  gboolean loaded = TRUE;
-  guint n_messages = 0, n_unread = 0;
-  gboolean flagged = FALSE, attachments = FALSE;
+  TernStoreMessage *latest = tern_store_thread_get_latest (thread);
+  const char *participants = tern_store_thread_get_participants (thread);
 
-  g_object_get (thread, "latest", &data->latest, "n-messages", &n_messages, "n-unread", &n_unread,
-                "flagged", &flagged, "has-attachments", &attachments, NULL);
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (thread), "loaded") != NULL)
-    g_object_get (thread, "loaded", &loaded, NULL);
-  g_object_get (thread, "id", &data->id, NULL);
-  if (data->latest == NULL || !loaded)
+  data->id = tern_store_thread_get_id (thread);
+  if (!tern_store_thread_is_loaded (thread) || latest == NULL)
     return;
-  read_message (data, data->latest, FALSE);
-  data->id = 0;
-  g_object_get (thread, "id", &data->id, NULL);
-  data->n_messages = n_messages;
-  data->unread = n_unread > 0;
-  data->flagged = flagged;
-  data->attachment = attachments;
-  if (participants != NULL && participants->value_type == G_TYPE_STRV)
+  read_message (data, latest, FALSE);
+  data->id = tern_store_thread_get_id (thread);
+  data->n_messages = tern_store_thread_get_n_messages (thread);
+  data->unread = tern_store_thread_get_n_unread (thread) > 0;
+  data->flagged = tern_store_thread_get_flagged (thread);
+  data->attachment = tern_store_thread_get_has_attachments (thread);
+  data->answered = tern_store_thread_get_answered (thread);
+  if (participants != NULL && *participants != '\0')
     {
-      g_auto(GStrv) names = NULL;
-
-      g_object_get (thread, "participants", &names, NULL);
-      if (names != NULL && names[0] != NULL)
-        {
-          g_free (data->who);
-          data->who = g_strjoinv (", ", names);
-        }
-    }
-  else if (participants != NULL && participants->value_type == G_TYPE_STRING)
-    {
-      g_autofree char *names = NULL;
-
-      g_object_get (thread, "participants", &names, NULL);
-      if (names != NULL && *names != '\0')
-        {
-          g_free (data->who);
-          data->who = g_steal_pointer (&names);
-        }
+      g_free (data->who);
+      data->who = g_strdup (participants);
     }
 }
 
@@ -205,8 +180,8 @@ update (TernUiMessageRow *self)
     return;
   if (TERN_IS_STORE_MESSAGE (self->item))
     read_message (&data, TERN_STORE_MESSAGE (self->item), self->show_recipients);
-  else
-    read_conversation (&data, self->item);
+  else if (TERN_IS_STORE_THREAD (self->item))
+    read_conversation (&data, TERN_STORE_THREAD (self->item));
 
   self->loaded = data.loaded;
   if (!data.loaded)
@@ -280,7 +255,7 @@ item_notify_cb (GObject *item, GParamSpec *pspec, TernUiMessageRow *self)
 
 /**
  * tern_ui_message_row_bind:
- * @item: a #TernStoreMessage or a conversation (see the file's comment)
+ * @item: a #TernStoreMessage or a #TernStoreThread
  * @show_recipients: show the recipients rather than the sender (Sent, Drafts)
  */
 void
