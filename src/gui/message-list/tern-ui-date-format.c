@@ -49,7 +49,7 @@ time_format (gboolean clock_24h)
   /* Translators: the time of a message received today, 24-hour clock (g_date_time_format) */
   return clock_24h ? _("%H:%M")
   /* Translators: the time of a message received today, 12-hour clock (g_date_time_format) */
-                   : _("%l:%M %p");
+                   : _("%-l:%M %p");
 }
 
 /**

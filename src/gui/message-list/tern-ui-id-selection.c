@@ -301,14 +301,17 @@ set_selection (GtkSelectionModel *model, GtkBitset *selected, GtkBitset *mask)
     return TRUE;
   if (gtk_bitset_get_size_in_range (mask, 0, total - 1) == total)
     {
+      /* The whole selection anew (a Shift+click range): only the selected rows
+       * are read. */
       guint n_selected = gtk_bitset_get_size_in_range (selected, 0, total - 1);
 
-      if (n_selected == total || n_selected == 0)
-        {
-          clear (self, n_selected == total);
-          changed (self, 0, total);
-          return TRUE;
-        }
+      clear (self, n_selected == total);
+      if (n_selected != total)
+        for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position);
+             ok && position < total; ok = gtk_bitset_iter_next (&iter, &position))
+          set_id (self, id_at (self, position), TRUE);
+      changed (self, 0, total);
+      return TRUE;
     }
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, mask, &position);
        ok && position < total; ok = gtk_bitset_iter_next (&iter, &position))
