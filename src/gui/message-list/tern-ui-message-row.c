@@ -44,6 +44,7 @@ struct _TernUiMessageRow
   gint64           date_value;
   gboolean         loaded;
   char            *a11y_text;
+  GtkWidget       *labelled;        /* the list item the label was set on */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiMessageRow, tern_ui_message_row, GTK_TYPE_WIDGET)
@@ -142,29 +143,60 @@ set_label (GtkLabel *label, const char *text)
     gtk_label_set_text (label, text);
 }
 
+/* Setting a tooltip, even the same one, makes GTK ask the X server where the
+ * pointer is (a round trip): only when it changes. */
+static void
+set_tooltip (GtkWidget *widget, const char *text)
+{
+  const char *current = gtk_widget_get_tooltip_text (widget);
+
+  if (g_strcmp0 (current, text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+static void
+set_icon (GtkImage *image, const char *icon_name)
+{
+  if (g_strcmp0 (gtk_image_get_icon_name (image), icon_name) != 0)
+    gtk_image_set_from_icon_name (image, icon_name);
+}
+
 /* The list view's row widget, which screen readers see as the list item. */
 static void
-set_accessible_label (TernUiMessageRow *self)
+set_accessible_label (TernUiMessageRow *self, const char *text)
 {
   GtkWidget *list_item = gtk_widget_get_parent (GTK_WIDGET (self));
 
+  if (g_strcmp0 (self->a11y_text, text) == 0 && list_item == self->labelled)
+    return;
+  g_free (self->a11y_text);
+  self->a11y_text = g_strdup (text);
+  self->labelled = list_item;
 #if !GTK_CHECK_VERSION (4, 12, 0)
   if (list_item != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (list_item), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    self->a11y_text != NULL ? self->a11y_text : "", -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (list_item), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 #endif
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  self->a11y_text != NULL ? self->a11y_text : "", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
+/* "Now" for the dates of the rows bound in one go (read again after a second:
+ * making it reads the time zone). */
 static char *
 format_date (gint64 date)
 {
   static int clock_24h = -1;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  static GDateTime *now;
+  static gint64 now_at;
+  gint64 monotonic = g_get_monotonic_time ();
 
   if (clock_24h < 0)
     clock_24h = tern_ui_date_format_prefers_24h ();
+  if (now == NULL || monotonic - now_at > G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&now, g_date_time_unref);
+      now = g_date_time_new_now_local ();
+      now_at = monotonic;
+    }
   return tern_ui_date_format_short (date, now, clock_24h);
 }
 
@@ -196,9 +228,7 @@ update (TernUiMessageRow *self)
       gtk_widget_set_visible (self->attachment, FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->answered), FALSE);
       gtk_widget_remove_css_class (widget, "unread");
-      g_clear_pointer (&self->a11y_text, g_free);
-      self->a11y_text = g_strdup (_("Loading"));
-      set_accessible_label (self);
+      set_accessible_label (self, _("Loading"));
       row_data_clear (&data);
       return;
     }
@@ -219,13 +249,13 @@ update (TernUiMessageRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->answered), data.answered || data.forwarded);
   if (data.answered || data.forwarded)
     {
-      gtk_image_set_from_icon_name (self->answered, data.answered ? "mail-replied-symbolic" : "mail-forward-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->answered), data.answered ? _("Answered") : _("Forwarded"));
+      set_icon (self->answered, data.answered ? "mail-replied-symbolic" : "mail-forward-symbolic");
+      set_tooltip (GTK_WIDGET (self->answered), data.answered ? _("Answered") : _("Forwarded"));
     }
   gtk_widget_set_opacity (self->unread_dot, data.unread ? 1 : 0);
   gtk_widget_set_opacity (GTK_WIDGET (self->star), 1);
-  gtk_image_set_from_icon_name (self->star, data.flagged ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), data.flagged ? _("Unstar") : _("Star"));
+  set_icon (self->star, data.flagged ? "starred-symbolic" : "non-starred-symbolic");
+  set_tooltip (GTK_WIDGET (self->star), data.flagged ? _("Unstar") : _("Star"));
   if (data.flagged)
     gtk_widget_add_css_class (GTK_WIDGET (self->star), "starred");
   else
@@ -235,10 +265,13 @@ update (TernUiMessageRow *self)
   else
     gtk_widget_remove_css_class (widget, "unread");
 
-  g_free (self->a11y_text);
-  self->a11y_text = tern_ui_row_text_accessible_label (data.who, data.subject, date, data.n_messages, data.unread,
-                                                       data.flagged, data.attachment, data.answered, data.forwarded);
-  set_accessible_label (self);
+  {
+    g_autofree char *label = tern_ui_row_text_accessible_label (data.who, data.subject, date, data.n_messages,
+                                                                data.unread, data.flagged, data.attachment,
+                                                                data.answered, data.forwarded);
+
+    set_accessible_label (self, label);
+  }
   row_data_clear (&data);
 }
 

@@ -451,7 +451,11 @@ update_row (Row *row)
         {
           gtk_image_set_from_icon_name (row->status, state == TERN_MAIL_ACCOUNT_OFFLINE ? "network-offline-symbolic"
                                                                                         : "dialog-warning-symbolic");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (row->status), tern_mail_account_get_status (row->account));
+          const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (row->status));
+
+          /* (Setting a tooltip asks the X server where the pointer is.) */
+          if (g_strcmp0 (tooltip, tern_mail_account_get_status (row->account)) != 0)
+            gtk_widget_set_tooltip_text (GTK_WIDGET (row->status), tern_mail_account_get_status (row->account));
           gtk_widget_set_visible (GTK_WIDGET (row->status), TRUE);
         }
       if (state_text != NULL)
