@@ -99,6 +99,22 @@ tern_ui_sidebar_item_new_account (TernMailAccount *account)
   return self;
 }
 
+/**
+ * tern_ui_sidebar_item_new_local_folders:
+ *
+ * Returns: (transfer full): the row above Local Folders (imported mail, kept on
+ *   this computer only), an account row without an account
+ */
+TernUiSidebarItem *
+tern_ui_sidebar_item_new_local_folders (void)
+{
+  TernUiSidebarItem *self = item_new (TERN_UI_SIDEBAR_ACCOUNT);
+
+  self->title = g_strdup (_("Local Folders"));
+  self->children = g_list_store_new (TERN_UI_TYPE_SIDEBAR_ITEM);
+  return self;
+}
+
 TernUiSidebarItem *
 tern_ui_sidebar_item_new_folder (TernStoreFolder *folder)
 {
@@ -147,7 +163,7 @@ tern_ui_sidebar_item_get_icon_name (TernUiSidebarItem *self)
     case TERN_UI_SIDEBAR_ALL_INBOXES:
       return "tern-all-inboxes-symbolic";
     case TERN_UI_SIDEBAR_ACCOUNT:
-      return "avatar-default-symbolic";
+      return self->account != NULL ? "avatar-default-symbolic" : "computer-symbolic";
     case TERN_UI_SIDEBAR_OUTBOX:
       return "mail-outbox-symbolic";
     case TERN_UI_SIDEBAR_FOLDER:

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /**
  * TernUiSidebarItemKind:
  * @TERN_UI_SIDEBAR_ALL_INBOXES: every account's Inbox in one list
- * @TERN_UI_SIDEBAR_ACCOUNT: an account, with its folders below (not selectable)
+ * @TERN_UI_SIDEBAR_ACCOUNT: an account (or Local Folders), with its folders below (not
+ *   selectable)
  * @TERN_UI_SIDEBAR_FOLDER: a folder
  * @TERN_UI_SIDEBAR_OUTBOX: an account's outbox, while it holds mail
  */
@@ -31,6 +32,7 @@ G_DECLARE_FINAL_TYPE (TernUiSidebarItem, tern_ui_sidebar_item, TERN_UI, SIDEBAR_
 
 TernUiSidebarItem     *tern_ui_sidebar_item_new_all_inboxes (void);
 TernUiSidebarItem     *tern_ui_sidebar_item_new_account     (TernMailAccount   *account);
+TernUiSidebarItem     *tern_ui_sidebar_item_new_local_folders (void);
 TernUiSidebarItem     *tern_ui_sidebar_item_new_folder      (TernStoreFolder   *folder);
 TernUiSidebarItem     *tern_ui_sidebar_item_new_outbox      (TernMailAccount   *account);
 

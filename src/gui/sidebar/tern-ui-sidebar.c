@@ -36,6 +36,7 @@ struct _TernUiSidebar
   GtkTreeListModel    *tree;
   GtkSingleSelection  *selection;
   TernUiSidebarItem   *all_inboxes;
+  TernUiSidebarItem   *local_folders;
   GHashTable          *folder_items;    /* folder id -> TernUiSidebarItem */
   GHashTable          *account_items;   /* TernMailAccount -> TernUiSidebarItem */
   GHashTable          *outbox_items;    /* TernMailAccount -> TernUiSidebarItem */
@@ -58,6 +59,8 @@ enum { SIGNAL_FOLDER_ACTIVATED, SIGNAL_ACCOUNT_REMEDY, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ---- the tree ----------------------------------------------------------------------- */
+
+static void select_item (TernUiSidebar *self, TernUiSidebarItem *item);
 
 static GListModel *
 create_children_cb (gpointer item, gpointer user_data)
@@ -193,6 +196,7 @@ rebuild (TernUiSidebar *self)
 
   if (n_accounts > 0)
     g_ptr_array_add (root, self->all_inboxes);
+
   for (guint a = 0; a < n_accounts; a++)
     {
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, a);
@@ -238,6 +242,25 @@ rebuild (TernUiSidebar *self)
       g_ptr_array_set_free_func (folders, g_object_unref);
       sync_level (self, item, nodes, outbox, seen);
     }
+  /* Local Folders (mail imported with tern-cli import), when there are any. */
+  {
+    g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; self->folders != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->folders)); i++)
+      {
+        g_autoptr(TernStoreFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->folders), i);
+
+        if (g_strcmp0 (tern_store_folder_get_account (folder), TERN_STORE_LOCAL_ACCOUNT) == 0)
+          g_ptr_array_add (local, g_steal_pointer (&folder));
+      }
+    if (local->len > 0)
+      {
+        g_autoptr(GPtrArray) nodes = tern_ui_folder_tree_build (local);
+
+        g_ptr_array_add (root, self->local_folders);
+        sync_level (self, self->local_folders, nodes, NULL, seen);
+      }
+  }
   sync_store (self->root, root);
 
   /* Folders gone: forget them. */
@@ -281,6 +304,10 @@ rebuild (TernUiSidebar *self)
 
   tern_ui_sidebar_item_set_count (self->all_inboxes, inbox_unread);
   expand_new_accounts (self);
+  /* (A selection lost with a row shown again is given back.) */
+  if (self->selected != NULL && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
+      g_hash_table_contains (seen, self->selected))
+    select_item (self, self->selected);
   if (self->folders != NULL && self->pending_folder >= 0)
     {
       gint64 pending = self->pending_folder;
@@ -535,7 +562,8 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiSideba
   if (kind == TERN_UI_SIDEBAR_ACCOUNT)
     {
       row->account = tern_ui_sidebar_item_get_account (row->item);
-      g_signal_connect (row->account, "notify::state", G_CALLBACK (item_notify_cb), row);
+      if (row->account != NULL)
+        g_signal_connect (row->account, "notify::state", G_CALLBACK (item_notify_cb), row);
       gtk_widget_add_css_class (GTK_WIDGET (row->title), "heading");
     }
   else
@@ -861,6 +889,7 @@ tern_ui_sidebar_dispose (GObject *object)
   g_clear_pointer (&self->exposed, g_hash_table_unref);
   g_clear_pointer (&self->expanded_once, g_hash_table_unref);
   g_clear_object (&self->all_inboxes);
+  g_clear_object (&self->local_folders);
   g_clear_object (&self->folders);
   g_clear_object (&self->mail);
   g_clear_object (&self->cancellable);
@@ -941,6 +970,7 @@ tern_ui_sidebar_init (TernUiSidebar *self)
   self->exposed = g_hash_table_new (NULL, NULL);
   self->expanded_once = g_hash_table_new (NULL, NULL);
   self->all_inboxes = tern_ui_sidebar_item_new_all_inboxes ();
+  self->local_folders = tern_ui_sidebar_item_new_local_folders ();
   self->root = g_list_store_new (TERN_UI_TYPE_SIDEBAR_ITEM);
   self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->root)), FALSE, FALSE,
                                         create_children_cb, self, NULL);
