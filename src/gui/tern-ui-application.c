@@ -9,6 +9,7 @@
 
 #include "tern-engine.h"
 #include "tern-ui-application.h"
+#include "tern-ui-bench.h"
 #include "tern-ui-notifier.h"
 #include "tern-ui-preferences-window.h"
 #include "tern-ui-window.h"
@@ -21,6 +22,7 @@ struct _TernUiApplication
   GError             *tls_error;
   TernMail           *mail;           /* NULL until loaded */
   TernUiNotifier     *notifier;       /* with the mail */
+  guint               start_timeout;  /* starts the engine if no list shows first */
   GCancellable       *cancellable;
   guint               n_sync_requests; /* "app.sync" runs not finished */
   gboolean            sync_failed;
@@ -244,6 +246,33 @@ sync_interval_cb (GSettings *settings, const char *key, TernUiApplication *self)
   tern_mail_set_poll_interval (self->mail, (guint) g_settings_get_int (settings, key) * 60);
 }
 
+/**
+ * tern_ui_application_start_mail:
+ *
+ * Starts keeping the accounts in step (IMAP IDLE, the periodic sync, the network
+ * monitor): once the window shows its first rows, or by itself two seconds after
+ * the mail is loaded. Does nothing the second time.
+ */
+void
+tern_ui_application_start_mail (TernUiApplication *self)
+{
+  g_return_if_fail (TERN_UI_IS_APPLICATION (self));
+
+  g_clear_handle_id (&self->start_timeout, g_source_remove);
+  if (self->mail != NULL && !tern_mail_get_started (self->mail))
+    tern_mail_start (self->mail);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  TernUiApplication *self = user_data;
+
+  self->start_timeout = 0;
+  tern_ui_application_start_mail (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -268,8 +297,11 @@ mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->notifier = tern_ui_notifier_new (G_APPLICATION (self), self->mail, self->settings);
   g_signal_connect_object (self->settings, "changed::sync-interval-minutes", G_CALLBACK (sync_interval_cb), self, 0);
   sync_interval_cb (self->settings, "sync-interval-minutes", self);
-  /* As every mail client does: the accounts are kept in step while Tern runs. */
-  tern_mail_start (self->mail);
+  /* As every mail client does: the accounts are kept in step while Tern runs; from
+   * when the window shows its first rows (the syncs' threads then do not compete
+   * with it), or in two seconds. */
+  self->start_timeout = g_timeout_add_seconds (2, start_timeout_cb, self);
+  tern_ui_bench_mark ("mail-loaded");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAIL]);
   if (self->sync_on_load)
     {
@@ -448,6 +480,7 @@ tern_ui_application_startup (GApplication *app)
     { "win.toggle-star", { "<Control>d", NULL } },
   };
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
+  tern_ui_bench_mark ("startup");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -477,7 +510,8 @@ tern_ui_application_shutdown (GApplication *app)
   TernUiApplication *self = TERN_UI_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->mail != NULL)
+  g_clear_handle_id (&self->start_timeout, g_source_remove);
+  if (self->mail != NULL && tern_mail_get_started (self->mail))
     tern_mail_stop (self->mail);
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->shutdown (app);
 }

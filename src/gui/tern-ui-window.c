@@ -19,6 +19,7 @@
 
 #include "tern-store-thread.h"
 #include "tern-ui-account-remedy.h"
+#include "tern-ui-bench.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-reader-pane.h"
 #include "tern-ui-sidebar.h"
@@ -798,7 +799,14 @@ setup_mail (TernUiWindow *self)
   watch_accounts (self, accounts, 0, g_list_model_get_n_items (accounts));
   g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
   update_offline (self);
-  /* The folder shown last time (0: All Inboxes). */
+  /* The folder shown last time (0: All Inboxes): its list is read at once, while
+   * the sidebar reads the folders (then selecting it does not read it again). */
+  {
+    gint64 last = g_settings_get_int64 (self->settings, "last-folder");
+
+    tern_ui_message_list_show (self->message_list, last, last == 0 ? "in:INBOX" : NULL,
+                               g_settings_get_boolean (self->settings, "conversations"), FALSE);
+  }
   if (!tern_ui_sidebar_select_folder (self->sidebar, g_settings_get_int64 (self->settings, "last-folder")))
     tern_ui_sidebar_select_all_inboxes (self->sidebar);
 }
@@ -943,18 +951,23 @@ tern_ui_window_dispose (GObject *object)
   G_OBJECT_CLASS (tern_ui_window_parent_class)->dispose (object);
 }
 
-/* TERN_BENCH_MARKS=1 (tests/bench): when the first rows are painted, on stderr, in
- * the monotonic clock's microseconds (CLOCK_MONOTONIC, which a driver's clock reads). */
+/* The first rows on screen: the engine's syncs may start (see the application). */
 static void
-bench_rows_painted_cb (TernUiMessageList *list, TernUiWindow *self)
+rows_painted_cb (TernUiMessageList *list, TernUiWindow *self)
 {
   static gboolean once;
 
   if (once)
     return;
   once = TRUE;
-  g_printerr ("tern-bench: rows-painted %" G_GINT64_FORMAT " rows=%u\n", g_get_monotonic_time (),
-              g_list_model_get_n_items (G_LIST_MODEL (tern_ui_message_list_get_selection (list))));
+  tern_ui_bench_mark ("rows-painted");
+  tern_ui_application_start_mail (self->application);
+}
+
+static void
+map_cb (GtkWidget *widget, gpointer data)
+{
+  tern_ui_bench_mark ("window-mapped");
 }
 
 static void
@@ -1051,6 +1064,6 @@ tern_ui_window_init (TernUiWindow *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   outer_folded_cb (self->outer, NULL, self);
   update_actions (self);
-  if (g_strcmp0 (g_getenv ("TERN_BENCH_MARKS"), "1") == 0)
-    g_signal_connect (self->message_list, "rows-painted", G_CALLBACK (bench_rows_painted_cb), self);
+  g_signal_connect (self->message_list, "rows-painted", G_CALLBACK (rows_painted_cb), self);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }

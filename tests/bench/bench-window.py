@@ -112,16 +112,17 @@ def cli_sync(args, env):
     return time.monotonic() - t
 
 
-def inbox_id(args, env):
-    cli = os.path.join(args.build, "src", "cli", "tern-cli")
-    out = run([cli, "folders", "--json"], env=env, capture_output=True, text=True).stdout
-    folders = json.loads(out)
-    if isinstance(folders, dict):
-        folders = folders.get("folders", [])
-    for f in folders:
-        if f.get("path") == "INBOX":
-            return int(f["id"]), int(f.get("total", 0))
-    sys.exit("no INBOX in %s" % out[:500])
+def inbox_id(args, env, user):
+    """The store id of the account's INBOX (read-only, from the store file)."""
+    import sqlite3
+    path = os.path.join(env["XDG_DATA_HOME"], "tern", "store.db")
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    row = db.execute("SELECT f.id, f.total FROM folders f JOIN accounts a ON a.id = f.account_id"
+                     " WHERE a.address = ? AND f.path = 'INBOX'", ("%s@bench.test" % user,)).fetchone()
+    db.close()
+    if row is None:
+        sys.exit("no INBOX for %s in %s" % (user, path))
+    return int(row[0]), int(row[1])
 
 
 def set_setting(env, key, value):
@@ -145,14 +146,17 @@ tern, out = sys.argv[1], sys.argv[2]
 env = dict(os.environ, TERN_BENCH_MARKS="1")
 t0 = time.monotonic()
 p = subprocess.Popen([tern], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-painted = None; rows = None; peak = 0; settled = 0
+painted = None; peak = 0; settled = 0; marks = {}
 import threading
 def reader():
-    global painted, rows
+    global painted
     for line in p.stderr:
-        m = re.match(r"tern-bench: rows-painted (\d+) rows=(\d+)", line)
-        if m and painted is None:
-            painted = int(m.group(1)) / 1e6 - t0; rows = int(m.group(2))
+        m = re.match(r"tern-bench: (\S+) (\d+) (\d+)", line)
+        if m:
+            marks.setdefault(m.group(1), round(int(m.group(2)) / 1e6 - t0, 3))
+            marks.setdefault(m.group(1) + "-cpu", int(m.group(3)) / 1e3)
+            if m.group(1) == "rows-painted" and painted is None:
+                painted = marks["rows-painted"]
         elif "CRITICAL" in line or "WARNING" in line:
             sys.stderr.write("tern: " + line)
 threading.Thread(target=reader, daemon=True).start()
@@ -171,8 +175,15 @@ while time.monotonic() < deadline and p.poll() is None:
 p.terminate()
 try: p.wait(10)
 except subprocess.TimeoutExpired: p.kill()
-json.dump({"painted_s": painted, "rows": rows, "peak_rss_mib": peak / 1024, "settled_rss_mib": settled / 1024}, open(out, "w"))
+json.dump({"painted_s": painted, "painted_cpu_s": marks.get("rows-painted-cpu"), "marks": marks, "peak_rss_mib": peak / 1024, "settled_rss_mib": settled / 1024},
+          open(out, "w"))
 '''
+
+
+def in_session(env, cmd):
+    """tern-session sets its own XDG dirs: Tern's are given again inside it."""
+    keep = ["%s=%s" % (k, env[k]) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")]
+    return [SESSION, "--keyring", "env"] + keep + cmd
 
 
 def launch(args, env, label, cold=False):
@@ -184,7 +195,7 @@ def launch(args, env, label, cold=False):
         run(["sync"])
         with open("/proc/sys/vm/drop_caches", "w") as f:
             f.write("3\n")
-    run([SESSION, "--keyring", "/usr/bin/python3", script, os.path.join(args.build, "src", "gui", "tern"), out], env=env)
+    run(in_session(env, ["/usr/bin/python3", script, os.path.join(args.build, "src", "gui", "tern"), out]), env=env)
     with open(out) as f:
         r = json.load(f)
     log("launch %s: %s" % (label, r))
@@ -193,7 +204,7 @@ def launch(args, env, label, cold=False):
 
 def bench_program(args, env, argv):
     prog = os.path.join(args.build, "tests", "bench", "bench-window")
-    out = run([SESSION, "--keyring", prog] + argv, env=env, capture_output=True, text=True).stdout
+    out = run(in_session(env, [prog] + argv), env=env, capture_output=True, text=True).stdout
     line = [l for l in out.splitlines() if l.startswith("bench-window:")]
     log(out)
     fields = dict(re.findall(r"(\w+)=(\S+)", line[-1])) if line else {}
@@ -252,7 +263,7 @@ def main():
         env = tern_env(args, "alice")
         if add_account(args, env, "alice", ports):
             figures["alice_cli_sync_s"] = round(cli_sync(args, env), 1)
-        fid, total = inbox_id(args, env)
+        fid, total = inbox_id(args, env, "alice")
         figures["alice_inbox"] = total
         set_setting(env, "last-folder", str(fid))
         launch(args, env, "alice-prime")
@@ -264,7 +275,7 @@ def main():
             env = tern_env(args, "bob")
             if add_account(args, env, "bob", ports):
                 figures["bob_cli_sync_s"] = round(cli_sync(args, env), 1)
-            fid, total = inbox_id(args, env)
+            fid, total = inbox_id(args, env, "bob")
             figures["bob_inbox"] = total
             set_setting(env, "last-folder", str(fid))
             launch(args, env, "bob-prime")

@@ -22,6 +22,7 @@
 
 #include "tern-store-message-list.h"
 #include "tern-store-thread-list.h"
+#include "tern-ui-bench.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-row.h"
 
@@ -53,6 +54,7 @@ struct _TernUiMessageList
   guint                   loading_timeout;
   guint                   midnight_timeout;
   gulong                  after_paint_id;
+  gboolean                paint_pending;  /* watch_paint() once realized */
   GdkFrameClock          *frame_clock;
   gboolean                click_activates;
 };
@@ -167,13 +169,15 @@ after_paint_cb (GdkFrameClock *clock, TernUiMessageList *self)
   g_signal_emit (self, signals[SIGNAL_ROWS_PAINTED], 0);
 }
 
-/* Says once (::rows-painted) when the first rows of a new list are on screen. */
+/* Says once (::rows-painted) when the first rows of a new list are on screen (a
+ * list read before the window is shown: once it is). */
 static void
 watch_paint (TernUiMessageList *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
   stop_watching_paint (self);
+  self->paint_pending = clock == NULL;
   if (clock == NULL)
     return;
   self->frame_clock = g_object_ref (clock);
@@ -225,6 +229,7 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_clear_error (&self->error);
+  tern_ui_bench_mark ("list-loaded");
   set_model (self, list);
   /* A new list starts at its top (the newest). The anchor, not the adjustment:
    * the list view's allocation is still the old list's. */
@@ -872,6 +877,16 @@ grab_focus (GtkWidget *widget)
 }
 
 static void
+tern_ui_message_list_realize (GtkWidget *widget)
+{
+  TernUiMessageList *self = TERN_UI_MESSAGE_LIST (widget);
+
+  GTK_WIDGET_CLASS (tern_ui_message_list_parent_class)->realize (widget);
+  if (self->paint_pending)
+    watch_paint (self);
+}
+
+static void
 tern_ui_message_list_unrealize (GtkWidget *widget)
 {
   stop_watching_paint (TERN_UI_MESSAGE_LIST (widget));
@@ -940,6 +955,7 @@ tern_ui_message_list_class_init (TernUiMessageListClass *klass)
   object_class->finalize = tern_ui_message_list_finalize;
   object_class->get_property = tern_ui_message_list_get_property;
   widget_class->grab_focus = grab_focus;
+  widget_class->realize = tern_ui_message_list_realize;
   widget_class->unrealize = tern_ui_message_list_unrealize;
 
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, TERN_UI_MESSAGE_LIST_ERROR, 0,

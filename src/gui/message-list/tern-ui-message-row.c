@@ -43,6 +43,8 @@ struct _TernUiMessageRow
   gboolean         show_recipients;
   gint64           date_value;
   gboolean         loaded;
+  gboolean         flagged;
+  gboolean         forwarded;
   char            *a11y_text;
   GtkWidget       *labelled;        /* the list item the label was set on */
 };
@@ -143,22 +145,83 @@ set_label (GtkLabel *label, const char *text)
     gtk_label_set_text (label, text);
 }
 
-/* Setting a tooltip, even the same one, makes GTK ask the X server where the
- * pointer is (a round trip): only when it changes. */
-static void
-set_tooltip (GtkWidget *widget, const char *text)
-{
-  const char *current = gtk_widget_get_tooltip_text (widget);
-
-  if (g_strcmp0 (current, text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
 static void
 set_icon (GtkImage *image, const char *icon_name)
 {
   if (g_strcmp0 (gtk_image_get_icon_name (image), icon_name) != 0)
     gtk_image_set_from_icon_name (image, icon_name);
+}
+
+static GtkWidget *attach (TernUiMessageRow *self, GtkWidget *child, int column, int row, int column_span);
+static GtkWidget *mark_new (const char *icon_name);
+
+/* The marks most rows lack are made the first time a row shows them (the list view
+ * makes about 200 rows at once: fewer widgets each, sooner on screen). */
+static void
+show_mark (TernUiMessageRow *self, GtkWidget **mark, int column, const char *icon_name)
+{
+  if (icon_name == NULL)
+    {
+      if (*mark != NULL)
+        gtk_widget_set_visible (*mark, FALSE);
+      return;
+    }
+  if (*mark == NULL)
+    *mark = attach (self, mark_new (icon_name), column, 0, 1);
+  set_icon (GTK_IMAGE (*mark), icon_name);
+  gtk_widget_set_visible (*mark, TRUE);
+}
+
+static void
+show_count (TernUiMessageRow *self, const char *count)
+{
+  if (count == NULL)
+    {
+      if (self->count != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (self->count), FALSE);
+      return;
+    }
+  if (self->count == NULL)
+    {
+      self->count = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_valign (GTK_WIDGET (self->count), GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->count), "numeric");
+      gtk_widget_add_css_class (GTK_WIDGET (self->count), "message-count");
+      attach (self, GTK_WIDGET (self->count), 2, 0, 1);
+    }
+  set_label (self->count, count);
+  gtk_widget_set_visible (GTK_WIDGET (self->count), TRUE);
+}
+
+/* One tooltip for the whole row, asked for when the pointer rests on it (setting a
+ * widget's tooltip makes GTK ask the X server where the pointer is: 200 rows, 200
+ * round trips). */
+static gboolean
+query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip, gpointer data)
+{
+  TernUiMessageRow *self = TERN_UI_MESSAGE_ROW (widget);
+  GtkWidget *child = gtk_widget_pick (widget, x, y, GTK_PICK_DEFAULT);
+  const char *text = NULL;
+
+  if (child == NULL || self->item == NULL || !self->loaded)
+    return FALSE;
+  if (child == GTK_WIDGET (self->star))
+    text = self->flagged ? _("Unstar") : _("Star");
+  else if (child == self->attachment)
+    text = _("Has attachments");
+  else if (child == GTK_WIDGET (self->answered))
+    text = self->forwarded ? _("Forwarded") : _("Answered");
+  else if (child == GTK_WIDGET (self->date))
+    {
+      g_autofree char *date = tern_ui_date_format_long (self->date_value, tern_ui_date_format_prefers_24h ());
+
+      gtk_tooltip_set_text (tooltip, date);
+      return TRUE;
+    }
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 /* The list view's row widget, which screen readers see as the list item. */
@@ -224,9 +287,9 @@ update (TernUiMessageRow *self)
       set_label (self->date, "");
       gtk_widget_set_opacity (self->unread_dot, 0);
       gtk_widget_set_opacity (GTK_WIDGET (self->star), 0);
-      gtk_widget_set_visible (GTK_WIDGET (self->count), FALSE);
-      gtk_widget_set_visible (self->attachment, FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->answered), FALSE);
+      show_count (self, NULL);
+      show_mark (self, &self->attachment, 3, NULL);
+      show_mark (self, (GtkWidget **) &self->answered, 4, NULL);
       gtk_widget_remove_css_class (widget, "unread");
       set_accessible_label (self, _("Loading"));
       row_data_clear (&data);
@@ -240,22 +303,16 @@ update (TernUiMessageRow *self)
   set_inscription (self->preview, data.preview);
   set_label (self->date, date);
   if (data.n_messages > 1)
-    {
-      count = g_strdup_printf ("%u", data.n_messages);
-      set_label (self->count, count);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->count), data.n_messages > 1);
-  gtk_widget_set_visible (self->attachment, data.attachment);
-  gtk_widget_set_visible (GTK_WIDGET (self->answered), data.answered || data.forwarded);
-  if (data.answered || data.forwarded)
-    {
-      set_icon (self->answered, data.answered ? "mail-replied-symbolic" : "mail-forward-symbolic");
-      set_tooltip (GTK_WIDGET (self->answered), data.answered ? _("Answered") : _("Forwarded"));
-    }
+    count = g_strdup_printf ("%u", data.n_messages);
+  show_count (self, count);
+  show_mark (self, &self->attachment, 3, data.attachment ? "mail-attachment-symbolic" : NULL);
+  show_mark (self, (GtkWidget **) &self->answered, 4,
+             data.answered ? "mail-replied-symbolic" : data.forwarded ? "mail-forward-symbolic" : NULL);
+  self->forwarded = data.forwarded && !data.answered;
+  self->flagged = data.flagged;
   gtk_widget_set_opacity (self->unread_dot, data.unread ? 1 : 0);
   gtk_widget_set_opacity (GTK_WIDGET (self->star), 1);
   set_icon (self->star, data.flagged ? "starred-symbolic" : "non-starred-symbolic");
-  set_tooltip (GTK_WIDGET (self->star), data.flagged ? _("Unstar") : _("Star"));
   if (data.flagged)
     gtk_widget_add_css_class (GTK_WIDGET (self->star), "starred");
   else
@@ -470,6 +527,8 @@ tern_ui_message_row_init (TernUiMessageRow *self)
 
   gtk_grid_layout_set_column_spacing (layout, 6);
   gtk_grid_layout_set_row_spacing (layout, 2);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 
   self->unread_dot = icon_new ("tern-unread-dot-symbolic");
   gtk_image_set_pixel_size (GTK_IMAGE (self->unread_dot), 8);
@@ -479,20 +538,6 @@ tern_ui_message_row_init (TernUiMessageRow *self)
 
   self->sender = inscription_new ("sender");
   attach (self, GTK_WIDGET (self->sender), 1, 0, 1);
-
-  self->count = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_set_visible (GTK_WIDGET (self->count), FALSE);
-  gtk_widget_set_valign (GTK_WIDGET (self->count), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "numeric");
-  gtk_widget_add_css_class (GTK_WIDGET (self->count), "message-count");
-  attach (self, GTK_WIDGET (self->count), 2, 0, 1);
-
-  self->attachment = mark_new ("mail-attachment-symbolic");
-  gtk_widget_set_tooltip_text (self->attachment, _("Has attachments"));
-  attach (self, self->attachment, 3, 0, 1);
-
-  self->answered = GTK_IMAGE (mark_new ("mail-replied-symbolic"));
-  attach (self, GTK_WIDGET (self->answered), 4, 0, 1);
 
   self->date = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->date, 1);
@@ -507,7 +552,6 @@ tern_ui_message_row_init (TernUiMessageRow *self)
   self->star = GTK_IMAGE (icon_new ("non-starred-symbolic"));
   gtk_widget_set_halign (GTK_WIDGET (self->star), GTK_ALIGN_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->star), "star");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star), _("Star"));
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (star_pressed_cb), self);

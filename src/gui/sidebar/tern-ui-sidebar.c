@@ -19,6 +19,7 @@
 #include <adwaita.h>
 
 #include "tern-store-folder-list.h"
+#include "tern-ui-bench.h"
 #include "tern-ui-folder-tree.h"
 #include "tern-ui-sidebar.h"
 
@@ -242,18 +243,24 @@ rebuild (TernUiSidebar *self)
       g_ptr_array_set_free_func (folders, g_object_unref);
       sync_level (self, item, nodes, outbox, seen);
     }
-  /* Local Folders (mail imported with tern-cli import), when there are any. */
+  /* Local Folders (mail imported with tern-cli import), once they hold mail or the
+   * user made one (the store always has an empty Inbox and Trash there). */
   {
     g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func (g_object_unref);
+    gboolean used = FALSE;
 
     for (guint i = 0; self->folders != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->folders)); i++)
       {
         g_autoptr(TernStoreFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->folders), i);
 
-        if (g_strcmp0 (tern_store_folder_get_account (folder), TERN_STORE_LOCAL_ACCOUNT) == 0)
-          g_ptr_array_add (local, g_steal_pointer (&folder));
+        if (g_strcmp0 (tern_store_folder_get_account (folder), TERN_STORE_LOCAL_ACCOUNT) != 0)
+          continue;
+        if (tern_store_folder_get_total (folder) > 0 ||
+            tern_store_folder_get_role (folder) == TERN_STORE_FOLDER_ROLE_NONE)
+          used = TRUE;
+        g_ptr_array_add (local, g_steal_pointer (&folder));
       }
-    if (local->len > 0)
+    if (used)
       {
         g_autoptr(GPtrArray) nodes = tern_ui_folder_tree_build (local);
 
@@ -670,6 +677,7 @@ folders_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_connect_object (folders, "items-changed", G_CALLBACK (folders_changed_cb), self, 0);
   g_clear_handle_id (&self->rebuild_idle, g_source_remove);
   rebuild (self);
+  tern_ui_bench_mark ("folders-loaded");
   self->loaded = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
 }
