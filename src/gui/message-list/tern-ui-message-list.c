@@ -634,7 +634,7 @@ collect_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError 
 
       if (work->query != NULL && (query = tern_store_query_parse (work->query, error)) == NULL)
         return NULL;
-      keys = work->threads ? tern_store_db_list_thread_keys (db, folder_id, query, error)
+      keys = work->threads ? tern_store_db_list_thread_keys (db, folder_id, query, NULL, error)
                            : tern_store_db_list_keys (db, folder_id, query, error);
       if (keys == NULL)
         return NULL;
