@@ -10,8 +10,12 @@
  * keys run through the list without reading every message); folded, only opening it
  * (Enter, a click) goes to the reader.
  *
- * The reader pane is a placeholder (TernUiReaderPane) behind show_in_reader() and
- * the "mark-read" signal, until TernUiMessageView replaces it.
+ * The reader is TernUiMessageView: the conversation selected (every message of it),
+ * or the message selected when conversations are off. It changes nothing itself:
+ * the window answers its ::need-body with tern_mail_fetch_body_async() and its
+ * ::mark-read (after the `mark-read-delay` setting) with the journaled
+ * tern_mail_set_flags_async(); its own ::activate-link handler opens web links in
+ * the browser (gtk_show_uri_full()) and mailto: links with `win.compose-to`.
  */
 #include "config.h"
 
@@ -21,7 +25,7 @@
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-message-list.h"
-#include "tern-ui-reader-pane.h"
+#include "tern-ui-message-view.h"
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 
@@ -51,7 +55,9 @@ struct _TernUiWindow
   GtkToggleButton      *scope_folder_button;
   GtkToggleButton      *scope_all_button;
   TernUiMessageList    *message_list;
-  TernUiReaderPane     *reader;
+  GtkStack             *reader_stack;
+  TernUiMessageView    *reader;
+  AdwStatusPage        *selection_page;
   GtkButton            *star_button;
   GtkButton            *unread_button;
   GtkRevealer          *offline_revealer;
@@ -65,8 +71,12 @@ struct _TernUiWindow
   GObject              *cursor_item;    /* the message (or conversation) selected alone */
   gulong                cursor_notify_id;
   gint64                pending_message; /* to select once its folder's list is read */
+  GType                 shown_type;      /* what the reader shows: a row's type, */
+  gint64                shown_id;        /* its id (0: nothing), */
+  guint                 shown_n_messages;/* and, a conversation, how many messages it had */
   TernMailUndo         *undo;
   gboolean              has_accounts;
+  gboolean              can_compose;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -200,36 +210,55 @@ folder_activated_cb (TernUiSidebar *sidebar, TernUiSidebarItem *item, TernUiWind
 
 /* ---- the reader ----------------------------------------------------------------------- */
 
-static TernStoreMessage *
-message_of (GObject *item)
+static guint
+n_messages_of (GObject *item)
 {
-  TernStoreMessage *latest;
-
-  if (TERN_IS_STORE_MESSAGE (item))
-    return g_object_ref (TERN_STORE_MESSAGE (item));
-  /* A conversation: until the reader shows conversations, its newest message. */
-  if (TERN_IS_STORE_THREAD (item) && (latest = tern_store_thread_get_latest (TERN_STORE_THREAD (item))) != NULL)
-    return g_object_ref (latest);
-  return NULL;
+  return TERN_IS_STORE_THREAD (item) && tern_store_thread_is_loaded (TERN_STORE_THREAD (item))
+           ? tern_store_thread_get_n_messages (TERN_STORE_THREAD (item)) : 1;
 }
 
-/* The one place the reader pane is driven from (TernUiMessageView replaces it). */
+/* The one place the reader is driven from. A row shown already is not read again
+ * (a sync refreshes rows in place), unless its conversation gained a message. */
 static void
 show_in_reader (TernUiWindow *self, GObject *item, guint n_selected)
 {
-  g_autoptr(TernStoreMessage) message = NULL;
+  gint64 id;
 
   if (n_selected > 1)
     {
-      tern_ui_reader_pane_show_selection (self->reader, n_selected);
+      g_autofree char *title =
+        /* Translators: the reader, with several messages selected */
+        g_strdup_printf (ngettext ("%u Message Selected", "%u Messages Selected", n_selected), n_selected);
+
+      adw_status_page_set_title (self->selection_page, title);
+      gtk_stack_set_visible_child_name (self->reader_stack, "selection");
+      self->shown_id = 0;
+      tern_ui_message_view_clear (self->reader);
       return;
     }
-  if (item == NULL || (message = message_of (item)) == NULL || !tern_store_message_is_loaded (message))
+  gtk_stack_set_visible_child_name (self->reader_stack, "view");
+  if (item == NULL || self->mail == NULL)
     {
-      tern_ui_reader_pane_clear (self->reader);
+      self->shown_id = 0;
+      tern_ui_message_view_clear (self->reader);
       return;
     }
-  tern_ui_reader_pane_show_message (self->reader, message);
+  id = tern_ui_id_selection_get_item_id (item);
+  if (id == self->shown_id && G_OBJECT_TYPE (item) == self->shown_type &&
+      n_messages_of (item) == self->shown_n_messages)
+    return;
+  self->shown_id = id;
+  self->shown_type = G_OBJECT_TYPE (item);
+  self->shown_n_messages = n_messages_of (item);
+  if (TERN_IS_STORE_THREAD (item))
+    {
+      /* Its newest message (the row's) is expanded and scrolled to, with the unread ones. */
+      TernStoreMessage *latest = tern_store_thread_get_latest (TERN_STORE_THREAD (item));
+
+      tern_ui_message_view_show_thread (self->reader, id, latest != NULL ? tern_store_message_get_id (latest) : 0);
+    }
+  else
+    tern_ui_message_view_show_message_ids (self->reader, &id, 1, id);
 }
 
 static void update_actions (TernUiWindow *self);
@@ -238,8 +267,10 @@ static void
 cursor_notify_cb (GObject *item, GParamSpec *pspec, TernUiWindow *self)
 {
   update_actions (self);
-  /* A row selected while it was still being read: show it now. */
-  if (g_str_equal (g_param_spec_get_name (pspec), "loaded") &&
+  /* A conversation read while selected (its newest message known now), or one that
+   * gained a message: show it again. */
+  if ((g_str_equal (g_param_spec_get_name (pspec), "loaded") ||
+       g_str_equal (g_param_spec_get_name (pspec), "n-messages")) &&
       tern_ui_id_selection_get_n_selected (tern_ui_message_list_get_selection (self->message_list)) == 1)
     show_in_reader (self, item, 1);
 }
@@ -265,20 +296,26 @@ lookup_item (TernUiWindow *self, gint64 id)
   return position >= 0 ? g_list_model_get_item (G_LIST_MODEL (selection), position) : NULL;
 }
 
+/* The id of the row selected alone, or 0. */
+static gint64
+single_selected_id (TernUiWindow *self)
+{
+  TernUiIdSelection *selection = tern_ui_message_list_get_selection (self->message_list);
+  g_autoptr(GArray) ids = NULL;
+
+  if (tern_ui_id_selection_get_n_selected (selection) != 1 || tern_ui_id_selection_get_all (selection))
+    return 0;
+  ids = tern_ui_id_selection_dup_ids (selection);
+  return ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
+}
+
 static void
 update_reader (TernUiWindow *self)
 {
   TernUiIdSelection *selection = tern_ui_message_list_get_selection (self->message_list);
   guint n = tern_ui_id_selection_get_n_selected (selection);
-  g_autoptr(GObject) item = NULL;
+  g_autoptr(GObject) item = n == 1 ? lookup_item (self, single_selected_id (self)) : NULL;
 
-  if (n == 1)
-    {
-      g_autoptr(GArray) ids = tern_ui_id_selection_dup_ids (selection);
-
-      if (!tern_ui_id_selection_get_all (selection) && ids->len == 1)
-        item = lookup_item (self, g_array_index (ids, gint64, 0));
-    }
   set_cursor_item (self, item);
   update_actions (self);
   show_in_reader (self, item, n);
@@ -298,6 +335,9 @@ static void
 selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, TernUiWindow *self)
 {
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
+  /* Moved on before the delay ran out: what the reader shows stays unread. */
+  if (self->shown_id != 0 && single_selected_id (self) != self->shown_id)
+    tern_ui_message_view_cancel_mark_read (self->reader);
   /* Folded, the reader is not on screen: it follows the selection when opened. */
   self->reader_timeout = g_timeout_add (adw_leaflet_get_folded (self->outer) ? 0 : 120, reader_timeout_cb, self);
 }
@@ -448,13 +488,65 @@ toggle_star_cb (TernUiMessageList *list, GObject *item, TernUiWindow *self)
   set_rows_flags (self, ids, flagged ? 0 : TERN_STORE_FLAG_FLAGGED, flagged ? TERN_STORE_FLAG_FLAGGED : 0, FALSE);
 }
 
+/* ---- the reader's requests ------------------------------------------------------------- */
+
 static void
-reader_mark_read_cb (TernUiReaderPane *reader, gint64 message_id, TernUiWindow *self)
+reader_mark_read_cb (TernUiMessageView *reader, gint64 message_id, TernUiWindow *self)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_array_append_val (ids, message_id);
   set_flags (self, ids, TERN_STORE_FLAG_SEEN, 0, FALSE);
+}
+
+typedef struct
+{
+  TernUiWindow *self;
+  gint64        message_id;
+} BodyFetch;
+
+static void
+body_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  BodyFetch *fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = tern_mail_fetch_body_finish (TERN_MAIL (source), result, &error);
+
+  /* Stored now: the card reads it from the store (or says why not, offline in words). */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && fetch->self->reader != NULL)
+    tern_ui_message_view_body_fetched (fetch->self->reader, fetch->message_id, error);
+  g_object_unref (fetch->self);
+  g_free (fetch);
+}
+
+/* Only the message's header is stored: its body is fetched from the server now, on a
+ * connection of its own (the card shows a spinner meanwhile). Moving on does not
+ * cancel it: the body is stored for next time. */
+static void
+reader_need_body_cb (TernUiMessageView *reader, gint64 message_id, TernUiWindow *self)
+{
+  BodyFetch *fetch;
+
+  if (self->mail == NULL)
+    return;
+  fetch = g_new0 (BodyFetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->message_id = message_id;
+  tern_mail_fetch_body_async (self->mail, message_id, self->cancellable, body_fetched_cb, fetch);
+}
+
+/* Until the composer exists, `win.compose-to` is disabled: a mailto: link, which
+ * cannot be made insensitive, says so instead of doing nothing. Other links go on to
+ * the view's own handler (the browser). */
+static gboolean
+reader_activate_link_cb (TernUiMessageView *reader, const char *uri, TernUiWindow *self)
+{
+  g_autofree char *scheme = g_uri_parse_scheme (uri);
+
+  if (self->can_compose || g_strcmp0 (scheme, "mailto") != 0)
+    return FALSE;
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing messages is not available yet")));
+  return TRUE;
 }
 
 static void
@@ -491,8 +583,7 @@ mark_unread_action_cb (GtkWidget *widget, const char *action_name, GVariant *par
   TernUiWindow *self = TERN_UI_WINDOW (widget);
 
   /* Marked unread by hand: the reader must not mark it read again. */
-  g_clear_handle_id (&self->reader_timeout, g_source_remove);
-  tern_ui_reader_pane_clear (self->reader);
+  tern_ui_message_view_cancel_mark_read (self->reader);
   set_selection_flags (self, 0, TERN_STORE_FLAG_SEEN);
 }
 
@@ -793,7 +884,7 @@ setup_mail (TernUiWindow *self)
     return;
   self->mail = g_object_ref (mail);
   tern_ui_message_list_set_store (self->message_list, tern_mail_get_store (mail));
-  tern_ui_reader_pane_set_mail (self->reader, mail);
+  tern_ui_message_view_set_store (self->reader, tern_mail_get_store (mail));
   tern_ui_sidebar_set_mail (self->sidebar, mail);
   accounts = tern_mail_get_accounts (mail);
   watch_accounts (self, accounts, 0, g_list_model_get_n_items (accounts));
@@ -976,6 +1067,16 @@ unavailable_action_cb (GtkWidget *widget, const char *action_name, GVariant *par
   /* Disabled: never activated. */
 }
 
+/* Whether messages can be written: `win.compose` and `win.compose-to` (the composer's
+ * issue turns them on). */
+static void
+set_can_compose (TernUiWindow *self, gboolean can_compose)
+{
+  self->can_compose = can_compose;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compose", can_compose);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compose-to", can_compose);
+}
+
 static void
 tern_ui_window_class_init (TernUiWindowClass *klass)
 {
@@ -986,7 +1087,7 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
 
   g_type_ensure (TERN_UI_TYPE_SIDEBAR);
   g_type_ensure (TERN_UI_TYPE_MESSAGE_LIST);
-  g_type_ensure (TERN_UI_TYPE_READER_PANE);
+  g_type_ensure (TERN_UI_TYPE_MESSAGE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tern-ui-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, toast_overlay);
@@ -1011,7 +1112,9 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, scope_folder_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, scope_all_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, message_list);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader_stack);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, selection_page);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, star_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
@@ -1022,6 +1125,8 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
 
   /* Not there yet: the composer and the account assistant come with their issues. */
   gtk_widget_class_install_action (widget_class, "win.compose", NULL, unavailable_action_cb);
+  /* An address to write to: the reader's "New Message To" and mailto: links. */
+  gtk_widget_class_install_action (widget_class, "win.compose-to", "s", unavailable_action_cb);
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, unavailable_action_cb);
   gtk_widget_class_install_action (widget_class, "win.accounts", NULL, unavailable_action_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
@@ -1045,7 +1150,7 @@ tern_ui_window_init (TernUiWindow *self)
   self->cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compose", FALSE);
+  set_can_compose (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", FALSE);
 
@@ -1059,6 +1164,8 @@ tern_ui_window_init (TernUiWindow *self)
   g_signal_connect (self->message_list, "toggle-star", G_CALLBACK (toggle_star_cb), self);
   g_signal_connect (self->message_list, "notify::state", G_CALLBACK (list_state_cb), self);
   g_signal_connect (self->reader, "mark-read", G_CALLBACK (reader_mark_read_cb), self);
+  g_signal_connect (self->reader, "need-body", G_CALLBACK (reader_need_body_cb), self);
+  g_signal_connect (self->reader, "activate-link", G_CALLBACK (reader_activate_link_cb), self);
   g_signal_connect (self->outer, "notify::folded", G_CALLBACK (outer_folded_cb), self);
   g_signal_connect (self->search_bar, "notify::search-mode-enabled", G_CALLBACK (search_mode_cb), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
