@@ -1032,25 +1032,6 @@ test_preferences (void)
   gtk_window_destroy (preferences);
 }
 
-/* WebKit says once, with a g_warning(), that it renders without GL: the ui tests
- * switch GL off (GDK_DEBUG=gl-disable). As in test-reader.c: let it say so with
- * warnings not fatal, once, before the tests; every later warning is fatal. */
-static void
-warm_up_webkit (void)
-{
-  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  GtkWidget *w = gtk_window_new ();
-  GtkWidget *web = webkit_web_view_new ();
-
-  gtk_window_set_child (GTK_WINDOW (w), web);
-  gtk_window_present (GTK_WINDOW (w));
-  webkit_web_view_load_html (WEBKIT_WEB_VIEW (web), "<p>warm</p>", "about:blank");
-  settle (500);
-  gtk_window_destroy (GTK_WINDOW (w));
-  settle (50);
-  g_log_set_always_fatal (fatal);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -1062,7 +1043,7 @@ main (int argc, char **argv)
    * folders from the name and fails on a path. */
   g_set_prgname ("test-mail-window");
   tern_engine_init ();
-  warm_up_webkit ();
+  ui_webkit_warm_up ();
   own_notifications ();
   /* No animations: a leaflet's transition would be half way in a screenshot. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);

@@ -206,7 +206,9 @@ main (int argc, char **argv)
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
+  g_set_prgname ("test-sync-window");
   tern_engine_init ();
+  ui_webkit_warm_up ();
   ui_thread = g_thread_self ();
 
   app = tern_ui_application_new ();
