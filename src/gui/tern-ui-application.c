@@ -9,6 +9,9 @@
 
 #include "tern-engine.h"
 #include "tern-ui-application.h"
+#include "tern-ui-bench.h"
+#include "tern-ui-notifier.h"
+#include "tern-ui-preferences-window.h"
 #include "tern-ui-window.h"
 
 struct _TernUiApplication
@@ -18,6 +21,8 @@ struct _TernUiApplication
   GSettings          *settings;
   GError             *tls_error;
   TernMail           *mail;           /* NULL until loaded */
+  TernUiNotifier     *notifier;       /* with the mail */
+  guint               start_timeout;  /* starts the engine if no list shows first */
   GCancellable       *cancellable;
   guint               n_sync_requests; /* "app.sync" runs not finished */
   gboolean            sync_failed;
@@ -241,6 +246,33 @@ sync_interval_cb (GSettings *settings, const char *key, TernUiApplication *self)
   tern_mail_set_poll_interval (self->mail, (guint) g_settings_get_int (settings, key) * 60);
 }
 
+/**
+ * tern_ui_application_start_mail:
+ *
+ * Starts keeping the accounts in step (IMAP IDLE, the periodic sync, the network
+ * monitor): once the window shows its first rows, or by itself two seconds after
+ * the mail is loaded. Does nothing the second time.
+ */
+void
+tern_ui_application_start_mail (TernUiApplication *self)
+{
+  g_return_if_fail (TERN_UI_IS_APPLICATION (self));
+
+  g_clear_handle_id (&self->start_timeout, g_source_remove);
+  if (self->mail != NULL && !tern_mail_get_started (self->mail))
+    tern_mail_start (self->mail);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  TernUiApplication *self = user_data;
+
+  self->start_timeout = 0;
+  tern_ui_application_start_mail (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -262,10 +294,14 @@ mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       watch_account (self, account);
     }
   g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
+  self->notifier = tern_ui_notifier_new (G_APPLICATION (self), self->mail, self->settings);
   g_signal_connect_object (self->settings, "changed::sync-interval-minutes", G_CALLBACK (sync_interval_cb), self, 0);
   sync_interval_cb (self->settings, "sync-interval-minutes", self);
-  /* As every mail client does: the accounts are kept in step while Tern runs. */
-  tern_mail_start (self->mail);
+  /* As every mail client does: the accounts are kept in step while Tern runs; from
+   * when the window shows its first rows (the syncs' threads then do not compete
+   * with it), or in two seconds. */
+  self->start_timeout = g_timeout_add_seconds (2, start_timeout_cb, self);
+  tern_ui_bench_mark ("mail-loaded");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAIL]);
   if (self->sync_on_load)
     {
@@ -283,6 +319,27 @@ sync_action_cb (GSimpleAction *action,
   tern_ui_application_sync (user_data);
 }
 
+/**
+ * tern_ui_application_get_notifier:
+ *
+ * Returns: (transfer none) (nullable): the notifications of new mail, once the mail
+ *   is loaded
+ */
+TernUiNotifier *
+tern_ui_application_get_notifier (TernUiApplication *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_APPLICATION (self), NULL);
+  return self->notifier;
+}
+
+/* A window the user looks at: the new mail notified is seen. */
+static void
+window_active_cb (GtkWindow *window, GParamSpec *pspec, TernUiApplication *self)
+{
+  if (gtk_window_is_active (window) && self->notifier != NULL)
+    tern_ui_notifier_withdraw (self->notifier);
+}
+
 static TernUiWindow *
 get_or_create_window (TernUiApplication *self)
 {
@@ -291,10 +348,44 @@ get_or_create_window (TernUiApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (tern_ui_window_new (self));
+      g_signal_connect_object (window, "notify::is-active", G_CALLBACK (window_active_cb), self, 0);
       show_sync_status (self);
     }
 
   return TERN_UI_WINDOW (window);
+}
+
+static void
+show_message_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiApplication *self = user_data;
+  TernUiWindow *window = get_or_create_window (self);
+
+  if (self->notifier != NULL)
+    tern_ui_notifier_withdraw (self->notifier);
+  gtk_window_present (GTK_WINDOW (window));
+  tern_ui_window_show_message (window, g_variant_get_int64 (parameter));
+}
+
+static void
+show_folder_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiApplication *self = user_data;
+  TernUiWindow *window = get_or_create_window (self);
+
+  if (self->notifier != NULL)
+    tern_ui_notifier_withdraw (self->notifier);
+  gtk_window_present (GTK_WINDOW (window));
+  tern_ui_window_show_folder (window, g_variant_get_int64 (parameter));
+}
+
+static void
+preferences_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_window_present (GTK_WINDOW (tern_ui_preferences_window_new (parent, self->settings)));
 }
 
 static void
@@ -353,7 +444,24 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action_cb },
   { .name = "about", .activate = about_action_cb },
   { .name = "sync", .activate = sync_action_cb },
+  { .name = "preferences", .activate = preferences_action_cb },
+  { .name = "show-message", .activate = show_message_action_cb, .parameter_type = "x" },
+  { .name = "show-folder", .activate = show_folder_action_cb, .parameter_type = "x" },
 };
+
+static gboolean
+style_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *style = g_variant_get_string (variant, NULL);
+
+  if (g_str_equal (style, "light"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_str_equal (style, "dark"))
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    g_value_set_enum (value, ADW_COLOR_SCHEME_DEFAULT);
+  return TRUE;
+}
 
 static void
 tern_ui_application_startup (GApplication *app)
@@ -363,13 +471,29 @@ tern_ui_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *add_account_accels[] = { "<Control><Shift>n", NULL };
   static const char *sync_accels[] = { "F5", NULL };
+  static const struct { const char *action; const char *accels[3]; } window_accels[] = {
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.compose", { "<Control>n", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.mark-read", { "<Control>i", NULL } },
+    { "win.mark-unread", { "<Control>u", NULL } },
+    { "win.toggle-star", { "<Control>d", NULL } },
+  };
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
+  tern_ui_bench_mark ("startup");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-account", add_account_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sync", sync_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (window_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), window_accels[i].action,
+                                           window_accels[i].accels);
+
+  /* Dark mode: the system's (AdwStyleManager follows it), or the user's choice. */
+  g_settings_bind_with_mapping (self->settings, "style-variant", adw_style_manager_get_default (), "color-scheme",
+                                G_SETTINGS_BIND_GET, style_get_mapping, NULL, NULL, NULL);
 
   /* The store and the accounts open on a worker; the window shows meanwhile. */
   tern_mail_new_async (NULL, NULL, self->cancellable, mail_ready_cb, g_object_ref (self));
@@ -386,7 +510,8 @@ tern_ui_application_shutdown (GApplication *app)
   TernUiApplication *self = TERN_UI_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->mail != NULL)
+  g_clear_handle_id (&self->start_timeout, g_source_remove);
+  if (self->mail != NULL && tern_mail_get_started (self->mail))
     tern_mail_stop (self->mail);
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->shutdown (app);
 }
@@ -399,6 +524,7 @@ tern_ui_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->mail);
   g_clear_object (&self->settings);
   g_clear_error (&self->tls_error);

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "tern-mail.h"
+#include "tern-ui-notifier.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,7 @@ const GError      *tern_ui_application_get_tls_error (TernUiApplication *self);
 TernMail          *tern_ui_application_get_mail      (TernUiApplication *self);
 gboolean           tern_ui_application_get_syncing   (TernUiApplication *self);
 void               tern_ui_application_sync          (TernUiApplication *self);
+void               tern_ui_application_start_mail    (TernUiApplication *self);
+TernUiNotifier    *tern_ui_application_get_notifier  (TernUiApplication *self);
 
 G_END_DECLS

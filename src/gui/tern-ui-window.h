@@ -1,4 +1,4 @@
-/* tern-ui-window.h
+/* tern-ui-window.h: the main window: folders | messages | reader
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,12 +15,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TernUiWindow, tern_ui_window, TERN_UI, WINDOW, AdwApplicationWindow)
 
-TernUiWindow *tern_ui_window_new (TernUiApplication *application);
-
-void          tern_ui_window_set_has_accounts (TernUiWindow *self,
-                                               gboolean      has_accounts);
-void          tern_ui_window_set_sync_status  (TernUiWindow *self,
-                                               const char   *status,
-                                               gboolean      running);
+TernUiWindow *tern_ui_window_new             (TernUiApplication *application);
+void          tern_ui_window_set_has_accounts (TernUiWindow      *self,
+                                               gboolean           has_accounts);
+void          tern_ui_window_set_sync_status (TernUiWindow      *self,
+                                              const char        *status,
+                                              gboolean           running);
+void          tern_ui_window_show_folder     (TernUiWindow      *self,
+                                              gint64             folder_id);
+void          tern_ui_window_show_message    (TernUiWindow      *self,
+                                              gint64             message_id);
+void          tern_ui_window_search          (TernUiWindow      *self,
+                                              const char        *text,
+                                              gboolean           all_accounts);
+void          tern_ui_window_add_toast       (TernUiWindow      *self,
+                                              AdwToast          *toast);
 
 G_END_DECLS

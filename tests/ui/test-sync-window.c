@@ -137,7 +137,7 @@ test_sync (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "sync"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
   g_assert_true (tern_ui_application_get_syncing (app));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "accounts");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "mail");
   g_assert_false (gtk_widget_get_sensitive (template_child ("sync_button")));
   g_assert_true (gtk_widget_get_visible (template_child ("sync_spinner")));
 
@@ -206,7 +206,9 @@ main (int argc, char **argv)
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
+  g_set_prgname ("test-sync-window");
   tern_engine_init ();
+  ui_webkit_warm_up ();
   ui_thread = g_thread_self ();
 
   app = tern_ui_application_new ();

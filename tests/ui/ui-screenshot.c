@@ -1,11 +1,56 @@
-/* ui-screenshot.c: the ui tests' screenshots
+/* ui-screenshot.c: the ui tests' screenshots, and WebKit warmed up for them
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <webkit/webkit.h>
+
 #include "ui-screenshot.h"
+
+static gboolean
+done_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/**
+ * ui_webkit_warm_up:
+ *
+ * WebKit says once, with a g_warning(), that it renders without GL: the ui tests
+ * switch GL off (GDK_DEBUG=gl-disable), and the window's reader starts WebKit soon
+ * after it is shown. That is no failure: let it say so with warnings not fatal,
+ * once, before the tests; every later warning is fatal. Call it after
+ * gtk_test_init() and g_set_prgname() (WebKit's sandbox makes folders from the
+ * program's name, and fails on the full path g_test_init() gives it).
+ */
+void
+ui_webkit_warm_up (void)
+{
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  GtkWidget *w = gtk_window_new ();
+  GtkWidget *web = webkit_web_view_new ();
+
+  gtk_window_set_child (GTK_WINDOW (w), web);
+  gtk_window_present (GTK_WINDOW (w));
+  webkit_web_view_load_html (WEBKIT_WEB_VIEW (web), "<p>warm</p>", "about:blank");
+  settle (500);
+  gtk_window_destroy (GTK_WINDOW (w));
+  settle (50);
+  g_log_set_always_fatal (fatal);
+}
 
 /**
  * ui_screenshot_save:

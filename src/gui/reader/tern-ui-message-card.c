@@ -265,6 +265,8 @@ fill_header (TernUiMessageCard *self)
     g_autofree char *name = g_strdup_printf (_("Message from %s, %s"), senders->str, full_date);
 
     gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    /* The collapsed line's button: its labels do not name it (GTK 4.8). */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   }
   gtk_label_set_text (self->summary_preview, preview != NULL ? preview : "");
   gtk_label_set_text (self->summary_date, short_date);

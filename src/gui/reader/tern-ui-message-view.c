@@ -620,6 +620,20 @@ tern_ui_message_view_body_fetched (TernUiMessageView *self,
     tern_ui_message_card_reload (card);
 }
 
+/**
+ * tern_ui_message_view_cancel_mark_read:
+ *
+ * The messages waiting for the `mark-read-delay` to run out stay unread: the user
+ * moved on to another conversation, or marked them unread.
+ */
+void
+tern_ui_message_view_cancel_mark_read (TernUiMessageView *self)
+{
+  g_return_if_fail (TERN_UI_IS_MESSAGE_VIEW (self));
+
+  g_hash_table_remove_all (self->mark_timers);
+}
+
 guint
 tern_ui_message_view_get_n_cards (TernUiMessageView *self)
 {

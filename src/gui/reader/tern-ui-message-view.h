@@ -35,6 +35,7 @@ void               tern_ui_message_view_clear            (TernUiMessageView *sel
 void               tern_ui_message_view_body_fetched     (TernUiMessageView *self,
                                                           gint64             message_id,
                                                           const GError      *error);
+void               tern_ui_message_view_cancel_mark_read (TernUiMessageView *self);
 
 guint              tern_ui_message_view_get_n_cards      (TernUiMessageView *self);
 TernUiMessageCard *tern_ui_message_view_get_card         (TernUiMessageView *self,

@@ -1,0 +1,32 @@
+/* tern-ui-sidebar.h: the folder sidebar: All Inboxes, then each account's folders
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-mail.h"
+#include "tern-ui-sidebar-item.h"
+
+G_BEGIN_DECLS
+
+#define TERN_UI_TYPE_SIDEBAR (tern_ui_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (TernUiSidebar, tern_ui_sidebar, TERN_UI, SIDEBAR, GtkWidget)
+
+TernUiSidebar     *tern_ui_sidebar_new                (void);
+void               tern_ui_sidebar_set_mail           (TernUiSidebar *self,
+                                                       TernMail      *mail);
+TernUiSidebarItem *tern_ui_sidebar_get_selected_item  (TernUiSidebar *self);
+gboolean           tern_ui_sidebar_select_folder      (TernUiSidebar *self,
+                                                       gint64         folder_id);
+void               tern_ui_sidebar_select_all_inboxes (TernUiSidebar *self);
+gboolean           tern_ui_sidebar_get_loaded         (TernUiSidebar *self);
+TernStoreFolder   *tern_ui_sidebar_lookup_folder      (TernUiSidebar *self,
+                                                       gint64         folder_id);
+GListModel        *tern_ui_sidebar_get_model          (TernUiSidebar *self);
+GtkListView       *tern_ui_sidebar_get_list_view      (TernUiSidebar *self);
+GtkListBox        *tern_ui_sidebar_get_problems       (TernUiSidebar *self);
+
+G_END_DECLS

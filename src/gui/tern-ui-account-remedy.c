@@ -1,0 +1,343 @@
+/* tern-ui-account-remedy.c: what the user does about an account that cannot sync
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Until the account settings of the assistant exist, the remedies of a failed
+ * account are two small dialogs:
+ *  - a refused or missing password: an AdwPasswordEntryRow; the password is stored
+ *    in the keyring (tern_credentials_store_password() on a worker, cancelled after
+ *    a timeout: a locked keyring can prompt forever) and the account retried;
+ *  - an untrusted or changed certificate: what it is and why it does not validate;
+ *    "Trust This Certificate" pins exactly that certificate.
+ * Anything else retries the account.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "tern-credentials.h"
+#include "tern-ui-account-remedy.h"
+
+/* How long storing a password may take before it is given up. */
+#define KEYRING_TIMEOUT_S 15
+
+typedef struct
+{
+  TernMail         *mail;
+  TernMailAccount  *account;
+  GtkWidget        *entry;
+  GtkWindow        *parent;
+} Remedy;
+
+static void
+remedy_free (Remedy *remedy)
+{
+  g_clear_object (&remedy->mail);
+  g_clear_object (&remedy->account);
+  g_clear_object (&remedy->parent);
+  g_free (remedy);
+}
+
+static void
+show_error (GtkWindow *parent, const char *heading, const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- the password --------------------------------------------------------------------- */
+
+typedef struct
+{
+  TernAccount *account;
+  char        *password;
+} StoreWork;
+
+static void
+store_work_free (StoreWork *work)
+{
+  g_object_unref (work->account);
+  tern_credentials_free_password (work->password);
+  g_free (work);
+}
+
+static void
+store_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  StoreWork *work = task_data;
+  GError *error = NULL;
+
+  if (tern_credentials_store_password (work->account, work->password, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+keyring_timeout_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Remedy *remedy = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (remedy->parent, _("The Password Was Not Saved"),
+                g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                  ? _("The keyring did not answer. Unlock it, then try again.")
+                  : error->message);
+  else
+    tern_mail_account_retry (remedy->account);
+  remedy_free (remedy);
+}
+
+static void
+password_response_cb (AdwMessageDialog *dialog, const char *response, Remedy *remedy)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GTask) task = NULL;
+  StoreWork *work;
+  const char *password;
+
+  if (g_strcmp0 (response, "save") != 0)
+    {
+      remedy_free (remedy);
+      return;
+    }
+  password = gtk_editable_get_text (GTK_EDITABLE (remedy->entry));
+  work = g_new0 (StoreWork, 1);
+  work->account = g_object_ref (tern_mail_account_get_account (remedy->account));
+  work->password = g_strdup (password);
+  gtk_editable_set_text (GTK_EDITABLE (remedy->entry), "");
+
+  cancellable = g_cancellable_new ();
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, KEYRING_TIMEOUT_S, keyring_timeout_cb, g_object_ref (cancellable),
+                              g_object_unref);
+  task = g_task_new (NULL, cancellable, stored_cb, remedy);
+  g_task_set_source_tag (task, password_response_cb);
+  g_task_set_task_data (task, work, (GDestroyNotify) store_work_free);
+  g_task_run_in_thread (task, store_thread);
+}
+
+static void
+password_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "save", gtk_editable_get_text (entry)[0] != '\0');
+}
+
+static void
+password_activate_cb (AdwEntryRow *entry, AdwMessageDialog *dialog)
+{
+  if (adw_message_dialog_get_response_enabled (dialog, "save"))
+    {
+      adw_message_dialog_response (dialog, "save");
+      gtk_window_close (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+ask_password (Remedy *remedy)
+{
+  TernAccount *account = tern_mail_account_get_account (remedy->account);
+  TernDiagnosis *diagnosis = tern_mail_account_get_diagnosis (remedy->account);
+  g_autofree char *heading = g_strdup_printf (_("Password for %s"), tern_mail_account_get_email (remedy->account));
+  const char *body = diagnosis != NULL ? tern_diagnosis_get_explanation (diagnosis)
+                                       : _("The server needs the password of this account.");
+  GtkWidget *dialog, *list;
+
+  if (tern_account_get_password_command (account) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("This account gets its password from the command “%s”, which the "
+                                                 "server refused. Change the command with “tern-cli account set”."),
+                                               tern_account_get_password_command (account));
+
+      show_error (remedy->parent, heading, text);
+      remedy_free (remedy);
+      return;
+    }
+  dialog = adw_message_dialog_new (remedy->parent, heading, body);
+  list = gtk_list_box_new ();
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  remedy->entry = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (remedy->entry), _("Password"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (remedy->entry), FALSE);
+  gtk_list_box_append (GTK_LIST_BOX (list), remedy->entry);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save and Retry"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", FALSE);
+  g_signal_connect (remedy->entry, "changed", G_CALLBACK (password_changed_cb), dialog);
+  g_signal_connect (remedy->entry, "entry-activated", G_CALLBACK (password_activate_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (password_response_cb), remedy);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (remedy->entry);
+}
+
+/* ---- the certificate -------------------------------------------------------------------- */
+
+static char *
+certificate_errors_text (GTlsCertificateFlags flags)
+{
+  GString *text = g_string_new (NULL);
+  static const struct { GTlsCertificateFlags flag; const char *text; } reasons[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA, N_("It is not signed by an authority this computer knows.") },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY, N_("It is for another server name.") },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED, N_("It is not valid yet.") },
+    { G_TLS_CERTIFICATE_EXPIRED, N_("It has expired.") },
+    { G_TLS_CERTIFICATE_REVOKED, N_("It was revoked.") },
+    { G_TLS_CERTIFICATE_INSECURE, N_("Its algorithm is insecure.") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (flags & reasons[i].flag)
+      {
+        if (text->len > 0)
+          g_string_append_c (text, ' ');
+        g_string_append (text, _(reasons[i].text));
+      }
+  return g_string_free (text, FALSE);
+}
+
+static void
+add_row (GtkWidget *list, const char *title, const char *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL || *value == '\0')
+    return;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_add_css_class (row, "property");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+}
+
+static void
+pinned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Remedy *remedy = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tern_mail_update_account_finish (TERN_MAIL (source), result, &error))
+    show_error (remedy->parent, _("The Certificate Was Not Trusted"), error->message);
+  else
+    tern_mail_account_retry (remedy->account);
+  remedy_free (remedy);
+}
+
+static void
+certificate_response_cb (AdwMessageDialog *dialog, const char *response, Remedy *remedy)
+{
+  TernDiagnosis *diagnosis = tern_mail_account_get_diagnosis (remedy->account);
+  GTlsCertificate *certificate = diagnosis != NULL ? tern_diagnosis_get_certificate (diagnosis) : NULL;
+  g_autoptr(TernMailAccountBuilder) builder = NULL;
+
+  if (g_strcmp0 (response, "trust") != 0 || certificate == NULL)
+    {
+      remedy_free (remedy);
+      return;
+    }
+  builder = tern_mail_account_builder_new_for_account (tern_mail_account_get_account (remedy->account));
+  tern_mail_account_builder_pin_certificate (builder, certificate);
+  tern_mail_update_account_async (remedy->mail, builder, NULL, pinned_cb, remedy);
+}
+
+static void
+review_certificate (Remedy *remedy)
+{
+  TernDiagnosis *diagnosis = tern_mail_account_get_diagnosis (remedy->account);
+  g_autofree char *heading = g_strdup_printf (_("Certificate of %s"), tern_mail_account_get_email (remedy->account));
+  g_autofree char *errors = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *from = NULL, *until = NULL;
+  GtkWidget *dialog, *list;
+
+  if (diagnosis == NULL || tern_diagnosis_get_certificate (diagnosis) == NULL)
+    {
+      tern_mail_account_retry (remedy->account);
+      remedy_free (remedy);
+      return;
+    }
+  errors = certificate_errors_text (tern_diagnosis_get_certificate_errors (diagnosis));
+  body = g_strdup_printf ("%s %s %s", tern_diagnosis_get_explanation (diagnosis), errors,
+                          _("Trust it only if you know that this is your provider’s certificate: anybody between you "
+                            "and the server could read your mail with a certificate of their own."));
+  dialog = adw_message_dialog_new (remedy->parent, heading, body);
+  list = gtk_list_box_new ();
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  if (tern_diagnosis_get_host_names (diagnosis) != NULL)
+    names = g_strjoinv (", ", (char **) tern_diagnosis_get_host_names (diagnosis));
+  if (tern_diagnosis_get_not_valid_before (diagnosis) != NULL)
+    from = g_date_time_format (tern_diagnosis_get_not_valid_before (diagnosis), "%x");
+  if (tern_diagnosis_get_not_valid_after (diagnosis) != NULL)
+    until = g_date_time_format (tern_diagnosis_get_not_valid_after (diagnosis), "%x");
+  add_row (list, _("Issued To"), tern_diagnosis_get_subject (diagnosis));
+  add_row (list, _("Issued By"), tern_diagnosis_get_issuer (diagnosis));
+  add_row (list, _("Server Names"), names);
+  add_row (list, _("Valid From"), from);
+  add_row (list, _("Valid Until"), until);
+  add_row (list, _("SHA-256 Fingerprint"), tern_diagnosis_get_fingerprint (diagnosis));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
+                                    _("_Trust This Certificate"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (certificate_response_cb), remedy);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * tern_ui_account_remedy_run:
+ *
+ * Does what the account's remedy says: asks for its password, shows its server's
+ * certificate, or retries it.
+ */
+void
+tern_ui_account_remedy_run (GtkWindow *parent, TernMail *mail, TernMailAccount *account)
+{
+  Remedy *remedy;
+
+  g_return_if_fail (TERN_IS_MAIL (mail));
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+
+  remedy = g_new0 (Remedy, 1);
+  remedy->mail = g_object_ref (mail);
+  remedy->account = g_object_ref (account);
+  remedy->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  switch (tern_mail_account_get_remedy (account))
+    {
+    case TERN_MAIL_REMEDY_PASSWORD:
+      ask_password (remedy);
+      break;
+    case TERN_MAIL_REMEDY_CERTIFICATE:
+      review_certificate (remedy);
+      break;
+    case TERN_MAIL_REMEDY_SETTINGS:
+      show_error (parent, _("Account Settings Needed"),
+                  _("The server settings of this account need changing. Until the account settings arrive in Tern, "
+                    "change them with “tern-cli account set”."));
+      remedy_free (remedy);
+      break;
+    case TERN_MAIL_REMEDY_NONE:
+    default:
+      tern_mail_account_retry (account);
+      remedy_free (remedy);
+      break;
+    }
+}
