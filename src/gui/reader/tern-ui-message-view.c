@@ -1165,7 +1165,7 @@ tern_ui_message_view_class_init (TernUiMessageViewClass *klass)
    * TernUiMessageView::need-body:
    * @message_id: a message of which the store has only the header
    *
-   * The owner fetches the body (tern_sync_message_fetch_async()) and answers with
+   * The owner fetches the body (tern_mail_fetch_body_async()) and answers with
    * tern_ui_message_view_body_fetched(). Until then the message shows a spinner.
    */
   signals[NEED_BODY] = g_signal_new ("need-body", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

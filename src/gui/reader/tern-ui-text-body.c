@@ -50,6 +50,8 @@ struct _TernUiTextBody
   GtkTextTag  *zoom_tag;
   gboolean     hovering_link;
   const char  *hovered_uri;  /* a Link's uri */
+  guint        resize_tick;
+  int          resized_for;  /* the height last asked for after an allocation */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiTextBody, tern_ui_text_body, GTK_TYPE_TEXT_VIEW)
@@ -465,6 +467,9 @@ tern_ui_text_body_dispose (GObject *object)
   TernUiTextBody *self = TERN_UI_TEXT_BODY (object);
 
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  if (self->resize_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->resize_tick);
+  self->resize_tick = 0;
   G_OBJECT_CLASS (tern_ui_text_body_parent_class)->dispose (object);
 }
 
@@ -478,6 +483,52 @@ tern_ui_text_body_finalize (GObject *object)
   G_OBJECT_CLASS (tern_ui_text_body_parent_class)->finalize (object);
 }
 
+/* Queued from the frame clock, outside any allocation: the parents measure the
+ * body again and give it the height its text needs. */
+static gboolean
+resize_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  TernUiTextBody *self = TERN_UI_TEXT_BODY (widget);
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  self->resize_tick = 0;
+  gtk_widget_queue_resize (widget);
+  if (parent != NULL)
+    gtk_widget_queue_resize (parent);
+  return G_SOURCE_REMOVE;
+}
+
+/* GtkTextView measures the height of its text at the width of its last
+ * allocation (it ignores the width it is measured for). Allocated the first
+ * time (say in a card that was collapsed, or in the stack page of its body that
+ * was just switched to), it was measured 0 high, and the resize it queues from
+ * inside its size_allocate once it knows its height is lost in GTK 4.8: the box
+ * above keeps it 0 high, an empty gap where the text should be. So when the
+ * height it was given is not the height its text needs at the width it was
+ * given, ask again, from the next frame. */
+static void
+tern_ui_text_body_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  TernUiTextBody *self = TERN_UI_TEXT_BODY (widget);
+  int needed = 0, natural = 0, min_baseline = -1, nat_baseline = -1;
+
+  GTK_WIDGET_CLASS (tern_ui_text_body_parent_class)->size_allocate (widget, width, height, baseline);
+
+  GTK_WIDGET_CLASS (tern_ui_text_body_parent_class)->measure (widget, GTK_ORIENTATION_VERTICAL, width,
+                                                              &needed, &natural, &min_baseline, &nat_baseline);
+  if (needed == height || needed == self->resized_for)
+    return;
+  /* Once per height needed: no loop when a parent gives less on purpose. */
+  self->resized_for = needed;
+  if (self->resize_tick == 0)
+    self->resize_tick = gtk_widget_add_tick_callback (widget, resize_tick_cb, NULL, NULL);
+}
+
 static void
 tern_ui_text_body_class_init (TernUiTextBodyClass *klass)
 {
@@ -487,6 +538,7 @@ tern_ui_text_body_class_init (TernUiTextBodyClass *klass)
   object_class->dispose = tern_ui_text_body_dispose;
   object_class->finalize = tern_ui_text_body_finalize;
   text_view_class->snapshot_layer = tern_ui_text_body_snapshot_layer;
+  GTK_WIDGET_CLASS (klass)->size_allocate = tern_ui_text_body_size_allocate;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "textview");
 }
 
@@ -498,6 +550,7 @@ tern_ui_text_body_init (TernUiTextBody *self)
   GtkEventController *motion;
   GtkGesture *click;
 
+  self->resized_for = -1;
   self->quotes = g_array_new (FALSE, FALSE, sizeof (QuoteRange));
   self->links = g_array_new (FALSE, FALSE, sizeof (Link));
   g_array_set_clear_func (self->links, (GDestroyNotify) link_clear);
