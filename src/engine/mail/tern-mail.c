@@ -150,6 +150,8 @@ open_all (const char *store_path, const char *accounts_path, GCancellable *cance
   g_autoptr(TernStoreDb) db = NULL;
   GListModel *accounts;
 
+  /* On a worker (open_thread), or blocking for tern-cli (tern_mail_new_sync()): the
+   * window's thread reads no file. */
   opened->manager = tern_account_manager_new (accounts_path);
   if (!tern_account_manager_load (opened->manager, error))
     goto fail;
@@ -904,7 +906,9 @@ account_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
         }
       /* The settings are gone; a password left in an unreachable keyring is only
        * logged. */
-      if (kept != NULL && tern_account_get_password_command (kept) == NULL &&
+      if (kept != NULL)
+        tern_credentials_set_session_password (kept, NULL);
+      if (kept != NULL && tern_account_get_password_command (kept) == NULL && !tern_account_get_ask_password (kept) &&
           !tern_credentials_clear_password (kept, cancellable, &error))
         {
           g_warning ("The password of %s could not be removed from the keyring: %s", job->remove,
@@ -933,13 +937,21 @@ account_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
           return;
         }
     }
-  if (job->password != NULL &&
-      !tern_credentials_store_password (job->account, job->password, cancellable, &error))
+  if (job->password != NULL && tern_account_get_ask_password (job->account))
     {
-      if (job->is_new)
-        tern_account_manager_remove (job->manager, tern_account_get_email (job->account), NULL);
-      g_task_return_error (task, error);
-      return;
+      /* Kept nowhere but in this process. */
+      tern_credentials_set_session_password (job->account, job->password);
+    }
+  else if (job->password != NULL)
+    {
+      if (!tern_credentials_store_password (job->account, job->password, cancellable, &error))
+        {
+          if (job->is_new)
+            tern_account_manager_remove (job->manager, tern_account_get_email (job->account), NULL);
+          g_task_return_error (task, error);
+          return;
+        }
+      tern_credentials_set_session_password (job->account, NULL);
     }
   if (!tern_account_manager_save (job->manager, &error))
     {

@@ -10,6 +10,7 @@
 
 #include "tern-mail-account.h"
 #include "tern-mail-account-builder.h"
+#include "tern-mail-check.h"
 #include "tern-mail-error.h"
 #include "tern-mail-undo.h"
 #include "tern-store.h"
