@@ -9,6 +9,7 @@
 
 #include "tern-engine.h"
 #include "tern-ui-account-assistant.h"
+#include "tern-ui-account-remedy.h"
 #include "tern-ui-application.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-notifier.h"
@@ -170,9 +171,29 @@ account_changed_cb (TernMailAccount *account, GParamSpec *pspec, TernUiApplicati
   show_sync_status (self);
 }
 
+static TernUiWindow *get_or_create_window (TernUiApplication *self);
+
+/* An account whose password is kept nowhere is asked for it once Tern starts (its
+ * first sync fails for want of it): once per run. */
+static void
+account_remedy_cb (TernMailAccount *account, GParamSpec *pspec, TernUiApplication *self)
+{
+  TernUiWindow *window;
+
+  if (tern_mail_account_get_remedy (account) != TERN_MAIL_REMEDY_PASSWORD ||
+      !tern_account_get_ask_password (tern_mail_account_get_account (account)) ||
+      g_object_get_data (G_OBJECT (account), "tern-asked") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (account), "tern-asked", GINT_TO_POINTER (TRUE));
+  window = get_or_create_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  tern_ui_account_remedy_run (GTK_WINDOW (window), self->mail, account);
+}
+
 static void
 watch_account (TernUiApplication *self, TernMailAccount *account)
 {
+  g_signal_connect_object (account, "notify::remedy", G_CALLBACK (account_remedy_cb), self, 0);
   g_signal_connect_object (account, "notify::state", G_CALLBACK (account_changed_cb), self, 0);
   g_signal_connect_object (account, "notify::status", G_CALLBACK (account_changed_cb), self, 0);
 }
@@ -242,8 +263,6 @@ tern_ui_application_get_mail (TernUiApplication *self)
 
   return self->mail;
 }
-
-static TernUiWindow *get_or_create_window (TernUiApplication *self);
 
 static void
 account_added_cb (TernUiAccountAssistant *assistant, TernMailAccount *account, TernUiApplication *self)
@@ -400,8 +419,12 @@ window_active_cb (GtkWindow *window, GParamSpec *pspec, TernUiApplication *self)
 static TernUiWindow *
 get_or_create_window (TernUiApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = NULL;
 
+  /* The main window most recently used (not the account assistant, say). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && window == NULL; l = l->next)
+    if (TERN_UI_IS_WINDOW (l->data))
+      window = l->data;
   if (window == NULL)
     {
       window = GTK_WINDOW (tern_ui_window_new (self));

@@ -199,6 +199,12 @@ chosen_protocol (TernUiAccountAssistant *self)
 }
 
 static const char *
+protocol_label (TernAccountProtocol protocol)
+{
+  return protocol == TERN_ACCOUNT_PROTOCOL_POP3 ? "POP3" : "IMAP";
+}
+
+static const char *
 domain_of (const char *address)
 {
   const char *at = address != NULL ? strrchr (address, '@') : NULL;
@@ -463,8 +469,7 @@ fill_review (TernUiAccountAssistant *self)
   else
     text = g_strdup_printf (_("Tern found no %s server for %s. Type the servers your provider gives; the login "
                               "is usually your whole address."),
-                            tern_account_protocol_to_string (protocol), domain_of (address));
-  /* "IMAP", not "imap" */
+                            protocol_label (protocol), domain_of (address));
   gtk_label_set_text (self->review_description, text);
   gtk_widget_set_visible (GTK_WIDGET (self->imap_options), protocol == TERN_ACCOUNT_PROTOCOL_IMAP);
   gtk_widget_set_visible (GTK_WIDGET (self->pop3_options), protocol == TERN_ACCOUNT_PROTOCOL_POP3);
@@ -602,8 +607,7 @@ check_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       const TernServer *server = incoming ? tern_account_get_incoming (job->account)
                                           : tern_account_get_outgoing (job->account);
-      g_autofree char *where = describe_server (server, incoming ? tern_account_protocol_to_string (
-                                                                     tern_account_get_protocol (job->account))
+      g_autofree char *where = describe_server (server, incoming ? protocol_label (tern_account_get_protocol (job->account))
                                                                  : "SMTP");
       g_autofree char *text = g_strdup_printf (_("Logged in — %s"), where);
 
@@ -673,8 +677,7 @@ run_checks (TernUiAccountAssistant *self)
     {
       gboolean incoming = i == 0;
       const TernServer *server = incoming ? tern_account_get_incoming (account) : tern_account_get_outgoing (account);
-      g_autofree char *where = describe_server (server, incoming ? tern_account_protocol_to_string (
-                                                                     tern_account_get_protocol (account)) : "SMTP");
+      g_autofree char *where = describe_server (server, incoming ? protocol_label (tern_account_get_protocol (account)) : "SMTP");
       g_autofree char *text = g_strdup_printf (_("Logging in — %s"), where);
       CheckJob *job = g_new0 (CheckJob, 1);
 

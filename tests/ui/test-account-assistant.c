@@ -1,0 +1,753 @@
+/* test-account-assistant.c: the account assistant driven as a person would, in
+ * process, under Xvfb, against the harness's Dovecot and Postfix
+ *
+ * Run by test-account-assistant.sh (which fills the mailboxes and, afterwards, greps
+ * every file of the session for the password). Detection goes through a fake
+ * resolver (the SRV records of tern.test and pop-only.test point at the harness's
+ * ports); the harness's self-signed certificate is trusted through a TLS database
+ * holding it, like a provider's certificate signed by a known authority, except in
+ * the certificate scenario, where it is what it is: self-signed.
+ *
+ * Modes (TERN_TEST_MODE):
+ *   keyring           the first start opens the assistant: an IMAP account; then a
+ *                     POP3 account (the provider offers only POP3); then a wrong
+ *                     password, a refused port and a self-signed certificate, each in
+ *                     the diagnosis' words, the certificate trusted, the account saved
+ *   nokeyring-setup   no Secret Service: the assistant says so and keeps the password
+ *                     in memory ("Ask for the Password When Tern Starts")
+ *   nokeyring-restart the next start: the password is asked, by itself
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <gtk/gtk.h>
+#include <adwaita.h>
+#include <libsecret/secret.h>
+
+#include "tern-engine.h"
+#include "tern-account-manager.h"
+#include "tern-credentials.h"
+#include "tern-mail.h"
+#include "tern-net-error.h"
+#include "tern-imap-error.h"
+#include "tern-ui-account-assistant.h"
+#include "tern-ui-application.h"
+#include "tern-ui-message-list.h"
+#include "tern-ui-server-form.h"
+#include "tern-ui-sidebar.h"
+#include "tern-ui-window.h"
+#include "fake-resolver.h"
+#include "ui-screenshot.h"
+
+static TernUiApplication *app;
+static TernUiWindow *win;
+static TernUiAccountAssistant *assistant;
+static GTlsDatabase *system_db;
+static GTlsDatabase *harness_db;
+static char *last_ready;
+static const char *password;
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+static const char *
+env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run under tests/servers/tern-test-servers", name);
+  return value;
+}
+
+static guint16
+env_port (const char *name)
+{
+  return (guint16) g_ascii_strtoull (env (name), NULL, 10);
+}
+
+static gpointer
+child (const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (assistant), TERN_UI_TYPE_ACCOUNT_ASSISTANT, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gpointer
+form_child (const char *form, const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (child (form)), TERN_UI_TYPE_SERVER_FORM, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static gpointer
+window_child (const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  g_autofree char *path = NULL;
+
+  settle (150);
+  for (guint i = 0; i < 50 && (path = ui_screenshot_save (widget, name)) == NULL; i++)
+    {
+      gtk_widget_queue_draw (widget);
+      settle (100);
+    }
+  g_assert_nonnull (path);
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+shoot_assistant (const char *name)
+{
+  screenshot (adw_window_get_content (ADW_WINDOW (assistant)), name);
+}
+
+static TernUiAccountAssistant *
+find_assistant (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (TERN_UI_IS_ACCOUNT_ASSISTANT (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+assistant_open (gpointer data)
+{
+  TernUiAccountAssistant *found = find_assistant ();
+
+  return found != NULL && gtk_widget_get_mapped (GTK_WIDGET (found));
+}
+
+static gboolean
+assistant_closed (gpointer data)
+{
+  return find_assistant () == NULL;
+}
+
+static void
+page_ready_cb (TernUiAccountAssistant *a, const char *page, gpointer data)
+{
+  g_free (last_ready);
+  last_ready = g_strdup (page);
+}
+
+static gboolean
+ready_is (gpointer page)
+{
+  return g_strcmp0 (last_ready, page) == 0;
+}
+
+static void
+take_assistant (void)
+{
+  g_assert_true (wait_until (assistant_open, NULL, 10000));
+  assistant = find_assistant ();
+  g_clear_pointer (&last_ready, g_free);
+  g_signal_connect (assistant, "page-ready", G_CALLBACK (page_ready_cb), NULL);
+}
+
+static const char *
+page (void)
+{
+  return tern_ui_account_assistant_get_page (assistant);
+}
+
+/* A click: what the mouse's release on a button emits (gtk_widget_activate() would
+ * emit it only after the button's pressed look has shown for a while). */
+static void
+click (gpointer button)
+{
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* "Next" (or Test, Finish, Try Again) as a person clicks it: nothing happens when the
+ * button is insensitive. */
+static void
+click_next (void)
+{
+  GtkWidget *next = child ("next_button");
+
+  g_assert_true (gtk_widget_is_sensitive (next));
+  click (next);
+}
+
+static const char *
+next_label (void)
+{
+  return gtk_label_get_text (child ("next_label"));
+}
+
+static void
+type (gpointer editable, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+}
+
+/* Every row of a list, an expander's included. */
+static gboolean
+subtitle_has (AdwActionRow *row, const char *words)
+{
+  const char *subtitle = adw_action_row_get_subtitle (row);
+
+  if (subtitle == NULL || strstr (subtitle, words) == NULL)
+    {
+      g_test_message ("subtitle “%s” lacks “%s”", subtitle != NULL ? subtitle : "", words);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+diagnosis_title (const GError *error)
+{
+  static GPtrArray *keep;
+  TernDiagnosis *diagnosis = tern_diagnosis_new_from_error (error, "localhost", 1);
+
+  if (keep == NULL)
+    keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (keep, diagnosis);
+  return tern_diagnosis_get_title (diagnosis);
+}
+
+static AdwMessageDialog *
+find_dialog (const char *heading_part)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading_part) != NULL)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer heading_part)
+{
+  return find_dialog (heading_part) != NULL;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The keyboard reaches every control; every control and row has a name. */
+static void
+check_names (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (gtk_widget_get_visible (c) &&
+          (GTK_IS_BUTTON (c) || GTK_IS_CHECK_BUTTON (c) || GTK_IS_SWITCH (c) || GTK_IS_SPIN_BUTTON (c) ||
+           GTK_IS_LIST_BOX_ROW (c)))
+        {
+          const char *label = NULL;
+
+          if (ADW_IS_PREFERENCES_ROW (c))
+            label = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c));
+          else if (GTK_IS_BUTTON (c))
+            label = gtk_button_get_label (GTK_BUTTON (c));
+          if (label == NULL || *label == '\0')
+            {
+              /* Named through its accessibility label, then (GTK_A11Y=test). */
+              if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+                  !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_RELATION_LABELLED_BY) &&
+                  !GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (c)))
+                {
+                  /* A button whose child is a label (Next) names itself by it. */
+                  GtkWidget *text = find_widget (c, GTK_TYPE_LABEL);
+
+                  if (text == NULL || *gtk_label_get_text (GTK_LABEL (text)) == '\0')
+                    g_error ("a %s has no accessible name", G_OBJECT_TYPE_NAME (c));
+                }
+            }
+        }
+      check_names (c);
+    }
+}
+
+/* ---- the account, once saved ------------------------------------------------------------ */
+
+static const SecretSchema *
+schema (void)
+{
+  static const SecretSchema s = {
+    .name = "io.github.ternmail.Tern.Password",
+    .flags = SECRET_SCHEMA_NONE,
+    .attributes = { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  return &s;
+}
+
+static char *
+keyring_password (const char *address)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (schema (), NULL, &error, "account", address, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static TernAccount *
+saved_account (const char *address)
+{
+  g_autofree char *path = tern_account_manager_get_default_path ();
+  g_autoptr(TernAccountManager) manager = tern_account_manager_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  TernAccount *account;
+
+  g_assert_true (tern_account_manager_load (manager, &error));
+  g_assert_no_error (error);
+  account = tern_account_manager_lookup (manager, address);
+  g_assert_nonnull (account);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_null (strstr (text, password));
+  return g_object_ref (account);
+}
+
+typedef struct
+{
+  const char *address;
+  guint       n;
+} Inbox;
+
+/* The window shows the account's Inbox with all its messages. */
+static gboolean
+inbox_filled (gpointer data)
+{
+  Inbox *inbox = data;
+  TernUiSidebarItem *item = tern_ui_sidebar_get_selected_item (window_child ("sidebar"));
+  TernStoreFolder *folder = item != NULL ? tern_ui_sidebar_item_get_folder (item) : NULL;
+  TernMail *mail = tern_ui_application_get_mail (app);
+  TernMailAccount *account = tern_mail_lookup_account (mail, inbox->address);
+  GListModel *rows = G_LIST_MODEL (tern_ui_message_list_get_selection (window_child ("message_list")));
+
+  return folder != NULL && account != NULL &&
+         tern_store_folder_get_account_id (folder) == tern_mail_account_get_store_id (account) &&
+         g_strcmp0 (tern_store_folder_get_path (folder), "INBOX") == 0 && g_list_model_get_n_items (rows) == inbox->n;
+}
+
+static void
+assert_inbox (const char *address, guint n, const char *shot)
+{
+  Inbox inbox = { address, n };
+
+  if (!wait_until (inbox_filled, &inbox, 60000))
+    {
+      TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), address);
+
+      g_error ("the Inbox of %s was not shown with %u messages (state %d, %s)", address, n,
+               account != NULL ? (int) tern_mail_account_get_state (account) : -1,
+               account != NULL && tern_mail_account_get_error (account) != NULL
+                 ? tern_mail_account_get_error (account)->message : "no error");
+    }
+  screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), shot);
+}
+
+/* ---- the flows ---------------------------------------------------------------------------- */
+
+/* Page 1 to the review page, with the login typed over the detected one (the
+ * harness's users log in without their domain). */
+static void
+who_to_review (const char *name, const char *address, const char *typed_password, const char *login,
+               gboolean expect_imap, gboolean expect_pop3, const char *prefix)
+{
+  g_autofree char *shot = NULL;
+
+  g_assert_cmpstr (page (), ==, "who");
+  type (child ("name_row"), name);
+  type (child ("email_row"), "alice");
+  g_assert_true (gtk_widget_has_css_class (child ("email_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (child ("email_hint")));
+  g_assert_false (gtk_widget_is_sensitive (child ("next_button")));
+  type (child ("email_row"), address);
+  g_assert_false (gtk_widget_has_css_class (child ("email_row"), "error"));
+  type (child ("password_row"), typed_password);
+  shot = g_strdup_printf ("%s-1-who.png", prefix);
+  shoot_assistant (shot);
+  check_names (GTK_WIDGET (assistant));
+  click_next ();
+
+  g_assert_cmpstr (page (), ==, "kind");
+  g_assert_true (wait_until (ready_is, "kind", 15000));
+  g_assert_true (gtk_widget_get_sensitive (child ("imap_row")) == expect_imap);
+  g_assert_true (gtk_widget_get_sensitive (child ("pop3_row")) == expect_pop3);
+  if (!expect_imap)
+    {
+      g_assert_true (subtitle_has (child ("imap_row"), "Not available"));
+      g_assert_true (gtk_check_button_get_active (child ("pop3_check")));
+    }
+  else
+    g_assert_true (gtk_check_button_get_active (child ("imap_check")));
+  g_assert_true (strstr (adw_preferences_row_get_title (child ("detect_row")), "SRV") != NULL);
+  adw_expander_row_set_expanded (child ("detect_row"), TRUE);
+  g_clear_pointer (&shot, g_free);
+  shot = g_strdup_printf ("%s-2-kind.png", prefix);
+  shoot_assistant (shot);
+  check_names (GTK_WIDGET (assistant));
+  click_next ();
+
+  g_assert_cmpstr (page (), ==, "review");
+  g_assert_cmpstr (tern_ui_server_form_get_host (child ("incoming_form")), ==, "localhost");
+  g_assert_cmpstr (tern_ui_server_form_get_host (child ("outgoing_form")), ==, "localhost");
+  type (form_child ("incoming_form", "user_row"), login);
+  type (form_child ("outgoing_form", "user_row"), login);
+}
+
+static void
+finish_and_close (void)
+{
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_cmpstr (next_label (), ==, "Finish");
+  click_next ();
+  g_assert_true (wait_until (assistant_closed, NULL, 20000));
+  assistant = NULL;
+}
+
+/* The first start opens the assistant by itself: an IMAP account. */
+static void
+test_imap (void)
+{
+  g_autoptr(TernAccount) account = NULL;
+  g_autofree char *secret = NULL;
+
+  take_assistant ();
+  who_to_review ("Alice Liddell", "alice@tern.test", password, "alice", TRUE, TRUE, "account-assistant-imap");
+  g_assert_true (gtk_widget_get_visible (child ("imap_options")));
+  g_assert_false (gtk_widget_get_visible (child ("pop3_options")));
+  g_assert_cmpuint (tern_ui_server_form_get_port (child ("incoming_form")), ==, env_port ("TERN_TEST_IMAPS_PORT"));
+  g_assert_cmpuint (tern_ui_server_form_get_port (child ("outgoing_form")), ==,
+                    env_port ("TERN_TEST_SUBMISSION_PORT"));
+  g_assert_cmpint (tern_ui_server_form_get_security (child ("outgoing_form")), ==, TERN_NET_SECURITY_STARTTLS);
+  shoot_assistant ("account-assistant-imap-3-review.png");
+  check_names (GTK_WIDGET (assistant));
+  click_next ();
+
+  g_assert_cmpstr (page (), ==, "test");
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
+  g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
+  shoot_assistant ("account-assistant-imap-4-test.png");
+  check_names (GTK_WIDGET (assistant));
+  finish_and_close ();
+
+  account = saved_account ("alice@tern.test");
+  g_assert_cmpint (tern_account_get_protocol (account), ==, TERN_ACCOUNT_PROTOCOL_IMAP);
+  g_assert_cmpstr (tern_account_get_name (account), ==, "Alice Liddell");
+  g_assert_cmpstr (tern_account_get_incoming (account)->user, ==, "alice");
+  g_assert_false (tern_account_get_ask_password (account));
+  secret = keyring_password ("alice@tern.test");
+  g_assert_cmpstr (secret, ==, password);
+  assert_inbox ("alice@tern.test", 12, "account-assistant-imap-5-inbox.png");
+}
+
+/* A provider that offers only POP3: IMAP is shown unavailable, POP3 chosen. */
+static void
+test_pop3 (void)
+{
+  g_autoptr(TernAccount) account = NULL;
+  g_autofree char *secret = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
+  take_assistant ();
+  who_to_review ("Bob", "bob@pop-only.test", password, "bob", FALSE, TRUE, "account-assistant-pop3");
+  g_assert_false (gtk_widget_get_visible (child ("imap_options")));
+  g_assert_true (gtk_widget_get_visible (child ("pop3_options")));
+  g_assert_cmpuint (tern_ui_server_form_get_port (child ("incoming_form")), ==, env_port ("TERN_TEST_POP3S_PORT"));
+  /* Keep a copy on the server, delete it there after 30 days. */
+  g_assert_true (gtk_switch_get_active (child ("leave_switch")));
+  gtk_spin_button_set_value (child ("delete_after_spin"), 30);
+  shoot_assistant ("account-assistant-pop3-3-review.png");
+  click_next ();
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), "POP3"));
+  shoot_assistant ("account-assistant-pop3-4-test.png");
+  finish_and_close ();
+
+  account = saved_account ("bob@pop-only.test");
+  g_assert_cmpint (tern_account_get_protocol (account), ==, TERN_ACCOUNT_PROTOCOL_POP3);
+  g_assert_true (tern_account_get_leave_on_server (account));
+  g_assert_cmpuint (tern_account_get_delete_after_days (account), ==, 30);
+  secret = keyring_password ("bob@pop-only.test");
+  g_assert_cmpstr (secret, ==, password);
+  assert_inbox ("bob@pop-only.test", 7, "account-assistant-pop3-5-inbox.png");
+}
+
+/* A wrong password, a refused port, a self-signed certificate: each in the engine's
+ * words; the certificate trusted (pinned), then the account works. */
+static void
+test_failures (void)
+{
+  g_autoptr(GError) rejected = g_error_new_literal (TERN_IMAP_ERROR, TERN_IMAP_ERROR_AUTHENTICATION_FAILED, "x");
+  g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "x");
+  g_autoptr(GError) untrusted = g_error_new_literal (TERN_NET_ERROR, TERN_NET_ERROR_CERTIFICATE_UNTRUSTED, "x");
+  g_autoptr(GTlsCertificate) harness = NULL;
+  g_autoptr(TernAccount) account = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  guint16 imaps = env_port ("TERN_TEST_IMAPS_PORT");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
+  take_assistant ();
+  who_to_review ("Carol", "carol@tern.test", "not-the-password", "carol", TRUE, TRUE, "account-assistant-errors");
+  click_next ();
+
+  /* 1. the wrong password */
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (rejected)));
+  g_assert_true (subtitle_has (child ("outgoing_check_row"), diagnosis_title (rejected)));
+  g_assert_true (gtk_widget_get_visible (child ("retry_group")));
+  g_assert_cmpstr (next_label (), ==, "Try Again");
+  shoot_assistant ("account-assistant-errors-4-wrong-password.png");
+  type (child ("retry_password_row"), password);
+  g_clear_pointer (&last_ready, g_free);
+  click_next ();
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
+  g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
+
+  /* 2. a port nothing listens on */
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.back", NULL);
+  g_assert_cmpstr (page (), ==, "review");
+  {
+    g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+    bound = g_socket_get_local_address (socket, NULL);
+    gtk_spin_button_set_value (form_child ("incoming_form", "port_spin"),
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    g_socket_close (socket, NULL);
+  }
+  g_clear_pointer (&last_ready, g_free);
+  click_next ();
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (refused)));
+  g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
+  shoot_assistant ("account-assistant-errors-4-refused.png");
+
+  /* 3. the certificate as it is: self-signed */
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.back", NULL);
+  gtk_spin_button_set_value (form_child ("incoming_form", "port_spin"), imaps);
+  g_tls_backend_set_default_database (g_tls_backend_get_default (), system_db);
+  g_clear_pointer (&last_ready, g_free);
+  click_next ();
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (untrusted)));
+  g_assert_true (gtk_widget_get_visible (child ("certificate_group")));
+  harness = g_tls_certificate_new_from_file (env ("TERN_TEST_CA_CERT"), &error);
+  g_assert_no_error (error);
+  fingerprint = tern_net_certificate_get_fingerprint (harness);
+  {
+    gboolean shown = FALSE;
+
+    for (GtkWidget *row = gtk_widget_get_first_child (child ("certificate_list")); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (ADW_IS_ACTION_ROW (row) && g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), fingerprint) == 0)
+        shown = TRUE;
+    g_assert_true (shown);
+  }
+  gtk_widget_grab_focus (child ("trust_button"));
+  shoot_assistant ("account-assistant-errors-4-certificate.png");
+  check_names (GTK_WIDGET (assistant));
+  click (child ("trust_button"));
+  g_assert_true (wait_until (dialog_shown, "Trust", 5000));
+  dialog = find_dialog ("Trust");
+  screenshot (GTK_WIDGET (dialog), "account-assistant-errors-5-trust-dialog.png");
+  g_clear_pointer (&last_ready, g_free);
+  adw_message_dialog_response (dialog, "trust");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
+  g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
+  shoot_assistant ("account-assistant-errors-6-trusted.png");
+  finish_and_close ();
+
+  account = saved_account ("carol@tern.test");
+  g_assert_cmpstr (tern_account_get_pinned_certificate (account), ==, fingerprint);
+  assert_inbox ("carol@tern.test", 3, "account-assistant-errors-7-inbox.png");
+}
+
+/* No Secret Service: the assistant says so, and keeps the password in memory. */
+static void
+test_no_keyring_setup (void)
+{
+  g_autoptr(TernAccount) account = NULL;
+
+  take_assistant ();
+  who_to_review ("Alice", "alice@tern.test", password, "alice", TRUE, TRUE, "account-assistant-nokeyring");
+  click_next ();
+  g_assert_true (wait_until (ready_is, "test", 30000));
+  click_next ();
+  g_assert_true (wait_until (ready_is, "keyring", 30000));
+  g_assert_cmpstr (page (), ==, "keyring");
+  shoot_assistant ("account-assistant-nokeyring-5-keyring.png");
+  check_names (GTK_WIDGET (assistant));
+  click (child ("ask_button"));
+  g_assert_true (wait_until (assistant_closed, NULL, 20000));
+
+  account = saved_account ("alice@tern.test");
+  g_assert_true (tern_account_get_ask_password (account));
+  assert_inbox ("alice@tern.test", 12, "account-assistant-nokeyring-6-inbox.png");
+}
+
+/* The next start: the password is asked, by itself, and the account syncs. */
+static void
+test_no_keyring_restart (void)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  g_assert_true (wait_until (dialog_shown, "Password for alice@tern.test", 30000));
+  g_assert_null (find_assistant ());
+  dialog = find_dialog ("Password for alice@tern.test");
+  entry = find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (entry);
+  screenshot (GTK_WIDGET (dialog), "account-assistant-nokeyring-7-asked-at-start.png");
+  type (entry, password);
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tern_ui_sidebar_select_all_inboxes (window_child ("sidebar"));
+  {
+    TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
+
+    g_assert_nonnull (account);
+    tern_ui_window_show_account (win, account);
+  }
+  assert_inbox ("alice@tern.test", 12, "account-assistant-nokeyring-8-inbox.png");
+}
+
+static void
+setup_resolver (void)
+{
+  FakeResolver *resolver = fake_resolver_new ();
+
+  fake_resolver_add_host (resolver, "localhost", "127.0.0.1");
+  fake_resolver_add_srv (resolver, "_imaps._tcp.tern.test", 0, 1, env_port ("TERN_TEST_IMAPS_PORT"), "localhost");
+  fake_resolver_add_srv (resolver, "_imap._tcp.tern.test", 0, 1, env_port ("TERN_TEST_IMAP_PORT"), "localhost");
+  fake_resolver_add_srv (resolver, "_pop3s._tcp.tern.test", 0, 1, env_port ("TERN_TEST_POP3S_PORT"), "localhost");
+  fake_resolver_add_srv (resolver, "_submission._tcp.tern.test", 0, 1, env_port ("TERN_TEST_SUBMISSION_PORT"),
+                         "localhost");
+  /* pop-only.test: POP3 and submission, no IMAP */
+  fake_resolver_add_srv (resolver, "_imaps._tcp.pop-only.test", 0, 0, 0, ".");
+  fake_resolver_add_srv (resolver, "_imap._tcp.pop-only.test", 0, 0, 0, ".");
+  fake_resolver_add_srv (resolver, "_pop3s._tcp.pop-only.test", 0, 1, env_port ("TERN_TEST_POP3S_PORT"),
+                         "localhost");
+  fake_resolver_add_srv (resolver, "_submission._tcp.pop-only.test", 0, 1, env_port ("TERN_TEST_SUBMISSION_PORT"),
+                         "localhost");
+  g_resolver_set_default (G_RESOLVER (resolver));
+  g_object_unref (resolver);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *mode = g_getenv ("TERN_TEST_MODE") ? g_getenv ("TERN_TEST_MODE") : "keyring";
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  g_set_prgname ("test-account-assistant");
+  tern_engine_init ();
+  /* The window's reader starts WebKit, which says once that it has no GL. */
+  ui_webkit_warm_up ();
+  password = env ("TERN_TEST_PASSWORD");
+  setup_resolver ();
+  system_db = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  harness_db = g_tls_file_database_new (env ("TERN_TEST_CA_CERT"), &error);
+  g_assert_no_error (error);
+  g_tls_backend_set_default_database (g_tls_backend_get_default (), harness_db);
+
+  app = tern_ui_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  win = tern_ui_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
+  gtk_window_present (GTK_WINDOW (win));
+
+  if (g_str_equal (mode, "keyring"))
+    {
+      g_test_add_func ("/ui/account-assistant/imap", test_imap);
+      g_test_add_func ("/ui/account-assistant/pop3", test_pop3);
+      g_test_add_func ("/ui/account-assistant/failures", test_failures);
+    }
+  else if (g_str_equal (mode, "nokeyring-setup"))
+    g_test_add_func ("/ui/account-assistant/no-keyring", test_no_keyring_setup);
+  else
+    g_test_add_func ("/ui/account-assistant/no-keyring-next-start", test_no_keyring_restart);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  tern_mail_stop (tern_ui_application_get_mail (app));
+  g_object_unref (app);
+  g_object_unref (harness_db);
+  g_clear_object (&system_db);
+  return ret;
+}
