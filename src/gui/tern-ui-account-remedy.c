@@ -90,6 +90,9 @@ keyring_timeout_cb (gpointer user_data)
 static void
 keep_in_memory_cb (AdwMessageDialog *dialog, const char *response, Remedy *remedy)
 {
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, keep_in_memory_cb, remedy);
+
   if (g_strcmp0 (response, "memory") == 0 && remedy->password != NULL)
     {
       tern_credentials_set_session_password (tern_mail_account_get_account (remedy->account), remedy->password);
@@ -133,6 +136,12 @@ password_response_cb (AdwMessageDialog *dialog, const char *response, Remedy *re
   g_autoptr(GTask) task = NULL;
   StoreWork *work;
   const char *password;
+
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, password_response_cb, remedy);
+  /* libadwaita 1.2: an AdwEntryRow still focused when its window is destroyed is
+   * notified after it is gone (the dialog crashed on close). */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 
   if (g_strcmp0 (response, "save") != 0)
     {
@@ -280,6 +289,9 @@ certificate_response_cb (AdwMessageDialog *dialog, const char *response, Remedy 
   TernDiagnosis *diagnosis = tern_mail_account_get_diagnosis (remedy->account);
   GTlsCertificate *certificate = diagnosis != NULL ? tern_diagnosis_get_certificate (diagnosis) : NULL;
   g_autoptr(TernMailAccountBuilder) builder = NULL;
+
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, certificate_response_cb, remedy);
 
   if (g_strcmp0 (response, "trust") != 0 || certificate == NULL)
     {

@@ -622,7 +622,7 @@ test_failures (void)
   screenshot (GTK_WIDGET (dialog), "account-assistant-errors-5-trust-dialog.png");
   g_clear_pointer (&last_ready, g_free);
   adw_message_dialog_response (dialog, "trust");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));   /* as its response buttons do */
   g_assert_true (wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
@@ -672,7 +672,7 @@ test_no_keyring_restart (void)
   screenshot (GTK_WIDGET (dialog), "account-assistant-nokeyring-7-asked-at-start.png");
   type (entry, password);
   adw_message_dialog_response (dialog, "save");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));   /* as its response buttons do */
   tern_ui_sidebar_select_all_inboxes (window_child ("sidebar"));
   {
     TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
@@ -717,6 +717,8 @@ main (int argc, char **argv)
   tern_engine_init ();
   /* The window's reader starts WebKit, which says once that it has no GL. */
   ui_webkit_warm_up ();
+  /* Screenshots of pages, not of the slide between two. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   password = env ("TERN_TEST_PASSWORD");
   setup_resolver ();
   system_db = g_tls_backend_get_default_database (g_tls_backend_get_default ());

@@ -35,7 +35,8 @@ n=0
 run() {  # run the test binary in a mode; its TAP lines renumbered into ours
   local status
   set +e
-  TERN_TEST_MODE=$1 ${TERN_TEST_WRAP:-} "$bin" --tap > "$TERN_SESSION_DIR/tap-$1.txt"
+  local wrap=; [ "${TERN_TEST_WRAP_MODE:-$1}" = "$1" ] && wrap=${TERN_TEST_WRAP:-}
+  TERN_TEST_MODE=$1 $wrap "$bin" --tap > "$TERN_SESSION_DIR/tap-$1.txt"
   status=$?
   set -e
   while IFS= read -r line; do

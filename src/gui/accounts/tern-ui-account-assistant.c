@@ -84,6 +84,7 @@ struct _TernUiAccountAssistant
   GtkButton            *trust_button;
 
   AdwStatusPage        *keyring_page;
+  GtkButton            *ask_button;
 
   TernMail             *mail;
   TernAutoconfig       *autoconfig;
@@ -696,6 +697,9 @@ run_checks (TernUiAccountAssistant *self)
 static void
 plaintext_response_cb (AdwMessageDialog *dialog, const char *response, TernUiAccountAssistant *self)
 {
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, plaintext_response_cb, self);
+
   if (g_strcmp0 (response, "plain") == 0)
     {
       if (tern_ui_server_form_get_security (self->incoming_form) == TERN_NET_SECURITY_NONE)
@@ -742,6 +746,9 @@ start_test (TernUiAccountAssistant *self)
 static void
 trust_response_cb (AdwMessageDialog *dialog, const char *response, TernUiAccountAssistant *self)
 {
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, trust_response_cb, self);
+
   if (g_strcmp0 (response, "trust") == 0 && self->untrusted != NULL)
     {
       g_free (self->pin);
@@ -790,7 +797,7 @@ added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (account != NULL)
     {
       g_signal_emit (self, signals[SIGNAL_ACCOUNT_ADDED], 0, account);
-      gtk_window_destroy (GTK_WINDOW (self));
+      gtk_window_close (GTK_WINDOW (self));
       return;
     }
   if (g_error_matches (error, TERN_ACCOUNT_ERROR, TERN_ACCOUNT_ERROR_NO_KEYRING))
@@ -894,7 +901,7 @@ page_changed_cb (TernUiAccountAssistant *self)
   else if (g_strcmp0 (page, "review") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
   else if (g_strcmp0 (page, "keyring") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_first_child (GTK_WIDGET (self->keyring_page))));
+    gtk_widget_grab_focus (GTK_WIDGET (self->ask_button));
 }
 
 static void
@@ -965,6 +972,9 @@ static gboolean
 close_request_cb (GtkWindow *window)
 {
   cancel_all (TERN_UI_ACCOUNT_ASSISTANT (window));
+  /* libadwaita 1.2: an AdwEntryRow focused while its window is destroyed is notified
+   * after it is gone. */
+  gtk_window_set_focus (window, NULL);
   return FALSE;
 }
 
@@ -1057,6 +1067,7 @@ tern_ui_account_assistant_class_init (TernUiAccountAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountAssistant, certificate_list);
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountAssistant, trust_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountAssistant, keyring_page);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountAssistant, ask_button);
   gtk_widget_class_bind_template_callback (widget_class, who_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, review_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);

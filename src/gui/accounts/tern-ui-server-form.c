@@ -86,6 +86,9 @@ apply_security (TernUiServerForm *self, TernNetSecurity security)
 static void
 plaintext_response_cb (AdwMessageDialog *dialog, const char *response, TernUiServerForm *self)
 {
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, plaintext_response_cb, self);
+
   if (g_strcmp0 (response, "plain") == 0)
     {
       self->plaintext_confirmed = TRUE;
