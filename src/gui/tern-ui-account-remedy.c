@@ -20,6 +20,7 @@
 
 #include "tern-credentials.h"
 #include "tern-ui-account-remedy.h"
+#include "tern-ui-account-settings.h"
 
 /* How long storing a password may take before it is given up. */
 #define KEYRING_TIMEOUT_S 15
@@ -351,6 +352,27 @@ review_certificate (Remedy *remedy)
 }
 
 /**
+ * tern_ui_account_remedy_ask_password:
+ *
+ * Asks for the account's password and keeps it (keyring, or memory): the account
+ * settings' "Change Password…".
+ */
+void
+tern_ui_account_remedy_ask_password (GtkWindow *parent, TernMail *mail, TernMailAccount *account)
+{
+  Remedy *remedy;
+
+  g_return_if_fail (TERN_IS_MAIL (mail));
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+
+  remedy = g_new0 (Remedy, 1);
+  remedy->mail = g_object_ref (mail);
+  remedy->account = g_object_ref (account);
+  remedy->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  ask_password (remedy);
+}
+
+/**
  * tern_ui_account_remedy_run:
  *
  * Does what the account's remedy says: asks for its password, shows its server's
@@ -377,9 +399,7 @@ tern_ui_account_remedy_run (GtkWindow *parent, TernMail *mail, TernMailAccount *
       review_certificate (remedy);
       break;
     case TERN_MAIL_REMEDY_SETTINGS:
-      show_error (parent, _("Account Settings Needed"),
-                  _("The server settings of this account need changing. Until the account settings arrive in Tern, "
-                    "change them with “tern-cli account set”."));
+      gtk_window_present (GTK_WINDOW (tern_ui_account_settings_new (parent, mail, account)));
       remedy_free (remedy);
       break;
     case TERN_MAIL_REMEDY_NONE:

@@ -23,6 +23,7 @@
 
 #include "tern-store-thread.h"
 #include "tern-ui-account-remedy.h"
+#include "tern-ui-account-settings.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-view.h"
@@ -1126,6 +1127,30 @@ map_cb (GtkWidget *widget, gpointer data)
   tern_ui_bench_mark ("window-mapped");
 }
 
+/* "Accounts…": the settings of the account shown (or the first). */
+static void
+accounts_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TernUiWindow *self = TERN_UI_WINDOW (widget);
+  TernStoreFolder *folder = self->folder_item != NULL ? tern_ui_sidebar_item_get_folder (self->folder_item) : NULL;
+  GListModel *accounts = self->mail != NULL ? tern_mail_get_accounts (self->mail) : NULL;
+  g_autoptr(TernMailAccount) first = NULL;
+  TernMailAccount *account = NULL;
+
+  if (accounts == NULL)
+    return;
+  if (folder != NULL)
+    account = tern_mail_lookup_account_by_id (self->mail, tern_store_folder_get_account_id (folder));
+  if (account == NULL && g_list_model_get_n_items (accounts) > 0)
+    account = first = g_list_model_get_item (accounts, 0);
+  if (account == NULL)
+    {
+      gtk_widget_activate_action (widget, "app.add-account", NULL);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (tern_ui_account_settings_new (GTK_WINDOW (self), self->mail, account)));
+}
+
 static void
 add_account_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1199,7 +1224,7 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.compose-to", "s", unavailable_action_cb);
   /* The account assistant is the application's. */
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action_cb);
-  gtk_widget_class_install_action (widget_class, "win.accounts", NULL, unavailable_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.accounts", NULL, accounts_action_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
   gtk_widget_class_install_action (widget_class, "win.mark-read", NULL, mark_read_action_cb);
   gtk_widget_class_install_action (widget_class, "win.mark-unread", NULL, mark_unread_action_cb);
@@ -1222,7 +1247,6 @@ tern_ui_window_init (TernUiWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
   set_can_compose (self, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", FALSE);
 
   g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (sidebar_selected_cb), self);
   g_signal_connect (self->sidebar, "folder-activated", G_CALLBACK (folder_activated_cb), self);

@@ -34,6 +34,7 @@
 #include "tern-net-error.h"
 #include "tern-imap-error.h"
 #include "tern-ui-account-assistant.h"
+#include "tern-ui-account-settings.h"
 #include "tern-ui-application.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-server-form.h"
@@ -634,6 +635,245 @@ test_failures (void)
   assert_inbox ("carol@tern.test", 3, "account-assistant-errors-7-inbox.png");
 }
 
+static TernUiAccountSettings *settings;
+
+static gpointer
+settings_child (const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (settings), TERN_UI_TYPE_ACCOUNT_SETTINGS, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static TernUiAccountSettings *
+find_settings (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TERN_UI_IS_ACCOUNT_SETTINGS (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return TERN_UI_ACCOUNT_SETTINGS (window);
+    }
+  return NULL;
+}
+
+static void
+collect_pages (GtkWidget *root, GPtrArray *pages)
+{
+  if (ADW_IS_PREFERENCES_PAGE (root))
+    g_ptr_array_add (pages, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_pages (c, pages);
+}
+
+static void
+show_settings_page (guint n)
+{
+  static const char *titles[] = { "Account", "Servers", "Sync" };
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+
+  collect_pages (GTK_WIDGET (settings), pages);
+  for (guint i = 0; i < pages->len; i++)
+    if (g_strcmp0 (adw_preferences_page_get_title (pages->pdata[i]), titles[n]) == 0)
+      {
+        adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (settings), pages->pdata[i]);
+        return;
+      }
+  g_error ("no page %s", titles[n]);
+}
+
+static gboolean
+settings_open (gpointer data)
+{
+  return find_settings () != NULL;
+}
+
+static gboolean
+settings_closed (gpointer data)
+{
+  return find_settings () == NULL;
+}
+
+/* Opens the settings of the account whose Inbox is shown ("Accounts…" in the menu). */
+static void
+open_settings (const char *address)
+{
+  TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), address);
+
+  tern_ui_window_show_account (win, account);
+  assert_inbox (address, address[0] == 'c' ? 3 : 7, address[0] == 'c' ? "account-settings-0-carol.png"
+                                                                       : "account-settings-0-bob.png");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.accounts", NULL);
+  g_assert_true (wait_until (settings_open, NULL, 5000));
+  settings = find_settings ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (settings)), ==, address);
+}
+
+static gboolean
+account_state_is (gpointer data)
+{
+  TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "carol@tern.test");
+
+  return account != NULL && tern_mail_account_get_remedy (account) == GPOINTER_TO_INT (data) &&
+         (GPOINTER_TO_INT (data) != TERN_MAIL_REMEDY_NONE || tern_mail_account_get_state (account) != TERN_MAIL_ACCOUNT_FAILED);
+}
+
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+sidebar_has_button (gpointer label)
+{
+  return find_button (GTK_WIDGET (tern_ui_sidebar_get_problems (window_child ("sidebar"))), label) != NULL;
+}
+
+static void
+answer_password_dialog (const char *heading, const char *typed, const char *shot)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_true (wait_until (dialog_shown, (gpointer) heading, 10000));
+  dialog = find_dialog (heading);
+  type (find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW), typed);
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (dialog), shot);
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static gboolean
+keyring_holds (gpointer expected)
+{
+  g_autofree char *secret = keyring_password ("carol@tern.test");
+
+  return g_strcmp0 (secret, expected) == 0;
+}
+
+/* Account settings: the name and signature saved on close; "Change Password…"; a
+ * login rejected during sync asks for the password from the sidebar, saved to the
+ * keyring; the pinned certificate shown and forgotten; "Remove Account…". */
+static void
+test_settings (void)
+{
+  g_autoptr(TernAccount) account = NULL;
+  g_autofree char *pin = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *button;
+
+  open_settings ("carol@tern.test");
+  pin = g_strdup (tern_account_get_pinned_certificate (tern_mail_account_get_account (
+    tern_mail_lookup_account (tern_ui_application_get_mail (app), "carol@tern.test"))));
+  g_assert_nonnull (pin);
+  g_assert_cmpstr (adw_action_row_get_subtitle (settings_child ("certificate_row")), ==, pin);
+  g_assert_true (gtk_widget_get_visible (settings_child ("forget_button")));
+  type (settings_child ("name_row"), "Carol Ann");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (settings_child ("signature_view")), "Carol\n-- \nsent from Tern", -1);
+  screenshot (GTK_WIDGET (settings), "account-settings-1-account.png");
+  check_names (GTK_WIDGET (settings));
+
+  /* "Change Password…": a wrong one, saved to the keyring; the sync then fails and
+   * the sidebar offers the password prompt, which mends it. */
+  click (settings_child ("password_button"));
+  answer_password_dialog ("Password for carol@tern.test", "wrong-password-1", "account-settings-2-password.png");
+  g_assert_true (wait_until (keyring_holds, "wrong-password-1", 15000));
+  gtk_window_close (GTK_WINDOW (settings));
+  g_assert_true (wait_until (settings_closed, NULL, 5000));
+  /* Saved on close, off the UI thread. */
+  for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until; settle (50))
+    {
+      g_autoptr(TernAccount) now = saved_account ("carol@tern.test");
+
+      if (g_strcmp0 (tern_account_get_name (now), "Carol Ann") == 0)
+        break;
+    }
+  account = saved_account ("carol@tern.test");
+  g_assert_cmpstr (tern_account_get_name (account), ==, "Carol Ann");
+  g_assert_cmpstr (tern_account_get_signature (account), ==, "Carol\n-- \nsent from Tern");
+  g_clear_object (&account);
+
+  g_assert_true (wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_PASSWORD), 30000));
+  g_assert_true (wait_until (sidebar_has_button, "Enter Password…", 10000));
+  screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), "account-settings-3-login-rejected.png");
+  button = find_button (GTK_WIDGET (tern_ui_sidebar_get_problems (window_child ("sidebar"))), "Enter Password…");
+  click (button);
+  answer_password_dialog ("Password for carol@tern.test", password, NULL);
+  g_assert_true (wait_until (keyring_holds, (gpointer) password, 15000));
+  g_assert_true (wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_NONE), 30000));
+
+  /* Forget the certificate. */
+  open_settings ("carol@tern.test");
+  click (settings_child ("forget_button"));
+  g_assert_true (wait_until (dialog_shown, "Forget", 5000));
+  dialog = find_dialog ("Forget");
+  adw_message_dialog_response (dialog, "forget");
+  gtk_window_close (GTK_WINDOW (dialog));
+  account = NULL;
+  {
+    gboolean forgotten = FALSE;
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!forgotten && g_get_monotonic_time () < until)
+      {
+        g_autoptr(TernAccount) now = saved_account ("carol@tern.test");
+
+        forgotten = tern_account_get_pinned_certificate (now) == NULL;
+        settle (50);
+      }
+    g_assert_true (forgotten);
+  }
+  g_assert_false (gtk_widget_get_visible (settings_child ("forget_button")));
+  screenshot (GTK_WIDGET (settings), "account-settings-4-forgotten.png");
+  gtk_window_close (GTK_WINDOW (settings));
+  g_assert_true (wait_until (settings_closed, NULL, 5000));
+
+  /* Remove bob's POP3 account: settings, keyring and store. */
+  open_settings ("bob@pop-only.test");
+  show_settings_page (2);
+  screenshot (GTK_WIDGET (settings), "account-settings-5-sync-pop3.png");
+  show_settings_page (1);
+  screenshot (GTK_WIDGET (settings), "account-settings-6-servers.png");
+  show_settings_page (0);
+  click (settings_child ("remove_button"));
+  g_assert_true (wait_until (dialog_shown, "Remove bob@pop-only.test", 5000));
+  dialog = find_dialog ("Remove bob@pop-only.test");
+  screenshot (GTK_WIDGET (dialog), "account-settings-7-remove.png");
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (settings_closed, NULL, 15000));
+  g_assert_null (tern_mail_lookup_account (tern_ui_application_get_mail (app), "bob@pop-only.test"));
+  {
+    g_autofree char *path = tern_account_manager_get_default_path ();
+    g_autoptr(TernAccountManager) manager = tern_account_manager_new (path);
+    g_autofree char *secret = NULL;
+    g_autoptr(TernStoreDb) db = tern_store_open_db (tern_mail_get_store (tern_ui_application_get_mail (app)), NULL,
+                                                    &error);
+
+    g_assert_true (tern_account_manager_load (manager, NULL));
+    g_assert_null (tern_account_manager_lookup (manager, "bob@pop-only.test"));
+    secret = keyring_password ("bob@pop-only.test");
+    g_assert_null (secret);
+    g_assert_no_error (error);
+    g_assert_cmpint (tern_store_db_lookup_account (db, "bob@pop-only.test", NULL), ==, 0);
+  }
+}
+
 /* No Secret Service: the assistant says so, and keeps the password in memory. */
 static void
 test_no_keyring_setup (void)
@@ -739,6 +979,7 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/account-assistant/imap", test_imap);
       g_test_add_func ("/ui/account-assistant/pop3", test_pop3);
       g_test_add_func ("/ui/account-assistant/failures", test_failures);
+      g_test_add_func ("/ui/account-assistant/settings", test_settings);
     }
   else if (g_str_equal (mode, "nokeyring-setup"))
     g_test_add_func ("/ui/account-assistant/no-keyring", test_no_keyring_setup);

@@ -908,6 +908,17 @@ account_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
        * logged. */
       if (kept != NULL)
         tern_credentials_set_session_password (kept, NULL);
+      /* Its mail and folders here go too (announced to the open lists). */
+      {
+        g_autoptr(TernStoreDb) store_db = tern_store_open_db (job->store, NULL, &error);
+        gint64 id = store_db != NULL ? tern_store_db_lookup_account (store_db, job->remove, NULL) : 0;
+
+        if (store_db == NULL || (id != 0 && !tern_store_db_delete_account (store_db, id, &error)))
+          {
+            g_warning ("The mail of %s could not be removed from the store: %s", job->remove, error->message);
+            g_clear_error (&error);
+          }
+      }
       if (kept != NULL && tern_account_get_password_command (kept) == NULL && !tern_account_get_ask_password (kept) &&
           !tern_credentials_clear_password (kept, cancellable, &error))
         {
@@ -1144,8 +1155,8 @@ tern_mail_update_account_finish (TernMail *self, GAsyncResult *result, GError **
 /**
  * tern_mail_remove_account_async:
  *
- * Stops the account's sync, removes its settings and its password from the keyring.
- * Its mail stays in the store.
+ * Stops the account's sync, removes its settings, its password from the keyring and
+ * its mail and folders from the store.
  */
 void
 tern_mail_remove_account_async (TernMail            *self,
