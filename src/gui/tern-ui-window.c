@@ -913,7 +913,9 @@ pending_account_cb (gpointer user_data)
   TernUiWindow *self = user_data;
 
   self->pending_account_timeout = 0;
-  if (self->mail != NULL && self->pending_account != 0)
+  if (self->mail == NULL && self->pending_account != 0)
+    self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);   /* still loading */
+  else if (self->pending_account != 0)
     tern_store_run_async (tern_mail_get_store (self->mail), inbox_work,
                           g_memdup2 (&self->pending_account, sizeof self->pending_account), g_free, g_free,
                           self->cancellable, inbox_found_cb, g_object_ref (self));

@@ -22,7 +22,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 #include <libsecret/secret.h>
@@ -400,7 +402,12 @@ assert_inbox (const char *address, guint n, const char *shot)
     {
       TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), address);
 
-      g_error ("the Inbox of %s was not shown with %u messages (state %d, %s)", address, n,
+      TernUiSidebarItem *item = tern_ui_sidebar_get_selected_item (window_child ("sidebar"));
+      TernStoreFolder *folder = item != NULL ? tern_ui_sidebar_item_get_folder (item) : NULL;
+
+      g_error ("the Inbox of %s was not shown with %u messages but %u of %s (state %d, %s)", address, n,
+               g_list_model_get_n_items (G_LIST_MODEL (tern_ui_message_list_get_selection (window_child ("message_list")))),
+               folder != NULL ? tern_store_folder_get_path (folder) : "no folder",
                account != NULL ? (int) tern_mail_account_get_state (account) : -1,
                account != NULL && tern_mail_account_get_error (account) != NULL
                  ? tern_mail_account_get_error (account)->message : "no error");
@@ -923,6 +930,77 @@ test_no_keyring_restart (void)
   assert_inbox ("alice@tern.test", 12, "account-assistant-nokeyring-8-inbox.png");
 }
 
+static gboolean
+switch_dialog_or_progress (gpointer data)
+{
+  return dialog_shown ("to IMAP?");
+}
+
+static gboolean
+account_is_imap (gpointer data)
+{
+  TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
+
+  return account != NULL &&
+         tern_account_get_protocol (tern_mail_account_get_account (account)) == TERN_ACCOUNT_PROTOCOL_IMAP;
+}
+
+static gboolean
+mail_loaded (gpointer data)
+{
+  TernMail *mail = tern_ui_application_get_mail (app);
+
+  return mail != NULL && tern_mail_lookup_account (mail, "alice@tern.test") != NULL;
+}
+
+/* "Switch to IMAP…" of a POP3 account whose 500 messages are here only; with
+ * TERN_TEST_DIE_AT=N the process kills itself (SIGKILL, as a crash) once N are
+ * checked or uploaded; run again, it finishes. The script checks the server. */
+static void
+test_switch (void)
+{
+  const char *die_at = g_getenv ("TERN_TEST_DIE_AT");
+  guint n = g_ascii_strtoull (g_getenv ("TERN_TEST_SWITCH_N"), NULL, 10);
+  AdwMessageDialog *dialog;
+  TernMailAccount *account;
+
+  g_assert_true (wait_until (mail_loaded, NULL, 20000));
+  account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
+  g_assert_cmpint (tern_account_get_protocol (tern_mail_account_get_account (account)), ==,
+                   TERN_ACCOUNT_PROTOCOL_POP3);
+  tern_ui_window_show_account (win, account);
+  assert_inbox ("alice@tern.test", n, die_at != NULL ? "account-switch-1-pop3.png" : "account-switch-4-resumed-pop3.png");
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.accounts", NULL);
+  g_assert_true (wait_until (settings_open, NULL, 5000));
+  settings = find_settings ();
+  show_settings_page (2);
+  g_assert_true (gtk_widget_get_visible (settings_child ("switch_group")));
+  if (die_at == NULL)
+    g_assert_cmpstr (gtk_button_get_label (settings_child ("switch_button")), ==, "_Finish Switching to IMAP…");
+  screenshot (GTK_WIDGET (settings), die_at != NULL ? "account-switch-2-settings.png" : "account-switch-5-finish.png");
+  click (settings_child ("switch_button"));
+  g_assert_true (wait_until (switch_dialog_or_progress, NULL, 15000));
+  dialog = find_dialog ("to IMAP?");
+  adw_message_dialog_response (dialog, "switch");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  if (die_at != NULL)
+    {
+      double fraction = g_ascii_strtod (die_at, NULL) / n;
+
+      while (gtk_progress_bar_get_fraction (settings_child ("switch_progress")) < fraction)
+        g_main_context_iteration (NULL, TRUE);
+      screenshot (GTK_WIDGET (settings), "account-switch-3-uploading.png");
+      g_test_message ("killed at %s", adw_action_row_get_subtitle (settings_child ("switch_progress_row")));
+      kill (getpid (), SIGKILL);
+    }
+  g_assert_true (wait_until (account_is_imap, NULL, 120000));
+  g_assert_true (wait_until (settings_closed, NULL, 5000));
+  account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
+  tern_ui_window_show_account (win, account);
+  assert_inbox ("alice@tern.test", n, "account-switch-6-imap.png");
+}
+
 static void
 setup_resolver (void)
 {
@@ -981,6 +1059,8 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/account-assistant/failures", test_failures);
       g_test_add_func ("/ui/account-assistant/settings", test_settings);
     }
+  else if (g_str_equal (mode, "switch"))
+    g_test_add_func ("/ui/account-switch-to-imap", test_switch);
   else if (g_str_equal (mode, "nokeyring-setup"))
     g_test_add_func ("/ui/account-assistant/no-keyring", test_no_keyring_setup);
   else

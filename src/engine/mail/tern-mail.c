@@ -117,6 +117,33 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, TernMail *self
     }
 }
 
+struct _TernAccountManager *
+_tern_mail_get_manager (TernMail *self)
+{
+  return self->manager;
+}
+
+/* The live account of @account's address replaced by a new one (its protocol
+ * changed: a new place in the store); started when the others are. */
+TernMailAccount *
+_tern_mail_replace_account (TernMail *self, TernAccount *account, gint64 store_id)
+{
+  TernMailAccount *old = tern_mail_lookup_account (self, tern_account_get_email (account));
+  g_autoptr(TernMailAccount) live = _tern_mail_account_new (self, account, store_id);
+  guint position = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  if (old != NULL && g_list_store_find (self->accounts, old, &position))
+    {
+      _tern_mail_account_stop (old);
+      g_list_store_splice (self->accounts, position, 1, (gpointer *) &live, 1);
+    }
+  else
+    g_list_store_append (self->accounts, live);
+  if (self->started)
+    _tern_mail_account_start (live);
+  return g_object_ref (live);
+}
+
 gboolean
 _tern_mail_is_network_available (TernMail *self)
 {

@@ -93,6 +93,25 @@ gboolean         tern_mail_remove_account_finish (TernMail           *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 
+/* ---- a POP3 account becomes IMAP ---------------------------------------------------- */
+
+typedef void (*TernMailSwitchProgressFunc) (guint done, guint total, gpointer user_data);
+
+void             tern_mail_switch_to_imap_async (TernMail            *self,
+                                                TernMailAccount      *account,
+                                                const char           *host,
+                                                guint16               port,
+                                                TernNetSecurity       security,
+                                                const char           *user,
+                                                TernMailSwitchProgressFunc progress,
+                                                gpointer              progress_data,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+TernMailAccount *tern_mail_switch_to_imap_finish (TernMail           *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
 /* ---- operations on mail: applied to the store at once, journaled for the server;
  *      each completes with tern_mail_operation_finish() ------------------------------- */
 

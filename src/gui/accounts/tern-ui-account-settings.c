@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tern-autoconfig.h"
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-account-settings.h"
 #include "tern-ui-server-form.h"
@@ -44,8 +45,16 @@ struct _TernUiAccountSettings
   GtkSpinButton        *delete_after_spin;
   GtkSwitch            *delete_when_switch;
 
+  AdwPreferencesGroup  *switch_group;
+  AdwActionRow         *switch_row;
+  GtkButton            *switch_button;
+  AdwActionRow         *switch_progress_row;
+  GtkProgressBar       *switch_progress;
+
   TernMail             *mail;
   TernMailAccount      *account;
+  TernAutoconfig       *autoconfig;
+  gboolean              switching;
   GCancellable         *cancellable;
   TernAccount          *tested;       /* the servers being tested */
   gboolean              servers_changed;
@@ -121,6 +130,13 @@ fill (TernUiAccountSettings *self)
   tern_ui_server_form_set_plaintext_confirmed (self->outgoing_form, out->security == TERN_NET_SECURITY_NONE);
   gtk_widget_set_visible (GTK_WIDGET (self->imap_group), !pop3);
   gtk_widget_set_visible (GTK_WIDGET (self->pop3_group), pop3);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_group), pop3);
+  if (tern_account_get_imap_switch (a) != NULL)
+    {
+      /* A switch began and did not end (a crash, a failure): it resumes. */
+      gtk_button_set_label (self->switch_button, _("_Finish Switching to IMAP…"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->switch_row), _("The Switch to IMAP Is Not Finished"));
+    }
   for (guint i = 0; i < G_N_ELEMENTS (body_days); i++)
     if (body_days[i] == tern_account_get_body_days (a))
       adw_combo_row_set_selected (self->body_row, i);
@@ -163,8 +179,8 @@ close_request_cb (GtkWindow *window)
 
   g_cancellable_cancel (self->cancellable);
   gtk_window_set_focus (window, NULL);   /* libadwaita 1.2 and a focused entry row */
-  if (self->removing)
-    return FALSE;
+  if (self->removing || self->switching)
+    return FALSE;   /* gone, or its settings being rewritten by the switch */
   changed = g_strcmp0 (*name != '\0' ? name : tern_account_get_email (a), tern_account_get_name (a)) != 0 ||
             g_strcmp0 (*signature != '\0' ? signature : NULL, tern_account_get_signature (a)) != 0;
   if (pop3)
@@ -404,6 +420,178 @@ save_servers_action_cb (GtkWidget *widget, const char *action_name, GVariant *pa
   tern_mail_check_account_async (self->tested, NULL, self->cancellable, servers_checked_cb, g_object_ref (self));
 }
 
+/* ---- switching to IMAP ---------------------------------------------------------------------- */
+
+/* While the mail is uploaded nothing else of the account changes (its settings are
+ * being rewritten on a worker); the window may close, the switch goes on. */
+static void
+set_switching (TernUiAccountSettings *self, gboolean switching)
+{
+  GtkWidget *editable[] = {
+    GTK_WIDGET (self->name_row), GTK_WIDGET (self->signature_view), GTK_WIDGET (self->incoming_form),
+    GTK_WIDGET (self->outgoing_form), GTK_WIDGET (self->pop3_group),
+  };
+  const char *actions[] = {
+    "settings.change-password", "settings.forget-certificate", "settings.remove", "settings.save-servers",
+    "settings.switch-to-imap",
+  };
+
+  self->switching = switching;
+  for (guint i = 0; i < G_N_ELEMENTS (editable); i++)
+    gtk_widget_set_sensitive (editable[i], !switching);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !switching);
+}
+
+static void
+switch_progress_cb (guint done, guint total, gpointer user_data)
+{
+  TernUiAccountSettings *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (self->switch_progress == NULL)
+    return;   /* the window was closed meanwhile */
+  if (total == 0)
+    text = g_strdup (_("Logging in to the IMAP server…"));   /* the number is not known yet */
+  else
+    text = g_strdup_printf (ngettext ("%u of %u message checked or uploaded",
+                                      "%u of %u messages checked or uploaded", total), done, total);
+
+  gtk_progress_bar_set_fraction (self->switch_progress, total > 0 ? (double) done / total : 0.0);
+  adw_action_row_set_subtitle (self->switch_progress_row, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->switch_progress_row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static void
+switched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernUiAccountSettings) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailAccount) now = tern_mail_switch_to_imap_finish (TERN_MAIL (source), result, &error);
+
+  if (self->switch_progress == NULL)
+    {
+      /* Closed meanwhile: a failure is the sidebar's to show (still POP3, paused). */
+      if (now == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The switch of %s to IMAP stopped: %s", tern_mail_account_get_email (self->account),
+                   error->message);
+      return;
+    }
+  set_switching (self, FALSE);
+  if (now == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->switch_progress_row), _("The Switch Stopped"));
+      adw_action_row_set_subtitle (self->switch_progress_row, error->message);
+      gtk_button_set_label (self->switch_button, _("_Finish Switching to IMAP…"));
+      return;
+    }
+  /* An IMAP account now: its settings are another window's. */
+  self->removing = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+start_switch (TernUiAccountSettings *self, const TernServer *to)
+{
+  set_switching (self, TRUE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->switch_progress_row), _("Uploading"));
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_progress_row), TRUE);
+  switch_progress_cb (0, 0, self);
+  tern_mail_switch_to_imap_async (self->mail, self->account, to->host, to->port, to->security, to->user,
+                                  switch_progress_cb, self, NULL, switched_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  TernUiAccountSettings *self;
+  TernServer             to;
+} SwitchAsk;
+
+static void
+switch_response_cb (AdwMessageDialog *dialog, const char *response, SwitchAsk *ask)
+{
+  g_signal_handlers_disconnect_by_func (dialog, switch_response_cb, ask);
+  if (g_strcmp0 (response, "switch") == 0)
+    start_switch (ask->self, &ask->to);
+  g_object_unref (ask->self);
+  g_free (ask->to.host);
+  g_free (ask->to.user);
+  g_free (ask);
+}
+
+static void
+ask_switch (TernUiAccountSettings *self, const char *host, guint16 port, TernNetSecurity security, const char *user)
+{
+  TernAccount *a = account (self);
+  SwitchAsk *ask = g_new0 (SwitchAsk, 1);
+  g_autofree char *heading = g_strdup_printf (_("Switch %s to IMAP?"), tern_account_get_email (a));
+  g_autofree char *body = g_strdup_printf (_("Tern uploads the mail kept on this computer to %s, port %u, with its "
+                                             "folders, flags and dates. Only once the server holds every message are the "
+                                             "copies here replaced by the server’s, in step with your other devices. "
+                                             "Meanwhile no new mail is downloaded. This can take a while; if it stops, "
+                                             "it goes on where it was next time, without uploading anything twice."),
+                                           host, port);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  ask->self = g_object_ref (self);
+  ask->to.host = g_strdup (host);
+  ask->to.port = port;
+  ask->to.security = security;
+  ask->to.user = g_strdup (user);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "switch",
+                                    _("_Switch to IMAP"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "switch", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (switch_response_cb), ask);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+imap_detected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernUiAccountSettings) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAutoconfigResult) found = tern_autoconfig_detect_finish (TERN_AUTOCONFIG (source), result, &error);
+  const TernAutoconfigServer *imap = found != NULL ? tern_autoconfig_result_get_server (found,
+                                                                                        TERN_AUTOCONFIG_PROTOCOL_IMAP)
+                                                   : NULL;
+  const TernServer *in = tern_account_get_incoming (account (self));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.switch-to-imap", TRUE);
+  if (imap == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Your provider offers no IMAP server that Tern could find for %s."),
+                                               tern_account_get_email (account (self)));
+
+      show_error (self, _("No IMAP Server"), text);
+      return;
+    }
+  /* The POP3 login is the IMAP one. */
+  ask_switch (self, imap->host, imap->port, imap->security, in->user);
+}
+
+static void
+switch_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TernUiAccountSettings *self = TERN_UI_ACCOUNT_SETTINGS (widget);
+  const TernServer *to = tern_account_get_imap_switch (account (self));
+
+  if (self->switching)
+    return;
+  if (to != NULL)
+    {
+      ask_switch (self, to->host, to->port, to->security, to->user);
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.switch-to-imap", FALSE);
+  if (self->autoconfig == NULL)
+    self->autoconfig = tern_autoconfig_new ();
+  tern_autoconfig_detect_async (self->autoconfig, tern_account_get_email (account (self)), TERN_AUTOCONFIG_FLAGS_NONE,
+                                self->cancellable, imap_detected_cb, g_object_ref (self));
+}
+
 /* ---- the object ----------------------------------------------------------------------------------- */
 
 static void
@@ -416,6 +604,7 @@ tern_ui_account_settings_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_ACCOUNT_SETTINGS);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tested);
+  g_clear_object (&self->autoconfig);
   g_clear_object (&self->account);
   g_clear_object (&self->mail);
   G_OBJECT_CLASS (tern_ui_account_settings_parent_class)->dispose (object);
@@ -448,12 +637,18 @@ tern_ui_account_settings_class_init (TernUiAccountSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, leave_switch);
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, delete_after_spin);
   gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, delete_when_switch);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, switch_group);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, switch_row);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, switch_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, switch_progress_row);
+  gtk_widget_class_bind_template_child (widget_class, TernUiAccountSettings, switch_progress);
   gtk_widget_class_bind_template_callback (widget_class, servers_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "settings.change-password", NULL, change_password_action_cb);
   gtk_widget_class_install_action (widget_class, "settings.forget-certificate", NULL, forget_action_cb);
   gtk_widget_class_install_action (widget_class, "settings.remove", NULL, remove_action_cb);
   gtk_widget_class_install_action (widget_class, "settings.save-servers", NULL, save_servers_action_cb);
+  gtk_widget_class_install_action (widget_class, "settings.switch-to-imap", NULL, switch_action_cb);
 }
 
 static void
