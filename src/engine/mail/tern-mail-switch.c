@@ -19,6 +19,10 @@
  * POP3 data go before the settings change, so that a crash between them leaves a
  * POP3 account with nothing left to upload, never an IMAP account over POP3 data.
  *
+ * The outbox lives in the POP3 account's place in the store and would go with it: a
+ * switch with anything in the outbox stops before deleting (and does not begin),
+ * saying so; the user sends or removes it, then switches again.
+ *
  * The account's sync is stopped meanwhile (a POP3 download could delete mail on the
  * server while it is being uploaded); the work runs on a worker thread.
  */
@@ -31,6 +35,7 @@
 #include "tern-account-sessions.h"
 #include "tern-credentials.h"
 #include "tern-mail-private.h"
+#include "tern-store-db-outbox.h"
 #include "tern-store-db-sync.h"
 
 typedef struct
@@ -158,6 +163,26 @@ flags_for (TernStoreMessage *message)
   return flags;
 }
 
+/* The outbox goes with the POP3 account's place in the store (ON DELETE CASCADE):
+ * a message still waiting there (or kept as a failure notice) would be lost. */
+static gboolean
+outbox_empty (TernStoreDb *db, gint64 account_id, const char *email, GError **error)
+{
+  g_autoptr(GPtrArray) entries = tern_store_db_outbox_list (db, account_id, error);
+
+  if (entries == NULL)
+    return FALSE;
+  if (entries->len == 0)
+    return TRUE;
+  g_set_error (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u message of %s is still in the Outbox: once it is sent or removed, switch again",
+                            "%u messages of %s are still in the Outbox: once they are sent or removed, switch again",
+                            entries->len),
+               entries->len, email);
+  return FALSE;
+}
+
 /* Uploads what the server lacks of one folder; @verify: only checks, and fails if
  * anything is missing. */
 static gboolean
@@ -254,7 +279,8 @@ switch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   pop3_id = tern_store_db_lookup_account (db, email, &error);
   if (pop3_id == 0 && error != NULL)
     goto fail;
-  if (pop3_id != 0 && (folders = tern_store_db_list_folders (db, pop3_id, &error)) == NULL)
+  if (pop3_id != 0 && (!outbox_empty (db, pop3_id, email, &error) ||
+                       (folders = tern_store_db_list_folders (db, pop3_id, &error)) == NULL))
     goto fail;
   for (guint i = 0; folders != NULL && i < folders->len; i++)
     total += tern_store_folder_get_total (folders->pdata[i]);
@@ -268,7 +294,8 @@ switch_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 
   /* 3. The server has every message: the local POP3 copy goes, then the settings
    *    change, then the IMAP account's place in the store. */
-  if (pop3_id != 0 && !tern_store_db_delete_account (db, pop3_id, &error))
+  if (pop3_id != 0 && (!outbox_empty (db, pop3_id, email, &error) ||
+                       !tern_store_db_delete_account (db, pop3_id, &error)))
     goto fail;
   if (!tern_account_manager_remove (sw->manager, email, &error) ||
       !tern_account_manager_add (sw->manager, sw->imap, &error) ||
