@@ -83,6 +83,13 @@ iterate_until (gboolean (*cond) (const char *), const char *arg, guint timeout_m
     }
 }
 
+/* As the application does with the assistant it opens. */
+static void
+account_added_cb (TernUiAccountAssistant *a, TernMailAccount *account, gpointer data)
+{
+  tern_ui_window_show_account (win, account);
+}
+
 static void
 open_assistant (TernAutoconfig *autoconfig)
 {
@@ -92,6 +99,7 @@ open_assistant (TernAutoconfig *autoconfig)
   if (autoconfig != NULL)
     tern_ui_account_assistant_set_autoconfig (assistant, autoconfig);
   g_signal_connect (assistant, "page-ready", G_CALLBACK (page_ready_cb), NULL);
+  g_signal_connect (assistant, "account-added", G_CALLBACK (account_added_cb), NULL);
   gtk_window_present (GTK_WINDOW (assistant));
   while (!gtk_widget_get_mapped (GTK_WIDGET (assistant)))
     g_main_context_iteration (NULL, TRUE);
@@ -208,7 +216,16 @@ bench_first_headers (void)
       gtk_widget_queue_draw (GTK_WIDGET (win));
       g_main_context_iteration (NULL, TRUE);
       if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
-        g_error ("no headers painted within 60 s");
+        {
+          TernMail *mail = tern_ui_application_get_mail (app);
+          TernMailAccount *account = tern_mail_lookup_account (mail, "alice@tern.test");
+
+          g_error ("no headers painted within 60 s (%u windows; alice: %s, state %d, %s)",
+                   g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))),
+                   account != NULL ? "added" : "not added", account != NULL ? (int) tern_mail_account_get_state (account) : -1,
+                   account != NULL && tern_mail_account_get_error (account) != NULL
+                     ? tern_mail_account_get_error (account)->message : "no error");
+        }
     }
   g_signal_handler_disconnect (clock, id);
   assistant = NULL;
