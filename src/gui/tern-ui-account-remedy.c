@@ -3,11 +3,12 @@
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Until the account settings of the assistant exist, the remedies of a failed
- * account are two small dialogs:
+ * The remedies of a failed account are small dialogs:
  *  - a refused or missing password: an AdwPasswordEntryRow; the password is stored
  *    in the keyring (tern_credentials_store_password() on a worker, cancelled after
- *    a timeout: a locked keyring can prompt forever) and the account retried;
+ *    a timeout: a locked keyring can prompt forever) and the account retried; without
+ *    a keyring it can be kept in memory until Tern quits; an account that keeps its
+ *    password nowhere (asked at each start) keeps it in memory at once;
  *  - an untrusted or changed certificate: what it is and why it does not validate;
  *    "Trust This Certificate" pins exactly that certificate.
  * Anything else retries the account.
@@ -19,6 +20,7 @@
 
 #include "tern-credentials.h"
 #include "tern-ui-account-remedy.h"
+#include "tern-ui-account-settings.h"
 
 /* How long storing a password may take before it is given up. */
 #define KEYRING_TIMEOUT_S 15
@@ -29,11 +31,13 @@ typedef struct
   TernMailAccount  *account;
   GtkWidget        *entry;
   GtkWindow        *parent;
+  char             *password;   /* typed, until stored */
 } Remedy;
 
 static void
 remedy_free (Remedy *remedy)
 {
+  tern_credentials_free_password (remedy->password);
   g_clear_object (&remedy->mail);
   g_clear_object (&remedy->account);
   g_clear_object (&remedy->parent);
@@ -85,19 +89,45 @@ keyring_timeout_cb (gpointer user_data)
 }
 
 static void
+keep_in_memory_cb (AdwMessageDialog *dialog, const char *response, Remedy *remedy)
+{
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, keep_in_memory_cb, remedy);
+
+  if (g_strcmp0 (response, "memory") == 0 && remedy->password != NULL)
+    {
+      tern_credentials_set_session_password (tern_mail_account_get_account (remedy->account), remedy->password);
+      tern_mail_account_retry (remedy->account);
+    }
+  remedy_free (remedy);
+}
+
+static void
 stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Remedy *remedy = user_data;
   g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    show_error (remedy->parent, _("The Password Was Not Saved"),
-                g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                  ? _("The keyring did not answer. Unlock it, then try again.")
-                  : error->message);
-  else
-    tern_mail_account_retry (remedy->account);
-  remedy_free (remedy);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      tern_mail_account_retry (remedy->account);
+      remedy_free (remedy);
+      return;
+    }
+  /* No keyring, or it did not answer: the password can still serve until Tern quits. */
+  dialog = adw_message_dialog_new (remedy->parent, _("The Password Was Not Saved"),
+                                   g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                     ? _("The keyring did not answer. Unlock it and try again, or keep the "
+                                         "password in memory until Tern quits.")
+                                     : error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "memory",
+                                    _("_Keep It Until Tern Quits"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "memory", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "memory");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (keep_in_memory_cb), remedy);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -108,12 +138,28 @@ password_response_cb (AdwMessageDialog *dialog, const char *response, Remedy *re
   StoreWork *work;
   const char *password;
 
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, password_response_cb, remedy);
+  /* libadwaita 1.2: an AdwEntryRow still focused when its window is destroyed is
+   * notified after it is gone (the dialog crashed on close). */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+
   if (g_strcmp0 (response, "save") != 0)
     {
       remedy_free (remedy);
       return;
     }
   password = gtk_editable_get_text (GTK_EDITABLE (remedy->entry));
+  if (tern_account_get_ask_password (tern_mail_account_get_account (remedy->account)))
+    {
+      /* Kept nowhere on purpose: in memory until Tern quits. */
+      tern_credentials_set_session_password (tern_mail_account_get_account (remedy->account), password);
+      gtk_editable_set_text (GTK_EDITABLE (remedy->entry), "");
+      tern_mail_account_retry (remedy->account);
+      remedy_free (remedy);
+      return;
+    }
+  remedy->password = g_strdup (password);
   work = g_new0 (StoreWork, 1);
   work->account = g_object_ref (tern_mail_account_get_account (remedy->account));
   work->password = g_strdup (password);
@@ -245,6 +291,9 @@ certificate_response_cb (AdwMessageDialog *dialog, const char *response, Remedy 
   GTlsCertificate *certificate = diagnosis != NULL ? tern_diagnosis_get_certificate (diagnosis) : NULL;
   g_autoptr(TernMailAccountBuilder) builder = NULL;
 
+  /* Once: closing the dialog after a response emits its close response too. */
+  g_signal_handlers_disconnect_by_func (dialog, certificate_response_cb, remedy);
+
   if (g_strcmp0 (response, "trust") != 0 || certificate == NULL)
     {
       remedy_free (remedy);
@@ -303,6 +352,27 @@ review_certificate (Remedy *remedy)
 }
 
 /**
+ * tern_ui_account_remedy_ask_password:
+ *
+ * Asks for the account's password and keeps it (keyring, or memory): the account
+ * settings' "Change Password…".
+ */
+void
+tern_ui_account_remedy_ask_password (GtkWindow *parent, TernMail *mail, TernMailAccount *account)
+{
+  Remedy *remedy;
+
+  g_return_if_fail (TERN_IS_MAIL (mail));
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+
+  remedy = g_new0 (Remedy, 1);
+  remedy->mail = g_object_ref (mail);
+  remedy->account = g_object_ref (account);
+  remedy->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  ask_password (remedy);
+}
+
+/**
  * tern_ui_account_remedy_run:
  *
  * Does what the account's remedy says: asks for its password, shows its server's
@@ -329,9 +399,7 @@ tern_ui_account_remedy_run (GtkWindow *parent, TernMail *mail, TernMailAccount *
       review_certificate (remedy);
       break;
     case TERN_MAIL_REMEDY_SETTINGS:
-      show_error (parent, _("Account Settings Needed"),
-                  _("The server settings of this account need changing. Until the account settings arrive in Tern, "
-                    "change them with “tern-cli account set”."));
+      gtk_window_present (GTK_WINDOW (tern_ui_account_settings_new (parent, mail, account)));
       remedy_free (remedy);
       break;
     case TERN_MAIL_REMEDY_NONE:

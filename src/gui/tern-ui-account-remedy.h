@@ -15,4 +15,8 @@ void tern_ui_account_remedy_run (GtkWindow       *parent,
                                  TernMail        *mail,
                                  TernMailAccount *account);
 
+void tern_ui_account_remedy_ask_password (GtkWindow       *parent,
+                                          TernMail        *mail,
+                                          TernMailAccount *account);
+
 G_END_DECLS

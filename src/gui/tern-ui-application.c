@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "tern-engine.h"
+#include "tern-ui-account-assistant.h"
+#include "tern-ui-account-remedy.h"
 #include "tern-ui-application.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-notifier.h"
@@ -27,6 +29,8 @@ struct _TernUiApplication
   guint               n_sync_requests; /* "app.sync" runs not finished */
   gboolean            sync_failed;
   gboolean            sync_on_load;
+  gboolean            add_account_on_load;
+  TernUiAccountAssistant *assistant;  /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiApplication, tern_ui_application, ADW_TYPE_APPLICATION)
@@ -167,9 +171,29 @@ account_changed_cb (TernMailAccount *account, GParamSpec *pspec, TernUiApplicati
   show_sync_status (self);
 }
 
+static TernUiWindow *get_or_create_window (TernUiApplication *self);
+
+/* An account whose password is kept nowhere is asked for it once Tern starts (its
+ * first sync fails for want of it): once per run. */
+static void
+account_remedy_cb (TernMailAccount *account, GParamSpec *pspec, TernUiApplication *self)
+{
+  TernUiWindow *window;
+
+  if (tern_mail_account_get_remedy (account) != TERN_MAIL_REMEDY_PASSWORD ||
+      !tern_account_get_ask_password (tern_mail_account_get_account (account)) ||
+      g_object_get_data (G_OBJECT (account), "tern-asked") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (account), "tern-asked", GINT_TO_POINTER (TRUE));
+  window = get_or_create_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  tern_ui_account_remedy_run (GTK_WINDOW (window), self->mail, account);
+}
+
 static void
 watch_account (TernUiApplication *self, TernMailAccount *account)
 {
+  g_signal_connect_object (account, "notify::remedy", G_CALLBACK (account_remedy_cb), self, 0);
   g_signal_connect_object (account, "notify::state", G_CALLBACK (account_changed_cb), self, 0);
   g_signal_connect_object (account, "notify::status", G_CALLBACK (account_changed_cb), self, 0);
 }
@@ -241,6 +265,52 @@ tern_ui_application_get_mail (TernUiApplication *self)
 }
 
 static void
+account_added_cb (TernUiAccountAssistant *assistant, TernMailAccount *account, TernUiApplication *self)
+{
+  TernUiWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  tern_ui_window_show_account (window, account);
+}
+
+/**
+ * tern_ui_application_add_account:
+ *
+ * Opens the account assistant ("app.add-account"; by itself at the first start), or
+ * brings it forward when open.
+ */
+void
+tern_ui_application_add_account (TernUiApplication *self)
+{
+  TernUiWindow *window;
+
+  g_return_if_fail (TERN_UI_IS_APPLICATION (self));
+
+  if (self->mail == NULL)
+    {
+      self->add_account_on_load = TRUE;
+      return;
+    }
+  if (self->assistant != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->assistant));
+      return;
+    }
+  window = get_or_create_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  self->assistant = tern_ui_account_assistant_new (GTK_WINDOW (window), self->mail);
+  g_object_add_weak_pointer (G_OBJECT (self->assistant), (gpointer *) &self->assistant);
+  g_signal_connect_object (self->assistant, "account-added", G_CALLBACK (account_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (self->assistant));
+}
+
+static void
+add_account_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  tern_ui_application_add_account (user_data);
+}
+
+static void
 sync_interval_cb (GSettings *settings, const char *key, TernUiApplication *self)
 {
   tern_mail_set_poll_interval (self->mail, (guint) g_settings_get_int (settings, key) * 60);
@@ -309,6 +379,12 @@ mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       tern_ui_application_sync (self);
     }
   show_sync_status (self);
+  /* The first start (no account yet): the assistant opens by itself. */
+  if (self->add_account_on_load || g_list_model_get_n_items (accounts) == 0)
+    {
+      self->add_account_on_load = FALSE;
+      tern_ui_application_add_account (self);
+    }
 }
 
 static void
@@ -343,8 +419,12 @@ window_active_cb (GtkWindow *window, GParamSpec *pspec, TernUiApplication *self)
 static TernUiWindow *
 get_or_create_window (TernUiApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = NULL;
 
+  /* The main window most recently used (not the account assistant, say). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && window == NULL; l = l->next)
+    if (TERN_UI_IS_WINDOW (l->data))
+      window = l->data;
   if (window == NULL)
     {
       window = GTK_WINDOW (tern_ui_window_new (self));
@@ -445,6 +525,7 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action_cb },
   { .name = "sync", .activate = sync_action_cb },
   { .name = "preferences", .activate = preferences_action_cb },
+  { .name = "add-account", .activate = add_account_action_cb },
   { .name = "show-message", .activate = show_message_action_cb, .parameter_type = "x" },
   { .name = "show-folder", .activate = show_folder_action_cb, .parameter_type = "x" },
 };
@@ -524,6 +605,9 @@ tern_ui_application_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->assistant != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->assistant), (gpointer *) &self->assistant);
+  self->assistant = NULL;
   g_clear_object (&self->notifier);
   g_clear_object (&self->mail);
   g_clear_object (&self->settings);

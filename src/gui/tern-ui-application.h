@@ -23,6 +23,7 @@ TernMail          *tern_ui_application_get_mail      (TernUiApplication *self);
 gboolean           tern_ui_application_get_syncing   (TernUiApplication *self);
 void               tern_ui_application_sync          (TernUiApplication *self);
 void               tern_ui_application_start_mail    (TernUiApplication *self);
+void               tern_ui_application_add_account   (TernUiApplication *self);
 TernUiNotifier    *tern_ui_application_get_notifier  (TernUiApplication *self);
 
 G_END_DECLS

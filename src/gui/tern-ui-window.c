@@ -23,6 +23,7 @@
 
 #include "tern-store-thread.h"
 #include "tern-ui-account-remedy.h"
+#include "tern-ui-account-settings.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-view.h"
@@ -37,7 +38,6 @@ struct _TernUiWindow
   GtkStack             *main_stack;
   AdwStatusPage        *empty_page;
   GtkButton            *add_account_button;
-  GtkLabel             *add_account_hint;
   GtkMenuButton        *primary_menu_button;
   GtkMenuButton        *empty_menu_button;
   AdwLeaflet           *outer;
@@ -77,6 +77,9 @@ struct _TernUiWindow
   TernMailUndo         *undo;
   gboolean              has_accounts;
   gboolean              can_compose;
+  gint64                pending_account;  /* to show its Inbox once it has one */
+  guint                 pending_account_timeout;
+  guint                 pending_account_ticks;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -872,6 +875,70 @@ retry_offline_action_cb (GtkWidget *widget, const char *action_name, GVariant *p
     }
 }
 
+/* A new account's Inbox, shown as soon as its first sync has made it (the list then
+ * fills as the headers arrive): looked up in the store off the UI thread, a few
+ * times a second, for at most a minute. */
+static gpointer
+inbox_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(TernStoreFolder) inbox = tern_store_db_lookup_folder (db, *(gint64 *) data, "INBOX", NULL);
+  gint64 id = inbox != NULL ? tern_store_folder_get_id (inbox) : 0;
+
+  return g_memdup2 (&id, sizeof id);
+}
+
+static gboolean pending_account_cb (gpointer user_data);
+
+static void
+inbox_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernUiWindow) self = user_data;
+  g_autofree gint64 *id = tern_store_run_finish (TERN_STORE (source), result, NULL);
+
+  if (self->pending_account == 0)
+    return;
+  if (id != NULL && *id != 0 && tern_ui_sidebar_select_folder (self->sidebar, *id))
+    {
+      self->pending_account = 0;
+      tern_ui_window_show_folder (self, *id);
+      return;
+    }
+  if (++self->pending_account_ticks < 600)
+    self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);
+}
+
+static gboolean
+pending_account_cb (gpointer user_data)
+{
+  TernUiWindow *self = user_data;
+
+  self->pending_account_timeout = 0;
+  if (self->mail == NULL && self->pending_account != 0)
+    self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);   /* still loading */
+  else if (self->pending_account != 0)
+    tern_store_run_async (tern_mail_get_store (self->mail), inbox_work,
+                          g_memdup2 (&self->pending_account, sizeof self->pending_account), g_free, g_free,
+                          self->cancellable, inbox_found_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * tern_ui_window_show_account:
+ *
+ * Shows @account's Inbox once its first sync has made it (a new account).
+ */
+void
+tern_ui_window_show_account (TernUiWindow *self, TernMailAccount *account)
+{
+  g_return_if_fail (TERN_UI_IS_WINDOW (self));
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+
+  self->pending_account = tern_mail_account_get_store_id (account);
+  self->pending_account_ticks = 0;
+  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
+  pending_account_cb (self);
+}
+
 /* ---- the engine ---------------------------------------------------------------------------------- */
 
 static void
@@ -1032,6 +1099,7 @@ tern_ui_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
+  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
   set_cursor_item (self, NULL);
   g_clear_pointer (&self->undo, tern_mail_undo_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_WINDOW);
@@ -1059,6 +1127,36 @@ static void
 map_cb (GtkWidget *widget, gpointer data)
 {
   tern_ui_bench_mark ("window-mapped");
+}
+
+/* "Accounts…": the settings of the account shown (or the first). */
+static void
+accounts_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TernUiWindow *self = TERN_UI_WINDOW (widget);
+  TernStoreFolder *folder = self->folder_item != NULL ? tern_ui_sidebar_item_get_folder (self->folder_item) : NULL;
+  GListModel *accounts = self->mail != NULL ? tern_mail_get_accounts (self->mail) : NULL;
+  g_autoptr(TernMailAccount) first = NULL;
+  TernMailAccount *account = NULL;
+
+  if (accounts == NULL)
+    return;
+  if (folder != NULL)
+    account = tern_mail_lookup_account_by_id (self->mail, tern_store_folder_get_account_id (folder));
+  if (account == NULL && g_list_model_get_n_items (accounts) > 0)
+    account = first = g_list_model_get_item (accounts, 0);
+  if (account == NULL)
+    {
+      gtk_widget_activate_action (widget, "app.add-account", NULL);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (tern_ui_account_settings_new (GTK_WINDOW (self), self->mail, account)));
+}
+
+static void
+add_account_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_widget_activate_action (widget, "app.add-account", NULL);
 }
 
 static void
@@ -1094,7 +1192,6 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, add_account_button);
-  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, add_account_hint);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, empty_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, outer);
@@ -1123,12 +1220,13 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, scope_toggled_cb);
 
-  /* Not there yet: the composer and the account assistant come with their issues. */
+  /* Not there yet: the composer comes with its issue. */
   gtk_widget_class_install_action (widget_class, "win.compose", NULL, unavailable_action_cb);
   /* An address to write to: the reader's "New Message To" and mailto: links. */
   gtk_widget_class_install_action (widget_class, "win.compose-to", "s", unavailable_action_cb);
-  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, unavailable_action_cb);
-  gtk_widget_class_install_action (widget_class, "win.accounts", NULL, unavailable_action_cb);
+  /* The account assistant is the application's. */
+  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.accounts", NULL, accounts_action_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
   gtk_widget_class_install_action (widget_class, "win.mark-read", NULL, mark_read_action_cb);
   gtk_widget_class_install_action (widget_class, "win.mark-unread", NULL, mark_unread_action_cb);
@@ -1151,8 +1249,6 @@ tern_ui_window_init (TernUiWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
   set_can_compose (self, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.accounts", FALSE);
 
   g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (sidebar_selected_cb), self);
   g_signal_connect (self->sidebar, "folder-activated", G_CALLBACK (folder_activated_cb), self);

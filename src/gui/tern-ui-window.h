@@ -28,6 +28,8 @@ void          tern_ui_window_show_message    (TernUiWindow      *self,
 void          tern_ui_window_search          (TernUiWindow      *self,
                                               const char        *text,
                                               gboolean           all_accounts);
+void          tern_ui_window_show_account    (TernUiWindow      *self,
+                                              TernMailAccount   *account);
 void          tern_ui_window_add_toast       (TernUiWindow      *self,
                                               AdwToast          *toast);
 

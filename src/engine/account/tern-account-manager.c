@@ -146,36 +146,48 @@ account_from_group (GKeyFile    *keyfile,
                                         g_key_file_get_boolean (keyfile, group, "delete-when-deleted-here", NULL));
   tern_account_set_body_days (account,
                               MAX (0, g_key_file_get_integer (keyfile, group, "body-days", NULL)));
+  {
+    g_autofree char *signature = g_key_file_get_string (keyfile, group, "signature", NULL);
+    g_autofree char *switch_host = g_key_file_get_string (keyfile, group, "switch-imap-host", NULL);
+    g_autofree char *switch_user = g_key_file_get_string (keyfile, group, "switch-imap-user", NULL);
+    TernNetSecurity switch_security;
+
+    tern_account_set_signature (account, signature);
+    tern_account_set_ask_password (account, g_key_file_get_boolean (keyfile, group, "ask-password", NULL));
+    if (switch_host != NULL && protocol == TERN_ACCOUNT_PROTOCOL_POP3 &&
+        read_security (keyfile, group, "switch-imap-security", &switch_security))
+      {
+        guint16 switch_port = read_port (keyfile, group, "switch-imap-port");
+
+        tern_account_set_imap_switch (account, switch_host,
+                                      switch_port ? switch_port
+                                                  : tern_account_default_port (TERN_ACCOUNT_PROTOCOL_IMAP,
+                                                                               switch_security),
+                                      switch_security, switch_user ? switch_user : email);
+      }
+  }
 
   return g_steal_pointer (&account);
 }
 
-/**
- * tern_account_manager_load:
- *
- * Reads the accounts file; a missing file means no accounts. An account whose settings
- * are broken is left out with a warning, so that one bad entry does not hide the others.
- */
-gboolean
-tern_account_manager_load (TernAccountManager  *self,
-                           GError             **error)
+/* Reads @path into a new array of TernAccount; any thread. */
+static GPtrArray *
+read_accounts (const char  *path,
+               GError     **error)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
 
-  g_return_val_if_fail (TERN_IS_ACCOUNT_MANAGER (self), FALSE);
-
-  g_list_store_remove_all (self->accounts);
-
-  if (!g_key_file_load_from_file (keyfile, self->path, G_KEY_FILE_KEEP_COMMENTS, &local_error))
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
+        return g_steal_pointer (&accounts);
 
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Could not read the accounts file %s: "), self->path);
-      return FALSE;
+                                  _("Could not read the accounts file %s: "), path);
+      return NULL;
     }
 
   groups = g_key_file_get_groups (keyfile, NULL);
@@ -193,10 +205,110 @@ tern_account_manager_load (TernAccountManager  *self,
           g_warning ("%s", account_error->message);
           continue;
         }
-      g_list_store_append (self->accounts, account);
+      g_ptr_array_add (accounts, g_steal_pointer (&account));
     }
 
+  return g_steal_pointer (&accounts);
+}
+
+static void
+adopt_accounts (TernAccountManager *self,
+                GPtrArray          *accounts)
+{
+  g_list_store_splice (self->accounts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->accounts)),
+                       accounts->pdata, accounts->len);
+}
+
+/**
+ * tern_account_manager_load:
+ *
+ * Reads the accounts file; a missing file means no accounts. An account whose settings
+ * are broken is left out with a warning, so that one bad entry does not hide the others.
+ * It blocks: a window calls tern_account_manager_load_async().
+ */
+gboolean
+tern_account_manager_load (TernAccountManager  *self,
+                           GError             **error)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  g_return_val_if_fail (TERN_IS_ACCOUNT_MANAGER (self), FALSE);
+
+  accounts = read_accounts (self->path, error);
+  if (accounts == NULL)
+    {
+      g_list_store_remove_all (self->accounts);
+      return FALSE;
+    }
+  adopt_accounts (self, accounts);
   return TRUE;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *accounts = read_accounts (task_data, &error);
+
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tern_account_manager_load_async:
+ *
+ * Like tern_account_manager_load(), with the file read on a worker thread: the
+ * calling thread only takes the accounts read (in its thread-default main context,
+ * where the list model then changes).
+ */
+void
+tern_account_manager_load_async (TernAccountManager  *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TERN_IS_ACCOUNT_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tern_account_manager_load_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+tern_account_manager_load_finish (TernAccountManager  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  accounts = g_task_propagate_pointer (G_TASK (result), error);
+  if (accounts == NULL)
+    return FALSE;
+  adopt_accounts (self, accounts);
+  return TRUE;
+}
+
+/**
+ * tern_account_manager_get_path:
+ *
+ * Returns: the accounts file
+ */
+const char *
+tern_account_manager_get_path (TernAccountManager *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT_MANAGER (self), NULL);
+
+  return self->path;
 }
 
 static void
@@ -264,6 +376,12 @@ tern_account_manager_save (TernAccountManager  *self,
         g_key_file_set_boolean (keyfile, group, "backup", TRUE);
       if (tern_account_get_body_days (account) > 0)
         g_key_file_set_integer (keyfile, group, "body-days", tern_account_get_body_days (account));
+      if (tern_account_get_signature (account) != NULL)
+        g_key_file_set_string (keyfile, group, "signature", tern_account_get_signature (account));
+      if (tern_account_get_ask_password (account))
+        g_key_file_set_boolean (keyfile, group, "ask-password", TRUE);
+      if (tern_account_get_imap_switch (account) != NULL)
+        write_server (keyfile, group, "switch-imap-", tern_account_get_imap_switch (account));
       if (tern_account_get_protocol (account) == TERN_ACCOUNT_PROTOCOL_POP3)
         {
           g_key_file_set_boolean (keyfile, group, "leave-on-server",

@@ -21,6 +21,14 @@ char               *tern_account_manager_get_default_path (void);
 TernAccountManager *tern_account_manager_new      (const char          *path);
 gboolean            tern_account_manager_load     (TernAccountManager  *self,
                                                    GError             **error);
+void                tern_account_manager_load_async (TernAccountManager *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean            tern_account_manager_load_finish (TernAccountManager *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+const char         *tern_account_manager_get_path (TernAccountManager  *self);
 gboolean            tern_account_manager_save     (TernAccountManager  *self,
                                                    GError             **error);
 GListModel         *tern_account_manager_get_accounts (TernAccountManager *self);

@@ -36,6 +36,10 @@ struct _TernAccount
 
   /* IMAP */
   guint                body_days;
+
+  char                *signature;
+  gboolean             ask_password;
+  TernServer           imap_switch;     /* the IMAP server a POP3 account is moving to */
 };
 
 G_DEFINE_FINAL_TYPE (TernAccount, tern_account, G_TYPE_OBJECT)
@@ -380,6 +384,90 @@ tern_account_set_body_days (TernAccount *self,
 }
 
 /**
+ * tern_account_get_signature:
+ *
+ * The text added under the messages written from this account (keyfile key
+ * "signature"), or %NULL.
+ */
+const char *
+tern_account_get_signature (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), NULL);
+
+  return self->signature;
+}
+
+void
+tern_account_set_signature (TernAccount *self,
+                            const char  *signature)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  g_free (self->signature);
+  self->signature = signature != NULL && *signature != '\0' ? g_strdup (signature) : NULL;
+}
+
+/**
+ * tern_account_get_ask_password:
+ *
+ * Whether the password is kept nowhere (no keyring): asked when Tern starts and kept in
+ * memory only until it quits (keyfile key "ask-password").
+ */
+gboolean
+tern_account_get_ask_password (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), FALSE);
+
+  return self->ask_password;
+}
+
+void
+tern_account_set_ask_password (TernAccount *self,
+                               gboolean     ask)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  self->ask_password = !!ask;
+}
+
+/**
+ * tern_account_get_imap_switch:
+ *
+ * Returns: (nullable): the IMAP server a POP3 account is being moved to (its local mail
+ *   uploaded there), while the move is not finished; %NULL otherwise. Keyfile keys
+ *   "switch-imap-host", "-port", "-security", "-user".
+ */
+const TernServer *
+tern_account_get_imap_switch (TernAccount *self)
+{
+  g_return_val_if_fail (TERN_IS_ACCOUNT (self), NULL);
+
+  return self->imap_switch.host != NULL ? &self->imap_switch : NULL;
+}
+
+/**
+ * tern_account_set_imap_switch:
+ * @host: (nullable): %NULL when no move is under way
+ */
+void
+tern_account_set_imap_switch (TernAccount     *self,
+                              const char      *host,
+                              guint16          port,
+                              TernNetSecurity  security,
+                              const char      *user)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (self));
+
+  server_clear (&self->imap_switch);
+  if (host == NULL)
+    return;
+  self->imap_switch.host = g_strdup (host);
+  self->imap_switch.port = port;
+  self->imap_switch.security = security;
+  self->imap_switch.user = g_strdup (user);
+}
+
+/**
  * tern_account_new_connection:
  * @server: the account's incoming or outgoing server
  *
@@ -413,8 +501,10 @@ tern_account_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->pinned_certificate, g_free);
   g_clear_pointer (&self->password_command, g_free);
+  g_clear_pointer (&self->signature, g_free);
   server_clear (&self->incoming);
   server_clear (&self->outgoing);
+  server_clear (&self->imap_switch);
 
   G_OBJECT_CLASS (tern_account_parent_class)->finalize (object);
 }

@@ -98,6 +98,19 @@ guint                tern_account_get_body_days          (TernAccount         *s
 void                 tern_account_set_body_days          (TernAccount         *self,
                                                           guint                days);
 
+const char          *tern_account_get_signature          (TernAccount         *self);
+void                 tern_account_set_signature          (TernAccount         *self,
+                                                          const char          *signature);
+gboolean             tern_account_get_ask_password       (TernAccount         *self);
+void                 tern_account_set_ask_password       (TernAccount         *self,
+                                                          gboolean             ask);
+const TernServer    *tern_account_get_imap_switch        (TernAccount         *self);
+void                 tern_account_set_imap_switch        (TernAccount         *self,
+                                                          const char          *host,
+                                                          guint16              port,
+                                                          TernNetSecurity      security,
+                                                          const char          *user);
+
 TernNetConnection   *tern_account_new_connection         (TernAccount         *self,
                                                           const TernServer    *server,
                                                           GError             **error);

@@ -148,6 +148,82 @@ propagate_keyring_error (GError   **error,
     }
 }
 
+/* ---- passwords kept in memory only ---------------------------------------------------- */
+
+static GMutex      session_lock;
+static GHashTable *session_passwords;   /* address, case-folded -> password */
+
+static char *
+session_key (TernAccount *account)
+{
+  return g_ascii_strdown (tern_account_get_email (account), -1);
+}
+
+/**
+ * tern_credentials_set_session_password:
+ * @password: (nullable): the password, or %NULL to forget it
+ *
+ * Keeps @password in this process's memory only, for an account whose password is
+ * stored nowhere (no keyring: tern_account_get_ask_password()), or until the keyring
+ * has it. It wins over the keyring and the password command until forgotten. Any
+ * thread.
+ */
+void
+tern_credentials_set_session_password (TernAccount *account,
+                                       const char  *password)
+{
+  g_return_if_fail (TERN_IS_ACCOUNT (account));
+
+  g_mutex_lock (&session_lock);
+  if (session_passwords == NULL)
+    session_passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) tern_credentials_free_password);
+  if (password != NULL)
+    g_hash_table_replace (session_passwords, session_key (account), tern_credentials_dup_password (password));
+  else
+    {
+      g_autofree char *key = session_key (account);
+
+      g_hash_table_remove (session_passwords, key);
+    }
+  g_mutex_unlock (&session_lock);
+}
+
+/* A copy of the session password, or NULL. */
+static char *
+dup_session_password (TernAccount *account)
+{
+  g_autofree char *key = session_key (account);
+  char *password = NULL;
+
+  g_mutex_lock (&session_lock);
+  if (session_passwords != NULL)
+    password = tern_credentials_dup_password (g_hash_table_lookup (session_passwords, key));
+  g_mutex_unlock (&session_lock);
+  return password;
+}
+
+/**
+ * tern_credentials_has_session_password:
+ *
+ * Returns: whether the account's password is in memory (set with
+ * tern_credentials_set_session_password())
+ */
+gboolean
+tern_credentials_has_session_password (TernAccount *account)
+{
+  g_autofree char *key = NULL;
+  gboolean has;
+
+  g_return_val_if_fail (TERN_IS_ACCOUNT (account), FALSE);
+
+  key = session_key (account);
+  g_mutex_lock (&session_lock);
+  has = session_passwords != NULL && g_hash_table_contains (session_passwords, key);
+  g_mutex_unlock (&session_lock);
+  return has;
+}
+
 static char *
 run_password_command (TernAccount   *account,
                       GCancellable  *cancellable,
@@ -223,8 +299,10 @@ failed:
 /**
  * tern_credentials_get_password:
  *
- * Runs the account's password command if it has one, otherwise looks the password up
- * in the keyring. Blocks for at most TERN_CREDENTIALS_TIMEOUT_SECONDS.
+ * The password kept in memory (tern_credentials_set_session_password()) if any; else
+ * runs the account's password command if it has one; else looks the password up in
+ * the keyring (unless the account keeps it nowhere: %TERN_ACCOUNT_ERROR_NO_PASSWORD).
+ * Blocks for at most TERN_CREDENTIALS_TIMEOUT_SECONDS.
  *
  * Returns: (transfer full): the password, in memory that is never swapped out; free it
  *   with tern_credentials_free_password()
@@ -237,12 +315,22 @@ tern_credentials_get_password (TernAccount   *account,
   GError *secret_error = NULL;
   Watchdog dog = { 0 };
   char *secret;
+  char *password;
   gboolean timed_out;
 
   g_return_val_if_fail (TERN_IS_ACCOUNT (account), NULL);
 
+  if ((password = dup_session_password (account)) != NULL)
+    return password;
   if (tern_account_get_password_command (account) != NULL)
     return run_password_command (account, cancellable, error);
+  if (tern_account_get_ask_password (account))
+    {
+      g_set_error (error, TERN_ACCOUNT_ERROR, TERN_ACCOUNT_ERROR_NO_PASSWORD,
+                   _("Tern asks for the password of %s each time it starts: it is kept nowhere"),
+                   tern_account_get_email (account));
+      return NULL;
+    }
 
   watchdog_start (&dog, cancellable);
   secret = secret_password_lookup_nonpageable_sync (password_schema (), dog.cancellable, &secret_error,

@@ -24,6 +24,9 @@ gboolean  tern_credentials_store_password (TernAccount   *account,
 gboolean  tern_credentials_clear_password (TernAccount   *account,
                                            GCancellable  *cancellable,
                                            GError       **error);
+void      tern_credentials_set_session_password (TernAccount *account,
+                                                 const char  *password);
+gboolean  tern_credentials_has_session_password (TernAccount *account);
 void      tern_credentials_free_password  (char          *password);
 char     *tern_credentials_dup_password   (const char    *password);
 

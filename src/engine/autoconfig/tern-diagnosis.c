@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tern-account-error.h"
 #include "tern-autoconfig-error.h"
 #include "tern-diagnosis.h"
 #include "tern-imap-error.h"
@@ -432,7 +433,12 @@ explain (TernDiagnosis *self,
     case TERN_DIAGNOSIS_OTHER:
     default:
       self->title = g_strdup (_("Connection failed"));
-      self->explanation = g_strdup_printf (_("The connection to %s failed: %s"), where, error->message);
+      /* The account's own words (no password kept: asked at each start) name no
+       * connection that failed. */
+      if (error->domain == TERN_ACCOUNT_ERROR)
+        self->explanation = g_strdup (error->message);
+      else
+        self->explanation = g_strdup_printf (_("The connection to %s failed: %s"), where, error->message);
       break;
     }
 }

@@ -56,6 +56,10 @@ struct _TernMailAccountBuilder
   char                 *pin;           /* sha256:hex, or NULL */
   gboolean              has_pin;
   gboolean              allow_plaintext;
+  char                 *signature;
+  gboolean              has_signature;
+  gboolean              has_ask_password;
+  gboolean              ask_password;
 
   /* the sync settings given, and for which protocol they are */
   gboolean              has_body_days, has_files_sent, has_leave, has_delete_after, has_delete_when, has_backup;
@@ -96,6 +100,7 @@ tern_mail_account_builder_finalize (GObject *object)
   wipe_password (&self->password);
   g_free (self->password_command);
   g_free (self->pin);
+  g_free (self->signature);
   G_OBJECT_CLASS (tern_mail_account_builder_parent_class)->finalize (object);
 }
 
@@ -382,6 +387,34 @@ tern_mail_account_builder_set_allow_plaintext (TernMailAccountBuilder *self, gbo
   self->allow_plaintext = allow;
 }
 
+/**
+ * tern_mail_account_builder_set_signature:
+ * @signature: (nullable): the text added under the messages written from the account
+ */
+void
+tern_mail_account_builder_set_signature (TernMailAccountBuilder *self, const char *signature)
+{
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT_BUILDER (self));
+  g_free (self->signature);
+  self->signature = g_strdup (signature);
+  self->has_signature = TRUE;
+}
+
+/**
+ * tern_mail_account_builder_set_ask_password:
+ *
+ * The password is kept nowhere (no keyring): it is asked each time Tern starts and
+ * kept in memory until it quits. The password given to the builder is kept so, in
+ * memory, when the account is added.
+ */
+void
+tern_mail_account_builder_set_ask_password (TernMailAccountBuilder *self, gboolean ask)
+{
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT_BUILDER (self));
+  self->ask_password = ask;
+  self->has_ask_password = TRUE;
+}
+
 #define SETTER(name, type, field, flag) \
   void \
   tern_mail_account_builder_set_##name (TernMailAccountBuilder *self, type value) \
@@ -581,6 +614,14 @@ tern_mail_account_builder_build (TernMailAccountBuilder *self, GError **error)
       tern_account_set_delete_after_days (account, tern_account_get_delete_after_days (self->base));
       tern_account_set_delete_when_deleted (account, tern_account_get_delete_when_deleted (self->base));
       tern_account_set_backup (account, tern_account_get_backup (self->base));
+      tern_account_set_signature (account, tern_account_get_signature (self->base));
+      tern_account_set_ask_password (account, tern_account_get_ask_password (self->base));
+      if (tern_account_get_imap_switch (self->base) != NULL)
+        {
+          const TernServer *to = tern_account_get_imap_switch (self->base);
+
+          tern_account_set_imap_switch (account, to->host, to->port, to->security, to->user);
+        }
     }
   if (self->name != NULL)
     tern_account_set_name (account, self->name);
@@ -593,6 +634,10 @@ tern_mail_account_builder_build (TernMailAccountBuilder *self, GError **error)
   tern_account_set_allow_plaintext_auth (account, self->allow_plaintext &&
                                                   (in_security == TERN_NET_SECURITY_NONE ||
                                                    out_security == TERN_NET_SECURITY_NONE));
+  if (self->has_signature)
+    tern_account_set_signature (account, self->signature);
+  if (self->has_ask_password)
+    tern_account_set_ask_password (account, self->ask_password);
   if (self->has_body_days)
     tern_account_set_body_days (account, self->body_days);
   if (self->has_files_sent)

@@ -50,6 +50,10 @@ void        tern_mail_account_builder_pin_certificate      (TernMailAccountBuild
                                                             GTlsCertificate        *certificate);
 void        tern_mail_account_builder_set_allow_plaintext  (TernMailAccountBuilder *self,
                                                             gboolean                allow);
+void        tern_mail_account_builder_set_signature        (TernMailAccountBuilder *self,
+                                                            const char             *signature);
+void        tern_mail_account_builder_set_ask_password     (TernMailAccountBuilder *self,
+                                                            gboolean                ask);
 
 void        tern_mail_account_builder_set_body_days        (TernMailAccountBuilder *self,
                                                             guint                   days);

@@ -88,6 +88,10 @@ void             _tern_mail_account_set_outbox_count (TernMailAccount *self,
 /* ---- the object ------------------------------------------------------------------------ */
 
 guint            _tern_mail_get_poll_interval       (TernMail         *self);
+struct _TernAccountManager *_tern_mail_get_manager  (TernMail         *self);
+TernMailAccount *_tern_mail_replace_account         (TernMail         *self,
+                                                     TernAccount      *account,
+                                                     gint64            store_id);
 gboolean         _tern_mail_is_network_available    (TernMail         *self);
 
 G_END_DECLS

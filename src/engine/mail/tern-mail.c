@@ -117,6 +117,33 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, TernMail *self
     }
 }
 
+struct _TernAccountManager *
+_tern_mail_get_manager (TernMail *self)
+{
+  return self->manager;
+}
+
+/* The live account of @account's address replaced by a new one (its protocol
+ * changed: a new place in the store); started when the others are. */
+TernMailAccount *
+_tern_mail_replace_account (TernMail *self, TernAccount *account, gint64 store_id)
+{
+  TernMailAccount *old = tern_mail_lookup_account (self, tern_account_get_email (account));
+  g_autoptr(TernMailAccount) live = _tern_mail_account_new (self, account, store_id);
+  guint position = g_list_model_get_n_items (G_LIST_MODEL (self->accounts));
+
+  if (old != NULL && g_list_store_find (self->accounts, old, &position))
+    {
+      _tern_mail_account_stop (old);
+      g_list_store_splice (self->accounts, position, 1, (gpointer *) &live, 1);
+    }
+  else
+    g_list_store_append (self->accounts, live);
+  if (self->started)
+    _tern_mail_account_start (live);
+  return g_object_ref (live);
+}
+
 gboolean
 _tern_mail_is_network_available (TernMail *self)
 {
@@ -150,6 +177,8 @@ open_all (const char *store_path, const char *accounts_path, GCancellable *cance
   g_autoptr(TernStoreDb) db = NULL;
   GListModel *accounts;
 
+  /* On a worker (open_thread), or blocking for tern-cli (tern_mail_new_sync()): the
+   * window's thread reads no file. */
   opened->manager = tern_account_manager_new (accounts_path);
   if (!tern_account_manager_load (opened->manager, error))
     goto fail;
@@ -904,7 +933,20 @@ account_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
         }
       /* The settings are gone; a password left in an unreachable keyring is only
        * logged. */
-      if (kept != NULL && tern_account_get_password_command (kept) == NULL &&
+      if (kept != NULL)
+        tern_credentials_set_session_password (kept, NULL);
+      /* Its mail and folders here go too (announced to the open lists). */
+      {
+        g_autoptr(TernStoreDb) store_db = tern_store_open_db (job->store, NULL, &error);
+        gint64 id = store_db != NULL ? tern_store_db_lookup_account (store_db, job->remove, NULL) : 0;
+
+        if (store_db == NULL || (id != 0 && !tern_store_db_delete_account (store_db, id, &error)))
+          {
+            g_warning ("The mail of %s could not be removed from the store: %s", job->remove, error->message);
+            g_clear_error (&error);
+          }
+      }
+      if (kept != NULL && tern_account_get_password_command (kept) == NULL && !tern_account_get_ask_password (kept) &&
           !tern_credentials_clear_password (kept, cancellable, &error))
         {
           g_warning ("The password of %s could not be removed from the keyring: %s", job->remove,
@@ -933,13 +975,21 @@ account_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
           return;
         }
     }
-  if (job->password != NULL &&
-      !tern_credentials_store_password (job->account, job->password, cancellable, &error))
+  if (job->password != NULL && tern_account_get_ask_password (job->account))
     {
-      if (job->is_new)
-        tern_account_manager_remove (job->manager, tern_account_get_email (job->account), NULL);
-      g_task_return_error (task, error);
-      return;
+      /* Kept nowhere but in this process. */
+      tern_credentials_set_session_password (job->account, job->password);
+    }
+  else if (job->password != NULL)
+    {
+      if (!tern_credentials_store_password (job->account, job->password, cancellable, &error))
+        {
+          if (job->is_new)
+            tern_account_manager_remove (job->manager, tern_account_get_email (job->account), NULL);
+          g_task_return_error (task, error);
+          return;
+        }
+      tern_credentials_set_session_password (job->account, NULL);
     }
   if (!tern_account_manager_save (job->manager, &error))
     {
@@ -1132,8 +1182,8 @@ tern_mail_update_account_finish (TernMail *self, GAsyncResult *result, GError **
 /**
  * tern_mail_remove_account_async:
  *
- * Stops the account's sync, removes its settings and its password from the keyring.
- * Its mail stays in the store.
+ * Stops the account's sync, removes its settings, its password from the keyring and
+ * its mail and folders from the store.
  */
 void
 tern_mail_remove_account_async (TernMail            *self,

@@ -10,6 +10,7 @@
 
 #include "tern-mail-account.h"
 #include "tern-mail-account-builder.h"
+#include "tern-mail-check.h"
 #include "tern-mail-error.h"
 #include "tern-mail-undo.h"
 #include "tern-store.h"
@@ -89,6 +90,25 @@ void             tern_mail_remove_account_async (TernMail            *self,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
 gboolean         tern_mail_remove_account_finish (TernMail           *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+/* ---- a POP3 account becomes IMAP ---------------------------------------------------- */
+
+typedef void (*TernMailSwitchProgressFunc) (guint done, guint total, gpointer user_data);
+
+void             tern_mail_switch_to_imap_async (TernMail            *self,
+                                                TernMailAccount      *account,
+                                                const char           *host,
+                                                guint16               port,
+                                                TernNetSecurity       security,
+                                                const char           *user,
+                                                TernMailSwitchProgressFunc progress,
+                                                gpointer              progress_data,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+TernMailAccount *tern_mail_switch_to_imap_finish (TernMail           *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 

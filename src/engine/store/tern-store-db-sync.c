@@ -543,6 +543,45 @@ fail:
   return FALSE;
 }
 
+/**
+ * tern_store_db_delete_account:
+ *
+ * Deletes an account's folders (each message announced as removed, each folder as
+ * changed, as tern_store_db_sync_delete_folder() does), then the account itself with
+ * what is left of it (its outbox, journal and POP3 state go with it).
+ */
+gboolean
+tern_store_db_delete_account (TernStoreDb *self, gint64 account_id, GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_store_db_list_folders (self, account_id, error);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (folders == NULL)
+    return FALSE;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      gint64 id = tern_store_folder_get_id (folders->pdata[i]);
+      g_autoptr(TernStoreFolder) still = tern_store_db_get_folder (self, id, NULL);
+
+      /* A subfolder went with its parent already. */
+      if (still != NULL && !tern_store_db_sync_delete_folder (self, id, error))
+        return FALSE;
+    }
+  stmt = _tern_store_db_get_stmt (self, "DELETE FROM accounts WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  rc = sqlite3_step (stmt);
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- the journal ---------------------------------------------------------------- */
 
 void

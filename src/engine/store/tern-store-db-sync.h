@@ -127,6 +127,9 @@ gboolean tern_store_db_sync_rename_folder          (TernStoreDb            *self
 gboolean tern_store_db_sync_delete_folder          (TernStoreDb            *self,
                                                     gint64                  folder_id,
                                                     GError                **error);
+gboolean          tern_store_db_delete_account    (TernStoreDb            *self,
+                                                   gint64                  account_id,
+                                                   GError                **error);
 
 gint64   tern_store_db_sync_journal_append         (TernStoreDb            *self,
                                                     gint64                  account_id,

@@ -28,6 +28,12 @@
  * UIDL's record; one that cannot be checked (TOP refused, nothing recorded) is left
  * alone.
  *   4. QUIT.
+ *
+ * A POP3 account being switched to IMAP (tern_mail_switch_to_imap_async(), its
+ * target saved with it) downloads and deletes nothing until the switch ends: the
+ * messages the switch has uploaded so far are on the server, and downloading them
+ * again would make local copies the switch would then upload twice (or, with
+ * "leave on server" off, delete them from the server).
  */
 #include "config.h"
 
@@ -534,6 +540,12 @@ tern_sync_pop3_run (TernStoreDb          *db,
   state.arrivals = g_hash_table_size (known) > 0;
   state.max_size = max_message_size ();
   state.too_large = too_large;
+
+  if (tern_account_get_imap_switch (account) != NULL)
+    {
+      report (&state, _("Switching to IMAP: nothing downloaded until the switch ends"));
+      return TRUE;
+    }
 
   report (&state, _("Connecting"));
   session = tern_account_open_pop3 (account, password, 0, cancellable, error);
