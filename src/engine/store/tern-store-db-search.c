@@ -199,28 +199,49 @@ _tern_store_db_read_indexed_row (TernStoreDb *self, gint64 id, TernStoreDbIndexe
 }
 
 /* Removes a message's entry from the search index, re-extracting the text it was
- * made from (the index is contentless). */
+ * made from (the index is contentless). @same: (nullable): the summary of the same
+ * bytes, for a body the store lost (a power cut; the server's copy is stored again).
+ * A body lost and not given leaves its entry: removing it with other words than
+ * those indexed would damage the index. */
 gboolean
-_tern_store_db_unindex (TernStoreDb *self, gint64 id, const TernStoreDbIndexedRow *row, GError **error)
+_tern_store_db_unindex (TernStoreDb                 *self,
+                        gint64                       id,
+                        const TernStoreDbIndexedRow *row,
+                        const TernMimeSummary       *same,
+                        GError                     **error)
 {
   g_autoptr(TernMimeSummary) summary = NULL;
+  const TernMimeSummary *text = NULL;
 
   if (row->indexed == 0)
     return TRUE;
   if (row->indexed == 2)
     {
-      g_autoptr(GBytes) raw = tern_store_db_get_raw (self, id, error);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) raw = tern_store_db_get_raw (self, id, &local_error);
       gsize len = 0;
       const guint8 *data;
 
       if (raw == NULL)
-        return FALSE;
-      data = g_bytes_get_data (raw, &len);
-      summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+        {
+          if (!g_error_matches (local_error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (same == NULL)
+            return TRUE;
+          text = same;
+        }
+      else
+        {
+          data = g_bytes_get_data (raw, &len);
+          text = summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+        }
     }
   return _tern_store_db_index_entry (self, TRUE, row->sort_key, row->from, row->to, row->cc, row->bcc, row->subject,
-                                     summary != NULL ? summary->body_text : NULL,
-                                     summary != NULL ? summary->attachment_names : NULL, error);
+                                     text != NULL ? text->body_text : NULL,
+                                     text != NULL ? text->attachment_names : NULL, error);
 }
 
 /**
