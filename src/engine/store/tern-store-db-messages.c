@@ -503,7 +503,26 @@ fail:
 gboolean
 tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError **error)
 {
-  g_autoptr(TernMimeSummary) summary = NULL;
+  return tern_store_db_set_raw_parsed (self, message_id, raw, NULL, 0, error);
+}
+
+/**
+ * tern_store_db_set_raw_parsed:
+ * @summary: (nullable): tern_mime_summary_new() of @raw, when the caller parsed it
+ *   already (off the store's thread); %NULL to parse it here
+ * @dedup_key: tern_store_db_compute_dedup_key() of @raw, or 0 to compute it here
+ *
+ * Like tern_store_db_set_raw().
+ */
+gboolean
+tern_store_db_set_raw_parsed (TernStoreDb            *self,
+                              gint64                  message_id,
+                              GBytes                 *raw,
+                              const TernMimeSummary  *summary,
+                              gint64                  dedup_key,
+                              GError                **error)
+{
+  g_autoptr(TernMimeSummary) own_summary = NULL;
   const guint8 *data;
   gsize len = 0;
   TernStoreDbIndexedRow row;
@@ -511,7 +530,10 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   sqlite3_stmt *stmt;
 
   data = g_bytes_get_data (raw, &len);
-  summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+  if (summary == NULL)
+    summary = own_summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+  if (dedup_key == 0)
+    dedup_key = tern_store_db_compute_dedup_key (data != NULL ? data : (const guint8 *) "", len);
 
   if (!tern_store_db_begin (self, error))
     return FALSE;
@@ -562,7 +584,7 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   sqlite3_bind_int64 (stmt, 2, len);
   sqlite3_bind_int (stmt, 3, summary->has_attachments);
   _tern_store_db_bind_text (stmt, 4, summary->preview);
-  sqlite3_bind_int64 (stmt, 5, tern_store_db_compute_dedup_key (data, len));
+  sqlite3_bind_int64 (stmt, 5, dedup_key);
   if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail_row;
 

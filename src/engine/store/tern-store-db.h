@@ -172,6 +172,12 @@ gboolean          tern_store_db_set_raw           (TernStoreDb            *self,
                                                    gint64                  message_id,
                                                    GBytes                 *raw,
                                                    GError                **error);
+gboolean          tern_store_db_set_raw_parsed    (TernStoreDb            *self,
+                                                   gint64                  message_id,
+                                                   GBytes                 *raw,
+                                                   const TernMimeSummary  *summary,
+                                                   gint64                  dedup_key,
+                                                   GError                **error);
 gboolean          tern_store_db_set_flags         (TernStoreDb            *self,
                                                    const gint64           *ids,
                                                    guint                   n_ids,
