@@ -143,7 +143,8 @@ for f in random.sample(files, min(200, len(files))):
     m = email.message_from_binary_file(open(f, 'rb'), policy=email.policy.default)
     mid = (m['message-id'] or '').strip().strip('<>')
     part = m.get_body(preferencelist=('plain',))
-    subject = re.findall(r'[a-z]{6,}', str(m['subject'] or '').lower())
+    # Whole words only: "berlegungen" out of "überlegungen" is no word of the index.
+    subject = re.findall(r'(?<!\w)[a-z]{6,}(?!\w)', str(m['subject'] or '').lower())
     if not mid or part is None or not subject:
         continue
     try:
@@ -151,7 +152,7 @@ for f in random.sample(files, min(200, len(files))):
     except Exception:
         continue
     head = str(m['subject']).lower() + ' ' + str(m['from']).lower() + ' ' + str(m['to']).lower()
-    words = [w for w in set(re.findall(r'[a-z]{7,}', body)) if w not in head]
+    words = [w for w in set(re.findall(r'(?<!\w)[a-z]{7,}(?!\w)', body)) if w not in head]
     if words:
         probes.append((mid, sorted(words, key=len)[-1], subject[0]))
     if len(probes) == 20:
