@@ -762,6 +762,19 @@ def scenario_kill():
        (len(with_body), searched))
     srv, st, _ = compare('after kill -9')
     ok(all(len(v) == 1 for v in st['Big'].values()) and len(st['Big']) == 1500, 'no duplicates, nothing lost')
+    # Every body whole in its pack after the kills: exported, each is the message appended.
+    out = tempfile.mkdtemp(prefix='tern-sync-kill-export-')
+    try:
+        p = cli('export', 'Big', os.path.join(out, 'md'), '--format', 'maildir', '--account', ADDR)
+        got = set()
+        for d in ('cur', 'new'):
+            for name in os.listdir(os.path.join(out, 'md', d)) if os.path.isdir(os.path.join(out, 'md', d)) else []:
+                got.add(open(os.path.join(out, 'md', d, name), 'rb').read().replace(b'\r\n', b'\n'))
+        want = {message(10000 + i).replace(b'\r\n', b'\n') for i in range(1500)}
+        ok(p.returncode == 0 and got == want, 'after kill -9 every body is whole (exported, byte for byte)',
+           (p.stderr, len(got), len(got & want)))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
     # Big took the header pass (over 500 new): its rows were indexed once their bodies came.
     # "1xxxx" is a word of the body only (the subject has "m1xxxx").
     for word in ('10003', '11499', '10777'):
