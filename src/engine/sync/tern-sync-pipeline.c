@@ -32,7 +32,7 @@
 #include "tern-sync-pipeline.h"
 
 #define MAX_IN_FLIGHT_ITEMS 2048
-#define MAX_IN_FLIGHT_BYTES (24 * 1024 * 1024)
+#define MAX_IN_FLIGHT_BYTES (8 * 1024 * 1024)
 #define BATCH_BYTES         (64 * 1024 * 1024)
 #define BATCH_HELD          (16 * 1024 * 1024)
 #define BATCH_TIME          (500 * G_TIME_SPAN_MILLISECOND)
