@@ -272,16 +272,8 @@ tern_store_db_add_message (TernStoreDb                 *self,
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
 
-  if (raw != NULL)
-    {
-      stmt = _tern_store_db_get_stmt (self, "INSERT INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
-      if (stmt == NULL)
-        goto fail;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_blob64 (stmt, 2, raw, raw_len, SQLITE_STATIC);
-      if (!_tern_store_db_stmt_run (self, stmt, error))
-        goto fail;
-    }
+  if (raw != NULL && !_tern_store_db_body_write (self, id, raw, raw_len, error))
+    goto fail;
 
   if ((raw != NULL || !message->defer_index) &&
       !_tern_store_db_index_entry (self, FALSE, sort_key, summary->from, summary->to, summary->cc, summary->bcc,
@@ -330,7 +322,7 @@ tern_store_db_delete_messages (TernStoreDb   *self,
         goto fail;
       if (!found)
         continue;
-      if (!_tern_store_db_unindex (self, ids[i], &row, error))
+      if (!_tern_store_db_unindex (self, ids[i], &row, NULL, error))
         {
           _tern_store_db_indexed_row_clear (&row);
           goto fail;
@@ -511,7 +503,26 @@ fail:
 gboolean
 tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError **error)
 {
-  g_autoptr(TernMimeSummary) summary = NULL;
+  return tern_store_db_set_raw_parsed (self, message_id, raw, NULL, 0, error);
+}
+
+/**
+ * tern_store_db_set_raw_parsed:
+ * @summary: (nullable): tern_mime_summary_new() of @raw, when the caller parsed it
+ *   already (off the store's thread); %NULL to parse it here
+ * @dedup_key: tern_store_db_compute_dedup_key() of @raw, or 0 to compute it here
+ *
+ * Like tern_store_db_set_raw().
+ */
+gboolean
+tern_store_db_set_raw_parsed (TernStoreDb            *self,
+                              gint64                  message_id,
+                              GBytes                 *raw,
+                              const TernMimeSummary  *summary,
+                              gint64                  dedup_key,
+                              GError                **error)
+{
+  g_autoptr(TernMimeSummary) own_summary = NULL;
   const guint8 *data;
   gsize len = 0;
   TernStoreDbIndexedRow row;
@@ -519,7 +530,10 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   sqlite3_stmt *stmt;
 
   data = g_bytes_get_data (raw, &len);
-  summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+  if (summary == NULL)
+    summary = own_summary = tern_mime_summary_new (data != NULL ? data : (const guint8 *) "", len);
+  if (dedup_key == 0)
+    dedup_key = tern_store_db_compute_dedup_key (data != NULL ? data : (const guint8 *) "", len);
 
   if (!tern_store_db_begin (self, error))
     return FALSE;
@@ -531,15 +545,9 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
                    _("No message with id %" G_GINT64_FORMAT), message_id);
       goto fail;
     }
-  if (!_tern_store_db_unindex (self, message_id, &row, error))
-    goto fail_row;
-
-  stmt = _tern_store_db_get_stmt (self, "INSERT OR REPLACE INTO message_bodies (id, raw) VALUES (?1, ?2)", error);
-  if (stmt == NULL)
-    goto fail_row;
-  sqlite3_bind_int64 (stmt, 1, message_id);
-  sqlite3_bind_blob64 (stmt, 2, data, len, SQLITE_STATIC);
-  if (!_tern_store_db_stmt_run (self, stmt, error))
+  /* A body a power cut lost was indexed from these same bytes (the server's). */
+  if (!_tern_store_db_unindex (self, message_id, &row, summary, error) ||
+      !_tern_store_db_body_write (self, message_id, data != NULL ? data : (const guint8 *) "", len, error))
     goto fail_row;
 
   /* The header alone may not say which charset raw 8-bit bytes in it are in; the
@@ -576,7 +584,7 @@ tern_store_db_set_raw (TernStoreDb *self, gint64 message_id, GBytes *raw, GError
   sqlite3_bind_int64 (stmt, 2, len);
   sqlite3_bind_int (stmt, 3, summary->has_attachments);
   _tern_store_db_bind_text (stmt, 4, summary->preview);
-  sqlite3_bind_int64 (stmt, 5, tern_store_db_compute_dedup_key (data, len));
+  sqlite3_bind_int64 (stmt, 5, dedup_key);
   if (!_tern_store_db_stmt_run (self, stmt, error))
     goto fail_row;
 
@@ -639,22 +647,15 @@ tern_store_db_get_message (TernStoreDb *self, gint64 message_id, GError **error)
 GBytes *
 tern_store_db_get_raw (TernStoreDb *self, gint64 message_id, GError **error)
 {
-  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT raw FROM message_bodies WHERE id = ?1", error);
-  GBytes *bytes = NULL;
-  int rc;
+  g_autoptr(GError) local_error = NULL;
+  gboolean found = FALSE;
+  GBytes *bytes = _tern_store_db_body_read (self, message_id, &found, &local_error);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, message_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  _tern_store_db_stmt_reset (stmt);
-  if (rc == SQLITE_DONE)
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (!found)
     g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
                  _("The store has no content for message %" G_GINT64_FORMAT), message_id);
-  else if (rc != SQLITE_ROW)
-    _tern_store_db_set_error (self, rc, error);
   return bytes;
 }
 

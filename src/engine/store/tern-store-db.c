@@ -16,6 +16,10 @@
  * after storing it, forces a checkpoint (tern_store_db_checkpoint()) before it sends
  * DELE.
  *
+ * Message bodies are not in the database file but in pack files beside it
+ * (tern-store-db-bodies.c), synced before every checkpoint: SQLite's automatic
+ * checkpoints are replaced by this file's WAL hook, which syncs the packs first.
+ *
  * This file has the connection itself: errors, the statement cache, opening and
  * migrating, transactions and the changes they record. The rest of TernStoreDb is
  * in its sibling files, sharing the internals of tern-store-private.h:
@@ -58,9 +62,12 @@ static const struct
   { 6, "006-journal-messages.sql", NULL },
   { 7, "007-journal-message-folder.sql", NULL },
   { 8, "008-pop3-fingerprint.sql", NULL },
+  { 9, "009-body-packs.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);
+
+static gboolean collect_garbage (TernStoreDb *self, GError **error);
 
 /* ---- errors --------------------------------------------------------------------- */
 
@@ -222,8 +229,17 @@ tern_store_db_finalize (GObject *object)
   g_clear_pointer (&self->changes, tern_store_changes_unref);
   g_clear_pointer (&self->pending_index, g_array_unref);
   g_hash_table_unref (self->stmts);
+  /* Closing the last connection checkpoints: the bodies go to disk first. */
   if (self->db != NULL)
-    sqlite3_close_v2 (self->db);
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_tern_store_db_bodies_sync (self, &error))
+        g_warning ("%s", error->message);
+      sqlite3_close_v2 (self->db);
+    }
+  _tern_store_db_packs_close (self);
+  g_free (self->packs_dir);
   g_free (self->path);
 
   G_OBJECT_CLASS (tern_store_db_parent_class)->finalize (object);
@@ -534,6 +550,32 @@ first_open_checks (const char *path, gboolean *created, GError **error)
   return ok;
 }
 
+/* Every this many pages in the write-ahead log, the commit that passes it checkpoints
+ * (SQLite's default is 1000; the store wrote 4096 with wal_autocheckpoint). */
+#define CHECKPOINT_PAGES 4096
+
+/* Replaces SQLite's automatic checkpoint (sqlite3_wal_autocheckpoint(), which is a
+ * WAL hook too): the same PASSIVE checkpoint at the same moment, after the packs of
+ * the bodies are synced, so that no row a checkpoint makes durable names a body
+ * that is not on disk. Called after a commit, with the write lock released. */
+static int
+wal_hook (void *data, sqlite3 *db, const char *name, int pages)
+{
+  TernStoreDb *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+  if (!_tern_store_db_bodies_sync (self, &error))
+    {
+      /* No checkpoint: the rows stay in the log, as durable as their bodies. */
+      g_warning ("%s", error->message);
+      return SQLITE_OK;
+    }
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  return SQLITE_OK;
+}
+
 /**
  * tern_store_db_open:
  * @path: (nullable): the store file, or %NULL for tern_store_db_get_default_path()
@@ -555,6 +597,7 @@ tern_store_db_open (const char *path, GError **error)
   int rc;
 
   self->path = path != NULL ? g_strdup (path) : tern_store_db_get_default_path ();
+  self->packs_dir = _tern_store_db_packs_dir (self->path);
 
   if (!first_open_checks (self->path, &created, error))
     return NULL;
@@ -622,10 +665,10 @@ tern_store_db_open (const char *path, GError **error)
              "PRAGMA foreign_keys = ON;"
              "PRAGMA cache_size = -16384;"
              "PRAGMA temp_store = MEMORY;"
-             "PRAGMA wal_autocheckpoint = 4096;"
              "PRAGMA journal_size_limit = 67108864;",
              error))
     return NULL;
+  sqlite3_wal_hook (self->db, wal_hook, self);
 
   if (version < TERN_STORE_SCHEMA_VERSION && !migrate (self, version, error))
     return NULL;
@@ -637,6 +680,9 @@ tern_store_db_open (const char *path, GError **error)
     if (!pragma_int (self, "SELECT count(*) FROM folders", &n, error))
       return NULL;
   }
+  /* Space freed by a process killed before it gave it back. */
+  if (!collect_garbage (self, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -646,7 +692,8 @@ tern_store_db_open (const char *path, GError **error)
  * @path: a store file that cannot be opened
  * @new_path: (out) (optional): where it went
  *
- * Renames a damaged or foreign store (and its -wal and -shm files) to
+ * Renames a damaged or foreign store (and its -wal and -shm files, its -bodies
+ * folder) to
  * `PATH.broken-YYYYmmdd-HHMMSS`, so that the next open starts a new store.
  */
 gboolean
@@ -655,7 +702,7 @@ tern_store_db_move_aside (const char *path, char **new_path, GError **error)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *target = g_strdup_printf ("%s.broken-%s", path, stamp);
-  static const char * const suffixes[] = { "-wal", "-shm" };
+  static const char * const suffixes[] = { "-wal", "-shm", "-bodies" };
 
   if (g_rename (path, target) != 0)
     {
@@ -676,6 +723,28 @@ tern_store_db_move_aside (const char *path, char **new_path, GError **error)
 }
 
 /* ---- transactions --------------------------------------------------------------- */
+
+/* Gives back the space of the bodies deleted by committed transactions, if any
+ * (tern-store-db-bodies.c). */
+static gboolean
+collect_garbage (TernStoreDb *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 one = 0;
+  gboolean found = FALSE, ok;
+
+  if (self->collecting || self->tx_depth > 0)
+    return TRUE;
+  stmt = _tern_store_db_get_stmt (self, "SELECT 1 FROM pack_garbage LIMIT 1", error);
+  if (stmt == NULL || !_tern_store_db_stmt_int64 (self, stmt, &one, &found, error))
+    return FALSE;
+  if (!found)
+    return TRUE;
+  self->collecting = TRUE;
+  ok = _tern_store_db_bodies_collect (self, error);
+  self->collecting = FALSE;
+  return ok;
+}
 
 /* Syncs the write-ahead log to disk: what was committed survives a power cut. (The
  * synchronous setting cannot change inside a transaction; the log's own file can be
@@ -727,6 +796,7 @@ tern_store_db_commit (TernStoreDb *self, GError **error)
   if (--self->tx_depth > 0)
     return TRUE;
 
+  _tern_store_db_packs_end_transaction (self);
   if (self->tx_failed)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -738,7 +808,9 @@ tern_store_db_commit (TernStoreDb *self, GError **error)
       return FALSE;
     }
 
-  if (!_tern_store_db_flush_pending_index (self, error) || !exec (self, "COMMIT", error))
+  if (!_tern_store_db_flush_pending_index (self, error) ||
+      (self->tx_durable && !_tern_store_db_bodies_sync (self, error)) ||
+      !exec (self, "COMMIT", error))
     {
       if (self->pending_index != NULL)
         g_array_set_size (self->pending_index, 0);
@@ -752,6 +824,13 @@ tern_store_db_commit (TernStoreDb *self, GError **error)
   changes = g_steal_pointer (&self->changes);
   if (self->change_func != NULL && changes != NULL && !tern_store_changes_is_empty (changes))
     self->change_func (changes, self->change_data);
+  /* Bodies it deleted: their space is given back now that it is committed. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!collect_garbage (self, &local_error))
+      g_warning ("%s", local_error->message);
+  }
   return TRUE;
 }
 
@@ -773,6 +852,7 @@ tern_store_db_rollback (TernStoreDb *self)
       return;
     }
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  _tern_store_db_packs_end_transaction (self);
   g_clear_pointer (&self->changes, tern_store_changes_unref);
   if (self->pending_index != NULL)
     g_array_set_size (self->pending_index, 0);
@@ -867,7 +947,12 @@ gboolean
 tern_store_db_checkpoint (TernStoreDb *self, GError **error)
 {
   g_autofree char *sync_wal = NULL;
-  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  int rc;
+
+  /* The bodies first: a row made durable names bytes on disk. */
+  if (!_tern_store_db_bodies_sync (self, error))
+    return FALSE;
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 
   if (rc == SQLITE_OK)
     return TRUE;

@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define TERN_STORE_SCHEMA_VERSION 8
+#define TERN_STORE_SCHEMA_VERSION 9
 
 /* PRAGMA application_id of a Tern store: "Tern". */
 #define TERN_STORE_APPLICATION_ID 0x5465726E
@@ -171,6 +171,12 @@ gint64            tern_store_db_add_message       (TernStoreDb            *self,
 gboolean          tern_store_db_set_raw           (TernStoreDb            *self,
                                                    gint64                  message_id,
                                                    GBytes                 *raw,
+                                                   GError                **error);
+gboolean          tern_store_db_set_raw_parsed    (TernStoreDb            *self,
+                                                   gint64                  message_id,
+                                                   GBytes                 *raw,
+                                                   const TernMimeSummary  *summary,
+                                                   gint64                  dedup_key,
                                                    GError                **error);
 gboolean          tern_store_db_set_flags         (TernStoreDb            *self,
                                                    const gint64           *ids,

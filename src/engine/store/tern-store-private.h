@@ -45,6 +45,14 @@ struct _TernStoreDb
   gboolean               tx_durable; /* the open transaction's commit is synced */
   TernStoreChanges      *changes;    /* of the open transaction */
   GArray                *pending_index; /* PendingIndex: search index rows not inserted yet */
+  gboolean               collecting;  /* in _tern_store_db_bodies_collect() */
+
+  /* tern-store-db-bodies.c: the pack files of the bodies */
+  char                  *packs_dir;   /* "PATH-bodies" */
+  GHashTable            *pack_fds;    /* gint64 * pack -> its descriptor */
+  gint64                 pack_cur;    /* the pack the open transaction appends to; 0: not chosen */
+  guint64                pack_end;    /* and its end */
+  gboolean               packs_dirty; /* written to since the last sync */
   TernStoreDbChangeFunc  change_func;
   gpointer               change_data;
   GDestroyNotify         change_destroy;
@@ -87,6 +95,25 @@ void              _tern_store_db_add_change           (TernStoreDb         *self
 void              _tern_store_db_add_folder_change    (TernStoreDb      *self,
                                                        gint64            folder_id);
 
+/* tern-store-db-bodies.c */
+char             *_tern_store_db_packs_dir            (const char       *store_path);
+void              _tern_store_db_set_pack_limit       (guint64           limit);
+gboolean          _tern_store_db_body_write           (TernStoreDb      *self,
+                                                       gint64            message_id,
+                                                       const guint8     *data,
+                                                       gsize             len,
+                                                       GError          **error);
+GBytes           *_tern_store_db_body_read            (TernStoreDb      *self,
+                                                       gint64            message_id,
+                                                       gboolean         *found,
+                                                       GError          **error);
+gboolean          _tern_store_db_bodies_sync          (TernStoreDb      *self,
+                                                       GError          **error);
+gboolean          _tern_store_db_bodies_collect       (TernStoreDb      *self,
+                                                       GError          **error);
+void              _tern_store_db_packs_end_transaction (TernStoreDb     *self);
+void              _tern_store_db_packs_close          (TernStoreDb      *self);
+
 /* tern-store-db-folders.c */
 char             *_tern_store_db_normalize_path       (const char       *path);
 
@@ -124,6 +151,7 @@ void              _tern_store_db_indexed_row_clear    (TernStoreDbIndexedRow *ro
 gboolean          _tern_store_db_unindex              (TernStoreDb                 *self,
                                                        gint64                       id,
                                                        const TernStoreDbIndexedRow *row,
+                                                       const TernMimeSummary       *same,
                                                        GError                     **error);
 gboolean          _tern_store_db_reindex_all          (TernStoreDb      *self,
                                                        GError          **error);

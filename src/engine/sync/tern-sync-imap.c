@@ -37,6 +37,7 @@
 #include "tern-imap-session.h"
 #include "tern-sync-imap.h"
 #include "tern-sync-journal.h"
+#include "tern-sync-pipeline.h"
 #include "tern-sync-replay.h"
 #include "tern-sync-trigger.h"
 #include "tern-mime-summary.h"
@@ -47,7 +48,7 @@
 #define HEADER_BATCH 500
 #define BODY_CHUNK 100
 #define BODY_PIPELINE 4
-#define BODY_COMMIT 100
+#define BODY_BATCH 1000
 
 typedef struct
 {
@@ -484,11 +485,10 @@ fail:
  * batches with the folder's sync state (UIDVALIDITY, UIDNEXT = the highest UID
  * received + 1) in the same transaction:
  *
- *  - headers only (BODY.PEEK[HEADER]), stored header-only; the bodies follow in
- *    fetch_bodies(), newest first, once every folder's headers are in. When every
- *    body follows, the header rows stay out of the search index
- *    (TernStoreDbNewMessage.defer_index) and tern_store_db_set_raw() indexes each
- *    message once, whole; when not (headers_only, body_days) they are indexed now;
+ *  - headers only (BODY.PEEK[HEADER]), stored header-only and searchable by their
+ *    headers at once; the bodies follow in fetch_bodies(), newest first, once every
+ *    folder's headers are in, each replacing its message's entry in the search index
+ *    (queued to the end of the transaction, so a batch of them costs one segment);
  *  - whole messages (BODY.PEEK[]) stored with their raw bytes in one go
  *    (tern_store_db_add_message() with @raw): one transfer and one MIME parse.
  *
@@ -507,42 +507,148 @@ fail:
 
 #define FIRST_SCREEN 500
 #define MESSAGE_BATCH 1000
-#define MESSAGE_BATCH_BYTES (12 * 1024 * 1024)   /* fits the store's 16 MiB page cache */
+
+/* What a FETCH brought in for a message: read by the session's thread, parsed by the
+ * pipeline's parser, stored by its writer (tern-sync-pipeline.c). */
+typedef struct
+{
+  guint32           uid;
+  TernStoreFlags    flags;
+  char             *keywords;
+  gint64            internal_date;
+  guint64           size;
+  GBytes           *raw;       /* the whole message, or NULL */
+  GBytes           *header;    /* its header, when only that was fetched */
+  TernMimeSummary  *summary;   /* the parser's */
+  gint64            dedup_key; /* the parser's, with @raw */
+} NewItem;
+
+static void
+new_item_free (gpointer data)
+{
+  NewItem *item = data;
+
+  g_free (item->keywords);
+  g_clear_pointer (&item->raw, g_bytes_unref);
+  g_clear_pointer (&item->header, g_bytes_unref);
+  g_clear_pointer (&item->summary, tern_mime_summary_free);
+  g_free (item);
+}
 
 typedef struct
 {
-  Sync     *sync;
-  gint64    folder_id;
-  guint32   uidvalidity;
-  guint32   first_uid;   /* the stored UIDNEXT */
-  guint32   low, high;   /* the UIDs asked for */
-  gboolean  advance;     /* whether the batches move UIDNEXT (the range starts at first_uid) */
-  gboolean  with_body;
-  guint32   max_uid;
-  guint64   old_modseq;
-  guint     in_batch;
-  guint64   batch_bytes;
-  guint     done;
-  guint     total;
-  GError   *error;
+  Sync             *sync;
+  TernSyncPipeline *pipeline;
+  gint64            folder_id;
+  guint32           uidvalidity;
+  guint32           first_uid;   /* the stored UIDNEXT */
+  guint32           low, high;   /* the UIDs asked for */
+  gboolean          advance;     /* whether the batches move UIDNEXT (the range starts at first_uid) */
+  gboolean          with_body;
+  guint64           old_modseq;
+  guint             total;
+  gboolean          stopped;     /* the pipeline failed: drop the rest */
+  /* the writer's */
+  guint32           max_uid;
+  guint             done;
 } HeaderFetch;
 
-static gboolean
-commit_header_batch (HeaderFetch *fetch, gboolean reopen)
+static void
+new_item_parse (gpointer data, gpointer user_data)
 {
+  NewItem *item = data;
+  gsize len = 0;
+  const guint8 *bytes;
+
+  if (item->raw != NULL)
+    {
+      bytes = g_bytes_get_data (item->raw, &len);
+      bytes = bytes != NULL ? bytes : (const guint8 *) "";
+      item->summary = tern_mime_summary_new (bytes, len);
+      item->dedup_key = tern_store_db_compute_dedup_key (bytes, len);
+    }
+  else
+    {
+      bytes = item->header != NULL ? g_bytes_get_data (item->header, &len) : NULL;
+      item->summary = tern_mime_summary_new (bytes != NULL ? bytes : (const guint8 *) "", len);
+    }
+}
+
+static gsize
+summary_held (const TernMimeSummary *summary)
+{
+  return (summary->body_text != NULL ? strlen (summary->body_text) : 0) +
+         (summary->attachment_names != NULL ? strlen (summary->attachment_names) : 0) + 256;
+}
+
+static gboolean
+new_item_store (TernStoreDb *db, gpointer data, gpointer user_data, gsize *held, GError **error)
+{
+  NewItem *item = data;
+  HeaderFetch *fetch = user_data;
+  Sync *sync = fetch->sync;
+  TernStoreDbNewMessage message = { 0 };
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+
+  if (fetch->advance)
+    fetch->max_uid = MAX (fetch->max_uid, item->uid);
+  fetch->done++;
+
+  if (!tern_store_db_sync_lookup_uid (db, fetch->folder_id, item->uid, &row, &found, error))
+    return FALSE;
+  if (found)
+    {
+      /* Stored by a run that was killed after: its flags may have changed since. */
+      if (item->flags != row.flags &&
+          !tern_store_db_set_flags (db, &row.id, 1, item->flags & ~row.flags, row.flags & ~item->flags, error))
+        return FALSE;
+      if (!tern_store_db_set_keywords (db, row.id, item->keywords, error))
+        return FALSE;
+      if (item->raw != NULL && !row.has_body)
+        {
+          *held = summary_held (item->summary);
+          return tern_store_db_set_raw_parsed (db, row.id, item->raw, item->summary, item->dedup_key, error);
+        }
+      return TRUE;
+    }
+
+  message.folder_id = fetch->folder_id;
+  message.uid = item->uid;
+  message.flags = item->flags;
+  message.keywords = item->keywords;
+  message.internal_date = item->internal_date;
+  message.size = (gsize) item->size;
+  message.summary = item->summary;
+  message.raw = item->raw;
+  message.dedup_key = item->dedup_key;
+  message.arrived = sync->arrivals && !(message.flags & TERN_STORE_FLAG_SEEN);
+  *held = summary_held (item->summary);
+  return tern_store_db_add_message (db, &message, NULL, error) != 0;
+}
+
+static gboolean
+header_batch_commit (TernStoreDb *db, gpointer user_data, GError **error)
+{
+  HeaderFetch *fetch = user_data;
+
+  return tern_store_db_set_folder_sync_state (db, fetch->folder_id, fetch->uidvalidity,
+                                              MAX (fetch->max_uid + 1, fetch->first_uid), fetch->old_modseq, error);
+}
+
+static void
+header_batch_committed (gpointer user_data)
+{
+  HeaderFetch *fetch = user_data;
   Sync *sync = fetch->sync;
 
-  if (!tern_store_db_set_folder_sync_state (sync->db, fetch->folder_id, fetch->uidvalidity,
-                                            MAX (fetch->max_uid + 1, fetch->first_uid), fetch->old_modseq,
-                                            &fetch->error) ||
-      !tern_store_db_commit (sync->db, &fetch->error))
-    return FALSE;
-  fetch->in_batch = 0;
-  fetch->batch_bytes = 0;
   progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total,
             fetch->with_body ? _("messages") : _("headers"));
-  return !reopen || tern_store_db_begin (sync->db, &fetch->error);
 }
+
+static const TernSyncPipelineFuncs new_item_funcs = {
+  new_item_parse, new_item_store, header_batch_commit, header_batch_committed, new_item_free,
+};
 
 static void
 header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_data)
@@ -550,20 +656,12 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
   HeaderFetch *fetch = user_data;
   Sync *sync = fetch->sync;
   g_auto(GStrv) flag_names = NULL;
-  g_autofree char *keywords = NULL;
   g_autoptr(GDateTime) internal = NULL;
-  g_autoptr(TernMimeSummary) summary = NULL;
-  g_autoptr(GBytes) raw = NULL;
-  TernStoreDbNewMessage message = { 0 };
-  TernStoreDbSyncRow row;
-  gboolean found = FALSE;
-  const char *header = NULL;
-  const char *body = NULL;
-  gsize header_len = 0, body_len = 0;
-  guint64 size = 0;
+  NewItem *item;
   guint32 uid = 0;
+  gsize bytes = 0;
 
-  if (fetch->error != NULL || !tern_imap_response_get_fetch_uid (response, &uid))
+  if (!tern_imap_response_get_fetch_uid (response, &uid))
     return;
   if (uid < fetch->low || uid > fetch->high)
     {
@@ -572,76 +670,39 @@ header_cb (TernImapSession *session, TernImapResponse *response, gpointer user_d
       fetch_cb (session, response, sync);
       return;
     }
+  if (fetch->stopped)
+    return;
 
+  item = g_new0 (NewItem, 1);
   if (fetch->with_body)
     {
-      body = tern_imap_response_get_fetch_section (response, "BODY[]", &body_len);
-      if (body == NULL && tern_imap_response_get_fetch_item (response, "RFC822.SIZE") == NULL)
+      item->raw = tern_imap_response_dup_fetch_section (response, "BODY[]");
+      if (item->raw == NULL && tern_imap_response_get_fetch_item (response, "RFC822.SIZE") == NULL)
         {
           /* A flag change reported in the middle of the FETCH, not an answer. */
+          new_item_free (item);
           fetch_cb (session, response, sync);
           return;
         }
       /* An answer without the body (NIL): stored header-only like the header pass
        * does, so that UIDNEXT can move past it and fetch_bodies() tries again. */
-      if (body != NULL)
-        raw = g_bytes_new_static (body, body_len);
     }
+  if (item->raw == NULL)
+    item->header = tern_imap_response_dup_fetch_section (response, "BODY[HEADER]");
 
   flag_names = tern_imap_response_dup_fetch_flags (response);
-  if (fetch->advance)
-    fetch->max_uid = MAX (fetch->max_uid, uid);
-  fetch->done++;
-
-  if (!tern_store_db_sync_lookup_uid (sync->db, fetch->folder_id, uid, &row, &found, &fetch->error))
-    return;
-  if (found)
-    {
-      TernStoreFlags flags = flags_from_strv (flag_names);
-
-      keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flag_names);
-      if (flags != row.flags &&
-          !tern_store_db_set_flags (sync->db, &row.id, 1, flags & ~row.flags, row.flags & ~flags, &fetch->error))
-        return;
-      if (!tern_store_db_set_keywords (sync->db, row.id, keywords, &fetch->error))
-        return;
-      if (raw != NULL && !row.has_body)
-        {
-          if (!tern_store_db_set_raw (sync->db, row.id, raw, &fetch->error))
-            return;
-          fetch->batch_bytes += body_len;
-          if (++fetch->in_batch >= MESSAGE_BATCH || fetch->batch_bytes >= MESSAGE_BATCH_BYTES)
-            commit_header_batch (fetch, TRUE);
-        }
-      return;
-    }
-
-  if (raw == NULL)
-    {
-      header = tern_imap_response_get_fetch_section (response, "BODY[HEADER]", &header_len);
-      summary = tern_mime_summary_new ((const guint8 *) (header != NULL ? header : ""), header != NULL ? header_len : 0);
-    }
   internal = tern_imap_response_dup_fetch_internaldate (response);
-  tern_imap_response_get_fetch_rfc822_size (response, &size);
-
-  message.folder_id = fetch->folder_id;
-  message.uid = uid;
-  message.flags = flags_from_strv (flag_names);
-  message.keywords = keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flag_names);
-  message.internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
-  message.size = (gsize) size;
-  message.summary = summary;   /* NULL with @raw: the store parses it, once */
-  message.raw = raw;
-  /* Every body follows in this run: the search index gets each message once, whole. */
-  message.defer_index = raw == NULL && !sync->options.headers_only && sync->options.body_days == 0;
-  message.arrived = sync->arrivals && !(message.flags & TERN_STORE_FLAG_SEEN);
-  if (tern_store_db_add_message (sync->db, &message, NULL, &fetch->error) == 0)
-    return;
-
-  fetch->batch_bytes += body_len;
-  if (raw != NULL ? (++fetch->in_batch >= MESSAGE_BATCH || fetch->batch_bytes >= MESSAGE_BATCH_BYTES)
-                  : ++fetch->in_batch >= HEADER_BATCH)
-    commit_header_batch (fetch, TRUE);
+  item->uid = uid;
+  item->flags = flags_from_strv (flag_names);
+  item->keywords = tern_sync_journal_keywords_from_strv ((const char * const *) flag_names);
+  item->internal_date = internal != NULL ? g_date_time_to_unix (internal) : 0;
+  tern_imap_response_get_fetch_rfc822_size (response, &item->size);
+  if (item->raw != NULL)
+    bytes = g_bytes_get_size (item->raw);
+  else if (item->header != NULL)
+    bytes = g_bytes_get_size (item->header);
+  if (!tern_sync_pipeline_push (fetch->pipeline, item, bytes))
+    fetch->stopped = TRUE;
 }
 
 /* UID FETCH @low:@high (@high 0: "*"), headers or whole messages. */
@@ -649,11 +710,12 @@ static gboolean
 fetch_new_range (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 first_uid, guint32 low, guint32 high,
                  gboolean with_body, guint64 old_modseq, guint total, GError **error)
 {
-  HeaderFetch fetch = { sync, folder_id, uidvalidity, first_uid, low, high != 0 ? high : G_MAXUINT32,
-                        low == first_uid, with_body, 0, old_modseq, 0, 0, 0, total, NULL };
+  HeaderFetch fetch = { sync, NULL, folder_id, uidvalidity, first_uid, low, high != 0 ? high : G_MAXUINT32,
+                        low == first_uid, with_body, old_modseq, total, FALSE, 0, 0 };
   g_autofree char *set = high != 0 ? g_strdup_printf ("%u:%u", low, high) : g_strdup_printf ("%u:*", low);
+  g_autoptr(GError) store_error = NULL;
   const char *items;
-  gboolean ok;
+  gboolean ok, stored;
 
   if (with_body)
     items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[])"
@@ -662,28 +724,18 @@ fetch_new_range (Sync *sync, gint64 folder_id, guint32 uidvalidity, guint32 firs
     items = sync->condstore ? "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])"
                             : "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])";
 
-  if (!tern_store_db_begin (sync->db, error))
-    return FALSE;
+  /* The batches commit the folder's sync state with their messages; the last one
+   * (finish) too. What is stored stays stored after a failure of the network: the
+   * sync state names the highest UID among them. */
+  fetch.pipeline = tern_sync_pipeline_new (sync->db, &new_item_funcs, &fetch,
+                                           with_body ? MESSAGE_BATCH : HEADER_BATCH, sync->cancellable);
   ok = tern_imap_session_uid_fetch (sync->session, set, items, 0, header_cb, &fetch, sync->cancellable, error);
-  if (!ok || fetch.error != NULL)
+  stored = tern_sync_pipeline_finish (fetch.pipeline, &store_error);
+  if (!ok)
+    return FALSE;
+  if (!stored)
     {
-      /* What is stored stays stored: commit the messages received before the failure
-       * (the sync state names the highest UID among them). */
-      if (fetch.error == NULL)
-        commit_header_batch (&fetch, FALSE);
-      else
-        tern_store_db_rollback (sync->db);
-      if (fetch.error != NULL)
-        {
-          if (ok)
-            g_propagate_error (error, g_steal_pointer (&fetch.error));
-          g_clear_error (&fetch.error);
-        }
-      return FALSE;
-    }
-  if (!commit_header_batch (&fetch, FALSE))
-    {
-      g_propagate_error (error, fetch.error);
+      g_propagate_error (error, g_steal_pointer (&store_error));
       return FALSE;
     }
   return TRUE;
@@ -896,29 +948,88 @@ fail:
 
 typedef struct
 {
-  Sync     *sync;
-  gint64    folder_id;
-  guint     in_batch;
-  guint     done;
-  guint     total;
-  GError   *error;
+  guint32          uid;
+  GBytes          *raw;
+  TernMimeSummary *summary;   /* the parser's */
+  gint64           dedup_key;
+} BodyItem;
+
+static void
+body_item_free (gpointer data)
+{
+  BodyItem *item = data;
+
+  g_clear_pointer (&item->raw, g_bytes_unref);
+  g_clear_pointer (&item->summary, tern_mime_summary_free);
+  g_free (item);
+}
+
+typedef struct
+{
+  Sync             *sync;
+  TernSyncPipeline *pipeline;
+  gint64            folder_id;
+  gboolean          stopped;
+  /* the writer's */
+  guint             done;
+  guint             total;
 } BodyFetch;
+
+static void
+body_item_parse (gpointer data, gpointer user_data)
+{
+  BodyItem *item = data;
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (item->raw, &len);
+
+  bytes = bytes != NULL ? bytes : (const guint8 *) "";
+  item->summary = tern_mime_summary_new (bytes, len);
+  item->dedup_key = tern_store_db_compute_dedup_key (bytes, len);
+}
+
+static gboolean
+body_item_store (TernStoreDb *db, gpointer data, gpointer user_data, gsize *held, GError **error)
+{
+  BodyItem *item = data;
+  BodyFetch *fetch = user_data;
+  TernStoreDbSyncRow row;
+  gboolean found = FALSE;
+
+  fetch->done++;
+  if (!tern_store_db_sync_lookup_uid (db, fetch->folder_id, item->uid, &row, &found, error))
+    return FALSE;
+  if (!found || row.has_body)
+    return TRUE;
+  *held = summary_held (item->summary);
+  return tern_store_db_set_raw_parsed (db, row.id, item->raw, item->summary, item->dedup_key, error);
+}
+
+static void
+body_batch_committed (gpointer user_data)
+{
+  BodyFetch *fetch = user_data;
+
+  progress (fetch->sync, tern_store_folder_get_path (fetch->sync->folder), fetch->done, fetch->total, _("bodies"));
+}
+
+static const TernSyncPipelineFuncs body_item_funcs = {
+  body_item_parse, body_item_store, NULL, body_batch_committed, body_item_free,
+};
 
 static gboolean
 body_untagged_cb (TernImapCommand *command, TernImapResponse *response, gpointer user_data)
 {
   BodyFetch *fetch = user_data;
   Sync *sync = fetch->sync;
-  g_autoptr(GBytes) raw = NULL;
-  TernStoreDbSyncRow row;
-  gboolean found = FALSE;
+  BodyItem *item;
+  GBytes *raw;
   guint32 uid = 0;
 
   if (!tern_imap_response_is (response, "FETCH"))
     return FALSE;
   if (!tern_imap_response_get_fetch_uid (response, &uid))
     return FALSE;
-  if (fetch->error != NULL)
+  if (fetch->stopped)
     return TRUE;
   raw = tern_imap_response_dup_fetch_section (response, "BODY[]");
   if (raw == NULL)
@@ -927,18 +1038,11 @@ body_untagged_cb (TernImapCommand *command, TernImapResponse *response, gpointer
       fetch_cb (sync->session, response, sync);
       return TRUE;
     }
-  fetch->done++;
-  if (!tern_store_db_sync_lookup_uid (sync->db, fetch->folder_id, uid, &row, &found, &fetch->error))
-    return TRUE;
-  if (found && !row.has_body && !tern_store_db_set_raw (sync->db, row.id, raw, &fetch->error))
-    return TRUE;
-  if (++fetch->in_batch >= BODY_COMMIT)
-    {
-      fetch->in_batch = 0;
-      if (tern_store_db_commit (sync->db, &fetch->error))
-        tern_store_db_begin (sync->db, &fetch->error);
-      progress (sync, tern_store_folder_get_path (sync->folder), fetch->done, fetch->total, _("bodies"));
-    }
+  item = g_new0 (BodyItem, 1);
+  item->uid = uid;
+  item->raw = raw;
+  if (!tern_sync_pipeline_push (fetch->pipeline, item, g_bytes_get_size (raw)))
+    fetch->stopped = TRUE;
   return TRUE;
 }
 
@@ -959,9 +1063,10 @@ fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error)
   gint64 since = 0;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imap_command_unref);
-  BodyFetch fetch = { sync, folder_id, 0, 0, 0, NULL };
+  g_autoptr(GError) store_error = NULL;
+  BodyFetch fetch = { sync, NULL, folder_id, FALSE, 0, 0 };
   guint next = 0, waited = 0;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, stored;
 
   if (sync->options.body_days > 0)
     since = g_get_real_time () / G_USEC_PER_SEC - (gint64) sync->options.body_days * 24 * 3600;
@@ -978,11 +1083,10 @@ fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error)
                                  TERN_IMAP_SELECT_READ_ONLY, NULL, sync->cancellable, error))
     return FALSE;
 
-  if (!tern_store_db_begin (sync->db, error))
-    return FALSE;
-
-  /* Chunks of UIDs, newest first, with a few commands in flight. */
-  while (ok && waited * BODY_CHUNK < rows->len)
+  /* Chunks of UIDs, newest first, with a few commands in flight; the bodies are
+   * stored beside the network (the pipeline), in batches. */
+  fetch.pipeline = tern_sync_pipeline_new (sync->db, &body_item_funcs, &fetch, BODY_BATCH, sync->cancellable);
+  while (ok && !fetch.stopped && waited * BODY_CHUNK < rows->len)
     {
       while (ok && next * BODY_CHUNK < rows->len && next - waited < BODY_PIPELINE)
         {
@@ -1000,17 +1104,19 @@ fetch_bodies (Sync *sync, TernStoreFolder *folder, GError **error)
       if (ok)
         ok = tern_imap_session_wait (sync->session, g_ptr_array_index (commands, waited), sync->cancellable, error);
       waited++;
-      if (ok && fetch.error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&fetch.error));
-          ok = FALSE;
-        }
     }
-  g_clear_error (&fetch.error);
+  /* The commands still in flight after a failure of the store are answered (and
+   * dropped) before the session is used again. */
+  while (ok && waited < next)
+    ok = tern_imap_session_wait (sync->session, g_ptr_array_index (commands, waited++), sync->cancellable, error);
 
   /* Bodies stored so far are kept even after a failure. */
-  if (!tern_store_db_commit (sync->db, ok ? error : NULL))
-    return FALSE;
+  stored = tern_sync_pipeline_finish (fetch.pipeline, &store_error);
+  if (ok && !stored)
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      ok = FALSE;
+    }
   progress (sync, tern_store_folder_get_path (folder), fetch.done, fetch.total, _("bodies"));
   return ok;
 }

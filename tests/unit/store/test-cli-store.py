@@ -551,8 +551,15 @@ class CliStore(unittest.TestCase):
         self.import_mbox()
         tern_dir = os.path.join(self.env["XDG_DATA_HOME"], "tern")
         self.assertEqual(os.stat(tern_dir).st_mode & 0o777, 0o700)
-        for name in os.listdir(tern_dir):
-            self.assertEqual(os.stat(os.path.join(tern_dir, name)).st_mode & 0o777, 0o600, name)
+        # Folders (the bodies' packs beside the store) 0700, files 0600, all the way down.
+        packs = 0
+        for root, dirs, files in os.walk(tern_dir):
+            for name in dirs:
+                self.assertEqual(os.stat(os.path.join(root, name)).st_mode & 0o777, 0o700, name)
+            for name in files:
+                self.assertEqual(os.stat(os.path.join(root, name)).st_mode & 0o777, 0o600, name)
+                packs += name.endswith(".pack")
+        self.assertGreater(packs, 0, "the imported bodies are in a pack")
 
 
 if __name__ == "__main__":

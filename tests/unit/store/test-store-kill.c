@@ -10,7 +10,8 @@
  * checks that
  *   - PRAGMA integrity_check is ok;
  *   - every message present after the previous kill is still present (what was
- *     committed stays), and no message is there twice.
+ *     committed stays), and no message is there twice;
+ *   - every message's body is whole in its pack (its length and checksum).
  * Finally one import runs to the end: the folder then holds exactly one message
  * per file.
  */
@@ -127,20 +128,30 @@ check_store (void)
   g_assert_no_error (error);
   g_assert_true (tern_store_db_check_integrity (db, &error));
   g_assert_no_error (error);
-  g_clear_object (&db);
 
   g_assert_cmpint (sqlite3_open_v2 (path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (raw,
-                   "SELECT m.message_id FROM messages m JOIN folders f ON f.id = m.folder_id"
+                   "SELECT m.message_id, m.id, m.size, m.has_body FROM messages m JOIN folders f ON f.id = m.folder_id"
                    " WHERE f.path = 'Killed'", -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *header = g_strdup_printf ("Message-ID: <%s>", id);
+      g_autoptr(GBytes) body = NULL;
+
       /* No message twice. */
       g_assert_false (g_hash_table_contains (ids, id));
       g_hash_table_add (ids, g_strdup (id));
+      /* Its body whole, in its pack: the length and checksum recorded match (a body
+       * the store finds damaged is not returned). */
+      g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, 1);
+      body = tern_store_db_get_raw (db, sqlite3_column_int64 (stmt, 1), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_bytes_get_size (body), ==, sqlite3_column_int64 (stmt, 2));
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body), header));
     }
   sqlite3_finalize (stmt);
+  g_clear_object (&db);
 
   /* The folder's count is exact. */
   g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT total FROM folders WHERE path = 'Killed'", -1, &stmt, NULL), ==, SQLITE_OK);
@@ -158,6 +169,9 @@ reset_store (void)
   g_autofree char *path = tern_store_db_get_default_path ();
 
   static const char *suffixes[] = { "", "-wal", "-shm" };
+  g_autofree char *packs = g_strconcat (path, "-bodies", NULL);
+  g_autoptr(GDir) dir = g_dir_open (packs, 0, NULL);
+  const char *name;
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -165,6 +179,13 @@ reset_store (void)
 
       g_unlink (file);
     }
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (packs, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (packs);
 }
 
 static void
