@@ -71,9 +71,13 @@ def replicate(src, dst, copies, owner):
                 data = fh.read()
             head, sep, body = data.partition(b"\n\n")
             head = rx.sub(lambda m: m.group(1) + b":" + m.group(2).replace(b"<", b"<c%d." % k), head)
-            name = os.path.join(dst, "cur", "%d.%s" % (k, os.path.basename(f).split(":")[0]) + ":2,S")
+            data = head + sep + body
+            # The S= of a Maildir name is the file's size: Dovecot checks it (a longer
+            # Message-ID makes the copy 3+ bytes larger than its original).
+            base = re.sub(r",S=\d+", ",S=%d" % len(data), os.path.basename(f).split(":")[0])
+            name = os.path.join(dst, "cur", "%d.%s" % (k, base) + ":2,S")
             with open(name, "wb") as out:
-                out.write(head + sep + body)
+                out.write(data)
             st = os.stat(f)
             os.utime(name, (st.st_atime, st.st_mtime - k * 86400 * 7))
             n += 1

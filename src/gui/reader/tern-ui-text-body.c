@@ -52,6 +52,8 @@ struct _TernUiTextBody
   const char  *hovered_uri;  /* a Link's uri */
   guint        resize_tick;
   int          resized_for;  /* the height last asked for after an allocation */
+  guint        resize_ticks;  /* frames the resize tick has run */
+  guint        resize_steady; /* frames in a row with the height its text needs */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiTextBody, tern_ui_text_body, GTK_TYPE_TEXT_VIEW)
@@ -483,21 +485,48 @@ tern_ui_text_body_finalize (GObject *object)
   G_OBJECT_CLASS (tern_ui_text_body_parent_class)->finalize (object);
 }
 
-/* Queued from the frame clock, outside any allocation: the parents measure the
- * body again and give it the height its text needs. */
+/* Needed at the width it has: GtkTextView's own measure (not gtk_widget_measure's
+ * cache), from the layout as validated so far. */
+static int
+needed_height (GtkWidget *widget, int width)
+{
+  int needed = 0, natural = 0, min_baseline = -1, nat_baseline = -1;
+
+  GTK_WIDGET_CLASS (tern_ui_text_body_parent_class)->measure (widget, GTK_ORIENTATION_VERTICAL, width,
+                                                              &needed, &natural, &min_baseline, &nat_baseline);
+  return needed;
+}
+
+/* From the frame clock, outside any allocation, frame after frame until the body
+ * has had the height its text needs for a few frames (or 2 s at 60 Hz): the text
+ * view validates its lines in idle time, so the height it needs may grow after the
+ * allocation that started this; each time it differs, the parents measure again. */
 static gboolean
 resize_tick_cb (GtkWidget     *widget,
                 GdkFrameClock *clock,
                 gpointer       user_data)
 {
   TernUiTextBody *self = TERN_UI_TEXT_BODY (widget);
-  GtkWidget *parent = gtk_widget_get_parent (widget);
+  int height = gtk_widget_get_height (widget);
+  int needed = needed_height (widget, gtk_widget_get_width (widget));
 
-  self->resize_tick = 0;
-  gtk_widget_queue_resize (widget);
-  if (parent != NULL)
-    gtk_widget_queue_resize (parent);
-  return G_SOURCE_REMOVE;
+  if (needed != height)
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      self->resize_steady = 0;
+      gtk_widget_queue_resize (widget);
+      if (parent != NULL)
+        gtk_widget_queue_resize (parent);
+    }
+  else if (height > 0)
+    self->resize_steady++;
+  if (self->resize_steady >= 3 || ++self->resize_ticks >= 120)
+    {
+      self->resize_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /* GtkTextView measures the height of its text at the width of its last
@@ -507,7 +536,7 @@ resize_tick_cb (GtkWidget     *widget,
  * inside its size_allocate once it knows its height is lost in GTK 4.8: the box
  * above keeps it 0 high, an empty gap where the text should be. So when the
  * height it was given is not the height its text needs at the width it was
- * given, ask again, from the next frame. */
+ * given, or is 0 with lines still to validate, it asks again from the next frames. */
 static void
 tern_ui_text_body_size_allocate (GtkWidget *widget,
                                  int        width,
@@ -515,18 +544,23 @@ tern_ui_text_body_size_allocate (GtkWidget *widget,
                                  int        baseline)
 {
   TernUiTextBody *self = TERN_UI_TEXT_BODY (widget);
-  int needed = 0, natural = 0, min_baseline = -1, nat_baseline = -1;
+  int needed;
 
   GTK_WIDGET_CLASS (tern_ui_text_body_parent_class)->size_allocate (widget, width, height, baseline);
 
-  GTK_WIDGET_CLASS (tern_ui_text_body_parent_class)->measure (widget, GTK_ORIENTATION_VERTICAL, width,
-                                                              &needed, &natural, &min_baseline, &nat_baseline);
-  if (needed == height || needed == self->resized_for)
+  needed = needed_height (widget, width);
+  if (needed == height && height > 0)
     return;
   /* Once per height needed: no loop when a parent gives less on purpose. */
+  if (needed == self->resized_for)
+    return;
   self->resized_for = needed;
   if (self->resize_tick == 0)
-    self->resize_tick = gtk_widget_add_tick_callback (widget, resize_tick_cb, NULL, NULL);
+    {
+      self->resize_ticks = 0;
+      self->resize_steady = 0;
+      self->resize_tick = gtk_widget_add_tick_callback (widget, resize_tick_cb, NULL, NULL);
+    }
 }
 
 static void
