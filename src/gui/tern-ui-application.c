@@ -559,6 +559,7 @@ tern_ui_application_startup (GApplication *app)
     { "win.mark-read", { "<Control>i", NULL } },
     { "win.mark-unread", { "<Control>u", NULL } },
     { "win.toggle-star", { "<Control>d", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
   };
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
   tern_ui_bench_mark ("startup");

@@ -25,6 +25,8 @@
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-account-settings.h"
 #include "tern-ui-bench.h"
+#include "tern-ui-folder-actions.h"
+#include "tern-ui-mail-actions.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-view.h"
 #include "tern-ui-sidebar.h"
@@ -60,6 +62,9 @@ struct _TernUiWindow
   AdwStatusPage        *selection_page;
   GtkButton            *star_button;
   GtkButton            *unread_button;
+  GtkWidget            *organise_box;
+  GtkWidget            *move_button;
+  GtkWidget            *copy_button;
   GtkRevealer          *offline_revealer;
 
   TernUiApplication    *application;
@@ -75,6 +80,9 @@ struct _TernUiWindow
   gint64                shown_id;        /* its id (0: nothing), */
   guint                 shown_n_messages;/* and, a conversation, how many messages it had */
   TernMailUndo         *undo;
+  AdwToast             *undo_toast;     /* unowned: the toast offering to undo it */
+  TernUiMailActions    *mail_actions;
+  TernUiFolderActions  *folder_actions;
   gboolean              has_accounts;
   gboolean              can_compose;
   gint64                pending_account;  /* to show its Inbox once it has one */
@@ -338,6 +346,7 @@ static void
 selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, TernUiWindow *self)
 {
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
+  tern_ui_mail_actions_update (self->mail_actions);
   /* Moved on before the delay ran out: what the reader shows stays unread. */
   if (self->shown_id != 0 && single_selected_id (self) != self->shown_id)
     tern_ui_message_view_cancel_mark_read (self->reader);
@@ -405,13 +414,8 @@ flags_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (op->toast && undo != NULL)
     {
       g_autofree char *text = describe_flags (op->add, op->remove, tern_mail_undo_get_n_messages (undo));
-      AdwToast *toast = adw_toast_new (text);
 
-      g_clear_pointer (&self->undo, tern_mail_undo_unref);
-      self->undo = g_steal_pointer (&undo);
-      adw_toast_set_button_label (toast, _("_Undo"));
-      adw_toast_set_action_name (toast, "win.undo");
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      tern_ui_window_offer_undo (self, undo, text);
     }
   flags_op_free (op);
 }
@@ -572,6 +576,8 @@ update_actions (TernUiWindow *self)
                                                                                                  : _("Star (Ctrl+D)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   (flags & TERN_STORE_FLAG_FLAGGED) ? _("Unstar") : _("Star"), -1);
+  if (self->mail_actions != NULL)
+    tern_ui_mail_actions_update (self->mail_actions);
 }
 
 static void
@@ -628,8 +634,56 @@ undo_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
   TernUiWindow *self = TERN_UI_WINDOW (widget);
   g_autoptr(TernMailUndo) undo = g_steal_pointer (&self->undo);
 
+  self->undo_toast = NULL;
+  gtk_widget_action_set_enabled (widget, "win.undo", FALSE);
   if (undo != NULL && self->mail != NULL)
     tern_mail_undo_async (self->mail, undo, self->cancellable, undo_done_cb, g_object_ref (self));
+}
+
+/* The toast gone (timed out, closed, or its Undo clicked: the action ran first),
+ * Ctrl+Z undoes nothing any more. */
+static void
+undo_toast_dismissed_cb (AdwToast *toast, TernUiWindow *self)
+{
+  if (self->undo_toast != toast)
+    return;
+  self->undo_toast = NULL;
+  g_clear_pointer (&self->undo, tern_mail_undo_unref);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
+}
+
+/**
+ * tern_ui_window_offer_undo:
+ * @undo: what undoes an operation just done
+ * @text: what was done, in Pango markup (escaped)
+ *
+ * Says what was done in a toast with an Undo button; Ctrl+Z (`win.undo`) undoes it
+ * too while the toast shows. A new offer replaces the last one.
+ */
+void
+tern_ui_window_offer_undo (TernUiWindow *self, TernMailUndo *undo, const char *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (TERN_UI_IS_WINDOW (self));
+  g_return_if_fail (undo != NULL);
+
+  if (self->undo_toast != NULL)
+    {
+      AdwToast *old = g_steal_pointer (&self->undo_toast);
+
+      adw_toast_dismiss (old);
+    }
+  g_clear_pointer (&self->undo, tern_mail_undo_unref);
+  self->undo = tern_mail_undo_ref (undo);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
+  self->undo_toast = toast;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", TRUE);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ---- search --------------------------------------------------------------------------------- */
@@ -744,6 +798,7 @@ select_pending_message (TernUiWindow *self)
 static void
 list_state_cb (TernUiMessageList *list, GParamSpec *pspec, TernUiWindow *self)
 {
+  tern_ui_mail_actions_update (self->mail_actions);
   select_pending_message (self);
 }
 
@@ -842,6 +897,19 @@ account_state_cb (TernMailAccount *account, GParamSpec *pspec, TernUiWindow *sel
   update_offline (self);
 }
 
+/* The server refused a change (the list shows the server's state again): say so in
+ * its words. */
+static void
+change_refused_cb (TernMailAccount *account, const GError *error, TernUiWindow *self)
+{
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 watch_accounts (TernUiWindow *self, GListModel *accounts, guint position, guint added)
 {
@@ -850,6 +918,7 @@ watch_accounts (TernUiWindow *self, GListModel *accounts, guint position, guint 
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
 
       g_signal_connect_object (account, "notify::state", G_CALLBACK (account_state_cb), self, 0);
+      g_signal_connect_object (account, "change-refused", G_CALLBACK (change_refused_cb), self, 0);
     }
 }
 
@@ -953,6 +1022,8 @@ setup_mail (TernUiWindow *self)
   tern_ui_message_list_set_store (self->message_list, tern_mail_get_store (mail));
   tern_ui_message_view_set_store (self->reader, tern_mail_get_store (mail));
   tern_ui_sidebar_set_mail (self->sidebar, mail);
+  tern_ui_mail_actions_set_mail (self->mail_actions, mail);
+  tern_ui_folder_actions_set_mail (self->folder_actions, mail);
   accounts = tern_mail_get_accounts (mail);
   watch_accounts (self, accounts, 0, g_list_model_get_n_items (accounts));
   g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self, 0);
@@ -1102,6 +1173,13 @@ tern_ui_window_dispose (GObject *object)
   g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
   set_cursor_item (self, NULL);
   g_clear_pointer (&self->undo, tern_mail_undo_unref);
+  self->undo_toast = NULL;
+  if (self->mail_actions != NULL)
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "mail", NULL);
+  g_clear_object (&self->mail_actions);
+  if (self->folder_actions != NULL)
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "folder", NULL);
+  g_clear_object (&self->folder_actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_WINDOW);
   g_clear_object (&self->folder_item);
   g_clear_object (&self->mail);
@@ -1214,6 +1292,9 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, selection_page);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, star_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, organise_box);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, move_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
@@ -1249,6 +1330,9 @@ tern_ui_window_init (TernUiWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
   set_can_compose (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
+  self->mail_actions = tern_ui_mail_actions_new (GTK_WIDGET (self), self->message_list, self->sidebar);
+  self->folder_actions = tern_ui_folder_actions_new (GTK_WIDGET (self), self->sidebar);
 
   g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (sidebar_selected_cb), self);
   g_signal_connect (self->sidebar, "folder-activated", G_CALLBACK (folder_activated_cb), self);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "tern-mail.h"
 #include "tern-ui-application.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,8 @@ void          tern_ui_window_show_account    (TernUiWindow      *self,
                                               TernMailAccount   *account);
 void          tern_ui_window_add_toast       (TernUiWindow      *self,
                                               AdwToast          *toast);
+void          tern_ui_window_offer_undo      (TernUiWindow      *self,
+                                              TernMailUndo      *undo,
+                                              const char        *text);
 
 G_END_DECLS

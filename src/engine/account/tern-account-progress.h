@@ -31,7 +31,9 @@ typedef enum
  * @done: units done (messages, usually)
  * @total: units in all, or 0 when unknown
  * @message: (nullable): what is happening, in words a person understands
- * @error: (nullable): with %TERN_ACCOUNT_PHASE_RETRYING, why
+ * @error: (nullable): with %TERN_ACCOUNT_PHASE_RETRYING, why; with
+ *   %TERN_ACCOUNT_PHASE_WORKING, a change the server refused (in the server's words;
+ *   the store has taken the server's state back)
  */
 typedef struct
 {

@@ -158,6 +158,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum { SIGNAL_CHANGE_REFUSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 /* ---- the channel ------------------------------------------------------------------- */
 
 static Channel *
@@ -418,6 +421,10 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
         finish_waiters (self->sync_waiters, report->error);
       return;
     }
+
+  /* A change the server refused (the store has the server's state back): said once. */
+  if (!outbox && report->phase == TERN_ACCOUNT_PHASE_WORKING && report->error != NULL)
+    g_signal_emit (self, signals[SIGNAL_CHANGE_REFUSED], 0, report->error);
 
   /* Progress. */
   if (outbox)
@@ -1100,6 +1107,18 @@ tern_mail_account_class_init (TernMailAccountClass *klass)
                                                TERN_MAIL_REMEDY_NONE, flags);
   properties[PROP_OUTBOX_COUNT] = g_param_spec_uint ("outbox-count", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TernMailAccount::change-refused:
+   * @error: what was refused, with the server's words
+   *
+   * The server refused a change of the journal (a move to a folder deleted there
+   * meanwhile, a quota, a NO): the store took the server's state back, nothing is
+   * lost. Emitted on the main context, once per refusal.
+   */
+  signals[SIGNAL_CHANGE_REFUSED] = g_signal_new ("change-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                                 NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                 G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

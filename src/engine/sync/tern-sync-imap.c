@@ -1223,7 +1223,9 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
       g_autofree char *text = g_strdup_printf (_("the server refused a change made offline: %s"),
                                                ((GError *) g_ptr_array_index (refused, i))->message);
 
-      progress (sync, NULL, 0, 0, text);
+      /* With the refusal as its error: a window reports it (TernMailAccount::change-refused). */
+      tern_account_progress_report (sync->progress, sync->progress_data, sync->email, TERN_ACCOUNT_PHASE_WORKING,
+                                    NULL, 0, 0, text, g_ptr_array_index (refused, i));
     }
 
   folders = sync_folder_list (sync, error);

@@ -912,22 +912,59 @@ tern_sync_journal_rename_folder (TernStoreDb *db, gint64 folder_id, const char *
   return tern_store_db_commit (db, error);
 }
 
+static gint
+by_path_length_desc (gconstpointer a, gconstpointer b)
+{
+  gsize la = strlen (tern_store_folder_get_path (*(TernStoreFolder * const *) a));
+  gsize lb = strlen (tern_store_folder_get_path (*(TernStoreFolder * const *) b));
+
+  return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* The folder, after the folders inside it (deepest first): an IMAP DELETE of a folder
+ * leaves the folders inside it on the server, so each gets its own. */
+static GPtrArray *
+folder_and_inferiors (TernStoreDb *db, TernStoreFolder *folder, GError **error)
+{
+  g_autoptr(GPtrArray) all = tern_store_db_list_folders (db, tern_store_folder_get_account_id (folder), error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *prefix = g_strconcat (tern_store_folder_get_path (folder), "/", NULL);
+
+  if (all == NULL)
+    return NULL;
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_has_prefix (tern_store_folder_get_path (all->pdata[i]), prefix))
+      g_ptr_array_add (out, g_object_ref (all->pdata[i]));
+  g_ptr_array_sort (out, by_path_length_desc);
+  g_ptr_array_add (out, g_object_ref (folder));
+  return g_steal_pointer (&out);
+}
+
 gboolean
 tern_sync_journal_delete_folder (TernStoreDb *db, gint64 folder_id, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
-  Entry e = { TERN_STORE_JOURNAL_FOLDER_DELETE, };
+  g_autoptr(GPtrArray) folders = NULL;
 
   if (folder == NULL || !tern_store_db_begin (db, error))
     return FALSE;
-  e.name = tern_store_folder_get_server_path (folder);
-  if ((e.name != NULL && !journal_folder (db, folder_id, &e, error)) ||
-      !tern_store_db_sync_delete_folder (db, folder_id, error))
+  if ((folders = folder_and_inferiors (db, folder, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < folders->len; i++)
     {
-      tern_store_db_rollback (db);
-      return FALSE;
+      Entry e = { TERN_STORE_JOURNAL_FOLDER_DELETE, };
+
+      e.name = tern_store_folder_get_server_path (folders->pdata[i]);
+      if (e.name != NULL && !journal_folder (db, tern_store_folder_get_id (folders->pdata[i]), &e, error))
+        goto fail;
     }
+  if (!tern_store_db_sync_delete_folder (db, folder_id, error))
+    goto fail;
   return tern_store_db_commit (db, error);
+
+fail:
+  tern_store_db_rollback (db);
+  return FALSE;
 }
 
 /* ---- drafts ---------------------------------------------------------------------------------- */

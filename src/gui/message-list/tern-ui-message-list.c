@@ -348,11 +348,50 @@ row_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, GtkL
                               gtk_list_item_get_position (list_item));
 }
 
+static void select_for_menu (TernUiMessageList *self, TernUiMessageRow *row);
+
+/* A drag carries the selection (the row dragged is selected first, as for the
+ * context menu): its row ids, for a drop on a sidebar folder (which then moves the
+ * selection's messages). */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source, double x, double y, TernUiMessageList *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GArray) ids = NULL;
+  GValue value = G_VALUE_INIT;
+  GdkContentProvider *content;
+
+  if (!TERN_UI_IS_MESSAGE_ROW (row) || tern_ui_message_row_get_item (TERN_UI_MESSAGE_ROW (row)) == NULL)
+    return NULL;
+  select_for_menu (self, TERN_UI_MESSAGE_ROW (row));
+  ids = tern_ui_id_selection_dup_ids (self->selection);
+  g_value_init (&value, G_TYPE_ARRAY);
+  g_value_set_boxed (&value, ids);
+  content = gdk_content_provider_new_for_value (&value);
+  g_value_unset (&value);
+  return content;
+}
+
+static void
+drag_begin_cb (GtkDragSource *source, GdkDrag *drag, TernUiMessageList *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (row);
+
+  gtk_drag_source_set_icon (source, paintable, 16, 16);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiMessageList *self)
 {
   TernUiMessageRow *row = tern_ui_message_row_new ();
   GtkGesture *click = gtk_gesture_click_new ();
+  GtkDragSource *drag = gtk_drag_source_new ();
+
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (row), GTK_EVENT_CONTROLLER (drag));
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (row_released_cb), list_item);

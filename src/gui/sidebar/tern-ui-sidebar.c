@@ -56,7 +56,7 @@ G_DEFINE_FINAL_TYPE (TernUiSidebar, tern_ui_sidebar, GTK_TYPE_WIDGET)
 enum { PROP_0, PROP_SELECTED_ITEM, PROP_LOADED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_FOLDER_ACTIVATED, SIGNAL_ACCOUNT_REMEDY, N_SIGNALS };
+enum { SIGNAL_FOLDER_ACTIVATED, SIGNAL_ACCOUNT_REMEDY, SIGNAL_MESSAGES_DROPPED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ---- the tree ----------------------------------------------------------------------- */
@@ -521,9 +521,154 @@ row_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, Row 
     g_signal_emit (self, signals[SIGNAL_FOLDER_ACTIVATED], 0, row->item);
 }
 
+/* ---- the context menu --------------------------------------------------------------------- */
+
+static void
+append_item (GMenu *section, const char *label, const char *action, gint64 target)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, action, g_variant_new_int64 (target));
+  g_menu_append_item (section, item);
+}
+
+/* What a folder or an account row offers: the window's `mail.*` and `folder.*`
+ * actions, on that folder. */
+static GMenuModel *
+item_menu (TernUiSidebarItem *item)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) read = g_menu_new ();
+  g_autoptr(GMenu) folders = g_menu_new ();
+  g_autoptr(GMenu) empty = g_menu_new ();
+  TernStoreFolder *folder = tern_ui_sidebar_item_get_folder (item);
+  TernMailAccount *account = tern_ui_sidebar_item_get_account (item);
+
+  if (tern_ui_sidebar_item_get_kind (item) == TERN_UI_SIDEBAR_ACCOUNT && account != NULL)
+    append_item (folders, _("_New Folder…"), "folder.new-in-account", tern_mail_account_get_store_id (account));
+  else if (tern_ui_sidebar_item_get_kind (item) == TERN_UI_SIDEBAR_FOLDER && folder != NULL)
+    {
+      gint64 id = tern_store_folder_get_id (folder);
+      TernStoreFolderRole role = tern_store_folder_get_role (folder);
+
+      append_item (read, _("Mark All as _Read"), "mail.mark-folder-read", id);
+      append_item (folders, _("_New Subfolder…"), "folder.new-subfolder", id);
+      if (role == TERN_STORE_FOLDER_ROLE_NONE)
+        {
+          append_item (folders, _("Re_name…"), "folder.rename", id);
+          append_item (folders, _("_Delete…"), "folder.delete", id);
+        }
+      if (role == TERN_STORE_FOLDER_ROLE_TRASH)
+        append_item (empty, _("_Empty Trash…"), "folder.empty", id);
+      else if (role == TERN_STORE_FOLDER_ROLE_JUNK)
+        append_item (empty, _("_Empty Junk…"), "folder.empty", id);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (read));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (folders));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (empty));
+  return G_MENU_MODEL (menu);
+}
+
+static gboolean
+unparent_idle_cb (gpointer data)
+{
+  gtk_widget_unparent (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+menu_closed_cb (GtkPopover *popover, gpointer data)
+{
+  g_signal_handlers_disconnect_by_func (popover, menu_closed_cb, data);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unparent_idle_cb, g_object_ref (popover), g_object_unref);
+}
+
+/**
+ * tern_ui_sidebar_popup_menu:
+ * @item: a row's item
+ * @widget: (nullable): where to point (a row), or %NULL for the sidebar
+ *
+ * Opens the context menu of a folder or an account (a right click, a long press, the
+ * Menu key).
+ *
+ * Returns: (transfer none) (nullable): the menu, or %NULL when the row has none
+ */
+GtkPopover *
+tern_ui_sidebar_popup_menu (TernUiSidebar *self, TernUiSidebarItem *item, GtkWidget *widget, double x, double y)
+{
+  g_autoptr(GMenuModel) model = NULL;
+  GtkWidget *popover;
+
+  g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), NULL);
+
+  model = item_menu (item);
+  if (g_menu_model_get_n_items (model) == 0)
+    return NULL;
+  for (int i = 0, n = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      n += g_menu_model_get_n_items (section);
+      if (i == g_menu_model_get_n_items (model) - 1 && n == 0)
+        return NULL;
+    }
+  popover = gtk_popover_menu_new_from_model (model);
+  gtk_widget_set_parent (popover, widget != NULL ? widget : GTK_WIDGET (self));
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  gtk_widget_set_halign (popover, GTK_ALIGN_START);
+  if (widget != NULL)
+    gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  g_signal_connect (popover, "closed", G_CALLBACK (menu_closed_cb), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  return GTK_POPOVER (popover);
+}
+
+static void
+row_context_cb (GtkGestureClick *gesture, int n_press, double x, double y, Row *row)
+{
+  TernUiSidebar *self = TERN_UI_SIDEBAR (gtk_widget_get_ancestor (GTK_WIDGET (row->expander), TERN_UI_TYPE_SIDEBAR));
+
+  if (self == NULL || row->item == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  tern_ui_sidebar_popup_menu (self, row->item, GTK_WIDGET (row->expander), x, y);
+}
+
+/* ---- dropping messages on a folder ---------------------------------------------------------- */
+
+static gboolean
+row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Row *row)
+{
+  TernUiSidebar *self = TERN_UI_SIDEBAR (gtk_widget_get_ancestor (GTK_WIDGET (row->expander), TERN_UI_TYPE_SIDEBAR));
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+  GdkDrag *drag = drop != NULL ? gdk_drop_get_drag (drop) : NULL;
+  gboolean copy = (state & GDK_CONTROL_MASK) != 0;
+
+  if (self == NULL || row->item == NULL || tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
+    return FALSE;
+  /* X11 tells the action chosen through the drag (gui.md). */
+  if (drag != NULL && gdk_drag_get_selected_action (drag) == GDK_ACTION_COPY)
+    copy = TRUE;
+  g_signal_emit (self, signals[SIGNAL_MESSAGES_DROPPED], 0, row->item, copy);
+  return TRUE;
+}
+
+static GdkDragAction
+row_drop_motion_cb (GtkDropTarget *target, double x, double y, Row *row)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
+
+  if (row->item == NULL || tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
+    return 0;
+  return (state & GDK_CONTROL_MASK) != 0 ? GDK_ACTION_COPY : GDK_ACTION_MOVE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiSidebar *self)
 {
+  GtkGesture *context = gtk_gesture_click_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_ARRAY, GDK_ACTION_MOVE | GDK_ACTION_COPY);
   Row *row = g_new0 (Row, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkGesture *click = gtk_gesture_click_new ();
@@ -550,6 +695,13 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiSideb
   gtk_tree_expander_set_child (row->expander, box);
   g_signal_connect (click, "released", G_CALLBACK (row_released_cb), row);
   gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
+  g_signal_connect (context, "pressed", G_CALLBACK (row_context_cb), row);
+  gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (context));
+  g_signal_connect (drop, "drop", G_CALLBACK (row_drop_cb), row);
+  g_signal_connect (drop, "enter", G_CALLBACK (row_drop_motion_cb), row);
+  g_signal_connect (drop, "motion", G_CALLBACK (row_drop_motion_cb), row);
+  gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (drop));
   g_object_set_data_full (G_OBJECT (list_item), "tern-row", row, (GDestroyNotify) row_free);
   gtk_list_item_set_child (list_item, GTK_WIDGET (row->expander));
 }
@@ -840,6 +992,19 @@ tern_ui_sidebar_lookup_folder (TernUiSidebar *self, gint64 folder_id)
 }
 
 /**
+ * tern_ui_sidebar_get_folders:
+ *
+ * Returns: (transfer none) (nullable) (element-type TernStoreFolder): every
+ *   account's folders, live, once read
+ */
+GListModel *
+tern_ui_sidebar_get_folders (TernUiSidebar *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), NULL);
+  return self->folders != NULL ? G_LIST_MODEL (self->folders) : NULL;
+}
+
+/**
  * tern_ui_sidebar_get_model:
  *
  * Returns: (transfer none): the rows (GtkTreeListRows of TernUiSidebarItems)
@@ -954,6 +1119,16 @@ tern_ui_sidebar_class_init (TernUiSidebarClass *klass)
    */
   signals[SIGNAL_ACCOUNT_REMEDY] = g_signal_new ("account-remedy", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TERN_TYPE_MAIL_ACCOUNT);
+  /**
+   * TernUiSidebar::messages-dropped:
+   * @item: the folder's #TernUiSidebarItem
+   * @copy: copy them (Ctrl held), rather than move
+   *
+   * Messages dragged from the message list (its selection) were dropped on a folder.
+   */
+  signals[SIGNAL_MESSAGES_DROPPED] = g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, TERN_UI_TYPE_SIDEBAR_ITEM,
+                                                   G_TYPE_BOOLEAN);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/sidebar/tern-ui-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiSidebar, list_view);

@@ -25,8 +25,14 @@ void               tern_ui_sidebar_select_all_inboxes (TernUiSidebar *self);
 gboolean           tern_ui_sidebar_get_loaded         (TernUiSidebar *self);
 TernStoreFolder   *tern_ui_sidebar_lookup_folder      (TernUiSidebar *self,
                                                        gint64         folder_id);
+GListModel        *tern_ui_sidebar_get_folders        (TernUiSidebar *self);
 GListModel        *tern_ui_sidebar_get_model          (TernUiSidebar *self);
 GtkListView       *tern_ui_sidebar_get_list_view      (TernUiSidebar *self);
 GtkListBox        *tern_ui_sidebar_get_problems       (TernUiSidebar *self);
+GtkPopover        *tern_ui_sidebar_popup_menu         (TernUiSidebar     *self,
+                                                       TernUiSidebarItem *item,
+                                                       GtkWidget         *widget,
+                                                       double             x,
+                                                       double             y);
 
 G_END_DECLS

@@ -1,0 +1,419 @@
+/* tern-ui-folder-actions.c: the window's actions on folders: create, rename, delete,
+ * empty
+ *
+ * Copyright 2026 The Tern developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The `folder.*` actions of the main window, offered by the sidebar's context menu:
+ *
+ *   folder.new-in-account(x)   a top-level folder of an account (its store id)
+ *   folder.new-subfolder(x)    a folder under a folder
+ *   folder.rename(x)           a new name (not for special folders)
+ *   folder.delete(x)           after a confirmation that says how many messages go
+ *   folder.empty(x)            Trash or Junk, after a confirmation
+ *
+ * Each asks in an AdwMessageDialog, then runs TernMail's journaled operation: the
+ * sidebar changes at once, the server follows (for IMAP; POP3 and local folders
+ * only here). Creating and renaming can be undone from the toast.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tern-ui-folder-actions.h"
+#include "tern-ui-sidebar-item.h"
+#include "tern-ui-window.h"
+
+typedef enum
+{
+  FOLDER_NEW,
+  FOLDER_RENAME,
+  FOLDER_DELETE,
+  FOLDER_EMPTY,
+} FolderKind;
+
+struct _TernUiFolderActions
+{
+  GObject             parent_instance;
+
+  GtkWidget          *window;     /* unowned: it owns us */
+  TernUiSidebar      *sidebar;
+  TernMail           *mail;
+  GSimpleActionGroup *group;
+  GCancellable       *cancellable;
+  AdwMessageDialog   *dialog;     /* while open */
+  GtkEditable        *entry;      /* its name entry, for new and rename */
+};
+
+G_DEFINE_FINAL_TYPE (TernUiFolderActions, tern_ui_folder_actions, G_TYPE_OBJECT)
+
+typedef struct
+{
+  TernUiFolderActions *self;
+  FolderKind           kind;
+  gint64               account_id;
+  gint64               folder_id;   /* the parent for new */
+  char                *title;       /* the folder's, as shown */
+  char                *name;        /* new, rename */
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_object_unref (request->self);
+  g_free (request->title);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+toast (TernUiFolderActions *self, const char *text, TernMailUndo *undo)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  if (self->window == NULL)
+    return;
+  if (undo != NULL)
+    tern_ui_window_offer_undo (TERN_UI_WINDOW (self->window), undo, escaped);
+  else
+    {
+      AdwToast *t = adw_toast_new (escaped);
+
+      tern_ui_window_add_toast (TERN_UI_WINDOW (self->window), t);
+    }
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Request *request = user_data;
+  TernUiFolderActions *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailUndo) undo = NULL;
+  g_autofree char *text = NULL;
+
+  if (!tern_mail_operation_finish (TERN_MAIL (source), result, &undo, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          toast (self, error->message, NULL);
+        }
+      request_free (request);
+      return;
+    }
+  switch (request->kind)
+    {
+    case FOLDER_NEW:
+      text = g_strdup_printf (_("Created the folder “%s”"), request->name);
+      break;
+    case FOLDER_RENAME:
+      /* Translators: the old name, then the new one */
+      text = g_strdup_printf (_("Renamed “%s” to “%s”"), request->title, request->name);
+      break;
+    case FOLDER_DELETE:
+      text = g_strdup_printf (_("Deleted the folder “%s”"), request->title);
+      break;
+    case FOLDER_EMPTY:
+      text = g_strdup_printf (_("Emptied “%s”"), request->title);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  toast (self, text, undo);
+  request_free (request);
+}
+
+static void
+run (Request *request)
+{
+  TernUiFolderActions *self = request->self;
+
+  switch (request->kind)
+    {
+    case FOLDER_NEW:
+      tern_mail_create_folder_async (self->mail, request->account_id, request->folder_id, request->name,
+                                     self->cancellable, done_cb, request);
+      break;
+    case FOLDER_RENAME:
+      tern_mail_rename_folder_async (self->mail, request->folder_id, request->name, self->cancellable, done_cb,
+                                     request);
+      break;
+    case FOLDER_DELETE:
+      tern_mail_delete_folder_async (self->mail, request->folder_id, self->cancellable, done_cb, request);
+      break;
+    case FOLDER_EMPTY:
+      tern_mail_empty_folder_async (self->mail, request->folder_id, self->cancellable, done_cb, request);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+response_cb (AdwMessageDialog *dialog, const char *response, Request *request)
+{
+  TernUiFolderActions *self = request->self;
+
+  g_signal_handlers_disconnect_by_func (dialog, response_cb, request);
+  if (self->dialog == dialog)
+    {
+      if (self->entry != NULL && (request->kind == FOLDER_NEW || request->kind == FOLDER_RENAME))
+        request->name = g_strstrip (g_strdup (gtk_editable_get_text (self->entry)));
+      self->dialog = NULL;
+      self->entry = NULL;
+    }
+  if (g_strcmp0 (response, "ok") == 0 && self->mail != NULL)
+    run (request);
+  else
+    request_free (request);
+}
+
+static void
+entry_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "ok", *text != '\0');
+}
+
+/* Asks, in a dialog with a name entry when @with_entry (holding @name). */
+static void
+ask (Request *request, const char *heading, const char *body, const char *ok_label, gboolean destructive,
+     gboolean with_entry, const char *name)
+{
+  TernUiFolderActions *self = request->self;
+  AdwMessageDialog *dialog;
+
+  if (self->window == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self->window), heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "ok", ok_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, "ok", destructive ? ADW_RESPONSE_DESTRUCTIVE
+                                                                        : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, destructive ? "cancel" : "ok");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  self->entry = NULL;
+  if (with_entry)
+    {
+      GtkWidget *entry = gtk_entry_new ();
+
+      gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (entry), name != NULL ? name : "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Folder Name"), -1);
+      g_signal_connect (entry, "changed", G_CALLBACK (entry_changed_cb), dialog);
+      adw_message_dialog_set_extra_child (dialog, entry);
+      entry_changed_cb (GTK_EDITABLE (entry), dialog);
+      self->entry = GTK_EDITABLE (entry);
+    }
+  g_signal_connect (dialog, "response", G_CALLBACK (response_cb), request);
+  self->dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->entry != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+static Request *
+request_new (TernUiFolderActions *self, FolderKind kind, gint64 folder_id)
+{
+  Request *request = g_new0 (Request, 1);
+  TernStoreFolder *folder = folder_id != 0 ? tern_ui_sidebar_lookup_folder (self->sidebar, folder_id) : NULL;
+
+  request->self = g_object_ref (self);
+  request->kind = kind;
+  request->folder_id = folder_id;
+  if (folder != NULL)
+    {
+      g_autoptr(TernUiSidebarItem) item = tern_ui_sidebar_item_new_folder (folder);
+
+      request->account_id = tern_store_folder_get_account_id (folder);
+      request->title = g_strdup (tern_ui_sidebar_item_get_title (item));
+    }
+  return request;
+}
+
+static void
+new_in_account_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiFolderActions *self = user_data;
+  Request *request = request_new (self, FOLDER_NEW, 0);
+  TernMailAccount *account = self->mail != NULL
+                             ? tern_mail_lookup_account_by_id (self->mail, g_variant_get_int64 (parameter)) : NULL;
+  g_autofree char *body = NULL;
+
+  request->account_id = g_variant_get_int64 (parameter);
+  body = g_strdup_printf (_("A folder at the top of %s."), account != NULL ? tern_mail_account_get_email (account) : "");
+  ask (request, _("New Folder"), body, _("C_reate"), FALSE, TRUE, NULL);
+}
+
+static void
+new_subfolder_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  Request *request = request_new (user_data, FOLDER_NEW, g_variant_get_int64 (parameter));
+  g_autofree char *body = NULL;
+
+  if (request->title == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  body = g_strdup_printf (_("A folder in “%s”."), request->title);
+  ask (request, _("New Folder"), body, _("C_reate"), FALSE, TRUE, NULL);
+}
+
+static void
+rename_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  Request *request = request_new (user_data, FOLDER_RENAME, g_variant_get_int64 (parameter));
+  g_autofree char *heading = NULL;
+
+  if (request->title == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  heading = g_strdup_printf (_("Rename “%s”"), request->title);
+  ask (request, heading, NULL, _("_Rename"), FALSE, TRUE, request->title);
+}
+
+static void
+delete_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiFolderActions *self = user_data;
+  gint64 folder_id = g_variant_get_int64 (parameter);
+  Request *request = request_new (self, FOLDER_DELETE, folder_id);
+  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (self->sidebar, folder_id);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  guint n;
+
+  if (folder == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  n = tern_store_folder_get_total (folder);
+  heading = g_strdup_printf (_("Delete “%s”?"), request->title);
+  body = n > 0 ? g_strdup_printf (ngettext ("Its %u message is deleted with it, on the server too, with any folder "
+                                            "inside it. This cannot be undone.",
+                                            "Its %u messages are deleted with it, on the server too, with any folder "
+                                            "inside it. This cannot be undone.", n), n)
+               : g_strdup (_("It holds no message. Any folder inside it is deleted too. This cannot be undone."));
+  ask (request, heading, body, _("_Delete"), TRUE, FALSE, NULL);
+}
+
+static void
+empty_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiFolderActions *self = user_data;
+  gint64 folder_id = g_variant_get_int64 (parameter);
+  Request *request = request_new (self, FOLDER_EMPTY, folder_id);
+  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (self->sidebar, folder_id);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  guint n;
+
+  if (folder == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  n = tern_store_folder_get_total (folder);
+  heading = g_strdup_printf (_("Empty “%s”?"), request->title);
+  body = g_strdup_printf (ngettext ("Its %u message is deleted for good, on the server too. This cannot be undone.",
+                                    "Its %u messages are deleted for good, on the server too. This cannot be undone.",
+                                    n), n);
+  ask (request, heading, body, _("_Empty"), TRUE, FALSE, NULL);
+}
+
+static const GActionEntry entries[] = {
+  { "new-in-account", new_in_account_cb, "x", NULL, NULL, { 0 } },
+  { "new-subfolder", new_subfolder_cb, "x", NULL, NULL, { 0 } },
+  { "rename", rename_cb, "x", NULL, NULL, { 0 } },
+  { "delete", delete_cb, "x", NULL, NULL, { 0 } },
+  { "empty", empty_cb, "x", NULL, NULL, { 0 } },
+};
+
+void
+tern_ui_folder_actions_set_mail (TernUiFolderActions *self, TernMail *mail)
+{
+  g_return_if_fail (TERN_UI_IS_FOLDER_ACTIONS (self));
+
+  g_set_object (&self->mail, mail);
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->group),
+                                                                              entries[i].name)),
+                                 mail != NULL);
+}
+
+/**
+ * tern_ui_folder_actions_get_dialog:
+ *
+ * Returns: (transfer none) (nullable): the dialog asking, while open
+ */
+AdwMessageDialog *
+tern_ui_folder_actions_get_dialog (TernUiFolderActions *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_FOLDER_ACTIONS (self), NULL);
+  return self->dialog;
+}
+
+/**
+ * tern_ui_folder_actions_get_entry:
+ *
+ * Returns: (transfer none) (nullable): the dialog's name entry, while open
+ */
+GtkEditable *
+tern_ui_folder_actions_get_entry (TernUiFolderActions *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_FOLDER_ACTIONS (self), NULL);
+  return self->entry;
+}
+
+static void
+tern_ui_folder_actions_dispose (GObject *object)
+{
+  TernUiFolderActions *self = TERN_UI_FOLDER_ACTIONS (object);
+
+  g_cancellable_cancel (self->cancellable);
+  self->window = NULL;
+  g_clear_object (&self->mail);
+  g_clear_object (&self->group);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tern_ui_folder_actions_parent_class)->dispose (object);
+}
+
+static void
+tern_ui_folder_actions_class_init (TernUiFolderActionsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tern_ui_folder_actions_dispose;
+}
+
+static void
+tern_ui_folder_actions_init (TernUiFolderActions *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->group = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->group), entries, G_N_ELEMENTS (entries), self);
+}
+
+/**
+ * tern_ui_folder_actions_new:
+ * @window: the main window, which owns the object and shows its dialogs and toasts
+ * @sidebar: the sidebar, for the folders
+ *
+ * Inserts the `folder` action group in @window.
+ */
+TernUiFolderActions *
+tern_ui_folder_actions_new (GtkWidget *window, TernUiSidebar *sidebar)
+{
+  TernUiFolderActions *self = g_object_new (TERN_UI_TYPE_FOLDER_ACTIONS, NULL);
+
+  self->window = window;
+  self->sidebar = sidebar;
+  gtk_widget_insert_action_group (window, "folder", G_ACTION_GROUP (self->group));
+  tern_ui_folder_actions_set_mail (self, NULL);
+  return self;
+}
