@@ -21,6 +21,7 @@
 #include "tern-credentials.h"
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-account-settings.h"
+#include "tern-ui-certificate.h"
 
 /* How long storing a password may take before it is given up. */
 #define KEYRING_TIMEOUT_S 15
@@ -234,43 +235,6 @@ ask_password (Remedy *remedy)
 
 /* ---- the certificate -------------------------------------------------------------------- */
 
-static char *
-certificate_errors_text (GTlsCertificateFlags flags)
-{
-  GString *text = g_string_new (NULL);
-  static const struct { GTlsCertificateFlags flag; const char *text; } reasons[] = {
-    { G_TLS_CERTIFICATE_UNKNOWN_CA, N_("It is not signed by an authority this computer knows.") },
-    { G_TLS_CERTIFICATE_BAD_IDENTITY, N_("It is for another server name.") },
-    { G_TLS_CERTIFICATE_NOT_ACTIVATED, N_("It is not valid yet.") },
-    { G_TLS_CERTIFICATE_EXPIRED, N_("It has expired.") },
-    { G_TLS_CERTIFICATE_REVOKED, N_("It was revoked.") },
-    { G_TLS_CERTIFICATE_INSECURE, N_("Its algorithm is insecure.") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
-    if (flags & reasons[i].flag)
-      {
-        if (text->len > 0)
-          g_string_append_c (text, ' ');
-        g_string_append (text, _(reasons[i].text));
-      }
-  return g_string_free (text, FALSE);
-}
-
-static void
-add_row (GtkWidget *list, const char *title, const char *value)
-{
-  GtkWidget *row;
-
-  if (value == NULL || *value == '\0')
-    return;
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
-  gtk_list_box_append (GTK_LIST_BOX (list), row);
-}
-
 static void
 pinned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -311,8 +275,6 @@ review_certificate (Remedy *remedy)
   g_autofree char *heading = g_strdup_printf (_("Certificate of %s"), tern_mail_account_get_email (remedy->account));
   g_autofree char *errors = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *names = NULL;
-  g_autofree char *from = NULL, *until = NULL;
   GtkWidget *dialog, *list;
 
   if (diagnosis == NULL || tern_diagnosis_get_certificate (diagnosis) == NULL)
@@ -321,7 +283,7 @@ review_certificate (Remedy *remedy)
       remedy_free (remedy);
       return;
     }
-  errors = certificate_errors_text (tern_diagnosis_get_certificate_errors (diagnosis));
+  errors = tern_ui_certificate_describe_errors (tern_diagnosis_get_certificate_errors (diagnosis));
   body = g_strdup_printf ("%s %s %s", tern_diagnosis_get_explanation (diagnosis), errors,
                           _("Trust it only if you know that this is your provider’s certificate: anybody between you "
                             "and the server could read your mail with a certificate of their own."));
@@ -329,18 +291,7 @@ review_certificate (Remedy *remedy)
   list = gtk_list_box_new ();
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  if (tern_diagnosis_get_host_names (diagnosis) != NULL)
-    names = g_strjoinv (", ", (char **) tern_diagnosis_get_host_names (diagnosis));
-  if (tern_diagnosis_get_not_valid_before (diagnosis) != NULL)
-    from = g_date_time_format (tern_diagnosis_get_not_valid_before (diagnosis), "%x");
-  if (tern_diagnosis_get_not_valid_after (diagnosis) != NULL)
-    until = g_date_time_format (tern_diagnosis_get_not_valid_after (diagnosis), "%x");
-  add_row (list, _("Issued To"), tern_diagnosis_get_subject (diagnosis));
-  add_row (list, _("Issued By"), tern_diagnosis_get_issuer (diagnosis));
-  add_row (list, _("Server Names"), names);
-  add_row (list, _("Valid From"), from);
-  add_row (list, _("Valid Until"), until);
-  add_row (list, _("SHA-256 Fingerprint"), tern_diagnosis_get_fingerprint (diagnosis));
+  tern_ui_certificate_fill_list (GTK_LIST_BOX (list), diagnosis);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
                                     _("_Trust This Certificate"), NULL);
