@@ -55,36 +55,6 @@ static const char *password;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 static const char *
 env (const char *name)
 {
@@ -133,11 +103,11 @@ screenshot (GtkWidget *widget, const char *name)
 {
   g_autofree char *path = NULL;
 
-  settle (150);
+  ui_settle (150);
   for (guint i = 0; i < 50 && (path = ui_screenshot_save (widget, name)) == NULL; i++)
     {
       gtk_widget_queue_draw (widget);
-      settle (100);
+      ui_settle (100);
     }
   g_assert_nonnull (path);
   g_test_message ("screenshot: %s", path);
@@ -188,7 +158,7 @@ ready_is (gpointer page)
 static void
 take_assistant (void)
 {
-  g_assert_true (wait_until (assistant_open, NULL, 10000));
+  g_assert_true (ui_wait_until (assistant_open, NULL, 10000));
   assistant = find_assistant ();
   g_clear_pointer (&last_ready, g_free);
   g_signal_connect (assistant, "page-ready", G_CALLBACK (page_ready_cb), NULL);
@@ -398,7 +368,7 @@ assert_inbox (const char *address, guint n, const char *shot)
 {
   Inbox inbox = { address, n };
 
-  if (!wait_until (inbox_filled, &inbox, 60000))
+  if (!ui_wait_until (inbox_filled, &inbox, 60000))
     {
       TernMailAccount *account = tern_mail_lookup_account (tern_ui_application_get_mail (app), address);
 
@@ -440,7 +410,7 @@ who_to_review (const char *name, const char *address, const char *typed_password
   click_next ();
 
   g_assert_cmpstr (page (), ==, "kind");
-  g_assert_true (wait_until (ready_is, "kind", 15000));
+  g_assert_true (ui_wait_until (ready_is, "kind", 15000));
   g_assert_true (gtk_widget_get_sensitive (child ("imap_row")) == expect_imap);
   g_assert_true (gtk_widget_get_sensitive (child ("pop3_row")) == expect_pop3);
   if (!expect_imap)
@@ -468,10 +438,10 @@ who_to_review (const char *name, const char *address, const char *typed_password
 static void
 finish_and_close (void)
 {
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_cmpstr (next_label (), ==, "Finish");
   click_next ();
-  g_assert_true (wait_until (assistant_closed, NULL, 20000));
+  g_assert_true (ui_wait_until (assistant_closed, NULL, 20000));
   assistant = NULL;
 }
 
@@ -495,7 +465,7 @@ test_imap (void)
   click_next ();
 
   g_assert_cmpstr (page (), ==, "test");
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
   shoot_assistant ("account-assistant-imap-4-test.png");
@@ -530,7 +500,7 @@ test_pop3 (void)
   gtk_spin_button_set_value (child ("delete_after_spin"), 30);
   shoot_assistant ("account-assistant-pop3-3-review.png");
   click_next ();
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), "POP3"));
   shoot_assistant ("account-assistant-pop3-4-test.png");
   finish_and_close ();
@@ -565,7 +535,7 @@ test_failures (void)
   click_next ();
 
   /* 1. the wrong password */
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (rejected)));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), diagnosis_title (rejected)));
   g_assert_true (gtk_widget_get_visible (child ("retry_group")));
@@ -574,7 +544,7 @@ test_failures (void)
   type (child ("retry_password_row"), password);
   g_clear_pointer (&last_ready, g_free);
   click_next ();
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
 
@@ -595,7 +565,7 @@ test_failures (void)
   }
   g_clear_pointer (&last_ready, g_free);
   click_next ();
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (refused)));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
   shoot_assistant ("account-assistant-errors-4-refused.png");
@@ -606,7 +576,7 @@ test_failures (void)
   g_tls_backend_set_default_database (g_tls_backend_get_default (), system_db);
   g_clear_pointer (&last_ready, g_free);
   click_next ();
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), diagnosis_title (untrusted)));
   g_assert_true (gtk_widget_get_visible (child ("certificate_group")));
   harness = g_tls_certificate_new_from_file (env ("TERN_TEST_CA_CERT"), &error);
@@ -625,13 +595,13 @@ test_failures (void)
   shoot_assistant ("account-assistant-errors-4-certificate.png");
   check_names (GTK_WIDGET (assistant));
   click (child ("trust_button"));
-  g_assert_true (wait_until (dialog_shown, "Trust", 5000));
+  g_assert_true (ui_wait_until (dialog_shown, "Trust", 5000));
   dialog = find_dialog ("Trust");
   screenshot (GTK_WIDGET (dialog), "account-assistant-errors-5-trust-dialog.png");
   g_clear_pointer (&last_ready, g_free);
   adw_message_dialog_response (dialog, "trust");
   gtk_window_close (GTK_WINDOW (dialog));   /* as its response buttons do */
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   g_assert_true (subtitle_has (child ("incoming_check_row"), "Logged in"));
   g_assert_true (subtitle_has (child ("outgoing_check_row"), "Logged in"));
   shoot_assistant ("account-assistant-errors-6-trusted.png");
@@ -715,7 +685,7 @@ open_settings (const char *address)
   assert_inbox (address, address[0] == 'c' ? 3 : 7, address[0] == 'c' ? "account-settings-0-carol.png"
                                                                        : "account-settings-0-bob.png");
   gtk_widget_activate_action (GTK_WIDGET (win), "win.accounts", NULL);
-  g_assert_true (wait_until (settings_open, NULL, 5000));
+  g_assert_true (ui_wait_until (settings_open, NULL, 5000));
   settings = find_settings ();
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (settings)), ==, address);
 }
@@ -755,7 +725,7 @@ answer_password_dialog (const char *heading, const char *typed, const char *shot
 {
   AdwMessageDialog *dialog;
 
-  g_assert_true (wait_until (dialog_shown, (gpointer) heading, 10000));
+  g_assert_true (ui_wait_until (dialog_shown, (gpointer) heading, 10000));
   dialog = find_dialog (heading);
   type (find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW), typed);
   if (shot != NULL)
@@ -799,11 +769,11 @@ test_settings (void)
    * the sidebar offers the password prompt, which mends it. */
   click (settings_child ("password_button"));
   answer_password_dialog ("Password for carol@tern.test", "wrong-password-1", "account-settings-2-password.png");
-  g_assert_true (wait_until (keyring_holds, "wrong-password-1", 15000));
+  g_assert_true (ui_wait_until (keyring_holds, "wrong-password-1", 15000));
   gtk_window_close (GTK_WINDOW (settings));
-  g_assert_true (wait_until (settings_closed, NULL, 5000));
+  g_assert_true (ui_wait_until (settings_closed, NULL, 5000));
   /* Saved on close, off the UI thread. */
-  for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until; settle (50))
+  for (gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; g_get_monotonic_time () < until; ui_settle (50))
     {
       g_autoptr(TernAccount) now = saved_account ("carol@tern.test");
 
@@ -815,19 +785,19 @@ test_settings (void)
   g_assert_cmpstr (tern_account_get_signature (account), ==, "Carol\n-- \nsent from Tern");
   g_clear_object (&account);
 
-  g_assert_true (wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_PASSWORD), 30000));
-  g_assert_true (wait_until (sidebar_has_button, "Enter Password…", 10000));
+  g_assert_true (ui_wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_PASSWORD), 30000));
+  g_assert_true (ui_wait_until (sidebar_has_button, "Enter Password…", 10000));
   screenshot (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), "account-settings-3-login-rejected.png");
   button = find_button (GTK_WIDGET (tern_ui_sidebar_get_problems (window_child ("sidebar"))), "Enter Password…");
   click (button);
   answer_password_dialog ("Password for carol@tern.test", password, NULL);
-  g_assert_true (wait_until (keyring_holds, (gpointer) password, 15000));
-  g_assert_true (wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_NONE), 30000));
+  g_assert_true (ui_wait_until (keyring_holds, (gpointer) password, 15000));
+  g_assert_true (ui_wait_until (account_state_is, GINT_TO_POINTER (TERN_MAIL_REMEDY_NONE), 30000));
 
   /* Forget the certificate. */
   open_settings ("carol@tern.test");
   click (settings_child ("forget_button"));
-  g_assert_true (wait_until (dialog_shown, "Forget", 5000));
+  g_assert_true (ui_wait_until (dialog_shown, "Forget", 5000));
   dialog = find_dialog ("Forget");
   adw_message_dialog_response (dialog, "forget");
   gtk_window_close (GTK_WINDOW (dialog));
@@ -841,14 +811,14 @@ test_settings (void)
         g_autoptr(TernAccount) now = saved_account ("carol@tern.test");
 
         forgotten = tern_account_get_pinned_certificate (now) == NULL;
-        settle (50);
+        ui_settle (50);
       }
     g_assert_true (forgotten);
   }
   g_assert_false (gtk_widget_get_visible (settings_child ("forget_button")));
   screenshot (GTK_WIDGET (settings), "account-settings-4-forgotten.png");
   gtk_window_close (GTK_WINDOW (settings));
-  g_assert_true (wait_until (settings_closed, NULL, 5000));
+  g_assert_true (ui_wait_until (settings_closed, NULL, 5000));
 
   /* Remove bob's POP3 account: settings, keyring and store. */
   open_settings ("bob@pop-only.test");
@@ -858,12 +828,12 @@ test_settings (void)
   screenshot (GTK_WIDGET (settings), "account-settings-6-servers.png");
   show_settings_page (0);
   click (settings_child ("remove_button"));
-  g_assert_true (wait_until (dialog_shown, "Remove bob@pop-only.test", 5000));
+  g_assert_true (ui_wait_until (dialog_shown, "Remove bob@pop-only.test", 5000));
   dialog = find_dialog ("Remove bob@pop-only.test");
   screenshot (GTK_WIDGET (dialog), "account-settings-7-remove.png");
   adw_message_dialog_response (dialog, "remove");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (wait_until (settings_closed, NULL, 15000));
+  g_assert_true (ui_wait_until (settings_closed, NULL, 15000));
   g_assert_null (tern_mail_lookup_account (tern_ui_application_get_mail (app), "bob@pop-only.test"));
   {
     g_autofree char *path = tern_account_manager_get_default_path ();
@@ -890,14 +860,14 @@ test_no_keyring_setup (void)
   take_assistant ();
   who_to_review ("Alice", "alice@tern.test", password, "alice", TRUE, TRUE, "account-assistant-nokeyring");
   click_next ();
-  g_assert_true (wait_until (ready_is, "test", 30000));
+  g_assert_true (ui_wait_until (ready_is, "test", 30000));
   click_next ();
-  g_assert_true (wait_until (ready_is, "keyring", 30000));
+  g_assert_true (ui_wait_until (ready_is, "keyring", 30000));
   g_assert_cmpstr (page (), ==, "keyring");
   shoot_assistant ("account-assistant-nokeyring-5-keyring.png");
   check_names (GTK_WIDGET (assistant));
   click (child ("ask_button"));
-  g_assert_true (wait_until (assistant_closed, NULL, 20000));
+  g_assert_true (ui_wait_until (assistant_closed, NULL, 20000));
 
   account = saved_account ("alice@tern.test");
   g_assert_true (tern_account_get_ask_password (account));
@@ -911,7 +881,7 @@ test_no_keyring_restart (void)
   AdwMessageDialog *dialog;
   GtkWidget *entry;
 
-  g_assert_true (wait_until (dialog_shown, "Password for alice@tern.test", 30000));
+  g_assert_true (ui_wait_until (dialog_shown, "Password for alice@tern.test", 30000));
   g_assert_null (find_assistant ());
   dialog = find_dialog ("Password for alice@tern.test");
   entry = find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
@@ -964,14 +934,14 @@ test_switch (void)
   AdwMessageDialog *dialog;
   TernMailAccount *account;
 
-  g_assert_true (wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
   account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
   g_assert_cmpint (tern_account_get_protocol (tern_mail_account_get_account (account)), ==,
                    TERN_ACCOUNT_PROTOCOL_POP3);
   tern_ui_window_show_account (win, account);
   assert_inbox ("alice@tern.test", n, die_at != NULL ? "account-switch-1-pop3.png" : "account-switch-4-resumed-pop3.png");
   gtk_widget_activate_action (GTK_WIDGET (win), "win.accounts", NULL);
-  g_assert_true (wait_until (settings_open, NULL, 5000));
+  g_assert_true (ui_wait_until (settings_open, NULL, 5000));
   settings = find_settings ();
   show_settings_page (2);
   g_assert_true (gtk_widget_get_visible (settings_child ("switch_group")));
@@ -979,7 +949,7 @@ test_switch (void)
     g_assert_cmpstr (gtk_button_get_label (settings_child ("switch_button")), ==, "_Finish Switching to IMAP…");
   screenshot (GTK_WIDGET (settings), die_at != NULL ? "account-switch-2-settings.png" : "account-switch-5-finish.png");
   click (settings_child ("switch_button"));
-  g_assert_true (wait_until (switch_dialog_or_progress, NULL, 15000));
+  g_assert_true (ui_wait_until (switch_dialog_or_progress, NULL, 15000));
   dialog = find_dialog ("to IMAP?");
   adw_message_dialog_response (dialog, "switch");
   gtk_window_close (GTK_WINDOW (dialog));
@@ -994,8 +964,8 @@ test_switch (void)
       g_test_message ("killed at %s", adw_action_row_get_subtitle (settings_child ("switch_progress_row")));
       kill (getpid (), SIGKILL);
     }
-  g_assert_true (wait_until (account_is_imap, NULL, 120000));
-  g_assert_true (wait_until (settings_closed, NULL, 5000));
+  g_assert_true (ui_wait_until (account_is_imap, NULL, 120000));
+  g_assert_true (ui_wait_until (settings_closed, NULL, 5000));
   account = tern_mail_lookup_account (tern_ui_application_get_mail (app), "alice@tern.test");
   tern_ui_window_show_account (win, account);
   assert_inbox ("alice@tern.test", n, "account-switch-6-imap.png");

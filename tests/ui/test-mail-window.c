@@ -41,36 +41,6 @@ static TernUiWindow *win;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 static gpointer
 child (const char *name)
 {
@@ -126,7 +96,7 @@ screenshot (const char *name)
 {
   g_autofree char *path = NULL;
 
-  settle (200);
+  ui_settle (200);
   wait_painted ();
   path = ui_screenshot_save (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), name);
   g_assert_nonnull (path);
@@ -143,7 +113,7 @@ x_screenshot (const char *name)
   g_autofree char *cmd = NULL;
   int status = -1;
 
-  settle (200);
+  ui_settle (200);
   wait_painted ();
   cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
                          gtk_widget_get_height (GTK_WIDGET (win)), path);
@@ -359,7 +329,7 @@ wait_card_shows (gint64 message_id, const char *text)
 {
   Shown shown = { message_id, text };
 
-  if (!wait_until (card_shows, &shown, 30000))
+  if (!ui_wait_until (card_shows, &shown, 30000))
     {
       TernUiMessageCard *card = tern_ui_message_view_find_card (reader (), message_id);
       g_autofree char *shown_text = card != NULL ? card_text (card) : NULL;
@@ -414,7 +384,7 @@ server_has_seen (gpointer data)
   g_assert_cmpint (status, ==, 0);
   if (strstr (out, "\\Seen") != NULL)
     return TRUE;
-  settle (300);
+  ui_settle (300);
   return FALSE;
 }
 
@@ -454,11 +424,11 @@ test_sync (void)
 {
   TernMail *mail;
 
-  g_assert_true (wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
   mail = tern_ui_application_get_mail (app);
   g_assert_cmpuint (g_list_model_get_n_items (tern_mail_get_accounts (mail)), ==, 1);
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child ("main_stack")), ==, "mail");
 }
 
@@ -476,8 +446,8 @@ test_sidebar (void)
   GtkWidget *list_view;
   gboolean inbox_label = FALSE;
 
-  g_assert_true (wait_until (sidebar_loaded, NULL, 20000));
-  settle (300);
+  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  ui_settle (300);
   rows = tern_ui_sidebar_get_model (sidebar);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -541,13 +511,13 @@ test_folder (void)
 
   /* An empty folder says so. */
   g_assert_true (tern_ui_sidebar_select_folder (sidebar, receipts_id));
-  g_assert_true (wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_EMPTY), 10000));
+  g_assert_true (ui_wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_EMPTY), 10000));
   g_assert_nonnull (find_label (GTK_WIDGET (win), "No Messages"));
 
   g_assert_true (tern_ui_sidebar_select_folder (sidebar, inbox_id));
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 1), 10000));
+  g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 1), 10000));
   g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "Inbox");
-  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
+  g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
 
   /* Newest first; each row named for a screen reader: sender, subject, date, states. */
   first = item_at (0);
@@ -564,7 +534,7 @@ test_folder (void)
     gtk_test_accessible_assert_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, text);
   }
   /* The sender "Jones, Carol" (a comma in quotes) and an encoded name. */
-  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (3), 10000));
+  g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (3), 10000));
   {
     const char *t1 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (1)))));
     const char *t3 = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (3)))));
@@ -605,13 +575,13 @@ test_read (void)
   g_assert_nonnull (find_label (GTK_WIDGET (reader ()), "Bob Builder"));
   /* Read after the delay: the store, then the row, say so; then the server. */
   g_assert_false (message_has_flag (message));
-  g_assert_true (wait_until (message_has_flag, message, 10000));
-  g_assert_true (wait_until (server_has_seen, (gpointer) "Message number 4", 30000));
+  g_assert_true (ui_wait_until (message_has_flag, message, 10000));
+  g_assert_true (ui_wait_until (server_has_seen, (gpointer) "Message number 4", 30000));
   screenshot ("tern-mail-window-folder.png");
 
   /* win.compose-to is there, disabled until the composer: a mailto: link says so. */
   _tern_ui_reader_activate_link (GTK_WIDGET (card), "mailto:bob@tern.test", NULL);
-  g_assert_true (wait_until (toast_shown, (gpointer) "Writing messages is not available yet", 5000));
+  g_assert_true (ui_wait_until (toast_shown, (gpointer) "Writing messages is not available yet", 5000));
 
   /* Moving on before the delay runs out leaves a message unread. */
   g_settings_set_double (settings, "mark-read-delay", 2);
@@ -619,13 +589,13 @@ test_read (void)
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 6, TRUE);
   wait_card_shows (tern_store_message_get_id (other), "Body of message 6.");
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 5, TRUE);
-  settle (2500);
+  ui_settle (2500);
   g_assert_false (tern_store_message_get_flags (other) & TERN_STORE_FLAG_SEEN);
   g_settings_set_double (settings, "mark-read-delay", 0.5);
 
   /* Several messages selected: the reader says how many. */
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 6, FALSE);
-  settle (300);
+  ui_settle (300);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (child ("reader_stack")), ==, "selection");
   g_assert_cmpstr (adw_status_page_get_title (child ("selection_page")), ==, "2 Messages Selected");
 }
@@ -648,7 +618,7 @@ test_read_html (void)
   g_assert_nonnull (strstr (text, "Quarterly news"));
   g_assert_nonnull (strstr (text, "Body of message 9, in HTML."));
   g_assert_true (tern_ui_message_card_get_remote_blocked (card));
-  g_assert_true (wait_until (message_has_flag, message, 10000));
+  g_assert_true (ui_wait_until (message_has_flag, message, 10000));
   screenshot ("tern-mail-window-html.png");
 }
 
@@ -666,10 +636,10 @@ test_new_mail_keeps_selection_and_scroll (void)
 
   /* Scroll down and select a row in the middle. */
   gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", 25);
-  settle (300);
+  ui_settle (300);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 20, TRUE);
-  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (20), 10000));
-  settle (300);
+  g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (20), 10000));
+  ui_settle (300);
   selected = item_at (20);
   id = row_id_at (20);
   g_assert_true (gtk_widget_compute_bounds (row_widget (id), list_view, &before));
@@ -680,16 +650,16 @@ test_new_mail_keeps_selection_and_scroll (void)
   g_assert_true (g_spawn_command_line_sync (g_getenv ("TERN_TEST_DELIVER"), NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
-  if (!wait_until (list_has_rows, GUINT_TO_POINTER (n + 1), 30000))
+  if (!ui_wait_until (list_has_rows, GUINT_TO_POINTER (n + 1), 30000))
     {
       g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-      g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (n + 1), 60000));
+      g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (n + 1), 60000));
     }
-  settle (500);
+  ui_settle (500);
   {
     g_autoptr(TernStoreMessage) top = item_at (0);
 
-    g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (0), 1) || tern_store_message_is_loaded (top) ||
+    g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (0), 1) || tern_store_message_is_loaded (top) ||
                    TRUE);
   }
 
@@ -705,7 +675,7 @@ test_new_mail_keeps_selection_and_scroll (void)
   g_assert_nonnull (tern_ui_message_view_find_card (reader (), tern_store_message_get_id (selected)));
 
   /* ... and a notification, through the desktop's notification service. */
-  g_assert_true (wait_until (notified, NULL, 10000));
+  g_assert_true (ui_wait_until (notified, NULL, 10000));
   g_test_message ("notification: %s — %s", last_summary, last_body);
   g_assert_cmpstr (last_summary, ==, "Carol New");
   g_assert_cmpstr (last_body, ==, "A new arrival");
@@ -730,7 +700,7 @@ test_star_and_unread (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.mark-unread", NULL));
   while (tern_store_message_get_flags (message) & TERN_STORE_FLAG_SEEN)
     g_main_context_iteration (NULL, TRUE);
-  settle (200);
+  ui_settle (200);
   g_assert_true (gtk_widget_has_css_class (row, "unread"));
 }
 
@@ -741,9 +711,9 @@ test_search (void)
 
   tern_ui_window_search (win, "quokka", FALSE);
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (1), 10000));
+  g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (1), 10000));
   g_assert_nonnull (strstr (tern_ui_message_list_get_query (message_list ()), "quokka"));
-  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
+  g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
   {
     g_autoptr(TernStoreMessage) found = item_at (0);
 
@@ -753,24 +723,24 @@ test_search (void)
 
   /* Every account. */
   tern_ui_window_search (win, "from:carol", TRUE);
-  g_assert_true (wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ROWS), 10000));
-  settle (300);
+  g_assert_true (ui_wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ROWS), 10000));
+  ui_settle (300);
   /* Carol's ten messages and the new arrival from carol.new@. */
   g_assert_cmpuint (n_rows (), ==, N_INBOX / 4 + 1);
 
   tern_ui_window_search (win, "zanzibarquux", FALSE);
-  g_assert_true (wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_NO_RESULTS), 10000));
+  g_assert_true (ui_wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_NO_RESULTS), 10000));
   g_assert_nonnull (find_label (GTK_WIDGET (win), "No Results"));
   screenshot ("tern-mail-window-no-results.png");
 
   tern_ui_window_search (win, "is:bogus", FALSE);
-  g_assert_true (wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ERROR), 10000));
+  g_assert_true (ui_wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ERROR), 10000));
   g_assert_nonnull (find_label (GTK_WIDGET (win), "Invalid Search"));
   g_assert_error (tern_ui_message_list_get_error (message_list ()), TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
 
   /* Escape: back to the folder, the selection as it was. */
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (search_bar), FALSE);
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 2), 10000));
+  g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 2), 10000));
   g_assert_null (tern_ui_message_list_get_query (message_list ()));
 }
 
@@ -789,8 +759,8 @@ test_conversations (void)
   g_assert_true (tern_ui_message_list_get_conversations (message_list ()));
   gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ())),
                               "list.scroll-to-item", "u", last);
-  g_assert_true (wait_until (row_loaded, GUINT_TO_POINTER (last), 10000));
-  settle (300);
+  g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (last), 10000));
+  ui_settle (300);
   g_test_message ("scrolled to %g of %g", gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))),
                   gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))));
   latest = item_at (last);
@@ -817,7 +787,7 @@ test_conversations (void)
     /* A collapsed message opens with a click: its body fetched too. */
     tern_ui_message_card_set_expanded (first, TRUE);
     wait_card_shows (tern_ui_message_card_get_message_id (first), "Shall we go?");
-    settle (300);
+    ui_settle (300);
     /* ... and has room for it: its text body at least a line high (it was left
      * 0 high, an empty gap under the header). */
     for (guint i = 0; i < N_THREAD; i += N_THREAD - 1)
@@ -841,14 +811,14 @@ test_conversations (void)
   screenshot ("tern-mail-window-conversation.png");
 
   g_settings_set_boolean (settings, "conversations", FALSE);
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (n + N_THREAD - 1), 10000));
+  g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (n + N_THREAD - 1), 10000));
   g_assert_false (tern_ui_message_list_get_conversations (message_list ()));
   g_settings_set_boolean (settings, "conversations", TRUE);
-  g_assert_true (wait_until (list_has_rows, GUINT_TO_POINTER (n), 10000));
+  g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (n), 10000));
   /* The selection as it was, for the tests after. */
   tern_ui_id_selection_select_id (selection (), before, TRUE);
   tern_ui_message_list_focus_id (message_list (), before);
-  settle (300);
+  ui_settle (300);
 }
 
 static gboolean
@@ -949,10 +919,10 @@ test_keyboard (void)
   /* Down in the list moves the focus one row (the real Down key, which also
    * selects, is pressed through xdotool in atspi-check.py). */
   tern_ui_message_list_focus_id (message_list (), tern_ui_id_selection_get_cursor_id (selection ()));
-  settle (100);
+  ui_settle (100);
   position = (guint) tern_ui_id_selection_find (selection (), tern_ui_id_selection_get_cursor_id (selection ()));
   g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_DOWN));
-  settle (300);
+  ui_settle (300);
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
     GtkWidget *row = focus != NULL && !TERN_UI_IS_MESSAGE_ROW (focus) ? gtk_widget_get_first_child (focus) : focus;
@@ -975,8 +945,8 @@ test_narrow (void)
   int position;
 
   gtk_window_set_default_size (GTK_WINDOW (win), 400, 640);
-  g_assert_true (wait_until (folded, GINT_TO_POINTER (TRUE), 5000));
-  settle (500);
+  g_assert_true (ui_wait_until (folded, GINT_TO_POINTER (TRUE), 5000));
+  ui_settle (500);
   for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
     if (gtk_widget_get_child_visible (panes[i]) && gtk_widget_get_mapped (panes[i]))
       shown++;
@@ -986,25 +956,25 @@ test_narrow (void)
   /* Folded: opening a message shows the reader, Back the list, the selection kept. */
   adw_leaflet_set_visible_child_name (child ("outer"), "inner");
   adw_leaflet_set_visible_child_name (child ("inner"), "list");
-  settle (400);
+  ui_settle (400);
   position = tern_ui_id_selection_find (selection (), selected);
   g_assert_cmpint (position, >=, 0);
   gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ())),
                               "list.activate-item", "u", (guint) position);
-  settle (400);
+  ui_settle (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("outer")), ==, "reader");
   screenshot ("tern-mail-window-narrow-reader.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-list", NULL));
-  settle (400);
+  ui_settle (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("outer")), ==, "inner");
   g_assert_true (tern_ui_id_selection_is_id_selected (selection (), selected));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-folders", NULL));
-  settle (400);
+  ui_settle (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("inner")), ==, "sidebar");
 
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
-  g_assert_true (wait_until (folded, GINT_TO_POINTER (FALSE), 5000));
-  settle (300);
+  g_assert_true (ui_wait_until (folded, GINT_TO_POINTER (FALSE), 5000));
+  ui_settle (300);
   for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
     g_assert_true (gtk_widget_get_mapped (panes[i]));
   screenshot ("tern-mail-window-unfolded.png");
@@ -1016,11 +986,11 @@ test_dark (void)
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "dark");
-  settle (300);
+  ui_settle (300);
   g_assert_true (adw_style_manager_get_dark (style));
   x_screenshot ("tern-mail-window-dark.png");
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "default");
-  settle (100);
+  ui_settle (100);
   g_assert_false (adw_style_manager_get_dark (style));
 }
 
@@ -1031,7 +1001,7 @@ test_preferences (void)
   GSettings *settings = tern_ui_application_get_settings (app);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  settle (300);
+  ui_settle (300);
   preferences = GTK_WINDOW (g_list_model_get_item (gtk_window_get_toplevels (), 0));
   g_object_unref (preferences);
   for (guint i = 0; i < g_list_model_get_n_items (gtk_window_get_toplevels ()); i++)

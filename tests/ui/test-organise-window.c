@@ -37,36 +37,6 @@ static gint64 inbox_id, trash_id, junk_id, archive_id, receipts_id;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 static gpointer
 child (const char *name)
 {
@@ -119,7 +89,7 @@ x_screenshot (const char *name)
   g_autofree char *cmd = NULL;
   int status = -1;
 
-  settle (300);
+  ui_settle (300);
   wait_painted ();
   cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
                          gtk_widget_get_height (GTK_WIDGET (win)), path);
@@ -203,7 +173,7 @@ show_folder (gint64 folder_id, guint n)
 {
   tern_ui_window_show_folder (win, folder_id);
   g_assert_cmpint (tern_ui_message_list_get_folder_id (message_list ()), ==, folder_id);
-  if (!wait_until (list_loaded, GUINT_TO_POINTER (n), 15000))
+  if (!ui_wait_until (list_loaded, GUINT_TO_POINTER (n), 15000))
     g_error ("folder %" G_GINT64_FORMAT ": %u rows, not %u", folder_id,
              g_list_model_get_n_items (G_LIST_MODEL (selection ())), n);
 }
@@ -220,13 +190,13 @@ select_mids (const char *first, ...)
     {
       gint64 id;
 
-      g_assert_true (wait_until (list_has, (gpointer) mid, 10000));
+      g_assert_true (ui_wait_until (list_has, (gpointer) mid, 10000));
       id = list_id_of (mid);
       tern_ui_id_selection_select_id (selection (), id, rest);
       rest = FALSE;
     }
   va_end (args);
-  settle (50);
+  ui_settle (50);
 }
 
 static void
@@ -280,7 +250,7 @@ server_is (gpointer data)
 
   if (g_strcmp0 (state, wanted->state) == 0)
     return TRUE;
-  settle (300);
+  ui_settle (300);
   return FALSE;
 }
 
@@ -291,7 +261,7 @@ wait_server (const char *mid, const char *state)
 {
   ServerState wanted = { mid, state };
 
-  if (!wait_until (server_is, &wanted, 30000))
+  if (!ui_wait_until (server_is, &wanted, 30000))
     {
       g_autofree char *now = server_state (mid);
 
@@ -357,11 +327,11 @@ test_sync (void)
   TernUiSidebar *sidebar = child ("sidebar");
   GListModel *rows;
 
-  g_assert_true (wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (wait_until (not_syncing, NULL, 120000));
-  g_assert_true (wait_until (sidebar_loaded, NULL, 20000));
-  settle (300);
+  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  ui_settle (300);
   rows = tern_ui_sidebar_get_model (sidebar);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -402,13 +372,13 @@ test_trash_and_undo (void)
   wait_server ("o0", "INBOX ");
   select_mids ("o0", NULL);
   activate ("mail.trash", NULL);
-  g_assert_true (wait_until (list_lacks, "o0", 2000));
-  g_assert_true (wait_until (toast_shows, "Moved 1 message to Trash", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o0", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to Trash", 2000));
   x_screenshot ("tern-organise-undo-toast.png");
   wait_server ("o0", "Trash ");
 
   activate ("win.undo", NULL);
-  g_assert_true (wait_until (list_has, "o0", 5000));
+  g_assert_true (ui_wait_until (list_has, "o0", 5000));
   wait_server ("o0", "INBOX ");
 }
 
@@ -420,16 +390,16 @@ test_archive_undo_before_server (void)
   select_mids ("o1", NULL);
   activate ("mail.archive", NULL);
   /* Done here (the toast offers to undo it): undone at once. */
-  g_assert_true (wait_until (toast_shows, "Archived 1 message", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 2000));
   activate ("win.undo", NULL);
-  g_assert_true (wait_until (list_has, "o1", 5000));
-  settle (3000);
+  g_assert_true (ui_wait_until (list_has, "o1", 5000));
+  ui_settle (3000);
   wait_server ("o1", "INBOX \\Flagged");
 
   select_mids ("o2", NULL);
   activate ("mail.archive", NULL);
-  g_assert_true (wait_until (list_lacks, "o2", 2000));
-  g_assert_true (wait_until (toast_shows, "Archived 1 message", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o2", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 2000));
   wait_server ("o2", "Archive \\Seen");
 }
 
@@ -438,14 +408,14 @@ test_junk_and_not_junk (void)
 {
   select_mids ("o3", NULL);
   activate ("mail.junk", NULL);
-  g_assert_true (wait_until (list_lacks, "o3", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o3", 2000));
   wait_server ("o3", "Junk $Junk");
 
   show_folder (junk_id, 1);
   select_mids ("o3", NULL);
-  settle (200);
+  ui_settle (200);
   activate ("mail.not-junk", NULL);
-  g_assert_true (wait_until (list_lacks, "o3", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o3", 2000));
   wait_server ("o3", "INBOX $NotJunk");
   show_folder (inbox_id, N_INBOX - 1);
 }
@@ -458,14 +428,14 @@ test_move_popover (void)
   TernUiMovePopover *popover = NULL;
 
   select_mids ("o4", NULL);
-  settle (200);
+  ui_settle (200);
   g_assert_true (gtk_widget_get_mapped (button));
   activate ("mail.move", NULL);
   for (GtkWidget *c = gtk_widget_get_first_child (button); c != NULL; c = gtk_widget_get_next_sibling (c))
     if (TERN_UI_IS_MOVE_POPOVER (c))
       popover = TERN_UI_MOVE_POPOVER (c);
   g_assert_nonnull (popover);
-  settle (300);
+  ui_settle (300);
   /* Every folder but the Inbox shown (Drafts, Sent, Archive, Junk, Trash, Receipts…). */
   {
     GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
@@ -486,8 +456,8 @@ test_move_popover (void)
   x_screenshot ("tern-organise-move-popover-no-match.png");
   tern_ui_move_popover_set_filter (popover, "rec");
   tern_ui_move_popover_choose (popover, 0);
-  g_assert_true (wait_until (list_lacks, "o4", 2000));
-  g_assert_true (wait_until (toast_shows, "Moved 1 message to “Receipts”", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o4", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Receipts”", 2000));
   wait_server ("o4", "Receipts ");
 }
 
@@ -496,7 +466,7 @@ test_copy (void)
 {
   select_mids ("o5", NULL);
   activate ("mail.copy-to", g_variant_new_int64 (receipts_id));
-  g_assert_true (wait_until (toast_shows, "Copied 1 message to “Receipts”", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message to “Receipts”", 2000));
   g_assert_true (list_has ("o5"));
   wait_server ("o5", "INBOX |Receipts ");
 }
@@ -509,29 +479,29 @@ test_multi_and_delete_in_trash (void)
 
   select_mids ("o6", "o7", NULL);
   g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, 2);
-  settle (200);
+  ui_settle (200);
   activate ("mail.trash", NULL);
-  g_assert_true (wait_until (toast_shows, "Moved 2 messages to Trash", 5000));
-  g_assert_true (wait_until (list_lacks, "o6", 5000));
-  g_assert_true (wait_until (list_lacks, "o7", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 2 messages to Trash", 5000));
+  g_assert_true (ui_wait_until (list_lacks, "o6", 5000));
+  g_assert_true (ui_wait_until (list_lacks, "o7", 2000));
   wait_server ("o6", "Trash ");
   wait_server ("o7", "Trash ");
 
   show_folder (trash_id, 2);
   select_mids ("o6", NULL);
   activate ("mail.trash", NULL);
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 1 Message Permanently?");
   x_screenshot ("tern-organise-delete-dialog.png");
   /* Cancelled: nothing happens. */
   respond (dialog, "cancel");
-  settle (500);
+  ui_settle (500);
   g_assert_true (list_has ("o6"));
   activate ("mail.trash", NULL);
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   respond (find_dialog (), "delete");
-  g_assert_true (wait_until (list_lacks, "o6", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o6", 2000));
   wait_server ("o6", "");
   wait_server ("o7", "Trash ");
   show_folder (inbox_id, N_INBOX - 4);   /* o2, o4, o6, o7 gone */
@@ -542,7 +512,7 @@ test_mark_folder_read (void)
 {
   wait_server ("o9", "INBOX ");
   activate ("mail.mark-folder-read", g_variant_new_int64 (inbox_id));
-  g_assert_true (wait_until (toast_shows, "as read", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "as read", 2000));
   wait_server ("o9", "INBOX \\Seen");
   wait_server ("o1", "INBOX \\Flagged \\Seen");
   activate ("win.undo", NULL);
@@ -565,7 +535,7 @@ server_folders_are (gpointer wanted)
   if (g_strcmp0 (out, wanted) == 0)
     return TRUE;
   g_test_message ("server folders: %s", out);
-  settle (500);
+  ui_settle (500);
   return FALSE;
 }
 
@@ -602,7 +572,7 @@ answer (const char *response, const char *name, const char *screenshot)
 {
   AdwMessageDialog *dialog;
 
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   dialog = find_dialog ();
   if (name != NULL)
     {
@@ -614,7 +584,7 @@ answer (const char *response, const char *name, const char *screenshot)
   if (screenshot != NULL)
     x_screenshot (screenshot);
   respond (dialog, response);
-  settle (100);
+  ui_settle (100);
 }
 
 /* The sidebar's context menu: create, rename, make a subfolder, delete; empty Trash. */
@@ -653,35 +623,35 @@ test_folders (void)
 
   activate ("folder.new-in-account", g_variant_new_int64 (tern_mail_account_get_store_id (account)));
   answer ("ok", "Projects", "tern-organise-new-folder.png");
-  g_assert_true (wait_until (folder_shown, "Projects", 5000));
+  g_assert_true (ui_wait_until (folder_shown, "Projects", 5000));
   with_projects = g_strdup_printf ("Archive Drafts INBOX Junk Projects Receipts Sent Trash");
-  g_assert_true (wait_until (server_folders_are, with_projects, 30000));
+  g_assert_true (ui_wait_until (server_folders_are, with_projects, 30000));
 
   id = folder_id_of ("Projects");
   activate ("folder.rename", g_variant_new_int64 (id));
   answer ("ok", "Plans", NULL);
-  g_assert_true (wait_until (folder_shown, "Plans", 5000));
+  g_assert_true (ui_wait_until (folder_shown, "Plans", 5000));
   with_plans = g_strdup_printf ("Archive Drafts INBOX Junk Plans Receipts Sent Trash");
-  g_assert_true (wait_until (server_folders_are, with_plans, 30000));
+  g_assert_true (ui_wait_until (server_folders_are, with_plans, 30000));
 
   activate ("folder.new-subfolder", g_variant_new_int64 (folder_id_of ("Plans")));
   answer ("ok", "2026", NULL);
-  g_assert_true (wait_until (folder_shown, "Plans/2026", 5000));
+  g_assert_true (ui_wait_until (folder_shown, "Plans/2026", 5000));
   with_sub = g_strdup_printf ("Archive Drafts INBOX Junk Plans Plans/2026 Receipts Sent Trash");
-  g_assert_true (wait_until (server_folders_are, with_sub, 30000));
+  g_assert_true (ui_wait_until (server_folders_are, with_sub, 30000));
 
   /* The folder deleted with the folder inside it: both go from the server. */
   activate ("folder.delete", g_variant_new_int64 (folder_id_of ("Plans")));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog ()), "It holds no message"));
   answer ("ok", NULL, "tern-organise-delete-folder.png");
-  g_assert_true (wait_until (folder_gone, "Plans", 5000));
-  g_assert_true (wait_until (folder_gone, "Plans/2026", 5000));
-  g_assert_true (wait_until (server_folders_are, (gpointer) base, 30000));
+  g_assert_true (ui_wait_until (folder_gone, "Plans", 5000));
+  g_assert_true (ui_wait_until (folder_gone, "Plans/2026", 5000));
+  g_assert_true (ui_wait_until (server_folders_are, (gpointer) base, 30000));
 
   /* Trash holds o7: emptied for good. */
   activate ("folder.empty", g_variant_new_int64 (trash_id));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog ()), "Its 1 message is deleted for good"));
   answer ("ok", NULL, "tern-organise-empty-trash.png");
   wait_server ("o7", "");
@@ -700,11 +670,11 @@ test_drop (void)
   receipts = tern_ui_sidebar_item_new_folder (folder);
   select_mids ("o8", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", receipts, FALSE);
-  g_assert_true (wait_until (list_lacks, "o8", 2000));
+  g_assert_true (ui_wait_until (list_lacks, "o8", 2000));
   wait_server ("o8", "Receipts ");
   select_mids ("o9", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", receipts, TRUE);
-  g_assert_true (wait_until (toast_shows, "Copied 1 message", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message", 2000));
   wait_server ("o9", "INBOX |Receipts ");
 }
 
@@ -724,12 +694,12 @@ test_refused (void)
 
   select_mids ("o10", NULL);
   activate ("mail.move-to", g_variant_new_int64 (receipts_id));
-  g_assert_true (wait_until (list_lacks, "o10", 2000));
-  g_assert_true (wait_until (toast_shows, "; ", 30000));
+  g_assert_true (ui_wait_until (list_lacks, "o10", 2000));
+  g_assert_true (ui_wait_until (toast_shows, "; ", 30000));
   label = find_label (GTK_WIDGET (child ("toast_overlay")), "; ");
   g_test_message ("refusal: %s", gtk_label_get_text (GTK_LABEL (label)));
   x_screenshot ("tern-organise-refused-toast.png");
-  g_assert_true (wait_until (list_has, "o10", 10000));
+  g_assert_true (ui_wait_until (list_has, "o10", 10000));
   wait_server ("o10", "INBOX ");
 }
 

@@ -37,36 +37,6 @@ static char *composed_to;
 
 /* ---- waiting ------------------------------------------------------------------------ */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 /* ---- the HTTP listener ------------------------------------------------------------------ */
 
 static GThreadedSocketService *http;
@@ -220,7 +190,7 @@ show_one (gint64 id)
   TernUiMessageCard *card;
 
   tern_ui_message_view_show_message_ids (view, &id, 1, id);
-  if (!wait_until (card_done, &id, 20000))
+  if (!ui_wait_until (card_done, &id, 20000))
     {
       card = tern_ui_message_view_find_card (view, id);
       g_error ("message %" G_GINT64_FORMAT " not shown: loading %d, card %p, state %d, expanded %d, mapped %d",
@@ -260,9 +230,9 @@ screenshot (const char *name)
   g_autofree char *path = NULL;
 
   /* A busy machine may take a while to draw the first frame: up to 20 s. */
-  settle (300);
+  ui_settle (300);
   for (guint i = 0; i < 200 && (path = ui_screenshot_save (GTK_WIDGET (view), name)) == NULL; i++)
-    settle (100);
+    ui_settle (100);
   g_assert_nonnull (path);
   g_test_message ("screenshot: %s", path);
 }
@@ -453,7 +423,7 @@ test_remote_content (void)
   g_assert_cmpint (tern_ui_html_body_get_content_height (g_ptr_array_index (html, 0)), >, 60);
 
   /* Loaded and painted: give the web process time to (not) fetch anything. */
-  settle (1500);
+  ui_settle (1500);
   g_assert_cmpuint (http_count (NULL), ==, 0);
 
   g_assert_true (tern_ui_message_card_get_remote_blocked (card));
@@ -464,8 +434,8 @@ test_remote_content (void)
   screenshot ("reader-html-banner.png");
 
   g_signal_emit_by_name (once, "clicked");
-  g_assert_true (wait_until (image_requested, NULL, 15000));
-  settle (1500);
+  g_assert_true (ui_wait_until (image_requested, NULL, 15000));
+  ui_settle (1500);
   g_assert_cmpuint (http_count ("/image.png"), ==, 1);
   g_assert_cmpuint (http_count ("/pixel.gif"), ==, 0);   /* the tracker stays out */
   g_assert_cmpuint (http_count ("/frame.html"), ==, 0);  /* frames stay out */
@@ -486,12 +456,12 @@ test_remote_content (void)
     g_signal_emit_by_name (find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Always for This Sender"), "clicked");
     senders = g_settings_get_strv (settings, "remote-content-senders");
     g_assert_true (g_strv_contains ((const char * const *) senders, "shop@example.net"));
-    settle (1000);
+    ui_settle (1000);
 
     card = show_one (id3);
     g_assert_false (tern_ui_message_card_get_remote_blocked (card));
     g_assert_true (tern_ui_html_body_get_remote_allowed (g_ptr_array_index (_tern_ui_message_card_get_html_bodies (card), 0)));
-    settle (1500);
+    ui_settle (1500);
     g_assert_cmpuint (http_count ("/image.png"), >=, before + 2);
     g_assert_cmpuint (http_count ("/pixel.gif"), ==, 0);
     g_settings_reset (settings, "remote-content-senders");
@@ -504,7 +474,7 @@ test_remote_content (void)
     g_settings_set_string (settings, "show-remote-images", "never");
     card = show_one (id);
     g_assert_false (tern_ui_message_card_get_remote_blocked (card));
-    settle (1000);
+    ui_settle (1000);
     g_assert_cmpuint (http_count (NULL), ==, before);
     g_settings_reset (settings, "show-remote-images");
   }
@@ -545,9 +515,9 @@ test_html_links (void)
   /* A click on a link in the page goes to ::activate-link, the page stays. */
   g_clear_pointer (&clicked_uri, g_free);
   webkit_web_view_evaluate_javascript (web, "document.querySelector ('a').click ()", -1, "tern", NULL, NULL, NULL, NULL);
-  g_assert_true (wait_until (link_clicked, NULL, 10000));
+  g_assert_true (ui_wait_until (link_clicked, NULL, 10000));
   g_assert_cmpstr (clicked_uri, ==, "https://example.org/more");
-  settle (300);
+  ui_settle (300);
   g_assert_cmpstr (webkit_web_view_get_uri (web), ==, "about:blank");
 
   /* The target under the pointer is shown. */
@@ -560,7 +530,7 @@ test_html_links (void)
   /* A link whose text shows another site asks first. */
   g_clear_pointer (&clicked_uri, g_free);
   _tern_ui_reader_activate_link (GTK_WIDGET (body), "https://evil.example.net/login", "www.paypal.com");
-  g_assert_true (wait_until (dialog_open, &dialog, 5000));
+  g_assert_true (ui_wait_until (dialog_open, &dialog, 5000));
   g_assert_null (clicked_uri);
   adw_message_dialog_response (dialog, "open");
   g_assert_cmpstr (clicked_uri, ==, "https://evil.example.net/login");
@@ -613,7 +583,7 @@ test_cid_image (void)
 
   /* The image's 320 pixels make the page taller than that: it was served and shown. */
   for (int i = 0; i < 100 && tern_ui_html_body_get_content_height (body) < 320; i++)
-    settle (100);
+    ui_settle (100);
   g_assert_cmpint (tern_ui_html_body_get_content_height (body), >, 320);
   requests = tern_ui_html_body_dup_cid_requests (body);
   g_assert_true (g_strv_contains ((const char * const *) requests, "tall@example.org"));
@@ -673,7 +643,7 @@ test_conversation (void)
   g_settings_set_double (settings, "mark-read-delay", 0.3);
   g_array_set_size (marked_read, 0);
   tern_ui_message_view_show_thread (view, tern_store_message_get_thread_id (row), conversation[2]);
-  g_assert_true (wait_until (conversation_shown, NULL, 20000));
+  g_assert_true (ui_wait_until (conversation_shown, NULL, 20000));
 
   g_assert_cmpuint (tern_ui_message_view_get_n_cards (view), ==, 3);
   for (guint i = 0; i < 3; i++)
@@ -690,7 +660,7 @@ test_conversation (void)
   screenshot ("reader-conversation.png");
 
   /* marked read after the delay */
-  settle (500);
+  ui_settle (500);
   g_assert_cmpuint (marked_read->len, ==, 1);
   g_assert_cmpint (g_array_index (marked_read, gint64, 0), ==, conversation[2]);
   g_assert_false (tern_ui_message_card_get_unread (tern_ui_message_view_get_card (view, 2)));
@@ -702,7 +672,7 @@ test_conversation (void)
 
     g_signal_emit_by_name (find_widget (GTK_WIDGET (first), GTK_TYPE_BUTTON, NULL), "clicked");
     g_assert_true (tern_ui_message_card_get_expanded (first));
-    g_assert_true (wait_until (card_done, &first_id, 10000));
+    g_assert_true (ui_wait_until (card_done, &first_id, 10000));
     g_assert_nonnull (find_widget (GTK_WIDGET (first), GTK_TYPE_LABEL, "Compiler meeting"));
   }
 
@@ -723,7 +693,7 @@ test_conversation (void)
                        conversation[i]);
     g_assert_false (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 0)));
     g_assert_true (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 1)));
-    g_assert_true (wait_until (card_done, &conversation[1], 10000));
+    g_assert_true (ui_wait_until (card_done, &conversation[1], 10000));
   }
   g_settings_reset (settings, "mark-read-delay");
 }
@@ -743,7 +713,7 @@ test_mark_read_settings (void)
   g_array_set_size (marked_read, 0);
   id = add_message (text, 0);
   show_one (id);
-  settle (400);
+  ui_settle (400);
   g_assert_cmpuint (marked_read->len, ==, 0);
 
   /* at once */
@@ -759,7 +729,7 @@ test_mark_read_settings (void)
   id = add_message (text, 0);
   show_one (id);
   tern_ui_message_view_clear (view);
-  settle (1300);
+  ui_settle (1300);
   g_assert_cmpuint (marked_read->len, ==, 1);
 }
 
@@ -795,7 +765,7 @@ test_need_body (void)
 
   g_array_set_size (need_body, 0);
   tern_ui_message_view_show_message_ids (view, &id, 1, id);
-  g_assert_true (wait_until (card_in_state, wait, 10000));
+  g_assert_true (ui_wait_until (card_in_state, wait, 10000));
   card = tern_ui_message_view_find_card (view, id);
   g_assert_cmpuint (need_body->len, ==, 1);
   g_assert_cmpint (g_array_index (need_body, gint64, 0), ==, id);
@@ -822,7 +792,7 @@ test_need_body (void)
     g_assert_no_error (error);
   }
   tern_ui_message_view_body_fetched (view, id, NULL);
-  g_assert_true (wait_until (card_done, &id, 10000));
+  g_assert_true (ui_wait_until (card_done, &id, 10000));
   g_assert_cmpint (tern_ui_message_card_get_state (card), ==, TERN_UI_MESSAGE_CARD_SHOWN);
   g_assert_nonnull (find_widget (GTK_WIDGET (card), GTK_TYPE_TEXT_VIEW, NULL));
   g_signal_handler_disconnect (view, handler);
@@ -916,18 +886,18 @@ test_expand_collapsed (void)
   handler = g_signal_connect (view, "need-body", G_CALLBACK (fetch_later_cb), NULL);
 
   tern_ui_message_view_show_thread (view, tern_store_message_get_thread_id (row), ids[2]);
-  g_assert_true (wait_until (conversation_shown, NULL, 20000));
+  g_assert_true (ui_wait_until (conversation_shown, NULL, 20000));
   g_assert_cmpint (tern_ui_message_card_get_message_id (tern_ui_message_view_get_card (view, 1)), ==, ids[1]);
   g_assert_false (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 0)));
   g_assert_false (tern_ui_message_card_get_expanded (tern_ui_message_view_get_card (view, 1)));
-  settle (200);
+  ui_settle (200);
   assert_text_body_shown (tern_ui_message_view_get_card (view, 2), "The newest");
 
   /* stored: expanded with a click of its line */
   card = tern_ui_message_view_get_card (view, 0);
   g_signal_emit_by_name (find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, NULL), "clicked");
-  g_assert_true (wait_until (card_done, &ids[0], 10000));
-  settle (300);
+  g_assert_true (ui_wait_until (card_done, &ids[0], 10000));
+  ui_settle (300);
   assert_text_body_shown (card, "A stored body");
   screenshot ("reader-expanded-stored.png");
 
@@ -935,8 +905,8 @@ test_expand_collapsed (void)
   card = tern_ui_message_view_get_card (view, 1);
   g_assert_false (tern_store_message_get_has_body (tern_ui_message_card_get_message (card)));
   tern_ui_message_card_set_expanded (card, TRUE);
-  g_assert_true (wait_until (card_done, &ids[1], 10000));
-  settle (300);
+  g_assert_true (ui_wait_until (card_done, &ids[1], 10000));
+  ui_settle (300);
   assert_text_body_shown (card, "A fetched body");
   screenshot ("reader-expanded-fetched.png");
 
@@ -1004,7 +974,7 @@ test_attachments (void)
   /* Open: a private copy */
   _tern_ui_reader_set_launch_hook (launch_hook, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "card.open-attachment", "u", 0));
-  g_assert_true (wait_until (launched_cb, NULL, 5000));
+  g_assert_true (ui_wait_until (launched_cb, NULL, 5000));
   {
     g_autofree char *path = g_file_get_path (launched);
     g_autofree char *dir = g_path_get_dirname (path);
@@ -1029,11 +999,11 @@ test_attachments (void)
   /* Save All: twice, nothing overwritten */
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
   tern_ui_attachment_save_all_to_async (parts, folder_file, NULL, saved_all_cb, &saved);
-  g_assert_true (wait_until (nonzero, &saved, 5000));
+  g_assert_true (ui_wait_until (nonzero, &saved, 5000));
   g_assert_cmpuint (saved, ==, 2);
   saved = 0;
   tern_ui_attachment_save_all_to_async (parts, folder_file, NULL, saved_all_cb, &saved);
-  g_assert_true (wait_until (nonzero, &saved, 5000));
+  g_assert_true (ui_wait_until (nonzero, &saved, 5000));
   for (guint i = 0; i < 4; i++)
     {
       static const char * const names[] = { "report.pdf", "data.csv", "report (2).pdf", "data (2).csv" };
@@ -1069,7 +1039,7 @@ test_view_source (void)
   g_list_free (before);
   g_list_free (after);
   g_assert_nonnull (source);
-  g_assert_true (wait_until (source_ready, source, 5000));
+  g_assert_true (ui_wait_until (source_ready, source, 5000));
   buffer = gtk_text_view_get_buffer (tern_ui_source_window_get_view (source));
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -1118,8 +1088,8 @@ test_dark (void)
     gint64 ids[2] = { plain, html };
 
     tern_ui_message_view_show_message_ids (view, ids, 2, plain);
-    g_assert_true (wait_until (card_done, &plain, 20000));
-    g_assert_true (wait_until (card_done, &html, 20000));
+    g_assert_true (ui_wait_until (card_done, &plain, 20000));
+    g_assert_true (ui_wait_until (card_done, &html, 20000));
   }
   g_assert_true (adw_style_manager_get_dark (style));
   screenshot ("reader-dark.png");
@@ -1168,8 +1138,8 @@ test_accessibility (void)
   ids[2] = add_message (remote, 0);
   tern_ui_message_view_show_message_ids (view, ids, 3, ids[0]);
   for (guint i = 0; i < 3; i++)
-    g_assert_true (wait_until (card_done, &ids[i], 20000));
-  settle (200);
+    g_assert_true (ui_wait_until (card_done, &ids[i], 20000));
+  ui_settle (200);
 
   collect_controls (GTK_WIDGET (view), controls);
   g_assert_cmpuint (controls->len, >=, 12);
@@ -1289,7 +1259,7 @@ test_wheel_over_html (void)
   scrolled = GTK_SCROLLED_WINDOW (find_widget (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW, NULL));
   adj = gtk_scrolled_window_get_vadjustment (scrolled);
   gtk_adjustment_set_value (adj, 0);
-  settle (200);
+  ui_settle (200);
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj) + 200);
 
   /* a point inside the web view, in the window */
@@ -1301,7 +1271,7 @@ test_wheel_over_html (void)
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
-  g_assert_true (wait_until (adjustment_moved, adj, 5000));
+  g_assert_true (ui_wait_until (adjustment_moved, adj, 5000));
 }
 
 /* ---- the corpus ------------------------------------------------------------------------------- */
@@ -1416,7 +1386,7 @@ test_corpus (void)
 
       g_array_append_vals (some, &g_array_index (ids, gint64, i), MIN (batch, ids->len - i));
       tern_ui_message_view_show_message_ids (view, (gint64 *) (void *) some->data, some->len, g_array_index (some, gint64, 0));
-      if (!wait_until (batch_done, some, 60000))
+      if (!ui_wait_until (batch_done, some, 60000))
         g_error ("corpus messages %u to %u were not shown within a minute", i, i + some->len - 1);
       for (guint j = 0; j < some->len; j++)
         {
@@ -1459,9 +1429,9 @@ warm_up_webkit (void)
   gtk_window_set_child (GTK_WINDOW (w), web);
   gtk_window_present (GTK_WINDOW (w));
   webkit_web_view_load_html (WEBKIT_WEB_VIEW (web), "<p>warm</p>", "about:blank");
-  settle (500);
+  ui_settle (500);
   gtk_window_destroy (GTK_WINDOW (w));
-  settle (50);
+  ui_settle (50);
   g_log_set_always_fatal (fatal);
 }
 
@@ -1534,7 +1504,7 @@ main (int argc, char **argv)
   g_signal_connect (view, "mark-read", G_CALLBACK (mark_read_cb), NULL);
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (window);
-  settle (200);
+  ui_settle (200);
 
   if (corpus)
     g_test_add_func ("/ui/reader/corpus", test_corpus);
@@ -1560,7 +1530,7 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   gtk_window_destroy (window);
-  settle (100);
+  ui_settle (100);
   g_socket_service_stop (G_SOCKET_SERVICE (http));
   g_clear_object (&http);
   g_clear_object (&win_actions);

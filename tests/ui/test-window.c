@@ -18,36 +18,6 @@ static TernUiApplication *app;
 static TernUiWindow *win;
 
 static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
-static gboolean
 is_shown (gpointer w)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (w)) && gtk_widget_get_width (GTK_WIDGET (w)) > 0;
@@ -86,7 +56,7 @@ test_window_shown (void)
 {
   GtkWindow *active;
 
-  g_assert_true (wait_until (is_shown, win, 5000));
+  g_assert_true (ui_wait_until (is_shown, win, 5000));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (win)), ==, "Tern");
   g_assert_true (gtk_window_get_application (GTK_WINDOW (win)) == GTK_APPLICATION (app));
   active = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -125,7 +95,7 @@ test_empty_state (void)
   GtkWidget *button = template_child ("add_account_button");
   TernUiAccountAssistant *assistant;
 
-  settle (50);
+  ui_settle (50);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_nonnull (find_label (GTK_WIDGET (win), "Welcome to Tern"));
   g_assert_true (gtk_widget_get_mapped (button));
@@ -133,7 +103,7 @@ test_empty_state (void)
   g_assert_true (gtk_widget_is_sensitive (button));
 
   /* The first start: the account assistant opened by itself, over the window. */
-  g_assert_true (wait_until (assistant_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (assistant_shown, NULL, 5000));
   assistant = find_assistant ();
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (assistant)) == GTK_WINDOW (win));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (assistant)));
@@ -145,13 +115,13 @@ test_empty_state (void)
                                                                       TERN_UI_TYPE_ACCOUNT_ASSISTANT, "email_row")),
                          "someone@example.org");
   gtk_widget_activate_action (GTK_WIDGET (assistant), "window.close", NULL);
-  g_assert_true (wait_until (assistant_gone, NULL, 5000));
+  g_assert_true (ui_wait_until (assistant_gone, NULL, 5000));
 
   /* The welcome page's button opens it again. */
   gtk_widget_activate (button);
-  g_assert_true (wait_until (assistant_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (assistant_shown, NULL, 5000));
   gtk_window_close (GTK_WINDOW (find_assistant ()));
-  g_assert_true (wait_until (assistant_gone, NULL, 5000));
+  g_assert_true (ui_wait_until (assistant_gone, NULL, 5000));
 }
 
 static void
@@ -190,7 +160,7 @@ test_screenshot (void)
   int width, height;
 
   gtk_widget_queue_draw (content);
-  settle (100);
+  ui_settle (100);
   width = gtk_widget_get_width (content);
   height = gtk_widget_get_height (content);
   g_assert_cmpint (width, >, 300);
@@ -200,7 +170,7 @@ test_screenshot (void)
   for (guint i = 0; i < 50 && (path = ui_screenshot_save (content, "tern-window.png")) == NULL; i++)
     {
       gtk_widget_queue_draw (content);
-      settle (100);
+      ui_settle (100);
     }
   g_assert_nonnull (path);
   g_test_message ("screenshot: %s (%dx%d)", path, width, height);

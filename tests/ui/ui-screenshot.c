@@ -90,3 +90,37 @@ ui_screenshot_save (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   return g_steal_pointer (&path);
 }
+
+/* ---- waiting on the main loop ---------------------------------------------------------- */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms. */
+void
+ui_settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs the main loop until @cond (@data) holds or @timeout_ms pass; returns @cond. */
+gboolean
+ui_wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}

@@ -1,4 +1,4 @@
-/* ui-screenshot.h: the ui tests' screenshots, and WebKit warmed up for them
+/* ui-screenshot.h: the ui tests' screenshots, WebKit warmed up for them, and waiting on the main loop
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,5 +12,10 @@ G_BEGIN_DECLS
 char *ui_screenshot_save (GtkWidget  *widget,
                           const char *name);
 void  ui_webkit_warm_up  (void);
+
+void     ui_settle     (guint      ms);
+gboolean ui_wait_until (gboolean (*cond) (gpointer),
+                        gpointer   data,
+                        guint      timeout_ms);
 
 G_END_DECLS
