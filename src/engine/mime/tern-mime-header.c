@@ -471,8 +471,13 @@ tern_mime_header_find_text_charset (GMimeObject *message)
   charset = ct != NULL ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
   if (!says_nothing (charset))
     return g_strdup (charset);
-  if (html != NULL && (sniffed = sniff_html_charset (html)) != NULL && !says_nothing (sniffed))
-    return sniffed;
+  /* A <meta> that names US-ASCII (or nothing usable) says nothing either. */
+  if (html != NULL && (sniffed = sniff_html_charset (html)) != NULL)
+    {
+      if (!says_nothing (sniffed))
+        return sniffed;
+      g_free (sniffed);
+    }
   return NULL;
 }
 
