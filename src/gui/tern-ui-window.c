@@ -966,8 +966,10 @@ inbox_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (self->pending_account == 0)
     return;
+  tern_ui_bench_mark (id != NULL && *id != 0 ? "new-account-inbox-in-store" : "new-account-no-inbox-yet");
   if (id != NULL && *id != 0 && tern_ui_sidebar_select_folder (self->sidebar, *id))
     {
+      tern_ui_bench_mark ("new-account-inbox-selected");
       self->pending_account = 0;
       tern_ui_window_show_folder (self, *id);
       return;

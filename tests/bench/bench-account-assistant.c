@@ -116,6 +116,7 @@ to_review (const char *address, TernAutoconfig *autoconfig)
   gtk_editable_set_text (GTK_EDITABLE (child ("email_row")), address);
   gtk_editable_set_text (GTK_EDITABLE (child ("password_row")), g_getenv ("TERN_TEST_PASSWORD"));
   start = g_get_monotonic_time ();
+  printf ("  (Finish clicked at %" G_GINT64_FORMAT " us; TERN_BENCH_MARKS=1 prints the window's marks)\n", start);
   g_signal_emit_by_name (child ("next_button"), "clicked");
   iterate_until (ready_is, "kind", 15000);
   g_signal_emit_by_name (child ("next_button"), "clicked");
@@ -215,6 +216,32 @@ bench_first_headers (void)
     {
       gtk_widget_queue_draw (GTK_WIDGET (win));
       g_main_context_iteration (NULL, TRUE);
+      /* Where the time goes: the steps as the window sees them. */
+      {
+        static gboolean added, in_list;
+        static int state = -1;
+        TernMail *mail = tern_ui_application_get_mail (app);
+        TernMailAccount *account = mail != NULL ? tern_mail_lookup_account (mail, "alice@tern.test") : NULL;
+        GListModel *rows = G_LIST_MODEL (tern_ui_message_list_get_selection (
+          TERN_UI_MESSAGE_LIST (gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, "message_list"))));
+        double ms = (g_get_monotonic_time () - start) / 1000.0;
+
+        if (account != NULL && !added)
+          {
+            added = TRUE;
+            printf ("  step: account added                      %8.1f ms\n", ms);
+          }
+        if (account != NULL && (int) tern_mail_account_get_state (account) != state)
+          {
+            state = tern_mail_account_get_state (account);
+            printf ("  step: account state %d                    %8.1f ms\n", state, ms);
+          }
+        if (!in_list && g_list_model_get_n_items (rows) > 0)
+          {
+            in_list = TRUE;
+            printf ("  step: rows in the list model (%u)        %8.1f ms\n", g_list_model_get_n_items (rows), ms);
+          }
+      }
       if (g_get_monotonic_time () - start > 60 * G_USEC_PER_SEC)
         {
           TernMail *mail = tern_ui_application_get_mail (app);

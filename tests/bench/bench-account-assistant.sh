@@ -34,3 +34,5 @@ print('alice INBOX:', m.status('INBOX', '(MESSAGES)')[1][0].decode())   # Doveco
 m.logout()
 PY
 "$TERN_BENCH_BIN" "$TERN_BENCH_ROUNDS" 2>"$TERN_SESSION_DIR/bench.log" || { cat "$TERN_SESSION_DIR/bench.log"; exit 1; }
+# With TERN_BENCH_MARKS=1, the window's own marks (monotonic microseconds, UI thread CPU ms).
+grep '^tern-bench:' "$TERN_SESSION_DIR/bench.log" || true
