@@ -12,6 +12,7 @@
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-application.h"
 #include "tern-ui-bench.h"
+#include "tern-ui-composer.h"
 #include "tern-ui-notifier.h"
 #include "tern-ui-preferences-window.h"
 #include "tern-ui-window.h"
@@ -421,7 +422,8 @@ get_or_create_window (TernUiApplication *self)
 {
   GtkWindow *window = NULL;
 
-  /* The main window most recently used (not the account assistant, say). */
+  /* The main window, not whichever is active: that may be a composer. Most recently
+   * active first. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && window == NULL; l = l->next)
     if (TERN_UI_IS_WINDOW (l->data))
       window = l->data;
@@ -482,10 +484,22 @@ tern_ui_application_open (GApplication  *app,
                           const char    *hint)
 {
   TernUiApplication *self = TERN_UI_APPLICATION (app);
+  gboolean composed = FALSE;
 
-  /* mailto: links arrive here; the composer will take them. Until then the
-   * window is shown so the user sees Tern answered the link. */
-  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+  /* mailto: links (`tern mailto:...`, the desktop file's handler), in the running
+   * instance: a composer each. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (uri != NULL && g_ascii_strncasecmp (uri, "mailto:", 7) == 0)
+        {
+          tern_ui_composer_open_mailto (self, uri);
+          composed = TRUE;
+        }
+    }
+  if (!composed)
+    gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
 }
 
 static void
@@ -555,6 +569,9 @@ tern_ui_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } window_accels[] = {
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.compose", { "<Control>n", NULL } },
+    { "win.reply", { "<Control>r", NULL } },
+    { "win.reply-all", { "<Control><Shift>r", NULL } },
+    { "win.forward", { "<Control>l", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.mark-read", { "<Control>i", NULL } },
     { "win.mark-unread", { "<Control>u", NULL } },

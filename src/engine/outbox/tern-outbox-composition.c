@@ -1025,9 +1025,10 @@ invalid:
  * @placement: where, when the body holds a quote (a reply)
  *
  * Puts the signature into the body after its separator ("-- "), and sets @cursor
- * where the writing starts. A new message (or a forward): an empty line to write in,
- * then the signature. A reply with the signature above the quote: the writing and the
- * signature, then the quote (its attribution and "> " lines); below the quote: the
+ * where the writing starts. A new message: an empty line to write in (after the text
+ * it was given, from a mailto: link), then the signature; a forward: the same, then
+ * the forwarded message. A reply with the signature above the quote: the writing and
+ * the signature, then the quote (its attribution and "> " lines); below the quote: the
  * quote, the writing, then the signature.
  */
 void
@@ -1055,6 +1056,17 @@ tern_outbox_composition_add_signature (TernOutboxComposition *self, const char *
       if (!g_str_has_suffix (body->str, "\n"))
         g_string_append_c (body, '\n');
       g_string_append_c (body, '\n');
+      self->cursor = g_utf8_strlen (body->str, -1);
+      g_string_append_c (body, '\n');
+      if (sig != NULL)
+        g_string_append_printf (body, "\n-- \n%s\n", sig);
+    }
+  else if (self->origin == TERN_OUTBOX_ORIGIN_NONE && *quote != '\0')
+    {
+      /* A new message with a text given (a mailto: link's): the writing goes on after it. */
+      g_string_append (body, quote);
+      if (!g_str_has_suffix (body->str, "\n"))
+        g_string_append_c (body, '\n');
       self->cursor = g_utf8_strlen (body->str, -1);
       g_string_append_c (body, '\n');
       if (sig != NULL)

@@ -436,6 +436,15 @@ test_signature (void)
   g_autoptr(TernOutboxComposition) above = tern_outbox_composition_new ();
   g_autoptr(TernOutboxComposition) below = tern_outbox_composition_new ();
 
+  {
+    g_autoptr(TernOutboxComposition) mailto = tern_outbox_composition_new ();
+
+    g_free (mailto->body);
+    mailto->body = g_strdup ("Given text.");
+    tern_outbox_composition_add_signature (mailto, "Alice", TERN_OUTBOX_SIGNATURE_ABOVE_QUOTE);
+    g_assert_cmpstr (mailto->body, ==, "Given text.\n\n\n-- \nAlice\n");
+    g_assert_cmpint (mailto->cursor, ==, 12);
+  }
   tern_outbox_composition_add_signature (fresh, "Alice\nTern Inc.\n", TERN_OUTBOX_SIGNATURE_BELOW_QUOTE);
   g_assert_cmpstr (fresh->body, ==, "\n\n-- \nAlice\nTern Inc.\n");
   g_assert_cmpint (fresh->cursor, ==, 0);
