@@ -87,4 +87,20 @@ status=${PIPESTATUS[0]}
 set -e
 n=$(grep -cE '^(not )?ok [0-9]+' "$TERN_SESSION_DIR/tap.txt" || true)
 if [ "$status" != 0 ]; then echo "1..$n"; exit "$status"; fi
+
+# 2. the real binary, through `tern mailto:`, a real drag and drop, and AT-SPI
+echo "# the real tern binary: mailto:, drag and drop, Ctrl+Return, AT-SPI"
+export GTK_A11Y=atspi
+n=$((n + 1))
+if /usr/bin/python3 "$here/composer-blackbox.py" "$tern" "$drag" "${TERN_SCREENSHOT_DIR:-.}"; then
+  # (WebKit's word that it renders without GL is no warning here: GDK_DEBUG=gl-disable)
+  if grep -E 'CRITICAL|WARNING' "$TERN_SESSION_DIR/tern-blackbox.log" | grep -v 'GL support disabled via GDK_DEBUG' |
+     sed 's/^/# tern: /' | grep .; then
+    echo "not ok $n - the real binary logged warnings"; echo "1..$n"; exit 1
+  fi
+  echo "ok $n - the real binary: mailto: in the running instance, a file dropped, sent with Ctrl+Return"
+else
+  sed 's/^/# tern: /' "$TERN_SESSION_DIR/tern-blackbox.log"
+  echo "not ok $n - the real binary: mailto:, drop, Ctrl+Return"; echo "1..$n"; exit 1
+fi
 echo "1..$n"

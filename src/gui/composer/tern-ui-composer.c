@@ -81,6 +81,7 @@ void
 _tern_ui_composer_set_status (TernUiComposer *self, const char *status)
 {
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
 }
 
 /**
@@ -91,10 +92,7 @@ void
 _tern_ui_composer_show_error (TernUiComposer *self, const char *message)
 {
   if (message != NULL)
-    {
-      gtk_label_set_text (self->error_label, message);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_label), GTK_ACCESSIBLE_PROPERTY_LABEL, message, -1);
-    }
+    gtk_label_set_text (self->error_label, message);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
@@ -968,6 +966,12 @@ tern_ui_composer_init (TernUiComposer *self)
   g_signal_connect (self->attachments, "error", G_CALLBACK (attachment_error_cb), self);
   g_signal_connect (self->from_dropdown, "notify::selected", G_CALLBACK (from_changed_cb), self);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+
+  /* GtkDropDown's own button would be named by its type (GTK 4.8). */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->from_dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose the sender"), -1);
 
   /* Files dropped anywhere on the window are attached: in the capture phase, before
    * the text view could take them as text. */
