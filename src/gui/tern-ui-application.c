@@ -13,6 +13,7 @@
 #include "tern-ui-application.h"
 #include "tern-ui-bench.h"
 #include "tern-ui-composer.h"
+#include "tern-ui-composer-preferences.h"
 #include "tern-ui-notifier.h"
 #include "tern-ui-preferences-window.h"
 #include "tern-ui-window.h"
@@ -467,7 +468,11 @@ preferences_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user
   TernUiApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_window_present (GTK_WINDOW (tern_ui_preferences_window_new (parent, self->settings)));
+  TernUiPreferencesWindow *preferences = tern_ui_preferences_window_new (parent, self->settings);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              tern_ui_composer_preferences_new (self->settings, self->mail));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void

@@ -1229,6 +1229,163 @@ test_accessible_names (void)
   discard (composer);
 }
 
+
+static gboolean
+is_entry_row (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_expander_row (GtkWidget *widget, gconstpointer title)
+{
+  return ADW_IS_EXPANDER_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_button_label (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static GtkWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+preferences_shown (gpointer data)
+{
+  return find_preferences () != NULL;
+}
+
+static GtkWidget *
+composing_page (GtkWindow *preferences)
+{
+  GtkWidget *row = NULL;
+  GtkWidget *page = NULL;
+
+  /* The page's widgets exist (unmapped) before it is shown: look without "mapped". */
+  GQueue queue = G_QUEUE_INIT;
+
+  g_queue_push_tail (&queue, preferences);
+  while (!g_queue_is_empty (&queue) && page == NULL)
+    {
+      GtkWidget *w = g_queue_pop_head (&queue);
+
+      if (ADW_IS_PREFERENCES_PAGE (w) && g_strcmp0 (adw_preferences_page_get_title (ADW_PREFERENCES_PAGE (w)),
+                                                     "Composing") == 0)
+        page = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (&queue, c);
+    }
+  g_queue_clear (&queue);
+  (void) row;
+  return page;
+}
+
+/* Identities and signatures: set in the preferences (the Composing page), a signature
+ * goes into a new message, and changes with the identity chosen in From; in a reply it
+ * is above or below the quote as the setting says. */
+static void
+test_identities (void)
+{
+  GSettings *settings = tern_ui_application_get_settings (app);
+  GtkWindow *preferences;
+  GtkWidget *page, *row;
+  TernUiComposer *composer;
+  GtkDropDown *from;
+  g_autofree char *body = NULL;
+  g_autofree char *body2 = NULL;
+  g_autofree char *body3 = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter cursor;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  g_assert_true (wait_until (preferences_shown, NULL, 5000));
+  preferences = find_preferences ();
+  page = composing_page (preferences);
+  g_assert_nonnull (page);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences), ADW_PREFERENCES_PAGE (page));
+  settle (300);
+
+  /* A new identity, through the page. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, is_entry_row, "Name")), "Alice at Work");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, is_entry_row, "Address")), "alice.work@tern.test");
+  g_signal_emit_by_name (find_widget (page, is_button_label, "_Add Identity"), "clicked");
+  settle (300);
+  row = find_widget (page, is_expander_row, "Alice at Work &lt;alice.work@tern.test&gt;");
+  g_assert_nonnull (row);
+  /* The signatures, typed in each identity's row. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  row = find_widget (page, is_expander_row, "Alice Ærø &lt;alice@tern.test&gt;");
+  g_assert_nonnull (row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  settle (300);
+  {
+    GtkWidget *views[2] = { NULL, NULL };
+    guint n = 0;
+    GQueue queue = G_QUEUE_INIT;
+
+    g_queue_push_tail (&queue, page);
+    while (!g_queue_is_empty (&queue))
+      {
+        GtkWidget *w = g_queue_pop_head (&queue);
+
+        if (GTK_IS_TEXT_VIEW (w) && n < 2)
+          views[n++] = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_queue_push_tail (&queue, c);
+      }
+    g_assert_cmpuint (n, ==, 2);
+    /* In the order of the rows: the account's own, then the identity. */
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[0])), "Alice\nTern Inc.", -1);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[1])), "Alice, at work", -1);
+  }
+  x_screenshot (GTK_WIDGET (preferences), "tern-preferences-composing.png");
+  gtk_window_destroy (preferences);
+
+  /* A new message: the account's signature; From the work identity: its own. */
+  composer = open_composer ("win.compose");
+  from = composer_child (composer, "from_dropdown");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (from)), ==, 2);
+  body = get_body (composer);
+  g_assert_cmpstr (body, ==, "\n\n-- \nAlice\nTern Inc.\n");
+  gtk_drop_down_set_selected (from, 1);
+  body2 = get_body (composer);
+  g_assert_cmpstr (body2, ==, "\n\n-- \nAlice, at work\n");
+  x_screenshot (GTK_WIDGET (composer), "tern-composer-identity.png");
+  discard (composer);
+
+  /* A reply with the signature below the quote: the writing goes after the quote. */
+  g_settings_set_string (settings, "signature-position", "below");
+  select_message (inbox_id, "Newsletter");
+  composer = open_composer ("win.reply");
+  body3 = get_body (composer);
+  g_test_message ("reply below: %s", body3);
+  g_assert_nonnull (strstr (body3, "Erin wrote:\n> News\n"));
+  g_assert_true (g_str_has_suffix (body3, "\n\n\n\n-- \nAlice\nTern Inc.\n"));
+  buffer = gtk_text_view_get_buffer (composer_child (composer, "body_view"));
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==,
+                   g_utf8_strlen (body3, strstr (body3, "\n\n\n-- ") - body3) + 1);
+  x_screenshot (GTK_WIDGET (composer), "tern-composer-reply-below.png");
+  discard (composer);
+  g_settings_set_string (settings, "signature-position", "above");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1267,6 +1424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/composer/partly-refused", test_partly_refused);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/composer/identities", test_identities);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (win));
