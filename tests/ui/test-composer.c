@@ -848,6 +848,10 @@ test_reply (void)
   buffer = gtk_text_view_get_buffer (composer_child (composer, "body_view"));
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
   g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 0);
+  /* The cursor in sight: the text shown from its start, not scrolled to the quote's end. */
+  settle (250);
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (
+                       GTK_SCROLLABLE (composer_child (composer, "body_view")))), ==, 0);
   x_screenshot (GTK_WIDGET (composer), "tern-composer-reply.png");
 
   set_body (composer, "Yes, Friday at noon.");

@@ -208,6 +208,9 @@ tern_ui_composer_set_composition (TernUiComposer *self, const TernOutboxComposit
   gtk_toggle_button_set_active (self->cc_toggle, c->cc != NULL && *c->cc != '\0');
   gtk_toggle_button_set_active (self->bcc_toggle, c->bcc != NULL && *c->bcc != '\0');
   gtk_editable_set_text (GTK_EDITABLE (self->subject_entry), c->subject != NULL ? c->subject : "");
+  /* The text view shown before it gets the text: filled while hidden (the spinner's
+   * page), GTK 4.8 left it scrolled a few pixels past the cursor's line. */
+  gtk_stack_set_visible_child_name (self->body_stack, "body");
   /* Loading the text is not an edit to undo. */
   gtk_text_buffer_begin_irreversible_action (buffer);
   gtk_text_buffer_set_text (buffer, c->body != NULL ? c->body : "", -1);
