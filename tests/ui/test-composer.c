@@ -177,6 +177,46 @@ is_button_named (GtkWidget *widget, gconstpointer prefix)
   return tooltip != NULL && g_str_equal (tooltip, prefix);
 }
 
+/* The body as a person sees it: the line at @offset (where the text starts, where the
+ * cursor is) and the line holding @text inside the text view's visible area, not
+ * scrolled past; the text not shifted sideways either. */
+static void
+assert_body_line_shown (TernUiComposer *composer, int offset, const char *text)
+{
+  GtkTextView *view = composer_child (composer, "body_view");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GtkTextIter iter, match_end;
+  GdkRectangle location, visible;
+  int x, y;
+
+  if (text != NULL)
+    {
+      gtk_text_buffer_get_start_iter (buffer, &iter);
+      g_assert_true (gtk_text_iter_forward_search (&iter, text, 0, &iter, &match_end, NULL));
+    }
+  else
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, offset);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, location.x, location.y, &x, &y);
+  g_test_message ("body line %d/%s: buffer %d,%d (%dx%d), in the view at %d,%d; visible %d,%d %dx%d; "
+                  "view %dx%d; vadjustment %g of %g, page %g",
+                  offset, text != NULL ? text : "-", location.x, location.y, location.width, location.height, x, y,
+                  visible.x, visible.y, visible.width, visible.height,
+                  gtk_widget_get_width (GTK_WIDGET (view)), gtk_widget_get_height (GTK_WIDGET (view)),
+                  gtk_adjustment_get_value (vadjustment), gtk_adjustment_get_upper (vadjustment),
+                  gtk_adjustment_get_page_size (vadjustment));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (view)), >, 100);
+  /* Inside the visible rectangle, whole... */
+  g_assert_cmpint (location.y, >=, visible.y);
+  g_assert_cmpint (location.y + location.height, <=, visible.y + visible.height);
+  /* ... and so inside the widget, the text's margins where they belong. */
+  g_assert_cmpint (y, >=, gtk_text_view_get_top_margin (view));
+  g_assert_cmpint (y + location.height, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_cmpint (x, >=, gtk_text_view_get_left_margin (view));
+}
+
 /* ---- the server ---------------------------------------------------------------------------- */
 
 static char *
@@ -848,11 +888,12 @@ test_reply (void)
   buffer = gtk_text_view_get_buffer (composer_child (composer, "body_view"));
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
   g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 0);
-  /* The cursor in sight: the text shown from its start, not scrolled to the quote's end. */
-  settle (250);
-  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (
-                       GTK_SCROLLABLE (composer_child (composer, "body_view")))), ==, 0);
+  /* The cursor in sight: the text shown from its start (the cursor's line at the top,
+   * then the attribution), not scrolled to the quote's end. */
   x_screenshot (GTK_WIDGET (composer), "tern-composer-reply.png");
+  assert_body_line_shown (composer, 0, NULL);
+  assert_body_line_shown (composer, 0, "Bob Builder wrote:");
+  assert_body_line_shown (composer, 0, "> Shall we have lunch on Friday?");
 
   set_body (composer, "Yes, Friday at noon.");
   send_and_wait (composer);
@@ -1386,8 +1427,40 @@ test_identities (void)
   g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==,
                    g_utf8_strlen (body3, strstr (body3, "\n\n\n-- ") - body3) + 1);
   x_screenshot (GTK_WIDGET (composer), "tern-composer-reply-below.png");
+  /* All of it fits: shown from its start, the cursor's line too. */
+  assert_body_line_shown (composer, 0, NULL);
+  assert_body_line_shown (composer, 0, "Erin wrote:");
+  assert_body_line_shown (composer, gtk_text_iter_get_offset (&cursor), NULL);
   discard (composer);
   g_settings_set_string (settings, "signature-position", "above");
+}
+
+/* A long quote with the writing below it (a draft, say): the window opens with the
+ * cursor's line in sight, scrolled there once the body has its size. */
+static void
+test_long_body (void)
+{
+  g_autoptr(TernOutboxComposition) c = tern_outbox_composition_new ();
+  g_autoptr(GString) body = g_string_new ("On Monday, Bob wrote:\n");
+  TernUiComposer *before = newest_composer (), *composer;
+  GtkAdjustment *vadjustment;
+
+  for (int i = 0; i < 200; i++)
+    g_string_append_printf (body, "> Line %d of the quote\n", i);
+  c->cursor = g_utf8_strlen (body->str, -1) + 1;
+  g_string_append (body, "\nThe answer.\n");
+  c->to = g_strdup ("bob@tern.test");
+  c->subject = g_strdup ("Re: A long one");
+  c->body = g_strdup (body->str);
+  tern_ui_composer_open_composition (app, c, FALSE);
+  g_assert_true (wait_until (composer_shown, before, 20000));
+  composer = newest_composer ();
+  x_screenshot (GTK_WIDGET (composer), "tern-composer-long-body.png");
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (composer_child (composer, "body_view")));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
+  assert_body_line_shown (composer, c->cursor, NULL);
+  assert_body_line_shown (composer, 0, "The answer.");
+  discard (composer);
 }
 
 int
@@ -1429,6 +1502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/composer/identities", test_identities);
+  g_test_add_func ("/ui/composer/long-body", test_long_body);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (win));

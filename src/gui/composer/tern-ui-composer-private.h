@@ -34,6 +34,11 @@ struct _TernUiComposer
   GtkTextView          *body_view;
   TernUiAttachmentList *attachments;
   GtkDropTarget        *drop_target;
+  guint                 scroll_tick;    /* scrolling to the cursor, frame after frame */
+  guint                 scroll_ticks;   /* frames so far */
+  guint                 scroll_steady;  /* frames in a row with the cursor in sight, still */
+  int                   scroll_last_y;  /* the cursor's line and the text's height then */
+  double                scroll_last_upper;
 
   TernUiApplication    *application;
   TernMail             *mail;

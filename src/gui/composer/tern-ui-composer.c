@@ -166,6 +166,68 @@ set_ready (TernUiComposer *self, gboolean ready)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 }
 
+/* Before each frame (tick callbacks run before the layout) until the cursor's line is
+ * in sight and still, at most two seconds' worth of frames. */
+static gboolean
+scroll_to_cursor_tick_cb (GtkWidget *view, GdkFrameClock *clock, gpointer user_data)
+{
+  TernUiComposer *self = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GdkRectangle location, visible;
+  GtkTextIter cursor;
+
+  if (gtk_widget_get_height (view) <= 0)
+    return G_SOURCE_CONTINUE;
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  gtk_text_view_get_iter_location (self->body_view, &cursor, &location);
+  gtk_text_view_get_visible_rect (self->body_view, &visible);
+  if (location.y >= visible.y && location.y + location.height <= visible.y + visible.height)
+    {
+      /* In sight, by estimates the text view may still change as it validates the
+       * lines in idle time (on a busy machine, after this frame): done once it stays
+       * in sight and still for a few frames. */
+      double upper = gtk_adjustment_get_upper (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->body_view)));
+
+      if (location.y == self->scroll_last_y && upper == self->scroll_last_upper)
+        self->scroll_steady++;
+      else
+        self->scroll_steady = 0;
+      self->scroll_last_y = location.y;
+      self->scroll_last_upper = upper;
+    }
+  else
+    self->scroll_steady = 0;
+  if (self->scroll_steady >= 3 || ++self->scroll_ticks >= 120)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->scroll_steady == 0)
+    gtk_text_view_scroll_to_iter (self->body_view, &cursor, 0, FALSE, 0, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Brings the cursor into sight once the text view has its size. Until the body is first
+ * filled, its page is hidden behind the spinner's, so the text view was never
+ * allocated; gtk_text_view_scroll_to_mark() then (GTK 4.8) does its pending scroll
+ * against a 0x0 screen at the first validation, and the text is drawn at an offset its
+ * adjustment does not have (the adjustment says 0, the view shows the text's last line
+ * at its top edge). Called later, on a view with a size but a layout still being
+ * validated, it queues a scroll that is never done. So: scroll to the cursor's line
+ * with the layout's current estimates, frame after frame, until it is in sight (the
+ * estimates improve as the lines around it are validated). */
+static void
+scroll_to_cursor (TernUiComposer *self)
+{
+  self->scroll_ticks = 0;
+  self->scroll_steady = 0;
+  self->scroll_last_y = -1;
+  self->scroll_last_upper = -1;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->body_view), scroll_to_cursor_tick_cb, self,
+                                                      NULL);
+}
+
 /**
  * tern_ui_composer_set_composition:
  * @add_signature: put the identity's signature in (a new message, a reply), or not
@@ -208,9 +270,6 @@ tern_ui_composer_set_composition (TernUiComposer *self, const TernOutboxComposit
   gtk_toggle_button_set_active (self->cc_toggle, c->cc != NULL && *c->cc != '\0');
   gtk_toggle_button_set_active (self->bcc_toggle, c->bcc != NULL && *c->bcc != '\0');
   gtk_editable_set_text (GTK_EDITABLE (self->subject_entry), c->subject != NULL ? c->subject : "");
-  /* The text view shown before it gets the text: filled while hidden (the spinner's
-   * page), GTK 4.8 left it scrolled a few pixels past the cursor's line. */
-  gtk_stack_set_visible_child_name (self->body_stack, "body");
   /* Loading the text is not an edit to undo. */
   gtk_text_buffer_begin_irreversible_action (buffer);
   gtk_text_buffer_set_text (buffer, c->body != NULL ? c->body : "", -1);
@@ -233,7 +292,7 @@ tern_ui_composer_set_composition (TernUiComposer *self, const TernOutboxComposit
   else
     {
       gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
-      gtk_text_view_scroll_to_mark (self->body_view, gtk_text_buffer_get_insert (buffer), 0, FALSE, 0, 0);
+      scroll_to_cursor (self);
     }
   /* What was loaded is saved already (a draft) or needs no saving until edited. */
   self->dirty = FALSE;
@@ -893,6 +952,9 @@ tern_ui_composer_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->autosave_timeout, g_source_remove);
+  if (self->scroll_tick != 0 && self->body_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->body_view), self->scroll_tick);
+  self->scroll_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_COMPOSER);
   g_clear_object (&self->identities);
   g_clear_object (&self->mail);
