@@ -33,6 +33,7 @@
 #include "tern-ui-outbox-view.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-view.h"
+#include "tern-ui-reader-pane.h"
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 
@@ -71,7 +72,6 @@ struct _TernUiWindow
   GtkButton            *unread_button;
   GtkWidget            *organise_box;
   GtkWidget            *move_button;
-  GtkWidget            *copy_button;
   GtkRevealer          *offline_revealer;
 
   TernUiApplication    *application;
@@ -1311,6 +1311,7 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   g_type_ensure (TERN_UI_TYPE_SIDEBAR);
   g_type_ensure (TERN_UI_TYPE_MESSAGE_LIST);
   g_type_ensure (TERN_UI_TYPE_MESSAGE_VIEW);
+  g_type_ensure (TERN_UI_TYPE_READER_PANE);
   g_type_ensure (TERN_UI_TYPE_OUTBOX_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tern-ui-window.ui");
@@ -1345,7 +1346,6 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, organise_box);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, move_button);
-  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);

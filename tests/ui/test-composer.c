@@ -41,36 +41,6 @@ static TernUiWindow *win;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 /* For conditions that ask the server (a process each time): not more than twice a second. */
 static gboolean
 poll_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
@@ -81,7 +51,7 @@ poll_until (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
     {
       if (cond (data))
         return TRUE;
-      settle (500);
+      ui_settle (500);
     }
   return cond (data);
 }
@@ -139,7 +109,7 @@ x_screenshot (GtkWidget *window, const char *name)
   g_autofree char *cmd = NULL;
   int status = -1;
 
-  settle (250);
+  ui_settle (250);
   wait_painted (window);
   cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (window),
                          gtk_widget_get_height (window), path);
@@ -386,7 +356,7 @@ open_composer (const char *action)
   TernUiComposer *before = newest_composer ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
-  g_assert_true (wait_until (composer_shown, before, 20000));
+  g_assert_true (ui_wait_until (composer_shown, before, 20000));
   return newest_composer ();
 }
 
@@ -408,7 +378,7 @@ act_and_wait_gone (TernUiComposer *composer, const char *action)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), action, NULL));
   else
     gtk_window_close (GTK_WINDOW (composer));
-  g_assert_true (wait_until (pointer_gone, &weak, 30000));
+  g_assert_true (ui_wait_until (pointer_gone, &weak, 30000));
 }
 
 static void
@@ -531,9 +501,9 @@ select_message (gint64 folder_id, const char *subject)
   Find find = { subject, 0 };
 
   tern_ui_window_show_folder (win, folder_id);
-  g_assert_true (wait_until (row_found, &find, 20000));
+  g_assert_true (ui_wait_until (row_found, &find, 20000));
   tern_ui_id_selection_select_id (selection, find.id, TRUE);
-  g_assert_true (wait_until (current_is, &find.id, 10000));
+  g_assert_true (ui_wait_until (current_is, &find.id, 10000));
   return find.id;
 }
 
@@ -544,9 +514,9 @@ test_sync (void)
 {
   GListModel *folders;
 
-  g_assert_true (wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
   /* One message per row: a reply acts on the message selected. */
   g_settings_set_boolean (tern_ui_application_get_settings (app), "conversations", FALSE);
   folders = tern_ui_sidebar_get_model (win_child ("sidebar"));
@@ -626,7 +596,7 @@ test_completion (void)
 
   gtk_widget_grab_focus (GTK_WIDGET (to));
   type_in (GTK_WIDGET (to), "tern");
-  g_assert_true (wait_until (completed, to, 10000));
+  g_assert_true (ui_wait_until (completed, to, 10000));
   for (guint i = 0; i < g_list_model_get_n_items (matches); i++)
     {
       g_autoptr(GtkStringObject) match = g_list_model_get_item (matches, i);
@@ -639,7 +609,7 @@ test_completion (void)
 
   /* By a word of the name, too; taking a match completes the field. */
   type_in (GTK_WIDGET (to), "Dave, bu");
-  g_assert_true (wait_until (completed, to, 10000));
+  g_assert_true (ui_wait_until (completed, to, 10000));
   {
     g_autoptr(GtkStringObject) first = g_list_model_get_item (matches, 0);
     g_assert_cmpstr (gtk_string_object_get_string (first), ==, "Bob Builder <bob@tern.test>");
@@ -671,23 +641,23 @@ test_checks (void)
   g_assert_false (gtk_widget_has_css_class (to, "error"));
   set_body (composer, "Hello Carol,\n\nsee the attached plan.\n");
   send (composer);
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Without a Subject?");
   x_screenshot (GTK_WIDGET (composer), "tern-composer-no-subject.png");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));   /* what clicking the button does after the response */
-  g_assert_true (wait_until (dialog_gone, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_gone, NULL, 5000));
 
   type_in (composer_child (composer, "subject_entry"), "The plan");
   send (composer);
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Forgot the Attachment?");
   x_screenshot (GTK_WIDGET (composer), "tern-composer-forgot-attachment.png");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));   /* what clicking the button does after the response */
-  g_assert_true (wait_until (dialog_gone, NULL, 5000));
+  g_assert_true (ui_wait_until (dialog_gone, NULL, 5000));
   /* Nothing was sent: the composer is still there. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
 
@@ -751,7 +721,7 @@ test_send_with_drop (void)
   g_signal_emit_by_name (tern_ui_composer_get_drop_target (composer), "drop", &value, 200.0, 400.0, &handled);
   g_value_unset (&value);
   g_assert_true (handled);
-  g_assert_true (wait_until (attached, composer, 10000));
+  g_assert_true (ui_wait_until (attached, composer, 10000));
   /* The file was attached, not pasted as its name into the text. */
   body_after = get_body (composer);
   g_assert_cmpstr (body_after, ==, body_before);
@@ -835,19 +805,19 @@ test_undo (void)
   type_in (composer_child (composer, "to_entry"), "bob@tern.test");
   type_in (composer_child (composer, "subject_entry"), "Undo this one");
   set_body (composer, "Not to be sent.\n");
-  settle (300);
+  ui_settle (300);
   connects = count_in_file (log, "connect from");
   send_and_wait (composer);
-  g_assert_true (wait_until (undo_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (undo_shown, NULL, 5000));
   x_screenshot (GTK_WIDGET (win), "tern-composer-undo-toast.png");
   g_signal_emit_by_name (find_undo_button (), "clicked");
-  g_assert_true (wait_until (composer_shown, NULL, 10000));
+  g_assert_true (ui_wait_until (composer_shown, NULL, 10000));
   back = newest_composer ();
   g_assert_cmpstr (gtk_editable_get_text (composer_child (back, "subject_entry")), ==, "Undo this one");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (back, "to_entry")), ==, "bob@tern.test");
 
   /* Past the delay: the outbox never connected. */
-  settle (7000);
+  ui_settle (7000);
   g_assert_cmpuint (count_in_file (log, "connect from"), ==, connects);
   g_assert_cmpint (server_count ("bob", "INBOX", "Undo this one"), ==, 0);
 
@@ -878,7 +848,7 @@ test_reply (void)
   g_settings_set_int (tern_ui_application_get_settings (app), "undo-send-delay", 0);
   select_message (inbox_id, "Lunch on Friday?");
   composer = open_composer ("win.reply");
-  g_assert_true (wait_until (composer_has_focus_in_body, NULL, 5000));
+  g_assert_true (ui_wait_until (composer_has_focus_in_body, NULL, 5000));
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, "Bob Builder <bob@tern.test>");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Re: Lunch on Friday?");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (composer)), ==, "Re: Lunch on Friday?");
@@ -970,8 +940,8 @@ static void
 sync_now (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  settle (200);
-  g_assert_true (wait_until (not_syncing, NULL, 60000));
+  ui_settle (200);
+  g_assert_true (ui_wait_until (not_syncing, NULL, 60000));
 }
 
 /* Drafts: saved by themselves, each version replacing the last on the server's
@@ -986,14 +956,14 @@ test_drafts (void)
   type_in (composer_child (composer, "to_entry"), "bob@tern.test");
   type_in (composer_child (composer, "subject_entry"), "Draft one");
   set_body (composer, "First words.");
-  g_assert_true (wait_until (draft_saved, composer, 15000));
+  g_assert_true (ui_wait_until (draft_saved, composer, 15000));
   g_assert_cmpstr (gtk_label_get_text (composer_child (composer, "status_label")), ==, "Draft saved");
   g_assert_true (server_has ("alice", "Drafts", "Draft one", 1, 30000));
 
   ids[0] = tern_ui_composer_get_draft_id (composer);
   ids[1] = (gint64) GPOINTER_TO_SIZE (composer);
   type_in (composer_child (composer, "subject_entry"), "Draft two");
-  g_assert_true (wait_until (draft_changed, ids, 15000));
+  g_assert_true (ui_wait_until (draft_changed, ids, 15000));
   g_assert_true (server_has ("alice", "Drafts", "Draft two", 1, 30000));
   g_assert_true (server_has ("alice", "Drafts", "Draft one", 0, 30000));
 
@@ -1001,9 +971,9 @@ test_drafts (void)
   run ("TERN_TEST_OFFLINE");
   ids[0] = tern_ui_composer_get_draft_id (composer);
   set_body (composer, "Written offline. ");
-  g_assert_true (wait_until (draft_changed, ids, 15000));
+  g_assert_true (ui_wait_until (draft_changed, ids, 15000));
   x_screenshot (GTK_WIDGET (composer), "tern-composer-draft-offline.png");
-  settle (1000);
+  ui_settle (1000);
   run ("TERN_TEST_ONLINE");
   sync_now ();
   g_assert_true (server_has ("alice", "Drafts", "Draft two", 1, 60000));
@@ -1034,7 +1004,7 @@ test_drafts (void)
       }
     g_assert_nonnull (item);
     g_signal_emit_by_name (list, "activate", item);
-    g_assert_true (wait_until (composer_shown, before, 20000));
+    g_assert_true (ui_wait_until (composer_shown, before, 20000));
     again = newest_composer ();
     g_assert_cmpint (tern_ui_composer_get_draft_id (again), ==, id);
   }
@@ -1135,13 +1105,13 @@ test_offline_send (void)
   type_in (composer_child (composer, "subject_entry"), "Sent while offline");
   set_body (composer, "Once, please.");
   send_and_wait (composer);
-  g_assert_true (wait_until (outbox_count_is, GUINT_TO_POINTER (1), 10000));
-  g_assert_true (wait_until (sidebar_has_outbox, GINT_TO_POINTER (TRUE), 10000));
+  g_assert_true (ui_wait_until (outbox_count_is, GUINT_TO_POINTER (1), 10000));
+  g_assert_true (ui_wait_until (sidebar_has_outbox, GINT_TO_POINTER (TRUE), 10000));
   show_outbox ();
-  g_assert_true (wait_until (outbox_rows_are, GUINT_TO_POINTER (1), 10000));
+  g_assert_true (ui_wait_until (outbox_rows_are, GUINT_TO_POINTER (1), 10000));
   /* Refused connections: waiting, the server out of reach (or, once tried, a retry time). */
-  g_assert_true (wait_until (outbox_state_has, (gpointer) "Waiting: the server cannot be reached", 30000) ||
-                 wait_until (outbox_state_has, (gpointer) "Will retry at", 1000));
+  g_assert_true (ui_wait_until (outbox_state_has, (gpointer) "Waiting: the server cannot be reached", 30000) ||
+                 ui_wait_until (outbox_state_has, (gpointer) "Will retry at", 1000));
   {
     g_autofree char *text = tern_ui_outbox_view_dup_state_text (win_child ("outbox_view"), 0);
     g_test_message ("outbox offline: %s", text);
@@ -1153,10 +1123,10 @@ test_offline_send (void)
   g_assert_nonnull (send_now);
   g_signal_emit_by_name (send_now, "clicked");
   g_assert_true (server_has ("bob", "INBOX", "Sent while offline", 1, 60000));
-  g_assert_true (wait_until (outbox_count_is, GUINT_TO_POINTER (0), 30000));
-  g_assert_true (wait_until (sidebar_has_outbox, GINT_TO_POINTER (FALSE), 10000));
+  g_assert_true (ui_wait_until (outbox_count_is, GUINT_TO_POINTER (0), 30000));
+  g_assert_true (ui_wait_until (sidebar_has_outbox, GINT_TO_POINTER (FALSE), 10000));
   /* Once: still one a while later. */
-  settle (5000);
+  ui_settle (5000);
   g_assert_cmpint (server_count ("bob", "INBOX", "Sent while offline"), ==, 1);
 }
 
@@ -1172,9 +1142,9 @@ test_partly_refused (void)
   set_body (composer, "Hello.");
   send_and_wait (composer);
   g_assert_true (server_has ("bob", "INBOX", "Partly refused", 1, 60000));
-  g_assert_true (wait_until (sidebar_has_outbox, GINT_TO_POINTER (TRUE), 30000));
+  g_assert_true (ui_wait_until (sidebar_has_outbox, GINT_TO_POINTER (TRUE), 30000));
   show_outbox ();
-  g_assert_true (wait_until (outbox_state_has, (gpointer) "nosuch@tern.test", 30000));
+  g_assert_true (ui_wait_until (outbox_state_has, (gpointer) "nosuch@tern.test", 30000));
   {
     g_autofree char *text = tern_ui_outbox_view_dup_state_text (win_child ("outbox_view"), 0);
 
@@ -1185,7 +1155,7 @@ test_partly_refused (void)
   dismiss = find_widget (win_child ("outbox_view"), is_button_named, "Dismiss");
   g_assert_nonnull (dismiss);
   g_signal_emit_by_name (dismiss, "clicked");
-  g_assert_true (wait_until (outbox_count_is, GUINT_TO_POINTER (0), 10000));
+  g_assert_true (ui_wait_until (outbox_count_is, GUINT_TO_POINTER (0), 10000));
   tern_ui_window_show_folder (win, inbox_id);
 }
 
@@ -1200,7 +1170,7 @@ test_mailto (void)
   g_autofree char *body = NULL;
 
   g_application_open (G_APPLICATION (app), &file, 1, "");
-  g_assert_true (wait_until (composer_shown, before, 10000));
+  g_assert_true (ui_wait_until (composer_shown, before, 10000));
   composer = newest_composer ();
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, "bob@tern.test");
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "cc_entry")), ==, "carol@tern.test");
@@ -1262,7 +1232,7 @@ test_accessible_names (void)
   composer = open_composer ("win.forward");
   gtk_widget_activate_action (GTK_WIDGET (composer), "composer.show-cc", NULL);
   gtk_widget_activate_action (GTK_WIDGET (composer), "composer.show-bcc", NULL);
-  settle (300);
+  ui_settle (300);
   check_names (GTK_WIDGET (composer), &n_checked);
   g_test_message ("%u controls and rows checked: all named", n_checked);
   g_assert_cmpuint (n_checked, >=, 12);
@@ -1359,18 +1329,18 @@ test_identities (void)
   GtkTextIter cursor;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (wait_until (preferences_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (preferences_shown, NULL, 5000));
   preferences = find_preferences ();
   page = composing_page (preferences);
   g_assert_nonnull (page);
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences), ADW_PREFERENCES_PAGE (page));
-  settle (300);
+  ui_settle (300);
 
   /* A new identity, through the page. */
   gtk_editable_set_text (GTK_EDITABLE (find_widget (page, is_entry_row, "Name")), "Alice at Work");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (page, is_entry_row, "Address")), "alice.work@tern.test");
   g_signal_emit_by_name (find_widget (page, is_button_label, "_Add Identity"), "clicked");
-  settle (300);
+  ui_settle (300);
   row = find_widget (page, is_expander_row, "Alice at Work &lt;alice.work@tern.test&gt;");
   g_assert_nonnull (row);
   /* The signatures, typed in each identity's row. */
@@ -1378,7 +1348,7 @@ test_identities (void)
   row = find_widget (page, is_expander_row, "Alice Ærø &lt;alice@tern.test&gt;");
   g_assert_nonnull (row);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  settle (300);
+  ui_settle (300);
   {
     GtkWidget *views[2] = { NULL, NULL };
     guint n = 0;
@@ -1453,7 +1423,7 @@ test_long_body (void)
   c->subject = g_strdup ("Re: A long one");
   c->body = g_strdup (body->str);
   tern_ui_composer_open_composition (app, c, FALSE);
-  g_assert_true (wait_until (composer_shown, before, 20000));
+  g_assert_true (ui_wait_until (composer_shown, before, 20000));
   composer = newest_composer ();
   x_screenshot (GTK_WIDGET (composer), "tern-composer-long-body.png");
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (composer_child (composer, "body_view")));
