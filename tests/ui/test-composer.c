@@ -147,6 +147,26 @@ is_button_named (GtkWidget *widget, gconstpointer prefix)
   return tooltip != NULL && g_str_equal (tooltip, prefix);
 }
 
+typedef struct
+{
+  TernUiComposer *composer;
+  int             offset;
+} BodyLine;
+
+static gboolean
+body_line_in_sight (gpointer data)
+{
+  BodyLine *line = data;
+  GtkTextView *view = composer_child (line->composer, "body_view");
+  GtkTextIter iter;
+  GdkRectangle location, visible;
+
+  gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (view), &iter, line->offset);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  gtk_text_view_get_visible_rect (view, &visible);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
 /* The body as a person sees it: the line at @offset (where the text starts, where the
  * cursor is) and the line holding @text inside the text view's visible area, not
  * scrolled past; the text not shifted sideways either. */
@@ -1425,6 +1445,9 @@ test_long_body (void)
   tern_ui_composer_open_composition (app, c, FALSE);
   g_assert_true (ui_wait_until (composer_shown, before, 20000));
   composer = newest_composer ();
+  /* In sight once the view has measured its lines (at once on a fast machine; a slow
+   * one, the sanitizer build, measures them after a few frames). */
+  g_assert_true (ui_wait_until (body_line_in_sight, &(BodyLine) { composer, c->cursor }, 5000));
   x_screenshot (GTK_WIDGET (composer), "tern-composer-long-body.png");
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (composer_child (composer, "body_view")));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);

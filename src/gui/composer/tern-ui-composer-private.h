@@ -39,6 +39,8 @@ struct _TernUiComposer
   guint                 scroll_steady;  /* frames in a row with the cursor in sight, still */
   int                   scroll_last_y;  /* the cursor's line and the text's height then */
   double                scroll_last_upper;
+  guint                 scroll_recheck;  /* once the text view is idle: still in sight? */
+  guint                 scroll_rechecks;
 
   TernUiApplication    *application;
   TernMail             *mail;

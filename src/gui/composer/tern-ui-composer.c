@@ -166,8 +166,40 @@ set_ready (TernUiComposer *self, gboolean ready)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 }
 
+static void scroll_to_cursor (TernUiComposer *self);
+
+static gboolean
+cursor_in_sight (TernUiComposer *self, GdkRectangle *location)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GdkRectangle visible;
+  GtkTextIter cursor;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+  gtk_text_view_get_iter_location (self->body_view, &cursor, location);
+  gtk_text_view_get_visible_rect (self->body_view, &visible);
+  return location->y >= visible.y && location->y + location->height <= visible.y + visible.height;
+}
+
+/* At a priority below the text view's line validation: runs once the view has measured
+ * its lines. While frames follow each other (the tick below asks for them) a slow
+ * machine may not validate a line between two frames, and the cursor's line seemed in
+ * sight and still by estimates that the validation then changed. */
+static gboolean
+scroll_recheck_cb (gpointer user_data)
+{
+  TernUiComposer *self = user_data;
+  GdkRectangle location;
+
+  self->scroll_recheck = 0;
+  if (!cursor_in_sight (self, &location) && ++self->scroll_rechecks <= 5)
+    scroll_to_cursor (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Before each frame (tick callbacks run before the layout) until the cursor's line is
- * in sight and still, at most two seconds' worth of frames. */
+ * in sight and still, at most two seconds' worth of frames; then checked once more when
+ * the view is idle. */
 static gboolean
 scroll_to_cursor_tick_cb (GtkWidget *view, GdkFrameClock *clock, gpointer user_data)
 {
@@ -200,6 +232,8 @@ scroll_to_cursor_tick_cb (GtkWidget *view, GdkFrameClock *clock, gpointer user_d
   if (self->scroll_steady >= 3 || ++self->scroll_ticks >= 120)
     {
       self->scroll_tick = 0;
+      if (self->scroll_recheck == 0)
+        self->scroll_recheck = g_idle_add_full (G_PRIORITY_LOW, scroll_recheck_cb, self, NULL);
       return G_SOURCE_REMOVE;
     }
   if (self->scroll_steady == 0)
@@ -292,6 +326,7 @@ tern_ui_composer_set_composition (TernUiComposer *self, const TernOutboxComposit
   else
     {
       gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+      self->scroll_rechecks = 0;
       scroll_to_cursor (self);
     }
   /* What was loaded is saved already (a draft) or needs no saving until edited. */
@@ -955,6 +990,7 @@ tern_ui_composer_dispose (GObject *object)
   if (self->scroll_tick != 0 && self->body_view != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->body_view), self->scroll_tick);
   self->scroll_tick = 0;
+  g_clear_handle_id (&self->scroll_recheck, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_COMPOSER);
   g_clear_object (&self->identities);
   g_clear_object (&self->mail);
