@@ -137,7 +137,8 @@ complete_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_list_store_splice (self->matches, 0, g_list_model_get_n_items (G_LIST_MODEL (self->matches)), items->pdata,
                        items->len);
-  if (items->len > 0 && gtk_widget_has_focus (self->text))
+  /* Not on a window being closed or sent: showing the popover would realize it again. */
+  if (items->len > 0 && gtk_widget_has_focus (self->text) && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       gtk_single_selection_set_selected (self->selection, 0);
       gtk_popover_popup (GTK_POPOVER (self->popover));
@@ -154,8 +155,8 @@ complete_timeout_cb (gpointer user_data)
   const char *token = text + token_start (text);
 
   self->timeout = 0;
-  /* Only while typing at the end (the cursor has moved by now). */
-  if (self->mail == NULL || g_utf8_strlen (token, -1) < 1 ||
+  /* Only while typing at the end (the cursor has moved by now), in a window shown. */
+  if (self->mail == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) || g_utf8_strlen (token, -1) < 1 ||
       gtk_editable_get_position (GTK_EDITABLE (self)) < (int) g_utf8_strlen (text, -1))
     {
       hide_matches (self);
@@ -423,6 +424,17 @@ tern_ui_address_entry_dispose (GObject *object)
   G_OBJECT_CLASS (tern_ui_address_entry_parent_class)->dispose (object);
 }
 
+/* Hidden (the window closed or sent): no completion comes back into it. */
+static void
+tern_ui_address_entry_unmap (GtkWidget *widget)
+{
+  TernUiAddressEntry *self = TERN_UI_ADDRESS_ENTRY (widget);
+
+  if (self->popover != NULL && self->matches != NULL)
+    hide_matches (self);
+  GTK_WIDGET_CLASS (tern_ui_address_entry_parent_class)->unmap (widget);
+}
+
 static void
 tern_ui_address_entry_class_init (TernUiAddressEntryClass *klass)
 {
@@ -436,6 +448,7 @@ tern_ui_address_entry_class_init (TernUiAddressEntryClass *klass)
   widget_class->measure = tern_ui_address_entry_measure;
   widget_class->size_allocate = tern_ui_address_entry_size_allocate;
   widget_class->grab_focus = tern_ui_address_entry_grab_focus;
+  widget_class->unmap = tern_ui_address_entry_unmap;
 
   n_editable = gtk_editable_install_properties (object_class, 1);
   completing_prop_id = 1 + n_editable;
