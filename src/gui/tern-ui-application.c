@@ -563,6 +563,37 @@ style_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
   return TRUE;
 }
 
+/* GTK 4.8's gtk_window_unrealize() disconnects the handlers the window put on its
+ * GdkSurface, all but "compute-size" (GTK 4.8.3 gtk/gtkwindow.c). A surface that
+ * outlives its window (something else holds a reference) and is asked for a layout
+ * again then calls toplevel_compute_size() with the finalized window: a composer
+ * closed after sending brought the sanitizer build down with "invalid unclassed
+ * pointer in cast to 'GtkWindow'". So every window's own handlers leave its surface
+ * before GTK unrealizes it ("unrealize" runs its class handler last). */
+static gboolean
+window_unrealize_hook (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  GObject *object = g_value_get_object (&values[0]);
+  GdkSurface *surface;
+
+  if (GTK_IS_WINDOW (object) && (surface = gtk_native_get_surface (GTK_NATIVE (object))) != NULL)
+    g_signal_handlers_disconnect_matched (surface, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, object);
+  return TRUE;
+}
+
+static void
+install_window_unrealize_hook (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_signal_add_emission_hook (g_signal_lookup ("unrealize", GTK_TYPE_WIDGET), 0, window_unrealize_hook, NULL,
+                                  NULL);
+      g_once_init_leave (&installed, 1);
+    }
+}
+
 static void
 tern_ui_application_startup (GApplication *app)
 {
@@ -585,6 +616,7 @@ tern_ui_application_startup (GApplication *app)
   };
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
   tern_ui_bench_mark ("startup");
+  install_window_unrealize_hook ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);

@@ -984,11 +984,6 @@ tern_ui_composer_dispose (GObject *object)
 {
   TernUiComposer *self = TERN_UI_COMPOSER (object);
 
-  /* gtk_window_destroy() unrealizes a window; one realized again after it (a child
-   * realizing its ancestors, say) would be finalized with its surface still alive and
-   * its GdkToplevel handlers pointing at it. */
-  if (gtk_widget_get_realized (GTK_WIDGET (self)))
-    gtk_widget_unrealize (GTK_WIDGET (self));
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->autosave_timeout, g_source_remove);
