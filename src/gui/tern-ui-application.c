@@ -568,16 +568,18 @@ style_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
  * outlives its window (something else holds a reference) and is asked for a layout
  * again then calls toplevel_compute_size() with the finalized window: a composer
  * closed after sending brought the sanitizer build down with "invalid unclassed
- * pointer in cast to 'GtkWindow'". So every window's own handlers leave its surface
- * before GTK unrealizes it ("unrealize" runs its class handler last). */
+ * pointer in cast to 'GtkWindow'". So a window's compute-size handler leaves its
+ * surface before GTK unrealizes it ("unrealize" runs its class handler last). */
 static gboolean
 window_unrealize_hook (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
 {
   GObject *object = g_value_get_object (&values[0]);
   GdkSurface *surface;
 
-  if (GTK_IS_WINDOW (object) && (surface = gtk_native_get_surface (GTK_NATIVE (object))) != NULL)
-    g_signal_handlers_disconnect_matched (surface, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, object);
+  if (GTK_IS_WINDOW (object) && (surface = gtk_native_get_surface (GTK_NATIVE (object))) != NULL &&
+      GDK_IS_TOPLEVEL (surface))
+    g_signal_handlers_disconnect_matched (surface, G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_DATA,
+                                          g_signal_lookup ("compute-size", GDK_TYPE_TOPLEVEL), 0, NULL, NULL, object);
   return TRUE;
 }
 
@@ -588,6 +590,8 @@ install_window_unrealize_hook (void)
 
   if (g_once_init_enter (&installed))
     {
+      /* The signal exists once the class is made (not yet at start-up in tern itself). */
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
       g_signal_add_emission_hook (g_signal_lookup ("unrealize", GTK_TYPE_WIDGET), 0, window_unrealize_hook, NULL,
                                   NULL);
       g_once_init_leave (&installed, 1);
