@@ -12,6 +12,8 @@
 #include "tern-ui-account-remedy.h"
 #include "tern-ui-application.h"
 #include "tern-ui-bench.h"
+#include "tern-ui-composer.h"
+#include "tern-ui-composer-preferences.h"
 #include "tern-ui-notifier.h"
 #include "tern-ui-preferences-window.h"
 #include "tern-ui-window.h"
@@ -421,7 +423,8 @@ get_or_create_window (TernUiApplication *self)
 {
   GtkWindow *window = NULL;
 
-  /* The main window most recently used (not the account assistant, say). */
+  /* The main window, not whichever is active: that may be a composer. Most recently
+   * active first. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL && window == NULL; l = l->next)
     if (TERN_UI_IS_WINDOW (l->data))
       window = l->data;
@@ -465,7 +468,11 @@ preferences_action_cb (GSimpleAction *action, GVariant *parameter, gpointer user
   TernUiApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_window_present (GTK_WINDOW (tern_ui_preferences_window_new (parent, self->settings)));
+  TernUiPreferencesWindow *preferences = tern_ui_preferences_window_new (parent, self->settings);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              tern_ui_composer_preferences_new (self->settings, self->mail));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -482,10 +489,22 @@ tern_ui_application_open (GApplication  *app,
                           const char    *hint)
 {
   TernUiApplication *self = TERN_UI_APPLICATION (app);
+  gboolean composed = FALSE;
 
-  /* mailto: links arrive here; the composer will take them. Until then the
-   * window is shown so the user sees Tern answered the link. */
-  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+  /* mailto: links (`tern mailto:...`, the desktop file's handler), in the running
+   * instance: a composer each. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (uri != NULL && g_ascii_strncasecmp (uri, "mailto:", 7) == 0)
+        {
+          tern_ui_composer_open_mailto (self, uri);
+          composed = TRUE;
+        }
+    }
+  if (!composed)
+    gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
 }
 
 static void
@@ -544,6 +563,41 @@ style_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
   return TRUE;
 }
 
+/* GTK 4.8's gtk_window_unrealize() disconnects the handlers the window put on its
+ * GdkSurface, all but "compute-size" (GTK 4.8.3 gtk/gtkwindow.c). A surface that
+ * outlives its window (something else holds a reference) and is asked for a layout
+ * again then calls toplevel_compute_size() with the finalized window: a composer
+ * closed after sending brought the sanitizer build down with "invalid unclassed
+ * pointer in cast to 'GtkWindow'". So a window's compute-size handler leaves its
+ * surface before GTK unrealizes it ("unrealize" runs its class handler last). */
+static gboolean
+window_unrealize_hook (GSignalInvocationHint *hint, guint n_values, const GValue *values, gpointer data)
+{
+  GObject *object = g_value_get_object (&values[0]);
+  GdkSurface *surface;
+
+  if (GTK_IS_WINDOW (object) && (surface = gtk_native_get_surface (GTK_NATIVE (object))) != NULL &&
+      GDK_IS_TOPLEVEL (surface))
+    g_signal_handlers_disconnect_matched (surface, G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_DATA,
+                                          g_signal_lookup ("compute-size", GDK_TYPE_TOPLEVEL), 0, NULL, NULL, object);
+  return TRUE;
+}
+
+static void
+install_window_unrealize_hook (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      /* The signal exists once the class is made (not yet at start-up in tern itself). */
+      g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+      g_signal_add_emission_hook (g_signal_lookup ("unrealize", GTK_TYPE_WIDGET), 0, window_unrealize_hook, NULL,
+                                  NULL);
+      g_once_init_leave (&installed, 1);
+    }
+}
+
 static void
 tern_ui_application_startup (GApplication *app)
 {
@@ -555,6 +609,9 @@ tern_ui_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } window_accels[] = {
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.compose", { "<Control>n", NULL } },
+    { "win.reply", { "<Control>r", NULL } },
+    { "win.reply-all", { "<Control><Shift>r", NULL } },
+    { "win.forward", { "<Control>l", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.mark-read", { "<Control>i", NULL } },
     { "win.mark-unread", { "<Control>u", NULL } },
@@ -563,6 +620,7 @@ tern_ui_application_startup (GApplication *app)
   };
   G_APPLICATION_CLASS (tern_ui_application_parent_class)->startup (app);
   tern_ui_bench_mark ("startup");
+  install_window_unrealize_hook ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);

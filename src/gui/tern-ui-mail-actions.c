@@ -536,7 +536,7 @@ popup_folders (TernUiMailActions *self, gboolean copy)
   popover = tern_ui_move_popover_new (folders, copy,
                                       tern_ui_message_list_get_query (self->list) == NULL
                                         ? tern_ui_message_list_get_folder_id (self->list) : 0);
-  anchor = anchor_button (self, copy ? "copy_button" : "move_button");
+  anchor = anchor_button (self, "move_button");
   if (anchor == NULL)
     {
       /* Folded to the list (or the key M in it): from the list's top. */

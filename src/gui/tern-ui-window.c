@@ -15,7 +15,8 @@
  * the window answers its ::need-body with tern_mail_fetch_body_async() and its
  * ::mark-read (after the `mark-read-delay` setting) with the journaled
  * tern_mail_set_flags_async(); its own ::activate-link handler opens web links in
- * the browser (gtk_show_uri_full()) and mailto: links with `win.compose-to`.
+ * the browser (gtk_show_uri_full()); the window's handler opens mailto: links in
+ * a composer (tern_ui_composer_open_mailto()).
  */
 #include "config.h"
 
@@ -27,8 +28,12 @@
 #include "tern-ui-bench.h"
 #include "tern-ui-folder-actions.h"
 #include "tern-ui-mail-actions.h"
+#include "tern-ui-composer.h"
+#include "tern-ui-composer-actions.h"
+#include "tern-ui-outbox-view.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-view.h"
+#include "tern-ui-reader-pane.h"
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 
@@ -57,14 +62,16 @@ struct _TernUiWindow
   GtkToggleButton      *scope_folder_button;
   GtkToggleButton      *scope_all_button;
   TernUiMessageList    *message_list;
+  GtkStack             *list_stack;
+  TernUiOutboxView     *outbox_view;
   GtkStack             *reader_stack;
   TernUiMessageView    *reader;
   AdwStatusPage        *selection_page;
   GtkButton            *star_button;
+  GtkWidget            *forward_button;
   GtkButton            *unread_button;
   GtkWidget            *organise_box;
   GtkWidget            *move_button;
-  GtkWidget            *copy_button;
   GtkRevealer          *offline_revealer;
 
   TernUiApplication    *application;
@@ -93,6 +100,7 @@ struct _TernUiWindow
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void show_selected_folder (TernUiWindow *self);
+static void show_in_reader (TernUiWindow *self, GObject *item, guint n_selected);
 
 /* ---- what the list shows ------------------------------------------------------------ */
 
@@ -170,16 +178,12 @@ show_selected_folder (TernUiWindow *self)
   update_title (self);
   if (kind == TERN_UI_SIDEBAR_OUTBOX)
     {
-      TernMailAccount *account = tern_ui_sidebar_item_get_account (self->folder_item);
-      guint n = tern_mail_account_get_outbox_count (account);
-      g_autofree char *description =
-        g_strdup_printf (ngettext ("%u message is waiting to be sent. It is sent as soon as the server can be reached.",
-                                   "%u messages are waiting to be sent. They are sent as soon as the server can be reached.",
-                                   n), n);
-
-      tern_ui_message_list_show_placeholder (self->message_list, "mail-outbox-symbolic", _("Outbox"), description);
+      tern_ui_outbox_view_show (self->outbox_view, tern_ui_sidebar_item_get_account (self->folder_item));
+      gtk_stack_set_visible_child_name (self->list_stack, "outbox");
+      show_in_reader (self, NULL, 0);
       return;
     }
+  gtk_stack_set_visible_child_name (self->list_stack, "messages");
   conversations = g_settings_get_boolean (self->settings, "conversations");
   query = dup_query (self);
   folder = tern_ui_sidebar_item_get_folder (self->folder_item);
@@ -220,6 +224,20 @@ folder_activated_cb (TernUiSidebar *sidebar, TernUiSidebarItem *item, TernUiWind
 }
 
 /* ---- the reader ----------------------------------------------------------------------- */
+
+/* What replying, forwarding and going on with a draft act on: the message, or a
+ * conversation's newest. */
+static TernStoreMessage *
+message_of (GObject *item)
+{
+  TernStoreMessage *latest;
+
+  if (TERN_IS_STORE_MESSAGE (item))
+    return g_object_ref (TERN_STORE_MESSAGE (item));
+  if (TERN_IS_STORE_THREAD (item) && (latest = tern_store_thread_get_latest (TERN_STORE_THREAD (item))) != NULL)
+    return g_object_ref (latest);
+  return NULL;
+}
 
 static guint
 n_messages_of (GObject *item)
@@ -357,6 +375,11 @@ selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, T
 static void
 message_activated_cb (TernUiMessageList *list, GObject *item, TernUiWindow *self)
 {
+  g_autoptr(TernStoreMessage) message = item != NULL ? message_of (item) : NULL;
+
+  /* A draft opens in the composer, to go on with it. */
+  if (tern_ui_composer_actions_open_draft (GTK_WIDGET (self), message))
+    return;
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
   update_reader (self);
   if (adw_leaflet_get_folded (self->outer))
@@ -542,17 +565,22 @@ reader_need_body_cb (TernUiMessageView *reader, gint64 message_id, TernUiWindow 
   tern_mail_fetch_body_async (self->mail, message_id, self->cancellable, body_fetched_cb, fetch);
 }
 
-/* Until the composer exists, `win.compose-to` is disabled: a mailto: link, which
- * cannot be made insensitive, says so instead of doing nothing. Other links go on to
- * the view's own handler (the browser). */
+/* A mailto: link opens a composer with all of the link (RFC 6068: to, cc, bcc,
+ * subject, body), as `tern mailto:` does; while messages cannot be written (no
+ * composer), it says so instead of doing nothing. Other links go on to the view's own
+ * handler (the browser). */
 static gboolean
 reader_activate_link_cb (TernUiMessageView *reader, const char *uri, TernUiWindow *self)
 {
   g_autofree char *scheme = g_uri_parse_scheme (uri);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-  if (self->can_compose || g_strcmp0 (scheme, "mailto") != 0)
+  if (g_strcmp0 (scheme, "mailto") != 0)
     return FALSE;
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing messages is not available yet")));
+  if (self->can_compose && TERN_UI_IS_APPLICATION (app))
+    tern_ui_composer_open_mailto (TERN_UI_APPLICATION (app), uri);
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Writing messages is not available yet")));
   return TRUE;
 }
 
@@ -578,6 +606,30 @@ update_actions (TernUiWindow *self)
                                   (flags & TERN_STORE_FLAG_FLAGGED) ? _("Unstar") : _("Star"), -1);
   if (self->mail_actions != NULL)
     tern_ui_mail_actions_update (self->mail_actions);
+  {
+    g_autoptr(TernStoreMessage) message = one ? message_of (self->cursor_item) : NULL;
+
+    tern_ui_composer_actions_update (widget, message);
+    /* A menu button stays sensitive when its menu's actions are not: nothing to forward. */
+    gtk_widget_set_sensitive (self->forward_button, message != NULL);
+  }
+}
+
+/**
+ * tern_ui_window_get_current_message:
+ *
+ * Returns: (transfer full) (nullable): the message the window shows (a conversation's
+ *   newest), what replying and forwarding act on
+ */
+TernStoreMessage *
+tern_ui_window_get_current_message (TernUiWindow *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_WINDOW (self), NULL);
+
+  if (self->cursor_item == NULL ||
+      tern_ui_id_selection_get_n_selected (tern_ui_message_list_get_selection (self->message_list)) != 1)
+    return NULL;
+  return message_of (self->cursor_item);
 }
 
 static void
@@ -1023,6 +1075,7 @@ setup_mail (TernUiWindow *self)
   self->mail = g_object_ref (mail);
   tern_ui_message_list_set_store (self->message_list, tern_mail_get_store (mail));
   tern_ui_message_view_set_store (self->reader, tern_mail_get_store (mail));
+  tern_ui_outbox_view_set_mail (self->outbox_view, mail);
   tern_ui_sidebar_set_mail (self->sidebar, mail);
   tern_ui_mail_actions_set_mail (self->mail_actions, mail);
   tern_ui_folder_actions_set_mail (self->folder_actions, mail);
@@ -1239,14 +1292,8 @@ add_account_action_cb (GtkWidget *widget, const char *action_name, GVariant *par
   gtk_widget_activate_action (widget, "app.add-account", NULL);
 }
 
-static void
-unavailable_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  /* Disabled: never activated. */
-}
-
-/* Whether messages can be written: `win.compose` and `win.compose-to` (the composer's
- * issue turns them on). */
+/* Whether messages can be written: `win.compose` and `win.compose-to` (the
+ * composer's actions, tern-ui-composer-actions.c), and mailto: links in the reader. */
 static void
 set_can_compose (TernUiWindow *self, gboolean can_compose)
 {
@@ -1266,6 +1313,8 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   g_type_ensure (TERN_UI_TYPE_SIDEBAR);
   g_type_ensure (TERN_UI_TYPE_MESSAGE_LIST);
   g_type_ensure (TERN_UI_TYPE_MESSAGE_VIEW);
+  g_type_ensure (TERN_UI_TYPE_READER_PANE);
+  g_type_ensure (TERN_UI_TYPE_OUTBOX_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tern-ui-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, toast_overlay);
@@ -1289,24 +1338,24 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, scope_folder_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, scope_all_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, message_list);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, outbox_view);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader_stack);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reader);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, selection_page);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, star_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, forward_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, organise_box);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, move_button);
-  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, copy_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, scope_toggled_cb);
 
-  /* Not there yet: the composer comes with its issue. */
-  gtk_widget_class_install_action (widget_class, "win.compose", NULL, unavailable_action_cb);
-  /* An address to write to: the reader's "New Message To" and mailto: links. */
-  gtk_widget_class_install_action (widget_class, "win.compose-to", "s", unavailable_action_cb);
+  /* win.compose, win.compose-to (the reader's "New Message To"), replies, forwards. */
+  tern_ui_composer_actions_install (widget_class);
   /* The account assistant is the application's. */
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action_cb);
   gtk_widget_class_install_action (widget_class, "win.accounts", NULL, accounts_action_cb);
@@ -1331,7 +1380,7 @@ tern_ui_window_init (TernUiWindow *self)
   self->cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
-  set_can_compose (self, FALSE);
+  set_can_compose (self, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
   self->mail_actions = tern_ui_mail_actions_new (GTK_WIDGET (self), self->message_list, self->sidebar);
   self->folder_actions = tern_ui_folder_actions_new (GTK_WIDGET (self), self->sidebar);

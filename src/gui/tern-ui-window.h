@@ -36,5 +36,6 @@ void          tern_ui_window_add_toast       (TernUiWindow      *self,
 void          tern_ui_window_offer_undo      (TernUiWindow      *self,
                                               TernMailUndo      *undo,
                                               const char        *text);
+TernStoreMessage *tern_ui_window_get_current_message (TernUiWindow *self);
 
 G_END_DECLS

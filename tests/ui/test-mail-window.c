@@ -24,6 +24,7 @@
 #include "tern-mail.h"
 #include "tern-store-thread.h"
 #include "tern-ui-application.h"
+#include "tern-ui-composer.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-message-row.h"
 #include "tern-ui-html-body.h"
@@ -546,10 +547,30 @@ test_folder (void)
   }
 }
 
-static gboolean
-toast_shown (gpointer data)
+static TernUiComposer *
+find_composer (gpointer data)
 {
-  return find_label (GTK_WIDGET (win), data) != NULL;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (TERN_UI_IS_COMPOSER (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+composer_ready (gpointer data)
+{
+  TernUiComposer *composer = find_composer (NULL);
+
+  return composer != NULL && tern_ui_composer_get_ready (composer);
+}
+
+static gpointer
+composer_child (TernUiComposer *composer, const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (composer), TERN_UI_TYPE_COMPOSER, name);
+
+  g_assert_nonnull (object);
+  return object;
 }
 
 static void
@@ -579,9 +600,24 @@ test_read (void)
   g_assert_true (ui_wait_until (server_has_seen, (gpointer) "Message number 4", 30000));
   screenshot ("tern-mail-window-folder.png");
 
-  /* win.compose-to is there, disabled until the composer: a mailto: link says so. */
-  _tern_ui_reader_activate_link (GTK_WIDGET (card), "mailto:bob@tern.test", NULL);
-  g_assert_true (ui_wait_until (toast_shown, (gpointer) "Writing messages is not available yet", 5000));
+  /* A mailto: link opens a composer, filled from all of the link (RFC 6068); no
+   * "not available" toast any more. */
+  {
+    TernUiComposer *composer;
+
+    g_assert_null (find_composer (NULL));
+    _tern_ui_reader_activate_link (GTK_WIDGET (card), "mailto:bob@tern.test?subject=Lunch%3F&body=On%20Friday", NULL);
+    g_assert_true (ui_wait_until (composer_ready, NULL, 10000));
+    composer = find_composer (NULL);
+    g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "to_entry")), ==, "bob@tern.test");
+    g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Lunch?");
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (composer)), ==, "Lunch?");
+    g_assert_null (find_label (GTK_WIDGET (win), "Writing messages is not available yet"));
+    /* Nothing written in it: closed without a draft. */
+    gtk_window_destroy (GTK_WINDOW (composer));
+    g_assert_null (find_composer (NULL));
+    gtk_window_present (GTK_WINDOW (win));
+  }
 
   /* Moving on before the delay runs out leaves a message unread. */
   g_settings_set_double (settings, "mark-read-delay", 2);

@@ -21,11 +21,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "tern-mail-private.h"
+#include "tern-outbox-composition.h"
 #include "tern-outbox-private.h"
+#include "tern-store-db-correspondents.h"
 #include "tern-store-db-outbox.h"
 #include "tern-store-db-sync.h"
 #include "tern-sync-error.h"
 #include "tern-sync-journal.h"
+#include "tern-outbox-error.h"
 
 typedef enum
 {
@@ -48,6 +51,8 @@ typedef enum
   OP_QUEUE,
   OP_OUTBOX_SEND_NOW,
   OP_OUTBOX_DELETE,
+  OP_SEND,
+  OP_OUTBOX_TAKE_BACK,
 } OpKind;
 
 typedef struct
@@ -68,12 +73,16 @@ typedef struct
   gboolean        junk;
   TernAccount    *account;        /* draft and queue */
   TernMailUndo   *undo_in;        /* OP_UNDO */
+  TernOutboxComposition *composition; /* send, a draft */
+  gint64          draft_id;       /* send: the draft it removes */
 
   /* results */
   TernMailUndo   *undo;
   gint64          result_id;
   GArray         *need_bodies;    /* a move to another account: bodies to fetch first */
   gboolean        fetched;        /* they were fetched (once) */
+  gint64          outbox_count;   /* the account's outbox after the operation, -1: unchanged */
+  TernOutboxComposition *taken_back; /* OP_OUTBOX_TAKE_BACK */
 
   /* main thread */
   TernStore      *store;
@@ -95,6 +104,8 @@ op_free (Op *op)
   g_clear_pointer (&op->undo_in, tern_mail_undo_unref);
   g_clear_pointer (&op->undo, tern_mail_undo_unref);
   g_clear_pointer (&op->need_bodies, g_array_unref);
+  g_clear_pointer (&op->composition, tern_outbox_composition_free);
+  g_clear_pointer (&op->taken_back, tern_outbox_composition_free);
   g_free (op);
 }
 
@@ -104,6 +115,7 @@ op_new (OpKind kind, const gint64 *ids, guint n_ids)
   Op *op = g_new0 (Op, 1);
 
   op->kind = kind;
+  op->outbox_count = -1;
   if (ids != NULL)
     {
       op->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
@@ -410,7 +422,18 @@ run_undo (TernStoreDb *db, Op *op, GError **error)
                                      _("The message is being sent already"));
                 return FALSE;
               }
-            return tern_store_db_outbox_remove (db, entry->id, error);
+            op->account_id = entry->account_id;
+            if (!tern_store_db_begin (db, error))
+              return FALSE;
+            /* A reply's or forward's original gets its flags back with it. */
+            if (!tern_store_db_outbox_remove (db, entry->id, error) ||
+                (undo->prior != NULL && !tern_sync_journal_restore (db, undo->prior, error)))
+              {
+                tern_store_db_rollback (db);
+                return FALSE;
+              }
+            op->outbox_count = tern_store_db_outbox_count (db, entry->account_id, NULL);
+            return tern_store_db_commit (db, error);
           }
         g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_BUSY, _("The message was sent already"));
         return FALSE;
@@ -437,6 +460,127 @@ outbox_entry (TernStoreDb *db, gint64 outbox_id, TernStoreOutboxEntry **out, GEr
   g_set_error (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
                _("No message %" G_GINT64_FORMAT " in the outbox"), outbox_id);
   return FALSE;
+}
+
+/* ---- sending from a composer ------------------------------------------------------------- */
+
+/* Builds the message, queues it, removes its draft and marks what it answers or
+ * forwards, in one commit; the undo takes it back out and gives the original its
+ * flags back. */
+static gboolean
+run_send (TernStoreDb *db, Op *op, GError **error)
+{
+  TernOutboxComposition *c = op->composition;
+  gint64 not_before = op->delay > 0 ? g_get_real_time () / G_USEC_PER_SEC + op->delay : 0;
+  g_autoptr(GArray) prior = tern_sync_journal_prior_array_new ();
+  g_autoptr(GArray) originals = NULL;
+
+  if (!tern_outbox_composition_has_recipients (c))
+    {
+      g_set_error_literal (error, TERN_OUTBOX_ERROR, TERN_OUTBOX_ERROR_NO_RECIPIENTS,
+                           _("The message has no recipients (no To, Cc or Bcc)"));
+      return FALSE;
+    }
+  if (op->raw == NULL && (op->raw = tern_outbox_composition_build (c, TERN_OUTBOX_BUILD_NONE, error)) == NULL)
+    return FALSE;
+  if (c->origin != TERN_OUTBOX_ORIGIN_NONE && c->origin_message_id != NULL &&
+      (originals = tern_store_db_find_message_id (db, c->origin_message_id, error)) == NULL)
+    return FALSE;
+
+  if (!tern_store_db_begin (db, error))
+    return FALSE;
+  if ((op->result_id = tern_outbox_enqueue_full (db, op->account, op->raw, not_before, error)) == 0)
+    goto fail;
+  if (op->draft_id != 0)
+    {
+      g_autoptr(TernStoreMessage) draft = tern_store_db_get_message (db, op->draft_id, NULL);
+
+      if (draft != NULL && !tern_sync_journal_delete (db, &op->draft_id, 1, error))
+        goto fail;
+    }
+  if (originals != NULL && originals->len > 0)
+    {
+      const char *forwarded[] = { "$Forwarded", NULL };
+
+      if (c->origin == TERN_OUTBOX_ORIGIN_REPLY
+            ? !tern_sync_journal_set_flags (db, (const gint64 *) (void *) originals->data, originals->len,
+                                            TERN_STORE_FLAG_ANSWERED, 0, prior, error)
+            : !tern_sync_journal_set_keywords (db, (const gint64 *) (void *) originals->data, originals->len, forwarded, NULL,
+                                               prior, error))
+        goto fail;
+    }
+  op->outbox_count = tern_store_db_outbox_count (db, op->account_id, NULL);
+  if (!tern_store_db_commit (db, error))
+    return FALSE;
+  op->undo = _tern_mail_undo_new (TERN_MAIL_UNDO_UNQUEUE);
+  op->undo->outbox_id = op->result_id;
+  if (prior->len > 0)
+    op->undo->prior = g_steal_pointer (&prior);
+  return TRUE;
+
+fail:
+  tern_store_db_rollback (db);
+  op->result_id = 0;
+  return FALSE;
+}
+
+/* Takes a waiting or failed message out of the outbox, back into a composition (its
+ * Bcc recipients, which the outbox took out of the bytes, from its envelope). */
+static gboolean
+run_take_back (TernStoreDb *db, Op *op, GError **error)
+{
+  g_autoptr(TernStoreOutboxEntry) entry = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(TernOutboxComposition) c = NULL;
+  g_autoptr(GHashTable) visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) bcc = g_string_new (NULL);
+
+  if (!outbox_entry (db, op->outbox_id, &entry, error))
+    return FALSE;
+  op->account_id = entry->account_id;
+  if (entry->state == TERN_STORE_OUTBOX_SENDING || entry->state == TERN_STORE_OUTBOX_SENT)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_BUSY,
+                           entry->state == TERN_STORE_OUTBOX_SENDING ? _("The message is being sent")
+                           : _("The message was sent; its copy is being filed in Sent"));
+      return FALSE;
+    }
+  if (entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
+                           _("The message was sent to the recipients the server accepted"));
+      return FALSE;
+    }
+  if ((raw = tern_store_db_outbox_get_raw (db, op->outbox_id, error)) == NULL ||
+      (c = tern_outbox_composition_new_from_message (raw, error)) == NULL)
+    return FALSE;
+  for (guint f = 0; f < 2; f++)
+    {
+      g_auto(GStrv) addresses = tern_outbox_dup_addresses (f == 0 ? c->to : c->cc);
+
+      for (guint i = 0; addresses[i] != NULL; i++)
+        g_hash_table_add (visible, g_ascii_strdown (addresses[i], -1));
+    }
+  for (guint i = 0; entry->rcpt_to != NULL && entry->rcpt_to[i] != NULL; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (entry->rcpt_to[i], -1);
+
+      if (g_hash_table_contains (visible, lower))
+        continue;
+      if (bcc->len > 0)
+        g_string_append (bcc, ", ");
+      g_string_append (bcc, entry->rcpt_to[i]);
+    }
+  if (bcc->len > 0)
+    {
+      g_free (c->bcc);
+      c->bcc = g_string_free (g_steal_pointer (&bcc), FALSE);
+    }
+  if (!tern_store_db_outbox_remove (db, op->outbox_id, error))
+    return FALSE;
+  op->outbox_count = tern_store_db_outbox_count (db, op->account_id, NULL);
+  op->taken_back = g_steal_pointer (&c);
+  return TRUE;
 }
 
 /* ---- the worker ------------------------------------------------------------------------ */
@@ -638,10 +782,27 @@ run (TernStoreDb *db, Op *op, GError **error)
                 !tern_store_db_commit (db, error))
               return FALSE;
           }
+        if (op->raw == NULL &&
+            (op->raw = tern_outbox_composition_build (op->composition, TERN_OUTBOX_BUILD_DRAFT, error)) == NULL)
+          return FALSE;
+        /* The version it replaces may be gone (sent from elsewhere, deleted). */
+        if (op->folder_id != 0)
+          {
+            g_autoptr(TernStoreMessage) previous = tern_store_db_get_message (db, op->folder_id, NULL);
+
+            if (previous == NULL)
+              op->folder_id = 0;
+          }
         op->result_id = tern_sync_journal_save_draft (db, tern_store_folder_get_id (drafts), op->raw, op->folder_id,
                                                       error);
         return op->result_id != 0;
       }
+
+    case OP_SEND:
+      return run_send (db, op, error);
+
+    case OP_OUTBOX_TAKE_BACK:
+      return run_take_back (db, op, error);
 
     case OP_QUEUE:
       {
@@ -652,6 +813,7 @@ run (TernStoreDb *db, Op *op, GError **error)
           return FALSE;
         op->undo = _tern_mail_undo_new (TERN_MAIL_UNDO_UNQUEUE);
         op->undo->outbox_id = op->result_id;
+        op->outbox_count = tern_store_db_outbox_count (db, op->account_id, NULL);
         return TRUE;
       }
 
@@ -671,7 +833,12 @@ run (TernStoreDb *db, Op *op, GError **error)
             return FALSE;
           }
         if (op->kind == OP_OUTBOX_DELETE)
-          return tern_store_db_outbox_remove (db, op->outbox_id, error);
+          {
+            if (!tern_store_db_outbox_remove (db, op->outbox_id, error))
+              return FALSE;
+            op->outbox_count = tern_store_db_outbox_count (db, op->account_id, NULL);
+            return TRUE;
+          }
         if (entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
           {
             g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
@@ -758,25 +925,42 @@ release_leaving (Op *op)
 }
 
 /* Wakes the syncs to replay the journal at once, and the outbox to send. */
+static gboolean
+is_op_account (TernMailAccount *account, Op *op)
+{
+  return tern_mail_account_get_store_id (account) == op->account_id ||
+         (op->account != NULL &&
+          g_strcmp0 (tern_mail_account_get_email (account), tern_account_get_email (op->account)) == 0);
+}
+
 static void
 after (TernMail *self, Op *op)
 {
   GListModel *accounts = tern_mail_get_accounts (self);
 
-  if (!tern_mail_get_started (self))
-    return;
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+      gboolean imap = tern_account_get_protocol (tern_mail_account_get_account (account)) ==
+                      TERN_ACCOUNT_PROTOCOL_IMAP;
 
-      if (op->kind == OP_QUEUE || op->kind == OP_OUTBOX_SEND_NOW)
+      /* The outbox's count at once (the sidebar shows the Outbox while it holds mail),
+       * started or not, online or not. */
+      if (op->outbox_count >= 0 && is_op_account (account, op))
+        _tern_mail_account_set_outbox_count (account, (guint) op->outbox_count);
+      if (!tern_mail_get_started (self))
+        continue;
+      if (op->kind == OP_QUEUE || op->kind == OP_OUTBOX_SEND_NOW || op->kind == OP_SEND)
         {
-          if (tern_mail_account_get_store_id (account) == op->account_id ||
-              (op->account != NULL && g_strcmp0 (tern_mail_account_get_email (account),
-                                                 tern_account_get_email (op->account)) == 0))
-            _tern_mail_account_kick_outbox (account);
+          if (is_op_account (account, op))
+            {
+              _tern_mail_account_kick_outbox (account);
+              /* A sent draft's removal and the original's flags go to the server. */
+              if (op->kind == OP_SEND && imap)
+                _tern_mail_account_request (account, TERN_SYNC_REQUEST_JOURNAL);
+            }
         }
-      else if (tern_account_get_protocol (tern_mail_account_get_account (account)) == TERN_ACCOUNT_PROTOCOL_IMAP)
+      else if (op->kind != OP_OUTBOX_DELETE && op->kind != OP_OUTBOX_TAKE_BACK && imap)
         _tern_mail_account_request (account, TERN_SYNC_REQUEST_JOURNAL);
     }
 }
@@ -1279,4 +1463,97 @@ GPtrArray *
 tern_mail_list_outbox_finish (TernMail *self, GAsyncResult *result, GError **error)
 {
   return tern_store_run_finish (tern_mail_get_store (self), result, error);
+}
+
+/* ---- a composer's operations ----------------------------------------------------------- */
+
+/**
+ * tern_mail_send_async:
+ * @composition: the message as written (copied)
+ * @delay_seconds: it may leave this long after now at the earliest: the time to undo
+ *   the sending
+ * @draft_id: its draft, removed in the same commit (here and, through the journal, on
+ *   the server), or 0
+ *
+ * Builds the message (on a worker), puts it into the outbox, removes its draft and
+ * marks the message it answers (answered) or forwards ($Forwarded), found by its
+ * Message-ID, on the server too through the journal. Fails with
+ * %TERN_OUTBOX_ERROR_NO_RECIPIENTS, %TERN_OUTBOX_ERROR_INVALID_ADDRESS... and changes
+ * nothing then. tern_mail_operation_finish()'s @id is the outbox id; its undo takes
+ * the message back while it has not started leaving, with the original's flags.
+ */
+void
+tern_mail_send_async (TernMail *self, TernMailAccount *account, const TernOutboxComposition *composition,
+                      guint delay_seconds, gint64 draft_id, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  Op *op = op_new (OP_SEND, NULL, 0);
+
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+  g_return_if_fail (composition != NULL);
+  op->account = g_object_ref (tern_mail_account_get_account (account));
+  op->account_id = tern_mail_account_get_store_id (account);
+  op->composition = tern_outbox_composition_copy (composition);
+  op->delay = delay_seconds;
+  op->draft_id = draft_id;
+  start (self, op, tern_mail_send_async, cancellable, callback, user_data);
+}
+
+/**
+ * tern_mail_save_composition_async:
+ * @composition: the draft as written (copied); built on a worker
+ * @replaces: the earlier version of this draft, or 0
+ *
+ * Like tern_mail_save_draft_async(), from what the composer holds. A draft remembers
+ * what it answers or forwards, so that sending it later marks the original.
+ */
+void
+tern_mail_save_composition_async (TernMail *self, TernMailAccount *account, const TernOutboxComposition *composition,
+                                  gint64 replaces, GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  Op *op = op_new (OP_SAVE_DRAFT, NULL, 0);
+
+  g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
+  g_return_if_fail (composition != NULL);
+  op->account = g_object_ref (tern_mail_account_get_account (account));
+  op->composition = tern_outbox_composition_copy (composition);
+  op->folder_id = replaces;
+  start (self, op, tern_mail_save_composition_async, cancellable, callback, user_data);
+}
+
+/**
+ * tern_mail_outbox_take_back_async:
+ *
+ * Takes a waiting or failed message out of the outbox to edit it again (%TERN_MAIL_ERROR_BUSY
+ * while it is being sent, %TERN_MAIL_ERROR_INVALID when it was sent to some of its
+ * recipients already). Completes with tern_mail_outbox_take_back_finish().
+ */
+void
+tern_mail_outbox_take_back_async (TernMail *self, gint64 outbox_id, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op = op_new (OP_OUTBOX_TAKE_BACK, NULL, 0);
+
+  op->outbox_id = outbox_id;
+  start (self, op, tern_mail_outbox_take_back_async, cancellable, callback, user_data);
+}
+
+/**
+ * tern_mail_outbox_take_back_finish:
+ *
+ * Returns: (transfer full): the message as a composition, its Bcc recipients
+ *   recovered; %NULL on error
+ */
+TernOutboxComposition *
+tern_mail_outbox_take_back_finish (TernMail *self, GAsyncResult *result, GError **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  op = g_task_get_task_data (G_TASK (result));
+  return g_steal_pointer (&op->taken_back);
 }

@@ -54,6 +54,8 @@ tern_mail_undo_get_n_messages (TernMailUndo *undo)
 {
   g_return_val_if_fail (undo != NULL, 0);
 
+  if (undo->kind == TERN_MAIL_UNDO_UNQUEUE)
+    return 1;
   if (undo->prior != NULL)
     return undo->prior->len;
   if (undo->ids != NULL)

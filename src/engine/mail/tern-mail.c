@@ -576,6 +576,25 @@ tern_mail_lookup_account_by_id (TernMail *self, gint64 store_id)
   return NULL;
 }
 
+/**
+ * tern_mail_lookup_account_for_message:
+ *
+ * Returns: (transfer none) (nullable): the account of the folder the message is in
+ */
+TernMailAccount *
+tern_mail_lookup_account_for_message (TernMail *self, TernStoreMessage *message)
+{
+  TernStoreFolder *folder;
+
+  g_return_val_if_fail (TERN_IS_MAIL (self), NULL);
+  g_return_val_if_fail (TERN_IS_STORE_MESSAGE (message), NULL);
+
+  folder = self->folders != NULL ? tern_store_folder_list_lookup (self->folders,
+                                                                  tern_store_message_get_folder_id (message))
+                                 : NULL;
+  return folder != NULL ? tern_mail_lookup_account_by_id (self, tern_store_folder_get_account_id (folder)) : NULL;
+}
+
 /* ---- syncing ---------------------------------------------------------------------------- */
 
 /**

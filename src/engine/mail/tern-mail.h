@@ -15,6 +15,9 @@
 #include "tern-mail-undo.h"
 #include "tern-store.h"
 #include "tern-store-db-outbox.h"
+#include "tern-store-db-correspondents.h"
+#include "tern-outbox-composition.h"
+#include "tern-outbox-reply.h"
 
 G_BEGIN_DECLS
 
@@ -257,6 +260,68 @@ void             tern_mail_list_outbox_async   (TernMail             *self,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
 GPtrArray       *tern_mail_list_outbox_finish  (TernMail             *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+/* writing: a composer's way in (tern-mail-operations.c and tern-mail-compose.c) */
+void             tern_mail_send_async          (TernMail             *self,
+                                                TernMailAccount      *account,
+                                                const TernOutboxComposition *composition,
+                                                guint                 delay_seconds,
+                                                gint64                draft_id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+void             tern_mail_save_composition_async (TernMail          *self,
+                                                TernMailAccount      *account,
+                                                const TernOutboxComposition *composition,
+                                                gint64                replaces,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+void             tern_mail_outbox_take_back_async (TernMail          *self,
+                                                gint64                outbox_id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+TernOutboxComposition *tern_mail_outbox_take_back_finish (TernMail   *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+void             tern_mail_compose_reply_async (TernMail             *self,
+                                                gint64                message_id,
+                                                TernOutboxReplyKind   kind,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+void             tern_mail_open_draft_async    (TernMail             *self,
+                                                gint64                message_id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+TernOutboxComposition *tern_mail_compose_finish (TernMail            *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+char           **tern_mail_dup_own_addresses   (TernMail             *self);
+void             tern_mail_set_identities      (TernMail             *self,
+                                                const char * const   *addresses);
+TernMailAccount *tern_mail_lookup_account_for_message (TernMail      *self,
+                                                TernStoreMessage     *message);
+void             tern_mail_complete_address_async (TernMail          *self,
+                                                const char           *text,
+                                                guint                 max_results,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GPtrArray       *tern_mail_complete_address_finish (TernMail         *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+void             tern_mail_forget_correspondents (TernMail           *self);
+void             tern_mail_get_smtp_size_limit_async (TernMail       *self,
+                                                TernMailAccount      *account,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+guint64          tern_mail_get_smtp_size_limit_finish (TernMail      *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 

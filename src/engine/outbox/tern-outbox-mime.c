@@ -11,38 +11,23 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
-#include <gmime/gmime.h>
 
 #include "tern-outbox-error.h"
 #include "tern-outbox-mime.h"
-
-/* GMime 3.2 has no autoptr support of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeTextPart, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMultipart, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
+#include "tern-outbox-mime-private.h"
+#include "tern-outbox-flowed.h"
+#include "tern-mime-text.h"
 
 static void
 ensure_gmime (void)
 {
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      g_mime_init ();
-      g_once_init_leave (&done, 1);
-    }
+  _tern_outbox_ensure_gmime ();
 }
 
 static const char *
 domain_of (const char *address)
 {
-  const char *at = strrchr (address, '@');
-  return at != NULL && at[1] != '\0' ? at + 1 : "localhost";
+  return _tern_outbox_domain_of (address);
 }
 
 static gboolean
@@ -108,16 +93,7 @@ attachment_new (const char *path, GError **error)
 static GBytes *
 write_message (GMimeObject *object)
 {
-  GMimeFormatOptions *options = g_mime_format_options_clone (NULL);
-  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new ();
-  GByteArray *array;
-
-  g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_DOS);
-  g_mime_format_options_set_param_encoding_method (options, GMIME_PARAM_ENCODING_METHOD_RFC2231);
-  g_mime_object_write_to_stream (object, options, stream);
-  g_mime_format_options_free (options);
-  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
-  return g_bytes_new (array->data, array->len);
+  return _tern_outbox_write_object (object);
 }
 
 /**
@@ -375,4 +351,107 @@ tern_outbox_prepare_message (TernAccount   *account,
   if (subject != NULL)
     *subject = g_strdup (g_mime_message_get_subject (parsed));
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* ---- shared with the other files of the outbox ------------------------------------ */
+
+void
+_tern_outbox_ensure_gmime (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      g_mime_init ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+const char *
+_tern_outbox_domain_of (const char *address)
+{
+  const char *at = address != NULL ? strrchr (address, '@') : NULL;
+  return at != NULL && at[1] != '\0' ? at + 1 : "localhost";
+}
+
+/* The message as it goes out: CRLF line ends, RFC 2231 parameters. */
+GBytes *
+_tern_outbox_write_object (GMimeObject *object)
+{
+  GMimeFormatOptions *options = g_mime_format_options_clone (NULL);
+  g_autoptr(GMimeStream) stream = g_mime_stream_mem_new ();
+  GByteArray *array;
+
+  g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_DOS);
+  g_mime_format_options_set_param_encoding_method (options, GMIME_PARAM_ENCODING_METHOD_RFC2231);
+  g_mime_object_write_to_stream (object, options, stream);
+  g_mime_format_options_free (options);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  return g_bytes_new (array->data, array->len);
+}
+
+/* The whole message, or NULL when GMime cannot read one. */
+GMimeMessage *
+_tern_outbox_parse_message (GBytes *raw)
+{
+  g_autoptr(GMimeStream) stream = NULL;
+  g_autoptr(GMimeParser) parser = NULL;
+  gsize length = 0;
+  const char *data = raw != NULL ? g_bytes_get_data (raw, &length) : NULL;
+
+  if (length == 0)
+    return NULL;
+  _tern_outbox_ensure_gmime ();
+  stream = g_mime_stream_mem_new_with_buffer (data, length);
+  parser = g_mime_parser_new_with_stream (stream);
+  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+  return g_mime_parser_construct_message (parser, NULL);
+}
+
+/* A part's content, its transfer encoding undone. */
+GBytes *
+_tern_outbox_part_content (GMimePart *part)
+{
+  GMimeDataWrapper *wrapper = g_mime_part_get_content (part);
+  g_autoptr(GMimeStream) stream = NULL;
+  GByteArray *array;
+
+  if (wrapper == NULL)
+    return g_bytes_new (NULL, 0);
+  stream = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (wrapper, stream);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  return g_bytes_new (array->data, array->len);
+}
+
+/* A text part as UTF-8 with "\n" line ends, format=flowed undone. */
+char *
+_tern_outbox_part_text (GMimePart *part)
+{
+  g_autoptr(GBytes) content = _tern_outbox_part_content (part);
+  GMimeContentType *type = g_mime_object_get_content_type (GMIME_OBJECT (part));
+  const char *charset = g_mime_content_type_get_parameter (type, "charset");
+  const char *format = g_mime_content_type_get_parameter (type, "format");
+  const char *delsp = g_mime_content_type_get_parameter (type, "delsp");
+  gsize length = 0;
+  const char *data = g_bytes_get_data (content, &length);
+  g_autofree char *text = tern_mime_text_to_utf8 (data != NULL ? data : "", length, charset);
+  g_autoptr(GString) lf = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (!(*p == '\r' && p[1] == '\n'))
+      g_string_append_c (lf, *p);
+  if (format != NULL && g_ascii_strcasecmp (format, "flowed") == 0 &&
+      g_mime_content_type_is_type (type, "text", "plain"))
+    return tern_outbox_flowed_decode (lf->str, delsp != NULL && g_ascii_strcasecmp (delsp, "yes") == 0);
+  return g_string_free (g_steal_pointer (&lf), FALSE);
+}
+
+/* A Message-ID without its angle brackets (and what surrounds them). */
+char *
+_tern_outbox_strip_message_id (const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return NULL;
+  return g_mime_utils_decode_message_id (value);
 }
