@@ -345,8 +345,16 @@ reader_timeout_cb (gpointer user_data)
 static void
 selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, TernUiWindow *self)
 {
+  TernUiIdSelection *selection = tern_ui_message_list_get_selection (self->message_list);
+  g_autoptr(GObject) item = NULL;
+
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
-  tern_ui_mail_actions_update (self->mail_actions);
+  /* The actions follow the selection at once (a key pressed right after a click
+   * acts on what is selected now); only the reader waits. */
+  if (tern_ui_id_selection_get_n_selected (selection) == 1)
+    item = lookup_item (self, single_selected_id (self));
+  set_cursor_item (self, item);
+  update_actions (self);
   /* Moved on before the delay ran out: what the reader shows stays unread. */
   if (self->shown_id != 0 && single_selected_id (self) != self->shown_id)
     tern_ui_message_view_cancel_mark_read (self->reader);
