@@ -379,6 +379,15 @@ outer_folded_cb (AdwLeaflet *leaflet, GParamSpec *pspec, TernUiWindow *self)
 
 /* ---- operations on mail ------------------------------------------------------------------ */
 
+/* A toast with @error's words (a toast's title is Pango markup: escaped). */
+static AdwToast *
+error_toast_new (const GError *error)
+{
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  return adw_toast_new (escaped);
+}
+
 typedef struct
 {
   TernUiWindow   *self;
@@ -417,7 +426,7 @@ flags_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!tern_mail_operation_finish (TERN_MAIL (source), result, &undo, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toast_overlay, error_toast_new (error));
     }
   else if (op->toast && undo != NULL)
     {
@@ -633,7 +642,7 @@ undo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!tern_mail_operation_finish (TERN_MAIL (source), result, NULL, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, error_toast_new (error));
 }
 
 static void
@@ -910,8 +919,7 @@ account_state_cb (TernMailAccount *account, GParamSpec *pspec, TernUiWindow *sel
 static void
 change_refused_cb (TernMailAccount *account, const GError *error, TernUiWindow *self)
 {
-  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast = error_toast_new (error);
 
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
