@@ -363,8 +363,16 @@ reader_timeout_cb (gpointer user_data)
 static void
 selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, TernUiWindow *self)
 {
+  TernUiIdSelection *selection = tern_ui_message_list_get_selection (self->message_list);
+  g_autoptr(GObject) item = NULL;
+
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
-  tern_ui_mail_actions_update (self->mail_actions);
+  /* The actions follow the selection at once (a key pressed right after a click
+   * acts on what is selected now); only the reader waits. */
+  if (tern_ui_id_selection_get_n_selected (selection) == 1)
+    item = lookup_item (self, single_selected_id (self));
+  set_cursor_item (self, item);
+  update_actions (self);
   /* Moved on before the delay ran out: what the reader shows stays unread. */
   if (self->shown_id != 0 && single_selected_id (self) != self->shown_id)
     tern_ui_message_view_cancel_mark_read (self->reader);
@@ -393,6 +401,15 @@ outer_folded_cb (AdwLeaflet *leaflet, GParamSpec *pspec, TernUiWindow *self)
 }
 
 /* ---- operations on mail ------------------------------------------------------------------ */
+
+/* A toast with @error's words (a toast's title is Pango markup: escaped). */
+static AdwToast *
+error_toast_new (const GError *error)
+{
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  return adw_toast_new (escaped);
+}
 
 typedef struct
 {
@@ -432,7 +449,7 @@ flags_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!tern_mail_operation_finish (TERN_MAIL (source), result, &undo, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toast_overlay, error_toast_new (error));
     }
   else if (op->toast && undo != NULL)
     {
@@ -677,7 +694,7 @@ undo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!tern_mail_operation_finish (TERN_MAIL (source), result, NULL, NULL, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, error_toast_new (error));
 }
 
 static void
@@ -954,8 +971,7 @@ account_state_cb (TernMailAccount *account, GParamSpec *pspec, TernUiWindow *sel
 static void
 change_refused_cb (TernMailAccount *account, const GError *error, TernUiWindow *self)
 {
-  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast = error_toast_new (error);
 
   adw_toast_set_timeout (toast, 0);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

@@ -3,11 +3,16 @@
 #   tern-test-servers DIR -- test-organise-window.sh TERN_SESSION TERN_CLI TEST_ORGANISE_WINDOW
 # Fills alice's INBOX with twelve messages (Message-IDs <o0@tern.test> to
 # <o11@tern.test>, o1 and o2 flagged or read) and makes a folder Receipts, adds the
-# account with tern-cli, then runs test-organise-window (TAP, in process). The test
-# asks the server's state through a second IMAP session:
+# account with tern-cli through a proxy that can take the server "offline"
+# (composer-proxy.py, the composer test's: SIGUSR1 down, SIGUSR2 up), then runs
+# test-organise-window (TAP, in process). The test asks the server's state through a
+# second IMAP session, straight to the server:
 #   TERN_TEST_WHERE           prints "MESSAGE-ID FOLDER FLAGS…" for every message
 #   TERN_TEST_DELETE_FOLDER F deletes the folder F on the server
 #   TERN_TEST_FOLDERS         prints the server's folders, sorted
+#   TERN_TEST_FILL F P N      appends N messages <P0@tern.test>… to the folder F
+#                             (made if missing)
+#   TERN_TEST_OFFLINE, TERN_TEST_ONLINE   the server unreachable for Tern, and back
 set -euo pipefail
 session=$1; cli=$2; bin=$3
 if [ "${TERN_IN_SESSION:-}" != 1 ]; then
@@ -15,6 +20,7 @@ if [ "${TERN_IN_SESSION:-}" != 1 ]; then
   exec "$session" --keyring "$0" "$@"
 fi
 : "${TERN_TEST_IMAPS_PORT:?run under tests/servers/tern-test-servers}"
+here=$(cd "$(dirname "$0")" && pwd)
 
 cat > "$TERN_SESSION_DIR/imap.py" <<'PY'
 import imaplib, os, re, ssl, sys, time, email.utils
@@ -90,12 +96,41 @@ m.logout()
 PY
 export TERN_TEST_FOLDERS="python3 $TERN_SESSION_DIR/folders.py"
 
+cat > "$TERN_SESSION_DIR/fill.py" <<'PY'
+import os, sys, time, email.utils
+sys.path.insert(0, os.environ['TERN_SESSION_DIR'])
+from imap import connect
+folder, prefix, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+m = connect()
+if folder != 'INBOX':
+    m.create(folder); m.subscribe(folder)
+now = time.time()
+for i in range(n):
+    msg = ('From: Carol <carol@tern.test>\r\nTo: Alice <alice@tern.test>\r\nSubject: %s %d\r\n'
+           'Message-ID: <%s%d@tern.test>\r\nDate: %s\r\n\r\nBody %s %d.\r\n'
+           % (prefix, i, prefix, i, email.utils.formatdate(now - 60 - i * 60), prefix, i)).encode()
+    typ, data = m.append(folder, None, None, msg)
+    assert typ == 'OK', data
+m.logout()
+PY
+export TERN_TEST_FILL="python3 $TERN_SESSION_DIR/fill.py"
+
+# The proxy between Tern and the IMAP server: a free port.
+imap_proxy=$(python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$here/composer-proxy.py" "$TERN_SESSION_DIR/proxy.pid" "$imap_proxy:$TERN_TEST_IMAPS_PORT" &
+for i in $(seq 100); do [ -s "$TERN_SESSION_DIR/proxy.pid" ] && break; sleep 0.05; done
+proxy=$(cat "$TERN_SESSION_DIR/proxy.pid")
+trap 'kill $proxy 2>/dev/null || true' EXIT
+export TERN_TEST_OFFLINE="kill -USR1 $proxy" TERN_TEST_ONLINE="kill -USR2 $proxy"
+
 "$cli" account add --email alice@tern.test --protocol imap --host "$TERN_TEST_HOST" \
-  --port "$TERN_TEST_IMAPS_PORT" --security tls --user alice --pin-certificate "$TERN_TEST_CA_CERT" \
+  --port "$imap_proxy" --security tls --user alice --pin-certificate "$TERN_TEST_CA_CERT" \
   --smtp-host "$TERN_TEST_HOST" --smtp-port "$TERN_TEST_SUBMISSION_PORT" --smtp-security starttls \
   --password-command "echo ${TERN_TEST_PASSWORD:-secret}" >/dev/null
 
 if [ -n "${TERN_TEST_GDB:-}" ]; then
-  exec gdb -q -batch -ex run -ex bt --args "$bin" --tap
+  gdb -q -batch -ex run -ex bt --args "$bin" --tap
+  exit 1
 fi
-exec "$bin" --tap
+"$bin" --tap

@@ -20,7 +20,9 @@
  *    retry time, and when the network comes back.
  *
  * Reports from the threads are coalesced: however fast they come, one is queued on
- * the main context at a time (the newest wins).
+ * the main context at a time (the newest wins). A change the server refused is not a
+ * report to coalesce: each is queued on its own and said once
+ * (TernMailAccount::change-refused), however many reports follow it.
  */
 #include "config.h"
 
@@ -93,6 +95,7 @@ typedef struct
   GMutex           lock;
   Report           sync;      /* the newest report of the sync */
   Report           outbox;    /* and of the outbox run */
+  GPtrArray       *refusals;  /* GError: changes the server refused, not yet said */
 } Channel;
 
 struct _TernMailAccount
@@ -179,6 +182,7 @@ channel_unref (Channel *channel)
   g_main_context_unref (channel->context);
   report_clear (&channel->sync);
   report_clear (&channel->outbox);
+  g_ptr_array_unref (channel->refusals);
   g_mutex_clear (&channel->lock);
   g_free (channel);
 }
@@ -186,21 +190,34 @@ channel_unref (Channel *channel)
 static void apply_report (TernMailAccount *self, Report *report, gboolean outbox);
 
 static gboolean
+channel_is_pending (Channel *channel)
+{
+  return channel->sync.pending || channel->outbox.pending || channel->refusals->len > 0;
+}
+
+static gboolean
 deliver_cb (gpointer data)
 {
   Channel *channel = data;
   g_autoptr(TernMailAccount) self = g_weak_ref_get (&channel->self);
   Report sync = { 0 }, outbox = { 0 };
+  g_autoptr(GPtrArray) refusals = NULL;
 
   g_mutex_lock (&channel->lock);
   sync = channel->sync;
   outbox = channel->outbox;
   memset (&channel->sync, 0, sizeof channel->sync);
   memset (&channel->outbox, 0, sizeof channel->outbox);
+  refusals = g_steal_pointer (&channel->refusals);
+  channel->refusals = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   g_mutex_unlock (&channel->lock);
 
   if (self != NULL)
     {
+      /* A change the server refused (the store has the server's state back): said
+       * once, in the order the replay met them. */
+      for (guint i = 0; i < refusals->len; i++)
+        g_signal_emit (self, signals[SIGNAL_CHANGE_REFUSED], 0, g_ptr_array_index (refusals, i));
       if (sync.pending)
         apply_report (self, &sync, FALSE);
       if (outbox.pending)
@@ -211,8 +228,21 @@ deliver_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+channel_schedule (Channel *channel)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_cb, channel_ref (channel), (GDestroyNotify) channel_unref);
+  g_source_set_static_name (source, "[tern] account report");
+  g_source_attach (source, channel->context);
+}
+
 /* Any thread: queues @kind for the main context, replacing an undelivered report of
- * the same side (failures and stops are never replaced by progress). */
+ * the same side (failures and stops are never replaced by progress). The refusal a
+ * sync's progress carries (%TERN_ACCOUNT_PHASE_WORKING with an error) is queued
+ * apart, never replaced. */
 static void
 channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAccountProgress *progress,
               const GError *error, const TernServer *server)
@@ -221,13 +251,18 @@ channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAcco
   gboolean schedule;
 
   g_mutex_lock (&channel->lock);
+  schedule = !channel_is_pending (channel);
+  if (!outbox && kind == REPORT_PROGRESS && progress != NULL && progress->phase == TERN_ACCOUNT_PHASE_WORKING &&
+      progress->error != NULL)
+    g_ptr_array_add (channel->refusals, g_error_copy (progress->error));
   report = outbox ? &channel->outbox : &channel->sync;
   if (report->pending && report->kind != REPORT_PROGRESS && kind == REPORT_PROGRESS)
     {
       g_mutex_unlock (&channel->lock);
+      if (schedule)
+        channel_schedule (channel);
       return;
     }
-  schedule = !channel->sync.pending && !channel->outbox.pending;
   report_clear (report);
   report->pending = TRUE;
   report->kind = kind;
@@ -251,14 +286,7 @@ channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAcco
   g_mutex_unlock (&channel->lock);
 
   if (schedule)
-    {
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, deliver_cb, channel_ref (channel), (GDestroyNotify) channel_unref);
-      g_source_set_static_name (source, "[tern] account report");
-      g_source_attach (source, channel->context);
-    }
+    channel_schedule (channel);
 }
 
 static void
@@ -421,10 +449,6 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
         finish_waiters (self->sync_waiters, report->error);
       return;
     }
-
-  /* A change the server refused (the store has the server's state back): said once. */
-  if (!outbox && report->phase == TERN_ACCOUNT_PHASE_WORKING && report->error != NULL)
-    g_signal_emit (self, signals[SIGNAL_CHANGE_REFUSED], 0, report->error);
 
   /* Progress. */
   if (outbox)
@@ -1129,6 +1153,7 @@ tern_mail_account_init (TernMailAccount *self)
   g_weak_ref_init (&self->channel->self, self);
   self->channel->context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->channel->lock);
+  self->channel->refusals = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   self->trigger = tern_sync_trigger_new ();
   self->progress = -1;
   self->sync_phase = TERN_ACCOUNT_PHASE_WAITING;

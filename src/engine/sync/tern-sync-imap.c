@@ -1204,6 +1204,7 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
   g_autoptr(GPtrArray) root = NULL;
   g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   guint replayed = 0;
+  gboolean replay_ok;
 
   /* The delimiter, for folders the journal creates. */
   root = tern_imap_session_list (sync->session, "", "", TERN_IMAP_LIST_NONE, 0, sync->cancellable, error);
@@ -1212,11 +1213,12 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
   if (root->len > 0 && ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter != '\0')
     sync->delimiter = ((TernImapMailbox *) g_ptr_array_index (root, 0))->delimiter;
 
-  if (!tern_sync_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed, refused,
-                             sync->cancellable, error))
-    return FALSE;
+  replay_ok = tern_sync_replay_run (sync->db, sync->session, sync->account_id, sync->delimiter, &replayed, refused,
+                                    sync->cancellable, error);
   if (replayed > 0)
     progress (sync, NULL, replayed, replayed, _("offline changes sent"));
+  /* Said even when the replay stopped later on (the connection lost): the entries
+   * refused have left the journal, their local side undone. */
   for (guint i = 0; i < refused->len; i++)
     {
       /* Translators: the server's refusal of a change made offline, in words */
@@ -1227,6 +1229,8 @@ sync_all (Sync *sync, gboolean inbox_only, GError **error)
       tern_account_progress_report (sync->progress, sync->progress_data, sync->email, TERN_ACCOUNT_PHASE_WORKING,
                                     NULL, 0, 0, text, g_ptr_array_index (refused, i));
     }
+  if (!replay_ok)
+    return FALSE;
 
   folders = sync_folder_list (sync, error);
   if (folders == NULL)

@@ -1344,6 +1344,7 @@ replay_folder_op (Replay *r, char delimiter, GError **error)
   g_autoptr(TernStoreFolder) folder = NULL;
   g_autofree char *server_name = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(TernImapMailbox) created = NULL;
   char delim[2] = { delimiter, '\0' };
 
   if (entry->op == TERN_STORE_JOURNAL_FOLDER_DELETE)
@@ -1391,9 +1392,19 @@ replay_folder_op (Replay *r, char delimiter, GError **error)
           return FALSE;
         }
       set_subscribed (session, server_name, TRUE, cancellable);   /* a folder made here is wanted */
+      /* The server's UIDVALIDITY, not the one the store gave the folder made here:
+       * the messages later entries move or upload there take their UIDs under it
+       * (COPYUID, APPENDUID), and the sync would otherwise see a new UIDVALIDITY and
+       * load the folder again. Without an answer, the sync does that. */
+      created = tern_imap_session_status (session, server_name, TERN_IMAP_STATUS_ITEM_UIDVALIDITY, cancellable,
+                                          NULL);
     }
-  return tern_store_db_sync_set_folder_server (r->db, entry->folder_id, server_name, delim,
-                                               tern_store_folder_get_role (folder), error);
+  if (!tern_store_db_sync_set_folder_server (r->db, entry->folder_id, server_name, delim,
+                                             tern_store_folder_get_role (folder), error))
+    return FALSE;
+  if (created != NULL && (created->status_items & TERN_IMAP_STATUS_ITEM_UIDVALIDITY) && created->uidvalidity != 0)
+    return tern_store_db_set_folder_sync_state (r->db, entry->folder_id, created->uidvalidity, 1, 0, error);
+  return TRUE;
 }
 
 static gboolean
