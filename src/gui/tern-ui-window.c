@@ -164,6 +164,8 @@ update_title (TernUiWindow *self)
     adw_window_title_set_title (self->window_title, title);
 }
 
+static void update_actions (TernUiWindow *self);
+
 static void
 show_selected_folder (TernUiWindow *self)
 {
@@ -180,7 +182,11 @@ show_selected_folder (TernUiWindow *self)
     {
       tern_ui_outbox_view_show (self->outbox_view, tern_ui_sidebar_item_get_account (self->folder_item));
       gtk_stack_set_visible_child_name (self->list_stack, "outbox");
+      /* The list hidden behind the Outbox keeps no selection for the header bar's
+       * actions (Archive there would act on messages no longer in sight). */
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (tern_ui_message_list_get_selection (self->message_list)));
       show_in_reader (self, NULL, 0);
+      update_actions (self);
       return;
     }
   gtk_stack_set_visible_child_name (self->list_stack, "messages");
@@ -290,7 +296,6 @@ show_in_reader (TernUiWindow *self, GObject *item, guint n_selected)
     tern_ui_message_view_show_message_ids (self->reader, &id, 1, id);
 }
 
-static void update_actions (TernUiWindow *self);
 
 static void
 cursor_notify_cb (GObject *item, GParamSpec *pspec, TernUiWindow *self)

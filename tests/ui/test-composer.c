@@ -1165,6 +1165,11 @@ test_partly_refused (void)
   g_assert_true (ui_wait_until (sidebar_has_outbox, GINT_TO_POINTER (TRUE), 30000));
   show_outbox ();
   g_assert_true (ui_wait_until (outbox_state_has, (gpointer) "nosuch@tern.test", 30000));
+  /* Nothing in the Outbox view is a message of a folder: no header bar action acts on
+   * the messages selected before. */
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (
+                      tern_ui_message_list_get_selection (win_child ("message_list"))), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (win_child ("forward_button")));
   {
     g_autofree char *text = tern_ui_outbox_view_dup_state_text (win_child ("outbox_view"), 0);
 
