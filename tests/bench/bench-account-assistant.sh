@@ -17,6 +17,7 @@ if [ "${TERN_IN_SESSION:-}" != 1 ]; then
   python3 "$GEN" -n "$N" --seed 1 --inbox-only --maildir "$W/gen" >/dev/null
   export GSK_RENDERER=cairo GDK_DEBUG=gl-disable GTK_A11Y=test GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 \
          GSETTINGS_SCHEMA_DIR="$B/data" TERN_SEED_MAILDIR="$W/gen" TERN_IN_SESSION=1 \
+         TERN_HTML_MODULE="$B/src/gui/libtern-html.so" \
          TERN_TEST_PASSWORD=bench-pw-1 TERN_BENCH_BIN="$B/tests/bench/bench-account-assistant" TERN_BENCH_ROUNDS=$ROUNDS
   exec "$SRC/tests/servers/tern-test-servers" "$W" -- "$SRC/tests/lib/tern-session" --keyring "$0"
 fi

@@ -30,6 +30,7 @@
 
 #include "tern-engine.h"
 #include "tern-store.h"
+#include "tern-ui-html-loader.h"
 #include "tern-ui-message-view.h"
 
 static TernUiMessageView *view;
@@ -261,6 +262,7 @@ main (int argc, char **argv)
       g_setenv (vars[i], dir, TRUE);
     }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv (TERN_UI_HTML_LOADER_ENV, TERN_BUILD_HTML_MODULE, FALSE);   /* the build's */
 
   g_set_prgname ("bench-reader");   /* WebKit's sandbox makes folders from it */
   gtk_init ();

@@ -15,7 +15,8 @@ GEN=${GEN_CORPUS:-/work/shared/tools/gen-corpus.py}
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 python3 "$GEN" -n "$N" --seed 1 --inbox-only --maildir "$W/gen" >/dev/null
 export GSK_RENDERER=cairo GDK_DEBUG=gl-disable GTK_A11Y=test GSETTINGS_BACKEND=memory \
-       GSETTINGS_SCHEMA_DIR="$B/data" TERN_SCREENSHOT_DIR="$W" TERN_SEED_MAILDIR="$W/gen"
+       GSETTINGS_SCHEMA_DIR="$B/data" TERN_SCREENSHOT_DIR="$W" TERN_SEED_MAILDIR="$W/gen" \
+       TERN_HTML_MODULE="$B/src/gui/libtern-html.so"
 "$SRC/tests/servers/tern-test-servers" "$W" -- "$SRC/tests/ui/test-sync-window.sh" \
   "$SRC/tests/lib/tern-session" "$B/src/cli/tern-cli" "$B/tests/ui/test-sync-window" 2>&1 |
   grep -E 'ui-stall|^not ok|^ok|Bail'

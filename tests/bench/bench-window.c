@@ -25,6 +25,7 @@
 
 #include "tern-engine.h"
 #include "tern-ui-application.h"
+#include "tern-ui-html-loader.h"
 #include "tern-ui-message-list.h"
 #include "tern-ui-window.h"
 
@@ -172,6 +173,7 @@ main (int argc, char **argv)
     }
   sync = g_str_equal (argv[1], "--sync");
   folder_id = sync ? 0 : g_ascii_strtoll (argv[1], NULL, 10);
+  g_setenv (TERN_UI_HTML_LOADER_ENV, TERN_BUILD_HTML_MODULE, FALSE);   /* the build's */
   gtk_init ();
   adw_init ();
   tern_engine_init ();

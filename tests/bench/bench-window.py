@@ -91,7 +91,8 @@ def tern_env(args, name):
     env.update(XDG_DATA_HOME=os.path.join(base, "data"), XDG_CONFIG_HOME=os.path.join(base, "config"),
                XDG_CACHE_HOME=os.path.join(base, "cache"), GSETTINGS_BACKEND="keyfile",
                GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"), GSK_RENDERER="cairo",
-               GDK_DEBUG="gl-disable", GTK_A11Y="none", NO_AT_BRIDGE="1")
+               GDK_DEBUG="gl-disable", GTK_A11Y="none", NO_AT_BRIDGE="1",
+               TERN_HTML_MODULE=os.path.join(args.build, "src", "gui", "libtern-html.so"))
     for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         os.makedirs(env[k], exist_ok=True)
     return env

@@ -21,6 +21,7 @@
 #include "tern-store.h"
 #include "tern-ui-attachments.h"
 #include "tern-ui-html-body.h"
+#include "tern-ui-html-loader.h"
 #include "tern-ui-message-view.h"
 #include "tern-ui-reader-private.h"
 #include "tern-ui-source-window.h"
@@ -1274,6 +1275,97 @@ test_wheel_over_html (void)
   g_assert_true (ui_wait_until (adjustment_moved, adj, 5000));
 }
 
+/* ---- without the HTML viewer's library --------------------------------------------------------- */
+
+#define NO_HTML_MODULE "/nonexistent/tern/libtern-html.so"
+
+static const char alternative_message[] =
+  "From: Ada <ada@example.org>\r\n"
+  "To: reader@example.org\r\n"
+  "Subject: Both kinds\r\n"
+  "Date: Wed, 03 Jan 2024 10:00:00 +0000\r\n"
+  "MIME-Version: 1.0\r\n"
+  "Content-Type: multipart/alternative; boundary=\"b1\"\r\n"
+  "\r\n"
+  "--b1\r\n"
+  "Content-Type: text/plain; charset=utf-8\r\n"
+  "\r\n"
+  "The plain part, as the sender wrote it.\r\n"
+  "--b1\r\n"
+  "Content-Type: text/html; charset=utf-8\r\n"
+  "\r\n"
+  "<html><body><p>The <b>HTML</b> part.</p></body></html>\r\n"
+  "--b1--\r\n";
+
+static char *
+card_text (TernUiMessageCard *card)
+{
+  GPtrArray *bodies = _tern_ui_message_card_get_text_bodies (card);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (g_ptr_array_index (bodies, i));
+      GtkTextIter start, end;
+      g_autofree char *part = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      part = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      g_string_append (text, part);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* In a process whose $TERN_HTML_MODULE names no file (main()): the loader warned once. */
+static void
+html_as_text_in_subprocess (void)
+{
+  g_autofree char *html = remote_message ("News <news@example.com>");
+  g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
+  g_autoptr(GError) error = NULL;
+  TernUiMessageCard *card;
+
+  card = show_one (add_message (html, TERN_STORE_FLAG_SEEN));
+  g_test_assert_expected_messages ();
+  g_assert_false (tern_ui_html_loader_load (&error));
+  g_assert_error (error, TERN_UI_HTML_LOADER_ERROR, TERN_UI_HTML_LOADER_ERROR_OPEN);
+  g_assert_true (tern_ui_html_loader_get_failed ());
+
+  /* HTML only: reduced to text, no remote content to allow */
+  g_assert_cmpint (tern_ui_message_card_get_state (card), ==, TERN_UI_MESSAGE_CARD_SHOWN);
+  g_assert_cmpuint (_tern_ui_message_card_get_html_bodies (card)->len, ==, 0);
+  text = card_text (card);
+  g_assert_nonnull (strstr (text, "News"));
+  g_assert_nonnull (strstr (text, "An image from the web:"));
+  g_assert_null (strstr (text, "<h1>"));
+  g_assert_false (tern_ui_message_card_get_remote_blocked (card));
+  g_assert_nonnull (find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL,
+                                 "HTML messages are shown as plain text: the HTML viewer could not be loaded"));
+  ui_settle (500);
+  g_assert_cmpuint (http_count (NULL), ==, 0);
+
+  /* text and HTML: the sender's plain text */
+  card = show_one (add_message (alternative_message, TERN_STORE_FLAG_SEEN));
+  g_assert_cmpuint (_tern_ui_message_card_get_html_bodies (card)->len, ==, 0);
+  plain = card_text (card);
+  g_assert_nonnull (strstr (plain, "The plain part, as the sender wrote it."));
+  g_assert_null (strstr (plain, "HTML part"));
+  screenshot ("reader-html-as-text.png");
+}
+
+static void
+test_html_as_text (void)
+{
+  if (g_test_subprocess ())
+    {
+      html_as_text_in_subprocess ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+}
+
 /* ---- the corpus ------------------------------------------------------------------------------- */
 
 static void
@@ -1484,6 +1576,14 @@ main (int argc, char **argv)
   adw_init ();
   tern_engine_init ();
   warm_up_webkit ();
+  /* /ui/reader/html-as-text: the library is missing, the reader says so once (the
+   * window's prepare may be first to try it, before the test) */
+  if (g_test_subprocess ())
+    {
+      g_setenv (TERN_UI_HTML_LOADER_ENV, NO_HTML_MODULE, TRUE);
+      g_test_expect_message ("TernUi", G_LOG_LEVEL_WARNING,
+                             "HTML messages are shown as text: could not load the HTML viewer: *" NO_HTML_MODULE "*");
+    }
   http_start ();
   marked_read = g_array_new (FALSE, FALSE, sizeof (gint64));
   need_body = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1525,6 +1625,7 @@ main (int argc, char **argv)
       g_test_add_func ("/ui/reader/dark", test_dark);
       g_test_add_func ("/ui/reader/accessibility", test_accessibility);
       g_test_add_func ("/ui/reader/wheel-over-html", test_wheel_over_html);
+      g_test_add_func ("/ui/reader/html-as-text", test_html_as_text);
     }
 
   ret = g_test_run ();

@@ -11,23 +11,31 @@
  *   and a navigation policy that lets only the initial about:blank load through;
  *   tracking images were removed from the HTML before (tern-mime-html.c), so they
  *   stay out when remote content is allowed;
- * - a clicked link goes to the message view's ::activate-link, never to the web
- *   view; the link under the pointer is shown with its real target;
- * - cid: URLs are served from the message by the shared URI scheme;
+ * - a clicked link goes to ::link-clicked (the reader passes it to the message
+ *   view's ::activate-link), never to the web view; the link under the pointer is
+ *   shown with its real target (::link-hovered);
+ * - cid: URLs are served by the shared URI scheme from the caller's function (the
+ *   reader's looks them up in the message);
  * - the view is as tall as its content (a script in an isolated world reports the
  *   height), so the conversation scrolls as one page.
+ *
+ * Built into libtern-html with tern-ui-web-shared.c, the only code that uses WebKit;
+ * it knows nothing of the engine or of the rest of the reader.
  */
 #include "config.h"
 
 #include <math.h>
-#include <glib/gi18n.h>
 #include <webkit/webkit.h>
 
 #include "tern-ui-html-body.h"
-#include "tern-ui-reader-private.h"
 #include "tern-ui-web-shared.h"
 
 #define BODY_KEY "tern-ui-html-body"
+
+/* Tallest a web body grows, in pixels; a longer message scrolls inside its view. */
+#define MAX_BODY_PX 12000
+
+const int tern_ui_html_body_abi_version = TERN_UI_HTML_BODY_ABI_VERSION;
 
 struct _TernUiHtmlBody
 {
@@ -35,7 +43,9 @@ struct _TernUiHtmlBody
 
   WebKitWebView            *view;
   WebKitUserContentManager *ucm;
-  TernMimeMessage          *message;
+  TernUiHtmlBodyCidFunc     cid_func;
+  gpointer                  cid_data;
+  GDestroyNotify            cid_data_free;
   char                     *html;
   gboolean                  remote_ok;
   gboolean                  filter_ready;
@@ -57,6 +67,8 @@ G_DEFINE_FINAL_TYPE (TernUiHtmlBody, tern_ui_html_body, GTK_TYPE_WIDGET)
 
 enum {
   PAINTED,
+  LINK_CLICKED,
+  LINK_HOVERED,
   N_SIGNALS
 };
 
@@ -73,20 +85,19 @@ serve_cid (WebKitURISchemeRequest *request,
   TernUiHtmlBody *self = view != NULL ? g_object_get_data (G_OBJECT (view), BODY_KEY) : NULL;
   const char *path = webkit_uri_scheme_request_get_path (request);
   g_autofree char *content_id = path != NULL ? g_uri_unescape_string (path, NULL) : NULL;
-  TernMimePart *part = NULL;
+  g_autofree char *content_type = NULL;
+  g_autoptr(GBytes) bytes = NULL;
 
   if (self != NULL && content_id != NULL)
     {
       g_ptr_array_add (self->cid_requests, g_strdup (content_id));
-      part = tern_mime_message_lookup_content_id (self->message, content_id);
+      bytes = self->cid_func (content_id, &content_type, self->cid_data);
     }
-  if (part != NULL)
+  if (bytes != NULL)
     {
-      GBytes *bytes = tern_mime_part_get_bytes (part);
       g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
 
-      webkit_uri_scheme_request_finish (request, stream, (gint64) g_bytes_get_size (bytes),
-                                        tern_mime_part_get_content_type (part));
+      webkit_uri_scheme_request_finish (request, stream, (gint64) g_bytes_get_size (bytes), content_type);
     }
   else
     {
@@ -106,7 +117,7 @@ apply_height (TernUiHtmlBody *self)
   if (self->view == NULL)
     return;
   h = (int) ceil (self->content_height * self->zoom);
-  self->applied_height = CLAMP (h, 1, TERN_UI_MAX_BODY_PX);
+  self->applied_height = CLAMP (h, 1, MAX_BODY_PX);
   gtk_widget_set_size_request (GTK_WIDGET (self->view), -1, self->applied_height);
 }
 
@@ -201,7 +212,7 @@ decide_policy_cb (WebKitWebView            *view,
 
       webkit_policy_decision_ignore (decision);
       if (target != NULL && *target != '\0' && !g_str_has_prefix (target, "about:"))
-        _tern_ui_reader_activate_link (GTK_WIDGET (self), target, label);
+        g_signal_emit (self, signals[LINK_CLICKED], 0, target, label);
       return TRUE;
     }
 
@@ -224,7 +235,7 @@ mouse_target_changed_cb (WebKitWebView       *view,
 
   g_free (self->hover_label);
   self->hover_label = uri != NULL ? g_strdup (webkit_hit_test_result_get_link_label (hit)) : NULL;
-  _tern_ui_reader_hover_link (GTK_WIDGET (self), uri);
+  g_signal_emit (self, signals[LINK_HOVERED], 0, uri);
 }
 
 static gboolean
@@ -365,24 +376,30 @@ tern_ui_html_body_prepare (void)
 
 /**
  * tern_ui_html_body_new:
- * @message: the message, for its cid: parts
  * @html: the prepared HTML (tern_mime_html_prepare())
  * @remote_ok: whether remote content may load
+ * @cid_func: serves the message's `cid:` parts
+ * @cid_data: (transfer full): for @cid_func
+ * @cid_data_free: frees @cid_data with the body
  *
  * Returns: (transfer floating): the body; it loads once mapped
  */
 GtkWidget *
-tern_ui_html_body_new (TernMimeMessage *message,
-                       const char      *html,
-                       gboolean         remote_ok)
+tern_ui_html_body_new (const char            *html,
+                       gboolean               remote_ok,
+                       TernUiHtmlBodyCidFunc  cid_func,
+                       gpointer               cid_data,
+                       GDestroyNotify         cid_data_free)
 {
   TernUiHtmlBody *self;
 
-  g_return_val_if_fail (TERN_IS_MIME_MESSAGE (message), NULL);
   g_return_val_if_fail (html != NULL, NULL);
+  g_return_val_if_fail (cid_func != NULL, NULL);
 
   self = g_object_new (TERN_UI_TYPE_HTML_BODY, NULL);
-  self->message = g_object_ref (message);
+  self->cid_func = cid_func;
+  self->cid_data = cid_data;
+  self->cid_data_free = cid_data_free;
   self->html = g_strdup (html);
   self->remote_ok = remote_ok;
   create_view (self);
@@ -505,7 +522,8 @@ tern_ui_html_body_finalize (GObject *object)
 {
   TernUiHtmlBody *self = TERN_UI_HTML_BODY (object);
 
-  g_clear_object (&self->message);
+  if (self->cid_data_free != NULL)
+    g_clear_pointer (&self->cid_data, self->cid_data_free);
   g_free (self->html);
   g_free (self->hover_label);
   g_ptr_array_unref (self->cid_requests);
@@ -530,6 +548,23 @@ tern_ui_html_body_class_init (TernUiHtmlBodyClass *klass)
    */
   signals[PAINTED] = g_signal_new ("painted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * TernUiHtmlBody::link-clicked:
+   * @uri: the link's target
+   * @label: (nullable): the link's text
+   *
+   * A link of the message was clicked; the web view did not follow it.
+   */
+  signals[LINK_CLICKED] = g_signal_new ("link-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * TernUiHtmlBody::link-hovered:
+   * @uri: (nullable): the target of the link under the pointer, or %NULL
+   */
+  signals[LINK_HOVERED] = g_signal_new ("link-hovered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "htmlbody");

@@ -13,11 +13,13 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "tern-mime-text.h"
 #include "tern-ui-attachments.h"
-#include "tern-ui-html-body.h"
+#include "tern-ui-html-loader.h"
 #include "tern-ui-message-card.h"
 #include "tern-ui-reader-private.h"
 #include "tern-ui-source-window.h"
@@ -51,7 +53,7 @@ struct _TernUiMessageCard
   gulong                  after_paint_id;
   guint                   paint_tick;
   GdkFrameClock          *frame_clock;
-  GPtrArray              *html_bodies;   /* TernUiHtmlBody, not owned */
+  GPtrArray              *html_bodies;   /* TernUiHtmlBody (tern-ui-html-loader.c), not owned */
   GPtrArray              *text_bodies;   /* TernUiTextBody, not owned */
 
   /* template */
@@ -387,7 +389,7 @@ after_paint_cb (GdkFrameClock     *clock,
 }
 
 static void
-html_painted_cb (TernUiHtmlBody    *body,
+html_painted_cb (GtkWidget         *body,
                  TernUiMessageCard *self)
 {
   if (self->n_html_pending > 0 && --self->n_html_pending == 0 && self->after_paint_id == 0)
@@ -461,7 +463,9 @@ tern_ui_message_card_get_remote_blocked (TernUiMessageCard *self)
 
   g_return_val_if_fail (TERN_UI_IS_MESSAGE_CARD (self), FALSE);
 
-  if (self->content == NULL || (self->content->remote & SHOWABLE_REMOTE) == 0 || self->remote_ok)
+  /* No HTML body (HTML shown as text, without the library): nothing would load. */
+  if (self->content == NULL || self->html_bodies->len == 0 ||
+      (self->content->remote & SHOWABLE_REMOTE) == 0 || self->remote_ok)
     return FALSE;
   policy = g_settings_get_string (self->settings, "show-remote-images");
   return g_strcmp0 (policy, "never") != 0;
@@ -524,7 +528,7 @@ tern_ui_message_card_show_remote_content (TernUiMessageCard *self, gboolean alwa
     }
   self->remote_ok = TRUE;
   for (guint i = 0; i < self->html_bodies->len; i++)
-    tern_ui_html_body_set_remote_allowed (g_ptr_array_index (self->html_bodies, i), TRUE);
+    tern_ui_html_loader_set_remote_allowed (g_ptr_array_index (self->html_bodies, i), TRUE);
   update_remote_banner (self);
 }
 
@@ -554,6 +558,21 @@ add_text (TernUiMessageCard *self, const char *text, gboolean notice)
   gtk_box_append (self->body_box, body);
 }
 
+/* Without the HTML viewer (its library could not be loaded): the HTML as text. */
+static void
+add_html_as_text (TernUiMessageCard *self, const char *html)
+{
+  static gboolean told;
+  g_autofree char *text = tern_mime_text_html_to_text (html, strlen (html));
+
+  if (!told)
+    {
+      told = TRUE;
+      _tern_ui_reader_toast (GTK_WIDGET (self), _("HTML messages are shown as plain text: the HTML viewer could not be loaded"));
+    }
+  add_text (self, text, FALSE);
+}
+
 void
 _tern_ui_message_card_set_content (TernUiMessageCard *self, TernUiReaderContent *content)
 {
@@ -576,16 +595,19 @@ _tern_ui_message_card_set_content (TernUiMessageCard *self, TernUiReaderContent 
       TernMimeBody *body = g_ptr_array_index (bodies, i);
       const char *html = g_ptr_array_index (content->html, i);
 
-      if (body->kind == TERN_MIME_BODY_HTML && html != NULL)
-        {
-          GtkWidget *view = tern_ui_html_body_new (content->mime, html, self->remote_ok);
+      GtkWidget *view = NULL;
 
-          tern_ui_html_body_set_zoom (TERN_UI_HTML_BODY (view), self->zoom);
+      if (body->kind == TERN_MIME_BODY_HTML && html != NULL &&
+          (view = tern_ui_html_loader_new_body (content->mime, html, self->remote_ok)) != NULL)
+        {
+          tern_ui_html_loader_set_zoom (view, self->zoom);
           g_signal_connect_object (view, "painted", G_CALLBACK (html_painted_cb), self, 0);
           g_ptr_array_add (self->html_bodies, view);
           self->n_html_pending++;
           gtk_box_append (self->body_box, view);
         }
+      else if (body->kind == TERN_MIME_BODY_HTML)
+        add_html_as_text (self, body->text);
       else
         add_text (self, body->text, body->kind == TERN_MIME_BODY_NOTICE);
       if (body->truncated)
@@ -691,7 +713,9 @@ start_load (TernUiMessageCard *self)
 
   data = g_new0 (LoadData, 1);
   data->id = tern_store_message_get_id (self->message);
-  data->prefer_plain = g_settings_get_boolean (self->settings, "prefer-plain-text");
+  /* Without the HTML viewer, the plain text alternative rather than HTML as text. */
+  data->prefer_plain = g_settings_get_boolean (self->settings, "prefer-plain-text") ||
+                       tern_ui_html_loader_get_failed ();
   tern_store_run_async (self->store, load_work, data, g_free,
                         (GDestroyNotify) _tern_ui_reader_content_free,
                         self->cancellable, load_done_cb, g_object_ref (self));
@@ -1031,7 +1055,7 @@ tern_ui_message_card_set_zoom (TernUiMessageCard *self, double zoom)
 
   self->zoom = zoom;
   for (guint i = 0; i < self->html_bodies->len; i++)
-    tern_ui_html_body_set_zoom (g_ptr_array_index (self->html_bodies, i), zoom);
+    tern_ui_html_loader_set_zoom (g_ptr_array_index (self->html_bodies, i), zoom);
   for (guint i = 0; i < self->text_bodies->len; i++)
     tern_ui_text_body_set_zoom (g_ptr_array_index (self->text_bodies, i), zoom);
 }

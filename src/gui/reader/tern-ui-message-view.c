@@ -24,7 +24,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "tern-ui-html-body.h"
+#include "tern-ui-html-loader.h"
 #include "tern-ui-message-view.h"
 #include "tern-ui-reader-private.h"
 
@@ -417,7 +417,9 @@ load_conversation (TernUiMessageView *self, ConversationRequest *request)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = cancellable = g_cancellable_new ();
-  request->prefer_plain = g_settings_get_boolean (self->settings, "prefer-plain-text");
+  /* Without the HTML viewer, the plain text alternative rather than HTML as text. */
+  request->prefer_plain = g_settings_get_boolean (self->settings, "prefer-plain-text") ||
+                          tern_ui_html_loader_get_failed ();
   set_loading (self, TRUE);
 
   /* Keep showing what was there until the new conversation is ready: no flash. */
@@ -1042,7 +1044,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
 static gboolean
 prepare_web_cb (gpointer user_data)
 {
-  tern_ui_html_body_prepare ();
+  tern_ui_html_loader_prepare ();
   return G_SOURCE_REMOVE;
 }
 

@@ -14,9 +14,6 @@
 
 G_BEGIN_DECLS
 
-/* Tallest a web body grows, in pixels; a longer message scrolls inside its view. */
-#define TERN_UI_MAX_BODY_PX 12000
-
 /**
  * TernUiReaderContent:
  * @mime: the parsed message
