@@ -23,7 +23,8 @@ if [ "${TERN_IN_SESSION:-}" != 1 ]; then
   B=$(realpath "$1"); SRC=$(cd "$(dirname "$0")/../.." && pwd)
   W=$(mktemp -d "${TMPDIR:-/tmp}/comp-bench-XXXXXX"); chmod 755 "$W"; trap 'rm -rf "$W"' EXIT
   export TERN_IN_SESSION=1 GSK_RENDERER=cairo GDK_DEBUG=gl-disable GTK_A11Y=none NO_AT_BRIDGE=1 \
-         GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$B/data" BENCH_BUILD="$B"
+         GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$B/data" BENCH_BUILD="$B" \
+         TERN_HTML_MODULE="$B/src/gui/libtern-html.so"
   "$SRC/tests/servers/tern-test-servers" "$W" -- "$SRC/tests/lib/tern-session" --keyring "$0" "$@"
   printf 'load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
