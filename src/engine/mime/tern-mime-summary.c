@@ -281,10 +281,12 @@ walk (Extract *ex, GMimeObject *object, int depth, gboolean in_related)
         }
       if (inner != NULL)
         {
-          const char *subject = g_mime_message_get_subject (inner);
+          /* Decoded as the outer message's (GMime's own subject keeps raw bytes that
+           * are not UTF-8). */
+          g_autoptr(TernMimeHeaders) headers = tern_mime_headers_new (inner);
 
-          if (subject != NULL)
-            append_text (ex, subject);
+          if (headers->subject != NULL)
+            append_text (ex, headers->subject);
           walk (ex, g_mime_message_get_mime_part (inner), depth + 1, FALSE);
         }
     }
