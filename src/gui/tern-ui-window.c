@@ -1275,6 +1275,7 @@ rows_painted_cb (TernUiMessageList *list, TernUiWindow *self)
   once = TRUE;
   tern_ui_bench_mark ("rows-painted");
   tern_ui_application_start_mail (self->application);
+  tern_ui_message_view_prepare (self->reader);
 }
 
 static void

@@ -1048,13 +1048,21 @@ prepare_web_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-tern_ui_message_view_map (GtkWidget *widget)
+/**
+ * tern_ui_message_view_prepare:
+ *
+ * Starts, half a second from now and once per process, what the first HTML message
+ * needs (WebKit's library and its web process). The window calls it once its first
+ * rows are on screen: called when the view was mapped, it took its share of a
+ * start-up still painting the list.
+ */
+void
+tern_ui_message_view_prepare (TernUiMessageView *self)
 {
   static gboolean prepared;
 
-  GTK_WIDGET_CLASS (tern_ui_message_view_parent_class)->map (widget);
-  /* Once the window is up, start what the first HTML message needs. */
+  g_return_if_fail (TERN_UI_IS_MESSAGE_VIEW (self));
+
   if (!prepared)
     {
       prepared = TRUE;
@@ -1151,7 +1159,6 @@ tern_ui_message_view_class_init (TernUiMessageViewClass *klass)
   object_class->set_property = tern_ui_message_view_set_property;
   object_class->dispose = tern_ui_message_view_dispose;
   object_class->finalize = tern_ui_message_view_finalize;
-  widget_class->map = tern_ui_message_view_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, TERN_TYPE_STORE,

@@ -47,5 +47,6 @@ double             tern_ui_message_view_get_zoom         (TernUiMessageView *sel
 void               tern_ui_message_view_set_zoom         (TernUiMessageView *self,
                                                           double             zoom);
 const char        *tern_ui_message_view_get_hovered_link (TernUiMessageView *self);
+void               tern_ui_message_view_prepare          (TernUiMessageView *self);
 
 G_END_DECLS
