@@ -385,6 +385,15 @@ bench_send (guint n, gsize attachment_size)
   else
     printf ("sending %u messages from the composer:\n", n);
   report ("  UI thread's CPU time until in the outbox", cpu_part, "ms");
+  {
+    GString *over = g_string_new (NULL);
+
+    for (guint i = 0; i < cpu_part->len; i++)
+      if (g_array_index (cpu_part, double, i) > 20.0)
+        g_string_append_printf (over, " #%u %.1f", i + 1, g_array_index (cpu_part, double, i));
+    printf ("    over 20 ms of UI time:%s\n", over->len > 0 ? over->str : " none");
+    g_string_free (over, TRUE);
+  }
   report ("  the Send action's own wall time (checks, window gone, queued to a worker)", sync_part, "ms");
   report ("  wall time until in the outbox (the worker's build and commit)", wall, "ms");
   {
