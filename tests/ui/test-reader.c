@@ -1566,6 +1566,7 @@ main (int argc, char **argv)
     }
 
   gtk_test_init (&argc, &argv, NULL);
+  ui_watchdog_start ();
   /* --corpus: only every message of the shared corpus (a test of its own) */
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--corpus"))

@@ -183,6 +183,7 @@ main (int argc, char **argv)
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
+  ui_watchdog_start ();
   tern_engine_init ();
 
   app = tern_ui_application_new ();

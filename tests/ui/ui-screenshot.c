@@ -5,9 +5,63 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <webkit/webkit.h>
 
 #include "ui-screenshot.h"
+
+/* ---- the hang watchdog ------------------------------------------------------------------ */
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  guint limit = GPOINTER_TO_UINT (data);
+  g_autofree char *gdb = g_find_program_in_path ("gdb");
+  g_autofree char *command = g_strdup_printf ("'%s' -p %d -batch -nx -ex 'thread apply all bt' </dev/null 1>&2",
+                                              gdb != NULL ? gdb : "gdb", (int) getpid ());
+
+  g_usleep ((gulong) limit * G_USEC_PER_SEC);
+  /* The main thread is stuck: reading its test path now is no race worth minding. */
+  fprintf (stderr, "\nui test watchdog: %s still running after %u s (in %s)\n",
+           g_get_prgname (), limit, g_test_get_path () != NULL ? g_test_get_path () : "?");
+  if (gdb != NULL)
+    {
+      fprintf (stderr, "ui test watchdog: every thread's backtrace follows\n");
+      prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+      if (system (command) != 0)
+        fprintf (stderr, "ui test watchdog: gdb could not say\n");
+    }
+  fflush (stderr);
+  abort ();
+  return NULL;
+}
+
+/**
+ * ui_watchdog_start:
+ *
+ * A ui test that hangs would sit until meson's timeout kills it, and say nothing of
+ * where. After $TERN_TEST_WATCHDOG seconds (default 600: meson gives a ui test 900)
+ * this aborts the test instead, naming the test that was running and printing every
+ * thread's backtrace (with gdb, when it is installed). Also makes standard output
+ * line-buffered, so that the TAP lines before a hang reach the log.
+ */
+void
+ui_watchdog_start (void)
+{
+  static gboolean started;
+  const char *env = g_getenv ("TERN_TEST_WATCHDOG");
+  guint limit = env != NULL ? (guint) atoi (env) : 600;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  if (started || limit == 0)
+    return;
+  started = TRUE;
+  g_thread_unref (g_thread_new ("ui-watchdog", watchdog_thread, GUINT_TO_POINTER (limit)));
+}
 
 static gboolean
 done_cb (gpointer data)
@@ -35,13 +89,18 @@ settle (guint ms)
  * once, before the tests; every later warning is fatal. Call it after
  * gtk_test_init() and g_set_prgname() (WebKit's sandbox makes folders from the
  * program's name, and fails on the full path g_test_init() gives it).
+ * Starts the hang watchdog too (ui_watchdog_start()).
  */
 void
 ui_webkit_warm_up (void)
 {
-  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  GtkWidget *w = gtk_window_new ();
-  GtkWidget *web = webkit_web_view_new ();
+  GLogLevelFlags fatal;
+  GtkWidget *w, *web;
+
+  ui_watchdog_start ();
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  w = gtk_window_new ();
+  web = webkit_web_view_new ();
 
   gtk_window_set_child (GTK_WINDOW (w), web);
   gtk_window_present (GTK_WINDOW (w));

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 char *ui_screenshot_save (GtkWidget  *widget,
                           const char *name);
 void  ui_webkit_warm_up  (void);
+void  ui_watchdog_start  (void);
 
 void     ui_settle     (guint      ms);
 gboolean ui_wait_until (gboolean (*cond) (gpointer),
