@@ -371,8 +371,12 @@ mail_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   sync_interval_cb (self->settings, "sync-interval-minutes", self);
   /* As every mail client does: the accounts are kept in step while Tern runs; from
    * when the window shows its first rows (the syncs' threads then do not compete
-   * with it), or in two seconds. */
-  self->start_timeout = g_timeout_add_seconds (2, start_timeout_cb, self);
+   * with it), or in two seconds; at once when there is no account yet (no rows to
+   * wait for: the first account's sync must not wait). */
+  if (g_list_model_get_n_items (accounts) == 0)
+    tern_mail_start (self->mail);
+  else
+    self->start_timeout = g_timeout_add_seconds (2, start_timeout_cb, self);
   tern_ui_bench_mark ("mail-loaded");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAIL]);
   if (self->sync_on_load)

@@ -95,6 +95,8 @@ struct _TernUiWindow
   gint64                pending_account;  /* to show its Inbox once it has one */
   guint                 pending_account_timeout;
   guint                 pending_account_ticks;
+  guint                 pending_inbox_idle;
+  gboolean              watching_folders;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1032,6 +1034,59 @@ inbox_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **
 static gboolean pending_account_cb (gpointer user_data);
 
 static void
+show_pending_inbox (TernUiWindow *self, gint64 inbox_id)
+{
+  tern_ui_bench_mark ("new-account-inbox-selected");
+  self->pending_account = 0;
+  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
+  g_clear_handle_id (&self->pending_inbox_idle, g_source_remove);
+  tern_ui_window_show_folder (self, inbox_id);
+}
+
+/* The sidebar's folders changed: once it has rebuilt its rows (its own idle, at a
+ * higher priority), the new account's Inbox is there the moment the first sync
+ * committed it, without waiting for the next look in the store. */
+static gboolean
+pending_inbox_idle_cb (gpointer user_data)
+{
+  TernUiWindow *self = user_data;
+  GListModel *folders = tern_ui_sidebar_get_folders (self->sidebar);
+
+  self->pending_inbox_idle = 0;
+  for (guint i = 0; self->pending_account != 0 && i < g_list_model_get_n_items (folders); i++)
+    {
+      g_autoptr(TernStoreFolder) folder = g_list_model_get_item (folders, i);
+
+      if (tern_store_folder_get_account_id (folder) == self->pending_account &&
+          tern_store_folder_get_role (folder) == TERN_STORE_FOLDER_ROLE_INBOX &&
+          tern_ui_sidebar_select_folder (self->sidebar, tern_store_folder_get_id (folder)))
+        {
+          tern_ui_bench_mark ("new-account-inbox-in-sidebar");
+          show_pending_inbox (self, tern_store_folder_get_id (folder));
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sidebar_folders_changed_cb (GListModel *folders, guint position, guint removed, guint added, TernUiWindow *self)
+{
+  if (self->pending_account != 0 && self->pending_inbox_idle == 0)
+    self->pending_inbox_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pending_inbox_idle_cb, self, NULL);
+}
+
+static void
+watch_sidebar_folders (TernUiWindow *self)
+{
+  GListModel *folders = tern_ui_sidebar_get_folders (self->sidebar);
+
+  if (self->watching_folders || folders == NULL)
+    return;
+  self->watching_folders = TRUE;
+  g_signal_connect_object (folders, "items-changed", G_CALLBACK (sidebar_folders_changed_cb), self, 0);
+}
+
+static void
 inbox_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(TernUiWindow) self = user_data;
@@ -1042,11 +1097,10 @@ inbox_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   tern_ui_bench_mark (id != NULL && *id != 0 ? "new-account-inbox-in-store" : "new-account-no-inbox-yet");
   if (id != NULL && *id != 0 && tern_ui_sidebar_select_folder (self->sidebar, *id))
     {
-      tern_ui_bench_mark ("new-account-inbox-selected");
-      self->pending_account = 0;
-      tern_ui_window_show_folder (self, *id);
+      show_pending_inbox (self, *id);
       return;
     }
+  watch_sidebar_folders (self);
   if (++self->pending_account_ticks < 600)
     self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);
 }
@@ -1080,6 +1134,9 @@ tern_ui_window_show_account (TernUiWindow *self, TernMailAccount *account)
   self->pending_account = tern_mail_account_get_store_id (account);
   self->pending_account_ticks = 0;
   g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
+  /* Its first sync starts now, whether or not the window has painted rows yet. */
+  tern_ui_application_start_mail (self->application);
+  watch_sidebar_folders (self);
   pending_account_cb (self);
 }
 
@@ -1247,6 +1304,7 @@ tern_ui_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
   g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
+  g_clear_handle_id (&self->pending_inbox_idle, g_source_remove);
   set_cursor_item (self, NULL);
   g_clear_pointer (&self->undo, tern_mail_undo_unref);
   self->undo_toast = NULL;
