@@ -60,7 +60,7 @@ typedef struct
 {
   TernUiMailActions *self;
   ActKind            kind;
-  gint64             folder_id;  /* move, copy */
+  gint64             folder_id;  /* move, copy; archive to a folder just created */
   gint64             next_id;    /* the row to select once the others left */
   GArray            *ids;        /* the messages */
 } Act;
@@ -261,7 +261,10 @@ dispatch (Act *act)
       tern_mail_expunge_async (self->mail, ids, n, self->cancellable, done_cb, act);
       break;
     case ACT_ARCHIVE:
-      tern_mail_archive_async (self->mail, ids, n, self->cancellable, done_cb, act);
+      if (act->folder_id != 0)
+        tern_mail_move_async (self->mail, ids, n, act->folder_id, self->cancellable, done_cb, act);
+      else
+        tern_mail_archive_async (self->mail, ids, n, self->cancellable, done_cb, act);
       break;
     case ACT_JUNK:
     case ACT_NOT_JUNK:
@@ -357,8 +360,7 @@ archive_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* The sync gives it the Archive role by its name; meanwhile, the messages go
-   * there directly. */
-  act->kind = ACT_MOVE;
+   * there directly (and the toast still says they were archived). */
   act->folder_id = folder_id;
   dispatch (act);
 }
