@@ -549,7 +549,7 @@ test_popover_one (void)
   x_screenshot ("tern-accounts-move-popover-bob.png");
   tern_ui_move_popover_choose (popover, 0);
   g_assert_true (ui_wait_until (list_lacks, "x0", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
 
   show_folder (bob_projects, 1);
   g_assert_true (list_has ("x0"));
@@ -576,7 +576,7 @@ test_popover_many (void)
   g_assert_true (ui_wait_until (list_lacks, "x1", 2000));
   g_assert_true (list_lacks ("x2"));
   g_assert_true (list_lacks ("x3"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 3 messages to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 3 messages to “Projects” in bob@tern.test", 10000));
   x_screenshot ("tern-accounts-source-after-move.png");
 
   show_folder (bob_projects, 4);
@@ -604,7 +604,7 @@ test_drop (void)
   dismiss_toasts ();
   select_mids ("x4", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", projects, TRUE);
-  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message to “Projects” in bob@tern.test", 10000));
   g_assert_true (list_has ("x4"));
   wait_server ("x4", "alice INBOX |bob Projects ");
 
@@ -612,7 +612,7 @@ test_drop (void)
   select_mids ("x5", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", projects, FALSE);
   g_assert_true (ui_wait_until (list_lacks, "x5", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
   wait_server ("x5", "bob Projects ");
   g_assert_true (list_has ("x4"));
   show_folder (bob_projects, 6);
@@ -628,7 +628,7 @@ test_undo (void)
   select_mids ("x6", NULL);
   activate ("mail.move-to", g_variant_new_int64 (bob_projects));
   g_assert_true (ui_wait_until (list_lacks, "x6", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
   wait_server ("x6", "bob Projects ");
   activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "x6", 5000));
@@ -638,7 +638,7 @@ test_undo (void)
   dismiss_toasts ();
   select_mids ("x8", NULL);
   activate ("mail.move-to", g_variant_new_int64 (bob_projects));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
   activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "x8", 5000));
   ui_settle (3000);
@@ -665,7 +665,7 @@ test_pop3 (void)
   activate ("mail.move-to", g_variant_new_int64 (alice_inbox));
   g_assert_true (ui_wait_until (list_lacks, "c0", 2000));
   g_assert_true (list_lacks ("c1"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 2 messages to “Inbox”", 10000));
+  g_assert_true (ui_wait_until (toast_shows, "Moved 2 messages to “Inbox” in alice@tern.test", 10000));
   /* carol's POP3 server keeps its copies (leave on server), read by the download (what
    * Dovecot marks a RETR'd message); alice's server has each once. */
   wait_server ("c0", "alice INBOX |carol INBOX \\Seen");
