@@ -202,6 +202,36 @@ list_lacks (gpointer mid)
   return tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_LOADING && list_find (mid, NULL) == 0;
 }
 
+/* The Message-IDs of the list's rows, for a failure's message. */
+static char *
+list_dump (void)
+{
+  GListModel *model = G_LIST_MODEL (selection ());
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TernStoreMessage) message = g_list_model_get_item (model, i);
+
+      g_string_append_printf (out, " %s (%" G_GINT64_FORMAT ")",
+                              message != NULL && tern_store_message_is_loaded (message)
+                                ? tern_store_message_get_message_id (message) : "?",
+                              message != NULL ? tern_store_message_get_id (message) : 0);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+assert_lacks (const char *mid)
+{
+  if (!list_lacks ((gpointer) mid))
+    {
+      g_autofree char *rows = list_dump ();
+
+      g_error ("<%s@tern.test> still in the list:%s", mid, rows);
+    }
+}
+
 static gboolean
 list_loaded (gpointer data)
 {
@@ -240,8 +270,12 @@ show_folder (gint64 folder_id, guint n)
   if (!ui_wait_until (folder_shown, &folder_id, 10000))
     g_error ("folder %" G_GINT64_FORMAT " not in the sidebar", folder_id);
   if (!ui_wait_until (list_loaded, GUINT_TO_POINTER (n), 20000))
-    g_error ("folder %" G_GINT64_FORMAT ": %u rows, not %u", folder_id,
-             g_list_model_get_n_items (G_LIST_MODEL (selection ())), n);
+    {
+      g_autofree char *rows = list_dump ();
+
+      g_error ("folder %" G_GINT64_FORMAT ": %u rows, not %u:%s", folder_id,
+               g_list_model_get_n_items (G_LIST_MODEL (selection ())), n, rows);
+    }
 }
 
 /* Selects the messages named (x0, x1…), NULL-terminated. */
@@ -644,8 +678,8 @@ test_undo (void)
   ui_settle (3000);
   wait_server ("x8", "alice INBOX ");
   show_folder (bob_projects, 6);
-  g_assert_true (list_lacks ("x6"));
-  g_assert_true (list_lacks ("x8"));
+  assert_lacks ("x6");
+  assert_lacks ("x8");
   /* A sync changes none of it (no copy came back in bob's folder). */
   sync_all ();
   wait_server ("x6", "alice INBOX ");
