@@ -60,7 +60,7 @@ typedef struct
 {
   TernUiMailActions *self;
   ActKind            kind;
-  gint64             folder_id;  /* move, copy */
+  gint64             folder_id;  /* move, copy; archive to a folder just created */
   gint64             next_id;    /* the row to select once the others left */
   GArray            *ids;        /* the messages */
 } Act;
@@ -110,6 +110,26 @@ folder_title (TernUiMailActions *self, gint64 folder_id)
   g_autoptr(TernUiSidebarItem) item = folder != NULL ? tern_ui_sidebar_item_new_folder (folder) : NULL;
 
   return g_strdup (item != NULL ? tern_ui_sidebar_item_get_title (item) : _("the folder"));
+}
+
+/* The account of @folder_id when it is not the account of the folder shown (a move
+ * to another account), for the toast; else NULL. */
+static const char *
+other_account (TernUiMailActions *self, gint64 folder_id)
+{
+  TernStoreFolder *target = lookup_folder (self, folder_id);
+  TernStoreFolder *shown = NULL;
+  const char *account;
+
+  if (tern_ui_message_list_get_query (self->list) == NULL)
+    shown = lookup_folder (self, tern_ui_message_list_get_folder_id (self->list));
+  if (target == NULL || shown == NULL ||
+      tern_store_folder_get_account_id (target) == tern_store_folder_get_account_id (shown))
+    return NULL;
+  account = tern_store_folder_get_account (target);
+  if (account == NULL || g_str_equal (account, TERN_STORE_LOCAL_ACCOUNT))
+    return _("Local Folders");
+  return account;
 }
 
 static void
@@ -170,6 +190,7 @@ static char *
 describe (TernUiMailActions *self, Act *act, guint n)
 {
   g_autofree char *folder = NULL;
+  const char *account;
 
   switch (act->kind)
     {
@@ -185,10 +206,18 @@ describe (TernUiMailActions *self, Act *act, guint n)
       return g_strdup_printf (ngettext ("Marked %u message as not junk", "Marked %u messages as not junk", n), n);
     case ACT_MOVE:
       folder = folder_title (self, act->folder_id);
+      if ((account = other_account (self, act->folder_id)) != NULL)
+        /* Translators: %u messages, the first %s a folder, the second its account (another one) */
+        return g_strdup_printf (ngettext ("Moved %u message to “%s” in %s", "Moved %u messages to “%s” in %s", n), n,
+                                folder, account);
       /* Translators: %u messages, %s a folder */
       return g_strdup_printf (ngettext ("Moved %u message to “%s”", "Moved %u messages to “%s”", n), n, folder);
     case ACT_COPY:
       folder = folder_title (self, act->folder_id);
+      if ((account = other_account (self, act->folder_id)) != NULL)
+        /* Translators: %u messages, the first %s a folder, the second its account (another one) */
+        return g_strdup_printf (ngettext ("Copied %u message to “%s” in %s", "Copied %u messages to “%s” in %s", n), n,
+                                folder, account);
       /* Translators: %u messages, %s a folder */
       return g_strdup_printf (ngettext ("Copied %u message to “%s”", "Copied %u messages to “%s”", n), n, folder);
     default:
@@ -261,7 +290,10 @@ dispatch (Act *act)
       tern_mail_expunge_async (self->mail, ids, n, self->cancellable, done_cb, act);
       break;
     case ACT_ARCHIVE:
-      tern_mail_archive_async (self->mail, ids, n, self->cancellable, done_cb, act);
+      if (act->folder_id != 0)
+        tern_mail_move_async (self->mail, ids, n, act->folder_id, self->cancellable, done_cb, act);
+      else
+        tern_mail_archive_async (self->mail, ids, n, self->cancellable, done_cb, act);
       break;
     case ACT_JUNK:
     case ACT_NOT_JUNK:
@@ -357,8 +389,7 @@ archive_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* The sync gives it the Archive role by its name; meanwhile, the messages go
-   * there directly. */
-  act->kind = ACT_MOVE;
+   * there directly (and the toast still says they were archived). */
   act->folder_id = folder_id;
   dispatch (act);
 }

@@ -1,17 +1,19 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""composer-proxy.py PIDFILE LISTEN:TARGET...
+"""composer-proxy.py PIDFILE LISTEN:TARGET[:RATE]...
 
 A TCP proxy on 127.0.0.1 per LISTEN:TARGET pair, for the composer's tests: the
 server "goes offline" on SIGUSR1 (every connection is cut, and nothing listens, so new
 ones are refused as by a host that is down, until SIGUSR2 brings it back). Writes its
-pid to PIDFILE once it listens.
+pid to PIDFILE once it listens. RATE, when given, limits what the client sends to
+RATE bytes a second (an upload slow enough to be cut midway).
 """
 import os
 import signal
 import socket
 import sys
 import threading
+import time
 
 pairs = [tuple(int(p) for p in a.split(":")) for a in sys.argv[2:]]
 lock = threading.Lock()
@@ -20,13 +22,15 @@ online.set()
 live = set()
 
 
-def pump(src, dst):
+def pump(src, dst, rate=0):
     try:
         while True:
-            data = src.recv(65536)
+            data = src.recv(min(65536, rate // 10) if rate else 65536)
             if not data:
                 break
             dst.sendall(data)
+            if rate:
+                time.sleep(len(data) / rate)
     except OSError:
         pass
     for s in (src, dst):
@@ -47,7 +51,7 @@ def listen_on(port):
     return server
 
 
-def serve(listen, target):
+def serve(listen, target, rate=0):
     while True:
         online.wait()
         with lock:
@@ -65,7 +69,7 @@ def serve(listen, target):
             continue
         with lock:
             live.update((client, upstream))
-        threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+        threading.Thread(target=pump, args=(client, upstream, rate), daemon=True).start()
         threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
 
 
@@ -95,9 +99,9 @@ def up(*_):
 
 signal.signal(signal.SIGUSR1, down)
 signal.signal(signal.SIGUSR2, up)
-for listen, target in pairs:
-    servers[listen] = listen_on(listen)
-    threading.Thread(target=serve, args=(listen, target), daemon=True).start()
+for pair in pairs:
+    servers[pair[0]] = listen_on(pair[0])
+    threading.Thread(target=serve, args=pair, daemon=True).start()
 with open(sys.argv[1], "w") as f:
     f.write(str(os.getpid()))
 while True:

@@ -1337,6 +1337,11 @@ tern_imap_session_logout (TernImapSession  *self,
  * cancelled; then sends DONE and reads the completion. The connection's I/O timeout is
  * raised for the wait and restored after.
  *
+ * @cancellable ends the wait only: IDLE and its continuation are sent and read
+ * without it (within the I/O timeout), because a read cut there would leave the
+ * session broken, or the server idling; cancelled before the server's "+", the IDLE
+ * is still ended with DONE. Already cancelled, nothing is sent.
+ *
  * Returns: %TRUE after a change or the timeout; %FALSE with %G_IO_ERROR_CANCELLED when
  *   cancelled (the session stays usable), or another error
  */
@@ -1363,13 +1368,15 @@ tern_imap_session_idle (TernImapSession  *self,
 
   if (timeout_seconds == 0)
     timeout_seconds = TERN_IMAP_DEFAULT_IDLE_TIMEOUT;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
 
   command = tern_imap_command_new ("IDLE");
-  if (!tern_imap_session_submit (self, command, cancellable, error))
+  if (!tern_imap_session_submit (self, command, NULL, error))
     return FALSE;
 
   events = self->events;
-  go_ahead = wait_continuation (self, command, cancellable, &local_error);
+  go_ahead = wait_continuation (self, command, NULL, &local_error);
   if (go_ahead == NULL)
     {
       /* A failure, or the server refused IDLE. */

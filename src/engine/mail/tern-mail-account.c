@@ -74,6 +74,7 @@ typedef struct
   char             *message;
   GError           *error;
   TernServer        server;  /* the server that failed */
+  guint64           n_working; /* the channel's n_working when posted */
 } Report;
 
 static void
@@ -96,6 +97,7 @@ typedef struct
   Report           sync;      /* the newest report of the sync */
   Report           outbox;    /* and of the outbox run */
   GPtrArray       *refusals;  /* GError: changes the server refused, not yet said */
+  guint64          n_working; /* the sync's reports of work posted so far, coalesced or not */
 } Channel;
 
 struct _TernMailAccount
@@ -129,6 +131,7 @@ struct _TernMailAccount
   GThread              *watch;
   GCancellable         *watch_cancellable;
   GPtrArray            *sync_waiters;    /* GTask of "sync now" while started */
+  guint64               waiters_mark;     /* the channel's n_working when they asked */
   gboolean              waiters_saw_work;
 
   /* one-shot syncs (not started) */
@@ -252,6 +255,10 @@ channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAcco
 
   g_mutex_lock (&channel->lock);
   schedule = !channel_is_pending (channel);
+  /* Counted before any coalescing: "sync now" must know that a sync worked after it
+   * asked, even when the report saying so was replaced by the one saying it is done. */
+  if (!outbox && kind == REPORT_PROGRESS && progress != NULL && progress->phase == TERN_ACCOUNT_PHASE_WORKING)
+    channel->n_working++;
   if (!outbox && kind == REPORT_PROGRESS && progress != NULL && progress->phase == TERN_ACCOUNT_PHASE_WORKING &&
       progress->error != NULL)
     g_ptr_array_add (channel->refusals, g_error_copy (progress->error));
@@ -266,6 +273,7 @@ channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAcco
   report_clear (report);
   report->pending = TRUE;
   report->kind = kind;
+  report->n_working = channel->n_working;
   if (progress != NULL)
     {
       report->phase = progress->phase;
@@ -495,11 +503,15 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
   update_state (self);
 
   /* "Sync now" while started: done when the sync that followed the request waits
-   * again, or cannot reach the server. */
+   * again, or cannot reach the server. The work is counted where it was posted: a
+   * sync with nothing to do reports its work and its wait at once, and only the wait
+   * may reach this thread. */
   if (!outbox && self->sync_waiters->len > 0)
     {
-      if (report->phase == TERN_ACCOUNT_PHASE_WORKING)
+      if (report->n_working > self->waiters_mark)
         self->waiters_saw_work = TRUE;
+      if (report->phase == TERN_ACCOUNT_PHASE_WORKING)
+        ;   /* not done yet */
       else if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
         finish_waiters (self->sync_waiters, report->error);
       else if (self->waiters_saw_work)
@@ -764,6 +776,9 @@ _tern_mail_account_sync_async (TernMailAccount     *self,
     {
       g_ptr_array_add (self->sync_waiters, task);
       self->waiters_saw_work = FALSE;
+      g_mutex_lock (&self->channel->lock);
+      self->waiters_mark = self->channel->n_working;
+      g_mutex_unlock (&self->channel->lock);
       _tern_mail_account_request (self, TERN_SYNC_REQUEST_FULL);
       return;
     }

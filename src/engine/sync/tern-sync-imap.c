@@ -1463,6 +1463,10 @@ tern_sync_imap_watch (TernStoreDb               *db,
               request = tern_sync_trigger_take (trigger);
               if ((request & TERN_SYNC_REQUEST_FULL) || g_get_monotonic_time () >= next_poll)
                 {
+                  /* Asked for: said, even when there is nothing to do (whoever asked
+                   * waits for this sync's work, then its wait). */
+                  if (request & TERN_SYNC_REQUEST_FULL)
+                    progress (&sync, NULL, 0, 0, _("syncing"));
                   if (!sync_all (&sync, FALSE, &local_error))
                     break;
                   next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;

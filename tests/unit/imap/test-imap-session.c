@@ -838,6 +838,49 @@ test_idle (void)
   fake_server_assert_finished (server);
 }
 
+static gpointer
+cancel_soon_thread (gpointer user_data)
+{
+  g_usleep (50 * 1000);
+  cancel_cb (user_data);
+  return NULL;
+}
+
+/* Woken before the server said "+ idling" (a sync asked for just as the IDLE went
+ * out): the IDLE is still ended with DONE, and the session stays usable; woken before
+ * it started, nothing is sent. */
+static void
+test_idle_woken_early (void)
+{
+  const char *script[] = {
+    "S:* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", SELECT_STEPS ("t1"),
+    "C:t2 IDLE", "SLEEP:300", "S:+ idling", "C:DONE", "S:t2 OK done",
+    "C:t3 NOOP", "S:t3 OK",
+    "CLOSE", NULL
+  };
+  g_autoptr(FakeServer) server = fake_server_new (script);
+  g_autoptr(TernImapSession) session = preauth_session (server);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *canceller;
+
+  select_inbox (session);
+  canceller = g_thread_new ("canceller", cancel_soon_thread, cancellable);
+  g_assert_false (tern_imap_session_idle (session, 30, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_thread_join (canceller);
+  g_clear_error (&error);
+
+  /* Already woken: no IDLE at all. */
+  g_assert_false (tern_imap_session_idle (session, 30, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_true (tern_imap_session_noop (session, NULL, &error));
+  g_assert_no_error (error);
+  fake_server_assert_finished (server);
+}
+
 /* ---- SELECT with QRESYNC, ENABLE, ID, NAMESPACE, LIST, STATUS ------------------------------- */
 
 static void
@@ -1119,6 +1162,7 @@ main (int   argc,
   g_test_add_func ("/imap/session/move", test_move);
   g_test_add_func ("/imap/session/move-fallback", test_move_fallback);
   g_test_add_func ("/imap/session/idle", test_idle);
+  g_test_add_func ("/imap/session/idle-woken-early", test_idle_woken_early);
   g_test_add_func ("/imap/session/select-qresync", test_select_qresync);
   g_test_add_func ("/imap/session/misc-commands", test_misc_commands);
   g_test_add_func ("/imap/session/list-status-fallback", test_list_status_fallback);
