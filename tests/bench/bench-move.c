@@ -21,7 +21,10 @@
  *        - the main loop meanwhile, until the server has them: a 1 ms timeout's gaps,
  *          each with the main thread's CPU time during it (a gap on the clock alone
  *          includes the time other processes had the CPU, on a loaded machine), and
- *          the longest dispatch between two polls of the main context.
+ *          the longest dispatch between two polls of the main context; and each gap's
+ *          time the main thread waited for a CPU (its /proc schedstat's run-queue
+ *          wait), so that a gap the machine's load made is told from one the loop
+ *          made (its CPU time, or its waits on locks and I/O).
  *
  * Prints one line per figure and round, then the median and range of each, with the
  * load average beside every figure. With TERN_BENCH_TRACE=1 the IMAP transcript of
@@ -36,9 +39,11 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
@@ -67,6 +72,24 @@ thread_cpu_time (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The main thread's time waiting for a CPU (runnable, not running: other processes
+ * had the cores), in µs, from its /proc schedstat: "CPU_NS RUNQUEUE_WAIT_NS SLICES". */
+static int schedstat_fd = -1;
+
+static gint64
+main_thread_wait_time (void)
+{
+  char buf[128];
+  ssize_t n;
+  char *end;
+
+  if (schedstat_fd < 0 || (n = pread (schedstat_fd, buf, sizeof buf - 1, 0)) <= 0)
+    return 0;
+  buf[n] = '\0';
+  g_ascii_strtoull (buf, &end, 10);
+  return (gint64) (g_ascii_strtoull (end, NULL, 10) / 1000);
 }
 
 /* The process's CPU time (all its threads), in µs. */
@@ -98,12 +121,13 @@ typedef struct
 {
   gint64 wall;   /* µs between two ticks */
   gint64 cpu;    /* the main thread's CPU time meanwhile */
+  gint64 wait;   /* its time waiting for a CPU meanwhile */
 } Gap;
 
 static GArray *gaps;
-static gint64 last_tick, last_tick_cpu;
+static gint64 last_tick, last_tick_cpu, last_tick_wait;
 static gboolean measuring;
-static gint64 max_dispatch, max_dispatch_cpu;
+static gint64 max_dispatch, max_dispatch_cpu, max_dispatch_wait;
 static GPollFunc real_poll;
 
 static gboolean
@@ -111,11 +135,13 @@ tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_time ();
-  Gap gap = { now - last_tick, cpu - last_tick_cpu };
+  gint64 wait = main_thread_wait_time ();
+  Gap gap = { now - last_tick, cpu - last_tick_cpu, wait - last_tick_wait };
 
   g_array_append_val (gaps, gap);
   last_tick = now;
   last_tick_cpu = cpu;
+  last_tick_wait = wait;
   return G_SOURCE_CONTINUE;
 }
 
@@ -124,19 +150,21 @@ tick_cb (gpointer data)
 static gint
 timed_poll (GPollFD *fds, guint n, gint timeout)
 {
-  static gint64 left, left_cpu;
+  static gint64 left, left_cpu, left_wait;
   gint64 entered = g_get_monotonic_time ();
   gint64 entered_cpu = thread_cpu_time ();
   gint ret;
 
-  if (measuring && left != 0)
+  if (measuring && left != 0 && entered - left > max_dispatch)
     {
-      max_dispatch = MAX (max_dispatch, entered - left);
-      max_dispatch_cpu = MAX (max_dispatch_cpu, entered_cpu - left_cpu);
+      max_dispatch = entered - left;
+      max_dispatch_cpu = entered_cpu - left_cpu;
+      max_dispatch_wait = main_thread_wait_time () - left_wait;
     }
   ret = real_poll (fds, n, timeout);
   left = g_get_monotonic_time ();
   left_cpu = thread_cpu_time ();
+  left_wait = main_thread_wait_time ();
   return ret;
 }
 
@@ -161,13 +189,41 @@ typedef struct
   double max, p99, p50;                 /* wall, ms */
   double cpu_max, cpu_p99;              /* the main thread's CPU per gap, ms */
   double cpu_of_longest;                /* the CPU time of the longest gap on the clock */
+  double wait_of_longest;               /* its time waiting for a CPU */
+  double own_max, own_p99;              /* gaps less the time waiting for a CPU, ms */
   guint  ticks;
-  guint  over[4];                       /* gaps > 16, 33, 50, 100 ms (wall) */
-  guint  cpu_over[4];                   /* the same, of CPU time */
-  double dispatch, dispatch_cpu;        /* the longest dispatch */
+  guint  hist[8];                       /* gaps (wall) by the bounds below */
+  guint  own_hist[8];                   /* the same, less the waits for a CPU */
+  guint  cpu_hist[8];                   /* the main thread's CPU per gap */
+  double dispatch, dispatch_cpu, dispatch_wait;   /* the longest dispatch */
 } Stalls;
 
-static const double thresholds[4] = { 16.7, 33.3, 50, 100 };
+/* Upper bounds (ms) of the distribution's bins; the last is open. */
+static const double bounds[7] = { 2, 5, 10, 16.7, 33.3, 50, 100 };
+
+static guint
+bin_of (gint64 us)
+{
+  guint k = 0;
+
+  while (k < G_N_ELEMENTS (bounds) && us / 1e3 > bounds[k])
+    k++;
+  return k;
+}
+
+static void
+print_hist (const char *what, const guint *hist)
+{
+  printf ("%s", what);
+  for (guint k = 0; k < 8; k++)
+    {
+      if (k < 7)
+        printf (" <=%g:%u", bounds[k], hist[k]);
+      else
+        printf (" >%g:%u", bounds[6], hist[k]);
+    }
+  printf ("\n");
+}
 
 static Stalls
 summarize_gaps (void)
@@ -175,27 +231,33 @@ summarize_gaps (void)
   Stalls s = { 0, };
   g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 longest = -1;
 
   for (guint i = 0; i < gaps->len; i++)
     {
       Gap *g = &g_array_index (gaps, Gap, i);
 
+      gint64 own_time = MAX (0, g->wall - g->wait);
+
       g_array_append_val (wall, g->wall);
       g_array_append_val (cpu, g->cpu);
+      g_array_append_val (own, own_time);
       if (g->wall > longest)
         {
           longest = g->wall;
           s.cpu_of_longest = g->cpu / 1e3;
+          s.wait_of_longest = g->wait / 1e3;
         }
-      for (guint k = 0; k < 4; k++)
-        {
-          s.over[k] += g->wall / 1e3 > thresholds[k];
-          s.cpu_over[k] += g->cpu / 1e3 > thresholds[k];
-        }
+      s.hist[bin_of (g->wall)]++;
+      s.own_hist[bin_of (own_time)]++;
+      s.cpu_hist[bin_of (g->cpu)]++;
     }
   g_array_sort (wall, compare_int64);
   g_array_sort (cpu, compare_int64);
+  g_array_sort (own, compare_int64);
+  s.own_max = percentile_ms (own, 1);
+  s.own_p99 = percentile_ms (own, 0.99);
   s.ticks = gaps->len;
   s.max = percentile_ms (wall, 1);
   s.p99 = percentile_ms (wall, 0.99);
@@ -204,6 +266,7 @@ summarize_gaps (void)
   s.cpu_p99 = percentile_ms (cpu, 0.99);
   s.dispatch = max_dispatch / 1e3;
   s.dispatch_cpu = max_dispatch_cpu / 1e3;
+  s.dispatch_wait = max_dispatch_wait / 1e3;
   return s;
 }
 
@@ -466,6 +529,7 @@ typedef struct
   gint64 main_cpu_at_painted;
   gint64 syncing, idle;   /* the account's state: the replay's run */
   /* TERN_BENCH_TRACE: Tern's UID MOVE on the wire */
+  gint64 done_sent;       /* IDLE ended (the journal's trigger woke the sync) */
   gint64 move_sent, move_ok;
   char  *move_tag;
 } Marks;
@@ -515,6 +579,8 @@ trace_cb (const char *domain, GLogLevelFlags level, const char *message, gpointe
   if (dir == NULL || marks.activated == 0)
     return;
   g_mutex_lock (&trace_lock);
+  if (marks.done_sent == 0 && g_str_has_prefix (dir, " > DONE"))
+    marks.done_sent = g_get_monotonic_time ();
   if (marks.move_sent == 0 && g_str_has_prefix (dir, " > ") && strstr (dir, " UID MOVE ") != NULL)
     {
       const char *tag = dir + 3;
@@ -541,7 +607,7 @@ typedef struct
   double main_cpu;      /* ... until the server had them */
   double process_cpu;   /* the process's (all threads) until the server had them */
   double replay_start, replay_end;   /* the account left idle, came back */
-  double move_sent, move_ok;         /* traced only */
+  double done_sent, move_sent, move_ok;   /* traced only */
   Stalls stalls;
   char  *load;
 } TernResult;
@@ -590,7 +656,7 @@ run_tern (TernStoreDb *db, const char *user)
   paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
   state_id = g_signal_connect (account, "notify::state", G_CALLBACK (state_cb), NULL);
   g_array_set_size (gaps, 0);
-  max_dispatch = max_dispatch_cpu = 0;
+  max_dispatch = max_dispatch_cpu = max_dispatch_wait = 0;
   tick = g_timeout_add_full (G_PRIORITY_DEFAULT, 1, tick_cb, NULL, NULL);
   poller_start (poller);
 
@@ -598,6 +664,7 @@ run_tern (TernStoreDb *db, const char *user)
   process_cpu0 = process_cpu_time ();
   cpu0 = thread_cpu_time ();
   last_tick_cpu = cpu0;
+  last_tick_wait = main_thread_wait_time ();
   last_tick = marks.activated = g_get_monotonic_time ();
   measuring = TRUE;
   if (!gtk_widget_activate_action_variant (GTK_WIDGET (win), "mail.move-to", g_variant_new_int64 (target_id)))
@@ -623,6 +690,7 @@ run_tern (TernStoreDb *db, const char *user)
   wait_until (all_idle, NULL, 600, "the replay's end");
   r.replay_start = marks.syncing ? (marks.syncing - marks.activated) / 1e3 : -1;
   r.replay_end = marks.idle ? (marks.idle - marks.activated) / 1e3 : -1;
+  r.done_sent = marks.done_sent ? (marks.done_sent - marks.activated) / 1e3 : -1;
   r.move_sent = marks.move_sent ? (marks.move_sent - marks.activated) / 1e3 : -1;
   r.move_ok = marks.move_ok ? (marks.move_ok - marks.activated) / 1e3 : -1;
   g_signal_handler_disconnect (rows (), changed_id);
@@ -665,7 +733,7 @@ main (int argc, char **argv)
   guint rounds;
   gboolean bare_part = FALSE;
   double *visible, *gone, *server, *bare_total, *bare_command, *bare_polled, *ratio, *ratio_command;
-  double *stall_max, *stall_p99, *stall_cpu_max, *main_cpu_visible, *process_cpu;
+  double *stall_max, *stall_p99, *stall_cpu_max, *stall_own_max, *main_cpu_visible, *process_cpu;
 
   if (argc < 4)
     {
@@ -694,6 +762,7 @@ main (int argc, char **argv)
   tern_engine_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
+  schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);   /* the main thread's */
   real_poll = g_main_context_get_poll_func (NULL);
   g_main_context_set_poll_func (NULL, timed_poll);
 
@@ -729,6 +798,7 @@ main (int argc, char **argv)
   stall_max = g_new0 (double, rounds);
   stall_p99 = g_new0 (double, rounds);
   stall_cpu_max = g_new0 (double, rounds);
+  stall_own_max = g_new0 (double, rounds);
   main_cpu_visible = g_new0 (double, rounds);
   process_cpu = g_new0 (double, rounds);
   printf ("bench-move: %u messages, %u round(s)%s\n", N_MESSAGES, rounds,
@@ -755,16 +825,27 @@ main (int argc, char **argv)
               i + 1, POLL_MS, t.server, t.server / b.total, t.server / b.command, t.process_cpu, t.main_cpu, t.load);
       printf ("round %u tern: the account's replay run from %.1f to %.1f ms", i + 1, t.replay_start, t.replay_end);
       if (tracing)
-        printf ("; its UID MOVE sent at %.1f ms, OK at %.1f ms", t.move_sent, t.move_ok);
+        printf ("; IDLE ended (DONE) at %.1f ms, its UID MOVE sent at %.1f ms, OK at %.1f ms", t.done_sent,
+                t.move_sent, t.move_ok);
       printf ("\n");
       printf ("round %u tern: main loop until the server had them (1 ms timer, %u ticks): longest gap %.1f ms "
-              "(%.1f ms of it main-thread CPU), p99 %.1f, median %.2f ms; longest dispatch %.1f ms (CPU %.1f); "
-              "CPU per gap max %.1f, p99 %.1f ms  [load %s]\n",
-              i + 1, t.stalls.ticks, t.stalls.max, t.stalls.cpu_of_longest, t.stalls.p99, t.stalls.p50,
-              t.stalls.dispatch, t.stalls.dispatch_cpu, t.stalls.cpu_max, t.stalls.cpu_p99, t.load);
-      printf ("round %u tern: gaps over 16.7/33.3/50/100 ms: wall %u/%u/%u/%u, CPU %u/%u/%u/%u\n", i + 1,
-              t.stalls.over[0], t.stalls.over[1], t.stalls.over[2], t.stalls.over[3], t.stalls.cpu_over[0],
-              t.stalls.cpu_over[1], t.stalls.cpu_over[2], t.stalls.cpu_over[3]);
+              "(main-thread CPU %.1f ms, waiting for a CPU %.1f ms), p99 %.1f, median %.2f ms; "
+              "less the waits for a CPU: max %.1f, p99 %.1f ms; CPU per gap max %.1f, p99 %.1f ms; "
+              "longest dispatch %.1f ms (CPU %.1f, waiting for a CPU %.1f)  [load %s]\n",
+              i + 1, t.stalls.ticks, t.stalls.max, t.stalls.cpu_of_longest, t.stalls.wait_of_longest, t.stalls.p99,
+              t.stalls.p50, t.stalls.own_max, t.stalls.own_p99, t.stalls.cpu_max, t.stalls.cpu_p99,
+              t.stalls.dispatch, t.stalls.dispatch_cpu, t.stalls.dispatch_wait, t.load);
+      {
+        g_autofree char *label = g_strdup_printf ("round %u tern: gaps (ms: count), on the clock:         ", i + 1);
+
+        print_hist (label, t.stalls.hist);
+        g_free (label);
+        label = g_strdup_printf ("round %u tern: gaps less the waits for a CPU:         ", i + 1);
+        print_hist (label, t.stalls.own_hist);
+        g_free (label);
+        label = g_strdup_printf ("round %u tern: the main thread's CPU time per gap:    ", i + 1);
+        print_hist (label, t.stalls.cpu_hist);
+      }
       fflush (stdout);
 
       visible[i] = t.visible;
@@ -778,6 +859,7 @@ main (int argc, char **argv)
       stall_max[i] = t.stalls.max;
       stall_p99[i] = t.stalls.p99;
       stall_cpu_max[i] = t.stalls.cpu_max;
+      stall_own_max[i] = t.stalls.own_max;
       main_cpu_visible[i] = t.main_cpu_visible;
       process_cpu[i] = t.process_cpu;
       g_free (b.load);
@@ -797,7 +879,8 @@ main (int argc, char **argv)
   summary ("ratio: tern on the server / the bare command", ratio_command, rounds, "x", NULL);
   summary ("main loop: longest gap (wall)", stall_max, rounds, "ms", "< 50 ms");
   summary ("main loop: p99 gap (wall)", stall_p99, rounds, "ms", NULL);
-  summary ("main loop: longest gap's worth of main-thread CPU", stall_cpu_max, rounds, "ms", NULL);
+  summary ("main loop: longest gap less its waits for a CPU", stall_own_max, rounds, "ms", NULL);
+  summary ("main loop: most main-thread CPU in one gap", stall_cpu_max, rounds, "ms", NULL);
   summary ("tern process CPU until the server had them", process_cpu, rounds, "ms", NULL);
   {
     g_autofree char *load = loadavg ();
