@@ -30,7 +30,9 @@
  * load average beside every figure. With TERN_BENCH_TRACE=1 the IMAP transcript of
  * Tern's own sessions is watched (not printed) to say when its UID MOVE went out and
  * when its OK came back: it costs time, so the figures of a traced run are not the
- * benchmark's.
+ * benchmark's; so does TERN_BENCH_PERF=FILE, which has `perf record` (DWARF call
+ * graphs, CLOCK_MONOTONIC timestamps) write FILE.ROUND from just before each of Tern's
+ * moves until the server has it.
  *
  *   bench-move ROUNDS TERN_USER... -- BARE_USER...
  *
@@ -40,11 +42,13 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
@@ -532,6 +536,7 @@ typedef struct
   gint64 done_sent;       /* IDLE ended (the journal's trigger woke the sync) */
   gint64 move_sent, move_ok;
   char  *move_tag;
+  GThread *move_thread;   /* the sync's: other sessions use the same tags */
 } Marks;
 
 static Marks marks;
@@ -567,7 +572,7 @@ state_cb (TernMailAccount *account, GParamSpec *pspec, gpointer data)
     marks.idle = g_get_monotonic_time ();
 }
 
-/* TERN_BENCH_TRACE: "HOST:PORT > TAG UID MOVE ..." and "HOST:PORT < TAG OK ...". On
+/* TERN_BENCH_TRACE: "HOST:PORT C: TAG UID MOVE ..." and "HOST:PORT S: TAG OK ...". On
  * the sync's thread: only the first of each is kept. */
 static GMutex trace_lock;
 
@@ -579,20 +584,22 @@ trace_cb (const char *domain, GLogLevelFlags level, const char *message, gpointe
   if (dir == NULL || marks.activated == 0)
     return;
   g_mutex_lock (&trace_lock);
-  if (marks.done_sent == 0 && g_str_has_prefix (dir, " > DONE"))
+  if (marks.done_sent == 0 && g_str_has_prefix (dir, " C: DONE"))
     marks.done_sent = g_get_monotonic_time ();
-  if (marks.move_sent == 0 && g_str_has_prefix (dir, " > ") && strstr (dir, " UID MOVE ") != NULL)
+  if (marks.move_sent == 0 && g_str_has_prefix (dir, " C: ") && strstr (dir, " UID MOVE ") != NULL)
     {
-      const char *tag = dir + 3;
+      const char *tag = dir + 4;
 
       marks.move_sent = g_get_monotonic_time ();
+      marks.move_thread = g_thread_self ();
       marks.move_tag = g_strndup (tag, strcspn (tag, " "));
     }
-  else if (marks.move_tag != NULL && marks.move_ok == 0 && g_str_has_prefix (dir, " < "))
+  else if (marks.move_tag != NULL && marks.move_ok == 0 && marks.move_thread == g_thread_self () &&
+           g_str_has_prefix (dir, " S: "))
     {
       g_autofree char *ok = g_strdup_printf ("%s ", marks.move_tag);
 
-      if (g_str_has_prefix (dir + 3, ok))
+      if (g_str_has_prefix (dir + 4, ok))
         marks.move_ok = g_get_monotonic_time ();
     }
   g_mutex_unlock (&trace_lock);
@@ -608,6 +615,7 @@ typedef struct
   double process_cpu;   /* the process's (all threads) until the server had them */
   double replay_start, replay_end;   /* the account left idle, came back */
   double done_sent, move_sent, move_ok;   /* traced only */
+  gint64 activated;     /* CLOCK_MONOTONIC, µs (for perf record -k mono's timestamps) */
   Stalls stalls;
   char  *load;
 } TernResult;
@@ -624,9 +632,46 @@ lookup_folder_id (TernStoreDb *db, const char *address, const char *path)
   return tern_store_folder_get_id (folder);
 }
 
-static TernResult
-run_tern (TernStoreDb *db, const char *user)
+/* TERN_BENCH_PERF=FILE: perf records this process (call graphs by DWARF) from just
+ * before the activation until the server has the messages; 0 when not asked. */
+static GPid
+perf_start (guint round)
 {
+  const char *file = g_getenv ("TERN_BENCH_PERF");
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  GPid perf = 0;
+
+  if (file == NULL || *file == '\0')
+    return 0;
+  out = g_strdup_printf ("%s.%u", file, round);
+  {
+    const char *argv[] = { "perf", "record", "-q", "-k", "mono", "-F", "999", "--call-graph", "dwarf,32768",
+                           "-p", pid, "-o", out, NULL };
+
+    if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                        &perf, &error))
+      g_error ("perf: %s", error->message);
+  }
+  settle (2000);   /* perf attached */
+  return perf;
+}
+
+static void
+perf_stop (GPid perf)
+{
+  if (perf == 0)
+    return;
+  kill (perf, SIGINT);
+  waitpid (perf, NULL, 0);
+  g_spawn_close_pid (perf);
+}
+
+static TernResult
+run_tern (TernStoreDb *db, const char *user, guint round)
+{
+  GPid perf;
   g_autofree char *address = g_strdup_printf ("%s@%s", user, g_getenv ("TERN_TEST_DOMAIN"));
   gint64 inbox_id = lookup_folder_id (db, address, "INBOX");
   gint64 target_id = lookup_folder_id (db, address, TARGET);
@@ -649,6 +694,7 @@ run_tern (TernStoreDb *db, const char *user)
   settle (500);
   wait_until (all_idle, NULL, 600, "the accounts to be idle");
   poller = poller_new (user);
+  perf = perf_start (round);
 
   g_free (marks.move_tag);
   memset (&marks, 0, sizeof marks);
@@ -677,6 +723,7 @@ run_tern (TernStoreDb *db, const char *user)
                  marks.gone ? "gone" : "shown", marks.painted ? "yes" : "no", poller->inbox, poller->target);
     }
   measuring = FALSE;
+  perf_stop (perf);
   r.main_cpu = (thread_cpu_time () - cpu0) / 1e3;
   r.process_cpu = (process_cpu_time () - process_cpu0) / 1e3;
   g_source_remove (tick);
@@ -690,6 +737,7 @@ run_tern (TernStoreDb *db, const char *user)
   wait_until (all_idle, NULL, 600, "the replay's end");
   r.replay_start = marks.syncing ? (marks.syncing - marks.activated) / 1e3 : -1;
   r.replay_end = marks.idle ? (marks.idle - marks.activated) / 1e3 : -1;
+  r.activated = marks.activated;
   r.done_sent = marks.done_sent ? (marks.done_sent - marks.activated) / 1e3 : -1;
   r.move_sent = marks.move_sent ? (marks.move_sent - marks.activated) / 1e3 : -1;
   r.move_ok = marks.move_ok ? (marks.move_ok - marks.activated) / 1e3 : -1;
@@ -816,14 +864,15 @@ main (int argc, char **argv)
               b.load);
       fflush (stdout);
       settle (2000);
-      t = run_tern (db, g_ptr_array_index (tern_users, i));
+      t = run_tern (db, g_ptr_array_index (tern_users, i), i + 1);
       printf ("round %u tern (%s): rows gone from the list model %.1f ms; visible (next frame painted) %.1f ms "
               "(main thread CPU %.1f ms)  [load %s]\n",
               i + 1, (char *) g_ptr_array_index (tern_users, i), t.gone, t.visible, t.main_cpu_visible, t.load);
       printf ("round %u tern: on the server (polled every %d ms) %.1f ms = %.2f x bare connect..OK, %.2f x the bare "
               "command alone; process CPU %.1f ms, main thread CPU %.1f ms  [load %s]\n",
               i + 1, POLL_MS, t.server, t.server / b.total, t.server / b.command, t.process_cpu, t.main_cpu, t.load);
-      printf ("round %u tern: the account's replay run from %.1f to %.1f ms", i + 1, t.replay_start, t.replay_end);
+      printf ("round %u tern: activated at %.6f s (CLOCK_MONOTONIC); the account's replay run from %.1f to %.1f ms",
+              i + 1, t.activated / 1e6, t.replay_start, t.replay_end);
       if (tracing)
         printf ("; IDLE ended (DONE) at %.1f ms, its UID MOVE sent at %.1f ms, OK at %.1f ms", t.done_sent,
                 t.move_sent, t.move_ok);

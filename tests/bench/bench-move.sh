@@ -15,6 +15,7 @@
 # GEN_DIR: a Maildir made earlier by the same gen-corpus.py command (saves a minute).
 # TERN_BENCH_TRACE=1: also when Tern's own UID MOVE went out and came back (watches
 # the IMAP transcript: slower; those are not the benchmark's figures).
+# TERN_BENCH_WRAP: a command put before bench-move, e.g. "perf record -g -o FILE".
 #
 # Copyright 2026 The Tern developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -74,5 +75,5 @@ printf 'tern-cli sync of %s accounts: %.1f s  [load %s]\n' "$TERN_BENCH_ROUNDS" 
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # shellcheck disable=SC2086
-"$TERN_BENCH_BIN" "$TERN_BENCH_ROUNDS" $TERN_BENCH_TERN_USERS -- $TERN_BENCH_BARE_USERS \
+${TERN_BENCH_WRAP:-} "$TERN_BENCH_BIN" "$TERN_BENCH_ROUNDS" $TERN_BENCH_TERN_USERS -- $TERN_BENCH_BARE_USERS \
   2>"$TERN_SESSION_DIR/bench.log" || { tail -30 "$TERN_SESSION_DIR/bench.log"; exit 1; }
