@@ -170,7 +170,9 @@ account_group_clear (AccountGroup *group)
   g_clear_pointer (&group->ids, g_array_unref);
 }
 
-/* The messages by account (through their folders), in the order first seen. */
+/* The messages by account (through their folders), in the order first seen. Only
+ * each message's folder is read: for 10,000 messages, building each whole row took
+ * longer than the move that follows. */
 static GArray *
 group_by_account (TernStoreDb *db, GArray *ids, GError **error)
 {
@@ -181,13 +183,12 @@ group_by_account (TernStoreDb *db, GArray *ids, GError **error)
   for (guint i = 0; i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
-      g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, id, error);
-      gint64 folder_id, *account_id;
+      gint64 folder_id = tern_store_db_get_message_folder_id (db, id, error);
+      gint64 *account_id;
       AccountGroup *group = NULL;
 
-      if (message == NULL)
+      if (folder_id == 0)
         return NULL;
-      folder_id = tern_store_message_get_folder_id (message);
       account_id = g_hash_table_lookup (folder_account, &folder_id);
       if (account_id == NULL)
         {
