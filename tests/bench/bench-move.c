@@ -535,6 +535,7 @@ typedef struct
   /* TERN_BENCH_TRACE: Tern's UID MOVE on the wire */
   gint64 done_sent;       /* IDLE ended (the journal's trigger woke the sync) */
   gint64 move_sent, move_ok;
+  gint64 move_sent_cpu;   /* the process's CPU time then */
   char  *move_tag;
   GThread *move_thread;   /* the sync's: other sessions use the same tags */
 } Marks;
@@ -591,6 +592,7 @@ trace_cb (const char *domain, GLogLevelFlags level, const char *message, gpointe
       const char *tag = dir + 4;
 
       marks.move_sent = g_get_monotonic_time ();
+      marks.move_sent_cpu = process_cpu_time ();
       marks.move_thread = g_thread_self ();
       marks.move_tag = g_strndup (tag, strcspn (tag, " "));
     }
@@ -615,6 +617,7 @@ typedef struct
   double process_cpu;   /* the process's (all threads) until the server had them */
   double replay_start, replay_end;   /* the account left idle, came back */
   double done_sent, move_sent, move_ok;   /* traced only */
+  double move_sent_cpu;                  /* the process's CPU from the activation to its UID MOVE */
   gint64 activated;     /* CLOCK_MONOTONIC, µs (for perf record -k mono's timestamps) */
   Stalls stalls;
   char  *load;
@@ -738,6 +741,7 @@ run_tern (TernStoreDb *db, const char *user, guint round)
   r.replay_start = marks.syncing ? (marks.syncing - marks.activated) / 1e3 : -1;
   r.replay_end = marks.idle ? (marks.idle - marks.activated) / 1e3 : -1;
   r.activated = marks.activated;
+  r.move_sent_cpu = marks.move_sent_cpu ? (marks.move_sent_cpu - process_cpu0) / 1e3 : -1;
   r.done_sent = marks.done_sent ? (marks.done_sent - marks.activated) / 1e3 : -1;
   r.move_sent = marks.move_sent ? (marks.move_sent - marks.activated) / 1e3 : -1;
   r.move_ok = marks.move_ok ? (marks.move_ok - marks.activated) / 1e3 : -1;
@@ -874,8 +878,9 @@ main (int argc, char **argv)
       printf ("round %u tern: activated at %.6f s (CLOCK_MONOTONIC); the account's replay run from %.1f to %.1f ms",
               i + 1, t.activated / 1e6, t.replay_start, t.replay_end);
       if (tracing)
-        printf ("; IDLE ended (DONE) at %.1f ms, its UID MOVE sent at %.1f ms, OK at %.1f ms", t.done_sent,
-                t.move_sent, t.move_ok);
+        printf ("; IDLE ended (DONE) at %.1f ms, its UID MOVE sent at %.1f ms (the process's CPU until then "
+                "%.1f ms), OK at %.1f ms (the command %.1f ms)", t.done_sent, t.move_sent, t.move_sent_cpu, t.move_ok,
+                t.move_ok - t.move_sent);
       printf ("\n");
       printf ("round %u tern: main loop until the server had them (1 ms timer, %u ticks): longest gap %.1f ms "
               "(main-thread CPU %.1f ms, waiting for a CPU %.1f ms), p99 %.1f, median %.2f ms; "
