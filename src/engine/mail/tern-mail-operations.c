@@ -610,14 +610,23 @@ run (TernStoreDb *db, Op *op, GError **error)
 
     case OP_MOVE:
     case OP_COPY:
-      if (!op->fetched && (op->need_bodies = missing_bodies (db, op->ids, op->folder_id, error)) != NULL)
-        return TRUE;    /* fetched on another thread, then again */
-      if (error != NULL && *error != NULL)
+      /* The look at the messages and the move in one transaction: outside one, each
+       * of the lookups missing_bodies() makes is a read transaction of its own (the
+       * WAL's locks taken and let go each time), which for 10,000 messages took
+       * longer than the move itself, and the server waits for the commit. */
+      if (!tern_store_db_begin (db, error))
         return FALSE;
+      if (!op->fetched && (op->need_bodies = missing_bodies (db, op->ids, op->folder_id, error)) != NULL)
+        {
+          tern_store_db_rollback (db);   /* nothing written */
+          return TRUE;    /* fetched on another thread, then again */
+        }
+      if (error != NULL && *error != NULL)
+        goto fail_transfer;
       if (op->kind == OP_MOVE)
         {
           if (!tern_sync_journal_move (db, ids, n_ids, op->folder_id, prior, error))
-            return FALSE;
+            goto fail_transfer;
           op->undo = restore_undo (prior);
         }
       else
@@ -625,14 +634,22 @@ run (TernStoreDb *db, Op *op, GError **error)
           g_autoptr(GArray) copies = g_array_new (FALSE, FALSE, sizeof (gint64));
 
           if (!tern_sync_journal_copy (db, ids, n_ids, op->folder_id, copies, error))
-            return FALSE;
+            goto fail_transfer;
           if (copies->len > 0)
             {
               op->undo = _tern_mail_undo_new (TERN_MAIL_UNDO_DELETE_COPIES);
               op->undo->ids = g_steal_pointer (&copies);
             }
         }
+      if (!tern_store_db_commit (db, error))
+        {
+          g_clear_pointer (&op->undo, tern_mail_undo_unref);
+          return FALSE;
+        }
       return TRUE;
+    fail_transfer:
+      tern_store_db_rollback (db);
+      return FALSE;
 
     case OP_TRASH:
       if (!tern_store_db_begin (db, error))
