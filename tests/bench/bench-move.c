@@ -132,6 +132,7 @@ static GArray *gaps;
 static gint64 last_tick, last_tick_cpu, last_tick_wait;
 static gboolean measuring;
 static gint64 max_dispatch, max_dispatch_cpu, max_dispatch_wait;
+static gint64 poll_left, poll_left_cpu, poll_left_wait;   /* when the last poll returned */
 static GPollFunc real_poll;
 
 static gboolean
@@ -154,21 +155,20 @@ tick_cb (gpointer data)
 static gint
 timed_poll (GPollFD *fds, guint n, gint timeout)
 {
-  static gint64 left, left_cpu, left_wait;
   gint64 entered = g_get_monotonic_time ();
   gint64 entered_cpu = thread_cpu_time ();
   gint ret;
 
-  if (measuring && left != 0 && entered - left > max_dispatch)
+  if (measuring && poll_left != 0 && entered - poll_left > max_dispatch)
     {
-      max_dispatch = entered - left;
-      max_dispatch_cpu = entered_cpu - left_cpu;
-      max_dispatch_wait = main_thread_wait_time () - left_wait;
+      max_dispatch = entered - poll_left;
+      max_dispatch_cpu = entered_cpu - poll_left_cpu;
+      max_dispatch_wait = main_thread_wait_time () - poll_left_wait;
     }
   ret = real_poll (fds, n, timeout);
-  left = g_get_monotonic_time ();
-  left_cpu = thread_cpu_time ();
-  left_wait = main_thread_wait_time ();
+  poll_left = g_get_monotonic_time ();
+  poll_left_cpu = thread_cpu_time ();
+  poll_left_wait = main_thread_wait_time ();
   return ret;
 }
 
@@ -714,7 +714,12 @@ run_tern (TernStoreDb *db, const char *user, guint round)
   cpu0 = thread_cpu_time ();
   last_tick_cpu = cpu0;
   last_tick_wait = main_thread_wait_time ();
-  last_tick = marks.activated = g_get_monotonic_time ();
+  /* The first dispatch measured starts here, not with the benchmark's own setup
+   * since the last poll (the poller's connection, say). */
+  poll_left = marks.activated = g_get_monotonic_time ();
+  poll_left_cpu = cpu0;
+  poll_left_wait = last_tick_wait;
+  last_tick = marks.activated;
   measuring = TRUE;
   if (!gtk_widget_activate_action_variant (GTK_WIDGET (win), "mail.move-to", g_variant_new_int64 (target_id)))
     g_error ("mail.move-to could not be activated");
