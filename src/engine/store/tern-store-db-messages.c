@@ -639,6 +639,37 @@ tern_store_db_get_message (TernStoreDb *self, gint64 message_id, GError **error)
 }
 
 /**
+ * tern_store_db_get_message_folder_id:
+ *
+ * The folder a message is in, without reading the rest of its row: what grouping
+ * thousands of messages by folder or account needs (tern_store_db_get_message()
+ * builds a whole #TernStoreMessage for each).
+ *
+ * Returns: the folder's id, or 0 with %TERN_STORE_ERROR_NOT_FOUND when there is no
+ *   message @message_id
+ */
+gint64
+tern_store_db_get_message_folder_id (TernStoreDb *self, gint64 message_id, GError **error)
+{
+  sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT folder_id FROM messages WHERE id = ?1", error);
+  gint64 folder_id = 0;
+  gboolean found = FALSE;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  if (!_tern_store_db_stmt_int64 (self, stmt, &folder_id, &found, error))
+    return 0;
+  if (!found)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND,
+                   _("No message with id %" G_GINT64_FORMAT), message_id);
+      return 0;
+    }
+  return folder_id;
+}
+
+/**
  * tern_store_db_get_raw:
  *
  * Returns: (transfer full): the raw message bytes, or %NULL with

@@ -204,6 +204,9 @@ gboolean          tern_store_db_delete_messages   (TernStoreDb            *self,
 TernStoreMessage *tern_store_db_get_message       (TernStoreDb            *self,
                                                    gint64                  message_id,
                                                    GError                **error);
+gint64            tern_store_db_get_message_folder_id (TernStoreDb        *self,
+                                                   gint64                  message_id,
+                                                   GError                **error);
 GBytes           *tern_store_db_get_raw           (TernStoreDb            *self,
                                                    gint64                  message_id,
                                                    GError                **error);

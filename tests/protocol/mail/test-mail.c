@@ -296,6 +296,107 @@ test_setup (void)
   g_assert_cmpint (folder_id ("Trash"), >, 0);
 }
 
+/* A move to another account of a message whose body is not here yet (carol keeps
+ * only the headers of old mail): the body is fetched first, then the move is made, in one
+ * transaction with its look at the messages, here and on both servers. */
+static void
+test_move_to_another_account (void)
+{
+  g_autoptr(TernMailAccountBuilder) builder = tern_mail_account_builder_new ("carol@tern.test");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strdup_printf ("echo %s", password);
+  g_autoptr(TernStoreMessageList) carol_inbox = NULL;
+  g_autoptr(TernStoreMessageList) projects = open_list (folder_id ("Projects"));
+  g_autoptr(TernStoreMessage) carry = NULL;
+  g_autoptr(TernStoreMessage) moved = NULL;
+  g_autoptr(TernMailUndo) undo = NULL;
+  TernMailAccount *carol;
+  gint64 carol_inbox_id = 0, id;
+  guint n_projects = g_list_model_get_n_items (G_LIST_MODEL (projects));
+
+  tern_mail_account_builder_set_protocol (builder, TERN_ACCOUNT_PROTOCOL_IMAP);
+  tern_mail_account_builder_set_incoming (builder, g_getenv ("TERN_TEST_HOST"),
+                                          (guint16) atoi (g_getenv ("TERN_TEST_IMAPS_PORT")), TERN_NET_SECURITY_TLS,
+                                          "carol");
+  tern_mail_account_builder_set_password_command (builder, command);
+  tern_mail_account_builder_set_body_days (builder, 1);   /* the 2024 message: its header only */
+  g_assert_true (tern_mail_account_builder_set_pinned_certificate (builder, g_getenv ("TERN_TEST_CA_CERT"), &error));
+  tern_mail_add_account_async (mail, builder, NULL, done_cb, &result);
+  carol = tern_mail_add_account_finish (mail, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_object_unref (carol);   /* the engine keeps it */
+  g_clear_object (&result);
+  {
+    g_autoptr(TernImapSession) session = tern_account_open_imap (tern_mail_account_get_account (carol), password, 0,
+                                                                 NULL, &error);
+    const char *text = "From: Dan <dan@tern.test>\r\nTo: carol@tern.test\r\nSubject: carry\r\n"
+                       "Message-ID: <carry@tern.test>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n"
+                       "The body of carry.\r\n";
+    g_autoptr(GBytes) raw = g_bytes_new_static (text, strlen (text));
+
+    g_assert_no_error (error);
+    g_assert_true (tern_imap_session_append (session, "INBOX", NULL, NULL, raw, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  tern_mail_sync_async (mail, carol, NULL, done_cb, &result);
+  g_assert_true (tern_mail_sync_finish (mail, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (folders)); i++)
+    {
+      g_autoptr(TernStoreFolder) folder = g_list_model_get_item (G_LIST_MODEL (folders), i);
+
+      if (tern_store_folder_get_account_id (folder) == tern_mail_account_get_store_id (carol) &&
+          g_strcmp0 (tern_store_folder_get_path (folder), "INBOX") == 0)
+        carol_inbox_id = tern_store_folder_get_id (folder);
+    }
+  g_assert_cmpint (carol_inbox_id, >, 0);
+  carol_inbox = open_list (carol_inbox_id);
+  wait_n_items (carol_inbox, 1);
+  carry = find_message (carol_inbox, "carry");
+  g_assert_nonnull (carry);
+  g_assert_false (tern_store_message_get_has_body (carry));
+
+  id = tern_store_message_get_id (carry);
+  tern_mail_move_async (mail, &id, 1, folder_id ("Projects"), NULL, done_cb, &result);
+  undo = finish (&result, NULL);
+  wait_n_items (carol_inbox, 0);
+  wait_n_items (projects, n_projects + 1);
+  moved = find_message (projects, "carry");
+  g_assert_nonnull (moved);
+  g_assert_true (tern_store_message_get_has_body (moved));
+
+  /* The store takes the next change (no transaction was left open), and the servers
+   * follow. */
+  sync_alice ();
+  tern_mail_sync_async (mail, carol, NULL, done_cb, &result);
+  g_assert_true (tern_mail_sync_finish (mail, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  assert_server ("Projects", "carry", "");
+  {
+    g_autoptr(TernImapSession) session = tern_account_open_imap (tern_mail_account_get_account (carol), password, 0,
+                                                                 NULL, &error);
+    g_autoptr(TernImapMailbox) status = NULL;
+
+    g_assert_no_error (error);
+    status = tern_imap_session_status (session, "INBOX", TERN_IMAP_STATUS_ITEM_MESSAGES, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (status->messages, ==, 0);
+  }
+
+  /* Alice's Projects as it was, for the tests that count it. */
+  id = tern_store_message_get_id (moved);
+  tern_mail_expunge_async (mail, &id, 1, NULL, done_cb, &result);
+  g_clear_pointer (&undo, tern_mail_undo_unref);
+  undo = finish (&result, NULL);
+  wait_n_items (projects, n_projects);
+  sync_alice ();
+  assert_server ("Projects", "carry", NULL);
+}
+
 /* A move and its undo before the sync: the server never sees the move. */
 static void
 test_undo_before_replay (void)
@@ -796,6 +897,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/undo-flags", test_undo_flags);
   g_test_add_func ("/mail/trash-archive-junk", test_trash_archive_junk);
   g_test_add_func ("/mail/folders", test_folders);
+  g_test_add_func ("/mail/move-to-another-account", test_move_to_another_account);
   g_test_add_func ("/mail/failed-state", test_failed_state);
   g_test_add_func ("/mail/started", test_started);
   g_test_add_func ("/mail/big-sync-and-move", test_big_sync_and_move);

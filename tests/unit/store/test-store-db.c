@@ -576,6 +576,10 @@ test_counts (void)
     g_assert_cmpint (tern_store_message_get_folder_id (m), ==, idb);
     g_assert_cmpuint (tern_store_message_get_uid (m), ==, 1);
   }
+  /* The folder alone, as the whole row has it. */
+  g_assert_cmpint (tern_store_db_get_message_folder_id (db, ids[1], &error), ==, ida);
+  g_assert_cmpint (tern_store_db_get_message_folder_id (db, ids[2], &error), ==, idb);
+  g_assert_no_error (error);
 
   /* Delete: counts, rows, bodies and index entries go. */
   g_assert_cmpint (count (db, "count"), ==, 4);
@@ -589,6 +593,9 @@ test_counts (void)
   g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_null (tern_store_db_get_message (db, ids[0], &error));
+  g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (tern_store_db_get_message_folder_id (db, ids[0], &error), ==, 0);
   g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   /* Unknown ids are ignored. */
