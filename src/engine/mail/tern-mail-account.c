@@ -27,6 +27,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 
 #include "tern-account-error.h"
@@ -550,6 +554,12 @@ watch_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   TernAccount *account = watch->account;
   const char *email = tern_account_get_email (account);
+
+  /* A background sync yields the CPU to the window: this thread and the parse and
+   * write threads it starts (they inherit it) run a few steps nicer than the UI
+   * thread, so on a busy machine the window paints first and the sync uses the rest. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), getpriority (PRIO_PROCESS, 0) + 5) != 0)
+    g_debug ("Cannot lower the sync thread's priority: %s", g_strerror (errno));
 
   db = tern_store_open_db (watch->store, account, &error);
   if (db == NULL)
