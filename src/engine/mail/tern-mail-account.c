@@ -66,6 +66,7 @@ typedef enum
 typedef struct
 {
   gboolean          pending;
+  gboolean          worked;  /* a report of work was replaced by this one, or is it */
   ReportKind        kind;
   TernAccountPhase  phase;
   char             *folder;
@@ -84,6 +85,7 @@ report_clear (Report *report)
   g_clear_error (&report->error);
   g_clear_pointer (&report->server.host, g_free);
   report->pending = FALSE;
+  report->worked = FALSE;
 }
 
 /* What the threads share with the main context: it outlives the object. */
@@ -242,13 +244,16 @@ channel_schedule (Channel *channel)
 /* Any thread: queues @kind for the main context, replacing an undelivered report of
  * the same side (failures and stops are never replaced by progress). The refusal a
  * sync's progress carries (%TERN_ACCOUNT_PHASE_WORKING with an error) is queued
- * apart, never replaced. */
+ * apart, never replaced. That work was reported is kept through the replacements
+ * (Report.worked): a quick sync's "working" replaced by its "waiting" before the
+ * main context took either still ends a "sync now". */
 static void
 channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAccountProgress *progress,
               const GError *error, const TernServer *server)
 {
   Report *report;
   gboolean schedule;
+  gboolean worked = progress != NULL && progress->phase == TERN_ACCOUNT_PHASE_WORKING;
 
   g_mutex_lock (&channel->lock);
   schedule = !channel_is_pending (channel);
@@ -258,13 +263,16 @@ channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAcco
   report = outbox ? &channel->outbox : &channel->sync;
   if (report->pending && report->kind != REPORT_PROGRESS && kind == REPORT_PROGRESS)
     {
+      report->worked = report->worked || worked;
       g_mutex_unlock (&channel->lock);
       if (schedule)
         channel_schedule (channel);
       return;
     }
+  worked = worked || (report->pending && report->worked);
   report_clear (report);
   report->pending = TRUE;
+  report->worked = worked;
   report->kind = kind;
   if (progress != NULL)
     {
@@ -498,11 +506,11 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
    * again, or cannot reach the server. */
   if (!outbox && self->sync_waiters->len > 0)
     {
-      if (report->phase == TERN_ACCOUNT_PHASE_WORKING)
+      if (report->worked)
         self->waiters_saw_work = TRUE;
-      else if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
+      if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
         finish_waiters (self->sync_waiters, report->error);
-      else if (self->waiters_saw_work)
+      else if (report->phase != TERN_ACCOUNT_PHASE_WORKING && self->waiters_saw_work)
         finish_waiters (self->sync_waiters, NULL);
     }
 }
@@ -764,6 +772,11 @@ _tern_mail_account_sync_async (TernMailAccount     *self,
     {
       g_ptr_array_add (self->sync_waiters, task);
       self->waiters_saw_work = FALSE;
+      /* Work reported before the request, not delivered yet, is not the work that
+       * follows it. */
+      g_mutex_lock (&self->channel->lock);
+      self->channel->sync.worked = FALSE;
+      g_mutex_unlock (&self->channel->lock);
       _tern_mail_account_request (self, TERN_SYNC_REQUEST_FULL);
       return;
     }

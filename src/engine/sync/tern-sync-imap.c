@@ -1463,6 +1463,9 @@ tern_sync_imap_watch (TernStoreDb               *db,
               request = tern_sync_trigger_take (trigger);
               if ((request & TERN_SYNC_REQUEST_FULL) || g_get_monotonic_time () >= next_poll)
                 {
+                  /* Said even when nothing changed: a "sync now" ends when the
+                   * work that followed it waits again (tern-mail-account.c). */
+                  progress (&sync, NULL, 0, 0, _("checking for mail"));
                   if (!sync_all (&sync, FALSE, &local_error))
                     break;
                   next_poll = g_get_monotonic_time () + (gint64) poll * G_USEC_PER_SEC;
