@@ -747,7 +747,10 @@ one_shot_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   self->n_syncs--;
-  if (self->n_syncs == 0)
+  /* Not while the watch runs (started meanwhile): its reports are the state, and a
+   * stop not delivered yet would drop them (a "sync now" would never hear its sync
+   * wait again). */
+  if (self->n_syncs == 0 && self->watch == NULL)
     channel_post (self->channel, FALSE, REPORT_STOPPED, NULL, NULL, NULL);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, error);
