@@ -786,6 +786,88 @@ test_drop_refused_by_server (void)
   dismiss_toasts ();
 }
 
+/* Where the middle of @widget is on the screen (the window is at the top left
+ * corner: no window manager under Xvfb). */
+static void
+screen_point (GtkWidget *widget, int *x, int *y)
+{
+  graphene_point_t p;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (win),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f), &p));
+  gtk_native_get_surface_transform (GTK_NATIVE (win), &sx, &sy);
+  *x = (int) (p.x + sx);
+  *y = (int) (p.y + sy);
+}
+
+static void
+xdotool (const char *args)
+{
+  g_autofree char *cmd = g_strdup_printf ("xdotool %s", args);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+}
+
+static gboolean
+drop_highlighted (gpointer data)
+{
+  return (gtk_widget_get_state_flags (data) & GTK_STATE_FLAG_DROP_ACTIVE) != 0;
+}
+
+/* A real drag with the pointer (xdotool): Old over Old itself (not highlighted), then
+ * over Clients (highlighted: the screenshot), released there: Clients/Old, on the
+ * server too. */
+static void
+test_real_drag (void)
+{
+  g_autoptr(TernUiSidebarItem) old = folder_item ("Old");
+  g_autoptr(TernUiSidebarItem) clients = folder_item ("Clients");
+  GtkWidget *list = GTK_WIDGET (tern_ui_sidebar_get_list_view (sidebar ()));
+  GtkWidget *from, *to;
+  g_autofree char *args = NULL;
+  int x1, y1, x2, y2;
+
+  ui_settle (300);
+  from = find_row_widget (list, old);
+  to = find_row_widget (list, clients);
+  g_assert_nonnull (from);
+  g_assert_nonnull (to);
+  screen_point (from, &x1, &y1);
+  screen_point (to, &x2, &y2);
+  g_test_message ("drag from %d,%d to %d,%d", x1, y1, x2, y2);
+
+  args = g_strdup_printf ("mousemove %d %d mousedown 1 mousemove %d %d", x1, y1, x1 + 8, y1 + 2);
+  xdotool (args);
+  ui_settle (300);
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d", x1 + 12, y1 + 4);
+  xdotool (args);
+  ui_settle (300);
+  g_assert_false (drop_highlighted (from));
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d", x2, y2);
+  xdotool (args);
+  ui_settle (200);
+  g_free (args);
+  args = g_strdup_printf ("mousemove %d %d", x2 + 2, y2 + 1);
+  xdotool (args);
+  if (!ui_wait_until (drop_highlighted, to, 5000))
+    g_error ("Clients's row is not highlighted under the dragged folder");
+  window_screenshot ("tern-sidebar-folder-drag.png");
+  xdotool ("mouseup 1");
+  g_assert_true (ui_wait_until (shown, "Clients/Old", 5000));
+  wait_placed ("Clients/Old", "Clients");
+  wait_server ("folders", "Archive Clients Clients/Acme Clients/Old Drafts Fresh INBOX Junk Lists Lists/Fresh "
+                          "Lists/dev Sent Trash");
+  dismiss_toasts ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -814,6 +896,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/sidebar-folders/drop-refused", test_drop_refused);
   g_test_add_func ("/ui/sidebar-folders/drop-move", test_drop_move);
   g_test_add_func ("/ui/sidebar-folders/drop-refused-by-server", test_drop_refused_by_server);
+  g_test_add_func ("/ui/sidebar-folders/real-drag", test_real_drag);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (win));

@@ -782,7 +782,8 @@ row_drag_begin_cb (GtkDragSource *source, GdkDrag *drag, Row *row)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (row->expander));
 
-  gtk_drag_source_set_icon (source, paintable, 16, 16);
+  /* The row, below and right of the pointer: the row under it stays in sight. */
+  gtk_drag_source_set_icon (source, paintable, -12, -12);
 }
 
 static void
