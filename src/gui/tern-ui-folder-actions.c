@@ -1,5 +1,5 @@
-/* tern-ui-folder-actions.c: the window's actions on folders: create, rename, delete,
- * empty
+/* tern-ui-folder-actions.c: the window's actions on folders: create, rename, move,
+ * delete, empty
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,7 +14,10 @@
  *
  * Each asks in an AdwMessageDialog, then runs TernMail's journaled operation: the
  * sidebar changes at once, the server follows (for IMAP; POP3 and local folders
- * only here). Creating and renaming can be undone from the toast.
+ * only here). A folder dragged in the sidebar onto another folder or its account
+ * (TernUiSidebar::folder-dropped) is moved there without asking. Creating,
+ * renaming and moving can be undone from the toast; a change the server refuses
+ * is reported by the window in the server's words (TernMailAccount::change-refused).
  */
 #include "config.h"
 
@@ -30,6 +33,7 @@ typedef enum
   FOLDER_RENAME,
   FOLDER_DELETE,
   FOLDER_EMPTY,
+  FOLDER_MOVE,
 } FolderKind;
 
 struct _TernUiFolderActions
@@ -53,8 +57,9 @@ typedef struct
   FolderKind           kind;
   gint64               account_id;
   gint64               folder_id;   /* the parent for new */
+  gint64               parent_id;   /* move: the new parent, or 0 for the top level */
   char                *title;       /* the folder's, as shown */
-  char                *name;        /* new, rename */
+  char                *name;        /* new, rename; move: where to, as shown */
 } Request;
 
 static void
@@ -116,6 +121,14 @@ done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     case FOLDER_EMPTY:
       text = g_strdup_printf (_("Emptied “%s”"), request->title);
       break;
+    case FOLDER_MOVE:
+      if (request->parent_id != 0)
+        /* Translators: the folder, then the folder it was moved into */
+        text = g_strdup_printf (_("Moved “%s” into “%s”"), request->title, request->name);
+      else
+        /* Translators: the folder, then the account (its address) */
+        text = g_strdup_printf (_("Moved “%s” to the top of %s"), request->title, request->name);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -143,6 +156,10 @@ run (Request *request)
       break;
     case FOLDER_EMPTY:
       tern_mail_empty_folder_async (self->mail, request->folder_id, self->cancellable, done_cb, request);
+      break;
+    case FOLDER_MOVE:
+      tern_mail_move_folder_async (self->mail, request->folder_id, request->parent_id, self->cancellable, done_cb,
+                                   request);
       break;
     default:
       g_assert_not_reached ();
@@ -328,6 +345,26 @@ empty_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   ask (request, heading, body, _("_Empty"), TRUE, FALSE, NULL);
 }
 
+/* A folder dropped on a folder (its new parent) or on its account's row (the top
+ * level): the sidebar has checked that it may go there. */
+static void
+folder_dropped_cb (TernUiSidebar *sidebar, TernStoreFolder *folder, TernUiSidebarItem *item, TernUiFolderActions *self)
+{
+  Request *request;
+
+  if (self->mail == NULL)
+    return;
+  request = request_new (self, FOLDER_MOVE, tern_store_folder_get_id (folder));
+  if (request->title == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  request->parent_id = tern_ui_sidebar_item_get_folder_id (item);
+  request->name = g_strdup (tern_ui_sidebar_item_get_title (item));
+  run (request);
+}
+
 static const GActionEntry entries[] = {
   { "new-in-account", new_in_account_cb, "x", NULL, NULL, { 0 } },
   { "new-subfolder", new_subfolder_cb, "x", NULL, NULL, { 0 } },
@@ -414,6 +451,7 @@ tern_ui_folder_actions_new (GtkWidget *window, TernUiSidebar *sidebar)
   self->window = window;
   self->sidebar = sidebar;
   gtk_widget_insert_action_group (window, "folder", G_ACTION_GROUP (self->group));
+  g_signal_connect_object (sidebar, "folder-dropped", G_CALLBACK (folder_dropped_cb), self, 0);
   tern_ui_folder_actions_set_mail (self, NULL);
   return self;
 }

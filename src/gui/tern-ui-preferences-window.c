@@ -18,6 +18,7 @@ struct _TernUiPreferencesWindow
 
   AdwComboRow          *mark_read_row;
   GtkSwitch            *conversations_switch;
+  GtkSwitch            *subscribed_only_switch;
   AdwComboRow          *remote_content_row;
   GtkSpinButton        *interval_spin;
   GtkSwitch            *notifications_switch;
@@ -106,6 +107,7 @@ tern_ui_preferences_window_class_init (TernUiPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/tern-ui-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, mark_read_row);
   gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, conversations_switch);
+  gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, subscribed_only_switch);
   gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, remote_content_row);
   gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, TernUiPreferencesWindow, notifications_switch);
@@ -134,6 +136,7 @@ tern_ui_preferences_window_new (GtkWindow *parent, GSettings *settings)
   g_settings_bind_with_mapping (settings, "mark-read-delay", self->mark_read_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 delay_get_mapping, delay_set_mapping, NULL, NULL);
   g_settings_bind (settings, "conversations", self->conversations_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "subscribed-only", self->subscribed_only_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "show-remote-images", self->remote_content_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, choice_get_mapping, choice_set_mapping,
                                 (gpointer) remote_content, NULL);

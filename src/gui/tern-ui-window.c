@@ -1272,6 +1272,7 @@ setup_from_application (TernUiWindow *self, TernUiApplication *app)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
   g_object_unref (group);
   g_signal_connect_object (self->settings, "changed::conversations", G_CALLBACK (conversations_changed_cb), self, 0);
+  g_settings_bind (self->settings, "subscribed-only", self->sidebar, "subscribed-only", G_SETTINGS_BIND_GET);
 
   if (tls_error != NULL)
     {

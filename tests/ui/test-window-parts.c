@@ -1,5 +1,6 @@
-/* test-window-parts.c: the main window's pure parts: the sidebar's folder order, a
- * row's texts, dates, and the selection kept by id
+/* test-window-parts.c: the main window's pure parts: the sidebar's folder order, its
+ * subscribed-only view, where a folder may be dragged, a row's texts, dates, and the
+ * selection kept by id
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -170,6 +171,119 @@ test_dot_without_prefix (Store *store, gconstpointer data)
   add (store, "INBOX/Clients", TERN_STORE_FOLDER_ROLE_NONE, "INBOX.Clients", ".");
   tree = tree_string (store);
   g_assert_cmpstr (tree, ==, "Inbox(Clients)");
+}
+
+static TernStoreFolder *
+get (Store *store, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  TernStoreFolder *folder = tern_store_db_lookup_folder (store->db, store->account, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (folder);
+  return folder;
+}
+
+static void
+unsubscribe (Store *store, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreFolder) folder = get (store, path);
+
+  g_assert_true (tern_store_db_sync_set_folder_subscribed (store->db, tern_store_folder_get_id (folder), FALSE,
+                                                           &error));
+  g_assert_no_error (error);
+}
+
+/* Subscribed only: the special folders whatever their subscription, the subscribed
+ * folders, and every folder above one (A and B for A/B/C); not the others. */
+static void
+test_subscribed_only (Store *store, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GPtrArray) shown = NULL;
+  g_autoptr(GPtrArray) tree = NULL;
+  GString *out = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  const char *unsubscribed[] = { "Trash", "Lists", "Lists/old", "Old", "Old/sub", "A", "A/B", "Workshop" };
+
+  add (store, "INBOX", TERN_STORE_FOLDER_ROLE_INBOX, NULL, NULL);
+  add (store, "Sent", TERN_STORE_FOLDER_ROLE_SENT, NULL, NULL);
+  add (store, "Trash", TERN_STORE_FOLDER_ROLE_TRASH, NULL, NULL);
+  add (store, "Lists/dev", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Lists/old", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Old/sub", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "A/B/C", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Work", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Workshop", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (unsubscribed); i++)
+    unsubscribe (store, unsubscribed[i]);
+
+  folders = tern_store_db_list_folders (store->db, store->account, &error);
+  g_assert_no_error (error);
+  shown = tern_ui_folder_tree_filter_subscribed (folders);
+  tree = tern_ui_folder_tree_build (shown);
+  append_tree (out, tree);
+  text = g_string_free (out, FALSE);
+  g_assert_cmpstr (text, ==, "Inbox Sent Trash A(B(C)) Lists(dev) Work");
+
+  /* Every folder subscribed: every folder shown. */
+  for (guint i = 0; i < G_N_ELEMENTS (unsubscribed); i++)
+    {
+      g_autoptr(TernStoreFolder) folder = get (store, unsubscribed[i]);
+
+      g_assert_true (tern_store_db_sync_set_folder_subscribed (store->db, tern_store_folder_get_id (folder), TRUE,
+                                                               &error));
+      g_assert_no_error (error);
+    }
+  g_clear_pointer (&folders, g_ptr_array_unref);
+  g_clear_pointer (&shown, g_ptr_array_unref);
+  folders = tern_store_db_list_folders (store->db, store->account, &error);
+  g_assert_no_error (error);
+  shown = tern_ui_folder_tree_filter_subscribed (folders);
+  g_assert_cmpuint (shown->len, ==, folders->len);
+}
+
+/* Where a folder may be dragged: a user's folder, into another folder of its account
+ * or to its top level; not a special folder, not into itself or a folder inside it,
+ * not where it is already, not to another account. */
+static void
+test_can_move (Store *store, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreFolder) work = NULL, work_2024 = NULL, workshop = NULL, lists = NULL, trash = NULL;
+  g_autoptr(TernStoreFolder) other = NULL;
+  gint64 account2;
+
+  add (store, "Work/2024", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Workshop", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Lists", TERN_STORE_FOLDER_ROLE_NONE, NULL, NULL);
+  add (store, "Trash", TERN_STORE_FOLDER_ROLE_TRASH, NULL, NULL);
+  work = get (store, "Work");
+  work_2024 = get (store, "Work/2024");
+  workshop = get (store, "Workshop");
+  lists = get (store, "Lists");
+  trash = get (store, "Trash");
+  account2 = tern_store_db_ensure_account (store->db, "bob@example.com", TERN_STORE_ACCOUNT_IMAP, &error);
+  g_assert_no_error (error);
+  other = tern_store_db_ensure_folder (store->db, account2, "Other", TERN_STORE_FOLDER_ROLE_NONE, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (tern_ui_folder_tree_can_move (work, lists, 0));
+  g_assert_true (tern_ui_folder_tree_can_move (work, workshop, 0));      /* a prefix of its name, not a parent */
+  g_assert_true (tern_ui_folder_tree_can_move (lists, trash, 0));
+  g_assert_true (tern_ui_folder_tree_can_move (work_2024, NULL, store->account));
+  g_assert_true (tern_ui_folder_tree_can_move (work_2024, lists, 0));
+  g_assert_false (tern_ui_folder_tree_can_move (work, work, 0));         /* onto itself */
+  g_assert_false (tern_ui_folder_tree_can_move (work, work_2024, 0));    /* into its own subfolder */
+  g_assert_false (tern_ui_folder_tree_can_move (work_2024, work, 0));    /* where it is already */
+  g_assert_false (tern_ui_folder_tree_can_move (work, NULL, store->account));
+  g_assert_false (tern_ui_folder_tree_can_move (trash, lists, 0));       /* a special folder */
+  g_assert_false (tern_ui_folder_tree_can_move (trash, NULL, store->account));
+  g_assert_false (tern_ui_folder_tree_can_move (work, other, 0));        /* another account */
+  g_assert_false (tern_ui_folder_tree_can_move (work_2024, NULL, account2));
+  g_assert_false (tern_ui_folder_tree_can_move (other, work, 0));
 }
 
 /* ---- a row's texts ----------------------------------------------------------------- */
@@ -413,6 +527,9 @@ main (int argc, char **argv)
               store_teardown);
   g_test_add ("/ui/parts/folder-tree/dot-without-prefix", Store, NULL, store_setup, test_dot_without_prefix,
               store_teardown);
+  g_test_add ("/ui/parts/folder-tree/subscribed-only", Store, NULL, store_setup, test_subscribed_only,
+              store_teardown);
+  g_test_add ("/ui/parts/folder-tree/can-move", Store, NULL, store_setup, test_can_move, store_teardown);
   g_test_add_func ("/ui/parts/row-text/names", test_names);
   g_test_add_func ("/ui/parts/row-text/accessible-label", test_accessible_label);
   g_test_add_func ("/ui/parts/dates", test_dates);

@@ -249,7 +249,9 @@ channel_schedule (Channel *channel)
 /* Any thread: queues @kind for the main context, replacing an undelivered report of
  * the same side (failures and stops are never replaced by progress). The refusal a
  * sync's progress carries (%TERN_ACCOUNT_PHASE_WORKING with an error) is queued
- * apart, never replaced. */
+ * apart, never replaced. Reports of work are counted before any replacement
+ * (Channel.n_working): a quick sync's "working" replaced by its "waiting" before the
+ * main context took either still ends a "sync now". */
 static void
 channel_post (Channel *channel, gboolean outbox, ReportKind kind, const TernAccountProgress *progress,
               const GError *error, const TernServer *server)
@@ -514,11 +516,9 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
     {
       if (report->n_working > self->waiters_mark)
         self->waiters_saw_work = TRUE;
-      if (report->phase == TERN_ACCOUNT_PHASE_WORKING)
-        ;   /* not done yet */
-      else if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
+      if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
         finish_waiters (self->sync_waiters, report->error);
-      else if (self->waiters_saw_work)
+      else if (report->phase != TERN_ACCOUNT_PHASE_WORKING && self->waiters_saw_work)
         finish_waiters (self->sync_waiters, NULL);
     }
 }
@@ -761,7 +761,10 @@ one_shot_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   self->n_syncs--;
-  if (self->n_syncs == 0)
+  /* Not while the watch runs (started meanwhile): its reports are the state, and a
+   * stop not delivered yet would drop them (a "sync now" would never hear its sync
+   * wait again). */
+  if (self->n_syncs == 0 && self->watch == NULL)
     channel_post (self->channel, FALSE, REPORT_STOPPED, NULL, NULL, NULL);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_error (task, error);
@@ -786,6 +789,7 @@ _tern_mail_account_sync_async (TernMailAccount     *self,
     {
       g_ptr_array_add (self->sync_waiters, task);
       self->waiters_saw_work = FALSE;
+      /* Work reported before the request is not the work that follows it. */
       g_mutex_lock (&self->channel->lock);
       self->waiters_mark = self->channel->n_working;
       g_mutex_unlock (&self->channel->lock);

@@ -1335,6 +1335,44 @@ set_subscribed (TernImapSession *session, const char *server_name, gboolean subs
     g_debug ("%s %s: %s", subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE", server_name, error->message);
 }
 
+/* After a RENAME of @old_name to @new_name, which took the folders inside it along:
+ * their subscriptions follow them (servers need not move them, and Dovecot does
+ * not), and the store knows their new names on the server before the next LIST. */
+static gboolean
+follow_rename_below (Replay *r, TernStoreFolder *folder, const char *old_name, const char *new_name, char delimiter,
+                     GError **error)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autofree char *prefix = NULL;
+  char delim[2] = { delimiter, '\0' };
+
+  if (delimiter == '\0')
+    return TRUE;
+  folders = tern_store_db_list_folders (r->db, tern_store_folder_get_account_id (folder), error);
+  if (folders == NULL)
+    return FALSE;
+  prefix = g_strdup_printf ("%s%c", old_name, delimiter);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *below = g_ptr_array_index (folders, i);
+      const char *server_path = tern_store_folder_get_server_path (below);
+      g_autofree char *moved = NULL;
+
+      if (server_path == NULL || !g_str_has_prefix (server_path, prefix))
+        continue;
+      moved = g_strconcat (new_name, server_path + strlen (old_name), NULL);
+      if (tern_store_folder_get_subscribed (below))
+        {
+          set_subscribed (r->session, server_path, FALSE, r->cancellable);
+          set_subscribed (r->session, moved, TRUE, r->cancellable);
+        }
+      if (!tern_store_db_sync_set_folder_server (r->db, tern_store_folder_get_id (below), moved, delim,
+                                                 tern_store_folder_get_role (below), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 replay_folder_op (Replay *r, char delimiter, GError **error)
 {
@@ -1379,6 +1417,8 @@ replay_folder_op (Replay *r, char delimiter, GError **error)
           set_subscribed (session, tern_store_folder_get_server_path (folder), FALSE, cancellable);
           set_subscribed (session, server_name, TRUE, cancellable);
         }
+      if (!follow_rename_below (r, folder, tern_store_folder_get_server_path (folder), server_name, delimiter, error))
+        return FALSE;
     }
   else
     {

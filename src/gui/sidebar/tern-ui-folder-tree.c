@@ -10,6 +10,12 @@
  * is "INBOX." (Courier, Cyrus and many hosting providers) every folder is a
  * subfolder of INBOX: those are shown at the top level, as Thunderbird does.
  *
+ * With the subscribed-only view, an IMAP account shows its special folders, the
+ * folders the server lists as subscribed, and the folders above those (a parent not
+ * subscribed is still shown when a folder inside it is, as Thunderbird does).
+ *
+ * Which folder may be moved where by drag and drop is decided here too.
+ *
  * Pure (no GTK, no I/O), so that it is tested on its own.
  */
 #include "config.h"
@@ -242,4 +248,84 @@ tern_ui_folder_tree_build (GPtrArray *folders)
     }
   sort_level (top, keys);
   return top;
+}
+
+/**
+ * tern_ui_folder_tree_filter_subscribed:
+ * @folders: (element-type TernStoreFolder): one IMAP account's folders
+ *
+ * The folders the subscribed-only view shows: the special folders, the subscribed
+ * ones, and every folder above a subscribed one.
+ *
+ * Returns: (transfer container) (element-type TernStoreFolder): those of @folders
+ *   shown, in @folders' order (not referenced: @folders keeps them)
+ */
+GPtrArray *
+tern_ui_folder_tree_filter_subscribed (GPtrArray *folders)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
+  GPtrArray *result = g_ptr_array_new ();
+
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *folder = g_ptr_array_index (folders, i);
+      gint64 id = tern_store_folder_get_id (folder);
+
+      g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), folder);
+    }
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernStoreFolder *folder = g_ptr_array_index (folders, i);
+
+      if (tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_NONE)
+        g_hash_table_add (shown, folder);
+      else if (tern_store_folder_get_subscribed (folder))
+        {
+          /* It, and the folders above it. */
+          for (TernStoreFolder *up = folder; up != NULL && !g_hash_table_contains (shown, up);)
+            {
+              gint64 parent_id = tern_store_folder_get_parent_id (up);
+
+              g_hash_table_add (shown, up);
+              up = parent_id != 0 ? g_hash_table_lookup (by_id, &parent_id) : NULL;
+            }
+        }
+    }
+  for (guint i = 0; i < folders->len; i++)
+    if (g_hash_table_contains (shown, g_ptr_array_index (folders, i)))
+      g_ptr_array_add (result, g_ptr_array_index (folders, i));
+  return result;
+}
+
+/**
+ * tern_ui_folder_tree_can_move:
+ * @folder: the folder dragged
+ * @parent: (nullable): the folder it would go into, or %NULL for the top level of
+ *   the account whose store id is @account_id
+ * @account_id: the account of the top level (ignored with a @parent)
+ *
+ * Whether @folder may be moved into @parent: only the user's folders (not the
+ * special ones), within their account, not into themselves or a folder inside them,
+ * and not where they are already.
+ *
+ * Returns: whether the move is offered
+ */
+gboolean
+tern_ui_folder_tree_can_move (TernStoreFolder *folder, TernStoreFolder *parent, gint64 account_id)
+{
+  const char *path = tern_store_folder_get_path (folder);
+  gsize len = strlen (path);
+
+  if (tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_NONE)
+    return FALSE;
+  if (parent == NULL)
+    return account_id == tern_store_folder_get_account_id (folder) && tern_store_folder_get_parent_id (folder) != 0;
+  if (tern_store_folder_get_account_id (parent) != tern_store_folder_get_account_id (folder) ||
+      tern_store_folder_get_id (parent) == tern_store_folder_get_id (folder) ||
+      tern_store_folder_get_id (parent) == tern_store_folder_get_parent_id (folder))
+    return FALSE;
+  /* Not into a folder inside it. */
+  return !(strncmp (tern_store_folder_get_path (parent), path, len) == 0 &&
+           tern_store_folder_get_path (parent)[len] == '/');
 }

@@ -25,6 +25,10 @@ struct _TernUiFolderNode
 int        tern_ui_folder_tree_role_rank        (TernStoreFolderRole  role);
 gboolean   tern_ui_folder_tree_has_inbox_prefix (GPtrArray           *folders);
 GPtrArray *tern_ui_folder_tree_build            (GPtrArray           *folders);
+GPtrArray *tern_ui_folder_tree_filter_subscribed (GPtrArray          *folders);
+gboolean   tern_ui_folder_tree_can_move         (TernStoreFolder     *folder,
+                                                 TernStoreFolder     *parent,
+                                                 gint64               account_id);
 const char *tern_ui_folder_tree_display_name    (TernStoreFolder     *folder);
 const char *tern_ui_folder_tree_icon_name       (TernStoreFolderRole  role);
 

@@ -9,6 +9,16 @@
  * TernUiSidebarItems kept by folder id, and the stores are changed item by item
  * (never cleared), so a sync's changes keep the selection and what is expanded.
  *
+ * With :subscribed-only, an IMAP account shows only its special folders, its
+ * subscribed folders and the folders above them (tern_ui_folder_tree_filter_subscribed());
+ * the rows of the others go, the rest stay the same rows.
+ *
+ * A row takes two kinds of drop: messages from the message list (their ids, a
+ * GArray: ::messages-dropped) and a user's folder dragged from the sidebar itself
+ * (a TernStoreFolder: ::folder-dropped), onto a folder of its account or the
+ * account's row; where tern_ui_folder_tree_can_move() refuses, a folder's drag is
+ * not accepted (no highlight).
+ *
  * Below the folders, a list of the accounts that need the user (a refused
  * password, an untrusted certificate), each with its remedy as a button: the
  * ::account-remedy signal.
@@ -48,15 +58,16 @@ struct _TernUiSidebar
   guint                rebuild_idle;
   gint64               pending_folder;  /* to select once the folders are read */
   gboolean             loaded;
+  gboolean             subscribed_only;
   TernUiSidebarItem   *selected;
 };
 
 G_DEFINE_FINAL_TYPE (TernUiSidebar, tern_ui_sidebar, GTK_TYPE_WIDGET)
 
-enum { PROP_0, PROP_SELECTED_ITEM, PROP_LOADED, N_PROPS };
+enum { PROP_0, PROP_SELECTED_ITEM, PROP_LOADED, PROP_SUBSCRIBED_ONLY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_FOLDER_ACTIVATED, SIGNAL_ACCOUNT_REMEDY, SIGNAL_MESSAGES_DROPPED, N_SIGNALS };
+enum { SIGNAL_FOLDER_ACTIVATED, SIGNAL_ACCOUNT_REMEDY, SIGNAL_MESSAGES_DROPPED, SIGNAL_FOLDER_DROPPED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ---- the tree ----------------------------------------------------------------------- */
@@ -239,7 +250,15 @@ rebuild (TernUiSidebar *self)
           if (tern_store_folder_get_role (folder) == TERN_STORE_FOLDER_ROLE_INBOX)
             inbox_unread += tern_store_folder_get_unread (folder);
         }
-      nodes = tern_ui_folder_tree_build (folders);
+      if (self->subscribed_only &&
+          tern_account_get_protocol (tern_mail_account_get_account (account)) == TERN_ACCOUNT_PROTOCOL_IMAP)
+        {
+          g_autoptr(GPtrArray) shown = tern_ui_folder_tree_filter_subscribed (folders);
+
+          nodes = tern_ui_folder_tree_build (shown);
+        }
+      else
+        nodes = tern_ui_folder_tree_build (folders);
       g_ptr_array_set_free_func (folders, g_object_unref);
       sync_level (self, item, nodes, outbox, seen);
     }
@@ -634,18 +653,88 @@ row_context_cb (GtkGestureClick *gesture, int n_press, double x, double y, Row *
   tern_ui_sidebar_popup_menu (self, row->item, GTK_WIDGET (row->expander), x, y);
 }
 
-/* ---- dropping messages on a folder ---------------------------------------------------------- */
+/* ---- drag and drop: messages onto a folder, a folder onto a folder or an account ---- */
+
+static TernUiSidebar *
+row_sidebar (Row *row)
+{
+  return TERN_UI_SIDEBAR (gtk_widget_get_ancestor (GTK_WIDGET (row->expander), TERN_UI_TYPE_SIDEBAR));
+}
+
+/**
+ * tern_ui_sidebar_can_drop_folder:
+ * @folder: a folder dragged
+ * @item: the row it would be dropped on
+ *
+ * Returns: whether dropping @folder on @item moves it there (into a folder of its
+ *   account, or to the top level on its account's row)
+ */
+gboolean
+tern_ui_sidebar_can_drop_folder (TernUiSidebar *self, TernStoreFolder *folder, TernUiSidebarItem *item)
+{
+  TernMailAccount *account;
+
+  g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), FALSE);
+  g_return_val_if_fail (TERN_IS_STORE_FOLDER (folder), FALSE);
+
+  switch (tern_ui_sidebar_item_get_kind (item))
+    {
+    case TERN_UI_SIDEBAR_FOLDER:
+      return tern_ui_folder_tree_can_move (folder, tern_ui_sidebar_item_get_folder (item), 0);
+    case TERN_UI_SIDEBAR_ACCOUNT:
+      account = tern_ui_sidebar_item_get_account (item);
+      if (account != NULL)
+        return tern_ui_folder_tree_can_move (folder, NULL, tern_mail_account_get_store_id (account));
+      /* Local Folders */
+      return g_strcmp0 (tern_store_folder_get_account (folder), TERN_STORE_LOCAL_ACCOUNT) == 0 &&
+             tern_ui_folder_tree_can_move (folder, NULL, tern_store_folder_get_account_id (folder));
+    case TERN_UI_SIDEBAR_ALL_INBOXES:
+    case TERN_UI_SIDEBAR_OUTBOX:
+    default:
+      return FALSE;
+    }
+}
+
+/* The folder a drag from this process carries, or NULL (messages, or another
+ * program's drag): read from the drag's own content, so that the pointer's motion
+ * can be answered at once. */
+static TernStoreFolder *
+dragged_folder (GtkDropTarget *target)
+{
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+  GdkDrag *drag = drop != NULL ? gdk_drop_get_drag (drop) : NULL;
+  GdkContentProvider *content = drag != NULL ? gdk_drag_get_content (drag) : NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  if (content == NULL || !gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), TERN_TYPE_STORE_FOLDER))
+    return NULL;
+  g_value_init (&value, TERN_TYPE_STORE_FOLDER);
+  if (!gdk_content_provider_get_value (content, &value, NULL))
+    return NULL;
+  return g_value_dup_object (&value);
+}
 
 static gboolean
 row_drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, Row *row)
 {
-  TernUiSidebar *self = TERN_UI_SIDEBAR (gtk_widget_get_ancestor (GTK_WIDGET (row->expander), TERN_UI_TYPE_SIDEBAR));
+  TernUiSidebar *self = row_sidebar (row);
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
   GdkDrop *drop = gtk_drop_target_get_current_drop (target);
   GdkDrag *drag = drop != NULL ? gdk_drop_get_drag (drop) : NULL;
   gboolean copy = (state & GDK_CONTROL_MASK) != 0;
 
-  if (self == NULL || row->item == NULL || tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
+  if (self == NULL || row->item == NULL)
+    return FALSE;
+  if (G_VALUE_HOLDS (value, TERN_TYPE_STORE_FOLDER))
+    {
+      TernStoreFolder *folder = g_value_get_object (value);
+
+      if (folder == NULL || !tern_ui_sidebar_can_drop_folder (self, folder, row->item))
+        return FALSE;
+      g_signal_emit (self, signals[SIGNAL_FOLDER_DROPPED], 0, folder, row->item);
+      return TRUE;
+    }
+  if (tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
     return FALSE;
   /* X11 tells the action chosen through the drag (gui.md). */
   if (drag != NULL && gdk_drag_get_selected_action (drag) == GDK_ACTION_COPY)
@@ -658,17 +747,52 @@ static GdkDragAction
 row_drop_motion_cb (GtkDropTarget *target, double x, double y, Row *row)
 {
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+  TernUiSidebar *self = row_sidebar (row);
 
-  if (row->item == NULL || tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
+  if (row->item == NULL || self == NULL)
+    return 0;
+  if (drop != NULL && gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), TERN_TYPE_STORE_FOLDER))
+    {
+      g_autoptr(TernStoreFolder) folder = dragged_folder (target);
+
+      return folder != NULL && tern_ui_sidebar_can_drop_folder (self, folder, row->item) ? GDK_ACTION_MOVE : 0;
+    }
+  if (tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
     return 0;
   return (state & GDK_CONTROL_MASK) != 0 ? GDK_ACTION_COPY : GDK_ACTION_MOVE;
+}
+
+/* A user's folder may be dragged (not a special folder, an account, an outbox). */
+static GdkContentProvider *
+row_drag_prepare_cb (GtkDragSource *source, double x, double y, Row *row)
+{
+  TernStoreFolder *folder;
+
+  if (row->item == NULL || tern_ui_sidebar_item_get_kind (row->item) != TERN_UI_SIDEBAR_FOLDER)
+    return NULL;
+  folder = tern_ui_sidebar_item_get_folder (row->item);
+  if (folder == NULL || tern_store_folder_get_role (folder) != TERN_STORE_FOLDER_ROLE_NONE)
+    return NULL;
+  return gdk_content_provider_new_typed (TERN_TYPE_STORE_FOLDER, folder);
+}
+
+static void
+row_drag_begin_cb (GtkDragSource *source, GdkDrag *drag, Row *row)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (row->expander));
+
+  /* The row, below and right of the pointer: the row under it stays in sight. */
+  gtk_drag_source_set_icon (source, paintable, -12, -12);
 }
 
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiSidebar *self)
 {
   GtkGesture *context = gtk_gesture_click_new ();
-  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_ARRAY, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_MOVE | GDK_ACTION_COPY);
+  GtkDragSource *drag = gtk_drag_source_new ();
+  GType drop_types[] = { G_TYPE_ARRAY, TERN_TYPE_STORE_FOLDER };
   Row *row = g_new0 (Row, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkGesture *click = gtk_gesture_click_new ();
@@ -698,10 +822,15 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, TernUiSideb
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
   g_signal_connect (context, "pressed", G_CALLBACK (row_context_cb), row);
   gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (context));
+  gtk_drop_target_set_gtypes (drop, drop_types, G_N_ELEMENTS (drop_types));
   g_signal_connect (drop, "drop", G_CALLBACK (row_drop_cb), row);
   g_signal_connect (drop, "enter", G_CALLBACK (row_drop_motion_cb), row);
   g_signal_connect (drop, "motion", G_CALLBACK (row_drop_motion_cb), row);
   gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (drop));
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (row_drag_prepare_cb), row);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (row_drag_begin_cb), row);
+  gtk_widget_add_controller (GTK_WIDGET (row->expander), GTK_EVENT_CONTROLLER (drag));
   g_object_set_data_full (G_OBJECT (list_item), "tern-row", row, (GDestroyNotify) row_free);
   gtk_list_item_set_child (list_item, GTK_WIDGET (row->expander));
 }
@@ -1024,6 +1153,36 @@ tern_ui_sidebar_get_list_view (TernUiSidebar *self)
 }
 
 /**
+ * tern_ui_sidebar_set_subscribed_only:
+ *
+ * Shows IMAP accounts' subscribed folders only (see :subscribed-only), or every
+ * folder, at once. The folder selected stays selected while it is shown.
+ */
+void
+tern_ui_sidebar_set_subscribed_only (TernUiSidebar *self, gboolean subscribed_only)
+{
+  g_return_if_fail (TERN_UI_IS_SIDEBAR (self));
+
+  subscribed_only = !!subscribed_only;
+  if (self->subscribed_only == subscribed_only)
+    return;
+  self->subscribed_only = subscribed_only;
+  if (self->mail != NULL)
+    {
+      g_clear_handle_id (&self->rebuild_idle, g_source_remove);
+      rebuild (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBSCRIBED_ONLY]);
+}
+
+gboolean
+tern_ui_sidebar_get_subscribed_only (TernUiSidebar *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), FALSE);
+  return self->subscribed_only;
+}
+
+/**
  * tern_ui_sidebar_get_problems:
  *
  * Returns: (transfer none): the list of accounts that need the user
@@ -1082,6 +1241,24 @@ tern_ui_sidebar_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
       break;
+    case PROP_SUBSCRIBED_ONLY:
+      g_value_set_boolean (value, self->subscribed_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tern_ui_sidebar_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TernUiSidebar *self = TERN_UI_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SUBSCRIBED_ONLY:
+      tern_ui_sidebar_set_subscribed_only (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1095,12 +1272,22 @@ tern_ui_sidebar_class_init (TernUiSidebarClass *klass)
 
   object_class->dispose = tern_ui_sidebar_dispose;
   object_class->get_property = tern_ui_sidebar_get_property;
+  object_class->set_property = tern_ui_sidebar_set_property;
 
   properties[PROP_SELECTED_ITEM] =
     g_param_spec_object ("selected-item", NULL, NULL, TERN_UI_TYPE_SIDEBAR_ITEM,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * TernUiSidebar:subscribed-only:
+   *
+   * Whether IMAP accounts show their subscribed folders only (with the special
+   * folders, and the folders above a subscribed one).
+   */
+  properties[PROP_SUBSCRIBED_ONLY] =
+    g_param_spec_boolean ("subscribed-only", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1129,6 +1316,19 @@ tern_ui_sidebar_class_init (TernUiSidebarClass *klass)
   signals[SIGNAL_MESSAGES_DROPPED] = g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 2, TERN_UI_TYPE_SIDEBAR_ITEM,
                                                    G_TYPE_BOOLEAN);
+
+  /**
+   * TernUiSidebar::folder-dropped:
+   * @folder: the #TernStoreFolder dragged
+   * @item: the #TernUiSidebarItem it was dropped on: a folder (its new parent) or an
+   *   account (its top level)
+   *
+   * A folder was dragged onto a folder or an account where it may go
+   * (tern_ui_sidebar_can_drop_folder()).
+   */
+  signals[SIGNAL_FOLDER_DROPPED] = g_signal_new ("folder-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 2, TERN_TYPE_STORE_FOLDER,
+                                                 TERN_UI_TYPE_SIDEBAR_ITEM);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/sidebar/tern-ui-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, TernUiSidebar, list_view);

@@ -29,6 +29,12 @@ GListModel        *tern_ui_sidebar_get_folders        (TernUiSidebar *self);
 GListModel        *tern_ui_sidebar_get_model          (TernUiSidebar *self);
 GtkListView       *tern_ui_sidebar_get_list_view      (TernUiSidebar *self);
 GtkListBox        *tern_ui_sidebar_get_problems       (TernUiSidebar *self);
+void               tern_ui_sidebar_set_subscribed_only (TernUiSidebar *self,
+                                                        gboolean       subscribed_only);
+gboolean           tern_ui_sidebar_get_subscribed_only (TernUiSidebar *self);
+gboolean           tern_ui_sidebar_can_drop_folder    (TernUiSidebar     *self,
+                                                       TernStoreFolder   *folder,
+                                                       TernUiSidebarItem *item);
 GtkPopover        *tern_ui_sidebar_popup_menu         (TernUiSidebar     *self,
                                                        TernUiSidebarItem *item,
                                                        GtkWidget         *widget,

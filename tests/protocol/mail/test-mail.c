@@ -742,6 +742,24 @@ test_started (void)
     g_assert_true (spin_until (server_flagged, (gpointer) "five", 15));
     g_test_message ("a flag reached the server %.2f s after the operation", (g_get_monotonic_time () - t0) / 1e6);
   }
+
+  /* "Sync now" while started, the main context busy elsewhere while the sync runs
+   * (so that its progress reports are coalesced into the last, "waiting"): done all
+   * the same, not at the next poll. */
+  {
+    g_autoptr(GAsyncResult) synced = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 end;
+
+    tern_mail_sync_async (mail, alice, NULL, done_cb, &synced);
+    g_usleep (5 * G_USEC_PER_SEC);
+    end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (synced == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+    g_assert_nonnull (synced);
+    g_assert_true (tern_mail_sync_finish (mail, synced, &error));
+    g_assert_no_error (error);
+  }
   tern_mail_stop (mail);
   g_signal_handlers_disconnect_by_data (mail, &nm);
   g_array_unref (nm.ids);
