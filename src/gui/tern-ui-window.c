@@ -756,6 +756,8 @@ tern_ui_window_offer_undo (TernUiWindow *self, TernMailUndo *undo, const char *t
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Twice the default: time to see what was done and reach for Undo (or Ctrl+Z). */
+  adw_toast_set_timeout (toast, 10);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
   self->undo_toast = toast;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", TRUE);
