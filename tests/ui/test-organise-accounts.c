@@ -232,13 +232,22 @@ assert_lacks (const char *mid)
     }
 }
 
+typedef struct
+{
+  gint64 folder_id;
+  guint  n;
+} Shown;
+
+/* The list has @data's n rows, all loaded and all of its folder: until the new folder's
+ * rows are read, the list still shows the previous folder's (which may number n too). */
 static gboolean
 list_loaded (gpointer data)
 {
+  const Shown *shown = data;
   GListModel *model = G_LIST_MODEL (selection ());
   guint n = g_list_model_get_n_items (model);
 
-  if (n != GPOINTER_TO_UINT (data))
+  if (n != shown->n)
     return FALSE;
   if (n == 0)
     return tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_LOADING;
@@ -248,7 +257,8 @@ list_loaded (gpointer data)
     {
       g_autoptr(TernStoreMessage) message = g_list_model_get_item (model, i);
 
-      if (message == NULL || !tern_store_message_is_loaded (message))
+      if (message == NULL || !tern_store_message_is_loaded (message) ||
+          tern_store_message_get_folder_id (message) != shown->folder_id)
         return FALSE;
     }
   return TRUE;
@@ -266,10 +276,12 @@ folder_shown (gpointer data)
 static void
 show_folder (gint64 folder_id, guint n)
 {
+  Shown shown = { folder_id, n };
+
   /* A folder just made is in the sidebar's tree once its account's rows follow. */
   if (!ui_wait_until (folder_shown, &folder_id, 10000))
     g_error ("folder %" G_GINT64_FORMAT " not in the sidebar", folder_id);
-  if (!ui_wait_until (list_loaded, GUINT_TO_POINTER (n), 20000))
+  if (!ui_wait_until (list_loaded, &shown, 20000))
     {
       g_autofree char *rows = list_dump ();
 
@@ -822,7 +834,11 @@ test_interrupted (void)
   gtk_selection_model_select_all (GTK_SELECTION_MODEL (selection ()));
   g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, N_BATCH);
   activate ("mail.move-to", g_variant_new_int64 (bob_projects));
-  g_assert_true (ui_wait_until (list_loaded, GUINT_TO_POINTER (0), 5000));
+  {
+    Shown empty = { alice_batch, 0 };
+
+    g_assert_true (ui_wait_until (list_loaded, &empty, 5000));
+  }
   if (!ui_wait_until (cut_happened, &cut, 120000))
     g_error ("bob's Projects never held the first of the batch");
   at_cut = (guint) g_ascii_strtoull (cut.out, NULL, 10) - N_IN_PROJECTS;
