@@ -716,16 +716,14 @@ undo_action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
     tern_mail_undo_async (self->mail, undo, self->cancellable, undo_done_cb, g_object_ref (self));
 }
 
-/* The toast gone (timed out, closed, or its Undo clicked: the action ran first),
- * Ctrl+Z undoes nothing any more. */
+/* The toast gone (timed out, closed, or its Undo clicked: the action ran first). As in
+ * Thunderbird and Geary, Ctrl+Z still undoes the last action until another one takes
+ * its place (or it was undone): the toast is only the reminder. */
 static void
 undo_toast_dismissed_cb (AdwToast *toast, TernUiWindow *self)
 {
-  if (self->undo_toast != toast)
-    return;
-  self->undo_toast = NULL;
-  g_clear_pointer (&self->undo, tern_mail_undo_unref);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
+  if (self->undo_toast == toast)
+    self->undo_toast = NULL;
 }
 
 /**
@@ -734,7 +732,7 @@ undo_toast_dismissed_cb (AdwToast *toast, TernUiWindow *self)
  * @text: what was done, in Pango markup (escaped)
  *
  * Says what was done in a toast with an Undo button; Ctrl+Z (`win.undo`) undoes it
- * too while the toast shows. A new offer replaces the last one.
+ * too, also once the toast is gone, until a new offer replaces this one.
  */
 void
 tern_ui_window_offer_undo (TernUiWindow *self, TernMailUndo *undo, const char *text)
@@ -756,7 +754,7 @@ tern_ui_window_offer_undo (TernUiWindow *self, TernMailUndo *undo, const char *t
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  /* Twice the default: time to see what was done and reach for Undo (or Ctrl+Z). */
+  /* Twice the default: time to see what was done and reach for Undo. */
   adw_toast_set_timeout (toast, 10);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, 0);
   self->undo_toast = toast;
