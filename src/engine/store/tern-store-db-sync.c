@@ -789,13 +789,17 @@ tern_store_db_sync_journal_list_messages (TernStoreDb *self, gint64 entry_id, GE
 }
 
 /* The later entries than @entry_id that name @message_id without a UID, in order,
- * up to and including the first that moves or deletes it (@moves_on). */
+ * up to and including the first that moves or deletes it (@moves_on). Only those of
+ * @entry_id's account: a UID is one server's, and an entry of another account (the
+ * message went there and came back, say) acts on that account's copy. */
 static GArray *
 later_entries (TernStoreDb *self, gint64 entry_id, gint64 message_id, gboolean *moves_on, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self,
                                                 "SELECT jm.entry, j.op FROM journal_messages jm JOIN journal j ON j.id = jm.entry"
-                                                " WHERE jm.message = ?1 AND jm.uid = 0 AND jm.entry > ?2 ORDER BY jm.entry",
+                                                " WHERE jm.message = ?1 AND jm.uid = 0 AND jm.entry > ?2"
+                                                " AND j.account_id = (SELECT account_id FROM journal WHERE id = ?2)"
+                                                " ORDER BY jm.entry",
                                                 error);
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;

@@ -397,6 +397,137 @@ test_move_to_another_account (void)
   assert_server ("Projects", "carry", NULL);
 }
 
+static gboolean is_idle (gpointer account);
+
+/* How many rows of @list are the message <@tag@tern.test>. */
+static guint
+count_in_list (TernStoreMessageList *list, const char *tag)
+{
+  g_autofree char *id = g_strdup_printf ("%s@tern.test", tag);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(TernStoreMessage) message = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      while (!tern_store_message_is_loaded (message))
+        g_main_context_iteration (NULL, TRUE);
+      if (g_strcmp0 (tern_store_message_get_message_id (message), id) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* A move to another account undone at once, before either server heard of it: in
+ * the end one copy, where it was, on the server and in the store. */
+static void
+test_undo_across_accounts (void)
+{
+  TernMailAccount *carol = tern_mail_lookup_account (mail, "carol@tern.test");
+  g_autoptr(TernStoreMessageList) inbox = open_list (folder_id ("INBOX"));
+  g_autoptr(TernStoreMessage) two = find_message (inbox, "two");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailUndo) undo = NULL;
+  g_autoptr(TernMailUndo) redo = NULL;
+  gint64 carol_inbox_id = 0, id = tern_store_message_get_id (two);
+  guint n_inbox = g_list_model_get_n_items (G_LIST_MODEL (inbox));
+
+  g_assert_nonnull (carol);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (folders)); i++)
+    {
+      g_autoptr(TernStoreFolder) folder = g_list_model_get_item (G_LIST_MODEL (folders), i);
+
+      if (tern_store_folder_get_account_id (folder) == tern_mail_account_get_store_id (carol) &&
+          g_strcmp0 (tern_store_folder_get_path (folder), "INBOX") == 0)
+        carol_inbox_id = tern_store_folder_get_id (folder);
+    }
+  g_assert_cmpint (carol_inbox_id, >, 0);
+
+  tern_mail_move_async (mail, &id, 1, carol_inbox_id, NULL, done_cb, &result);
+  undo = finish (&result, NULL);
+  g_assert_nonnull (undo);
+  wait_n_items (inbox, n_inbox - 1);
+  tern_mail_undo_async (mail, undo, NULL, done_cb, &result);
+  redo = finish (&result, NULL);
+  wait_n_items (inbox, n_inbox);
+
+  /* Both accounts replay their journals, at the same time (as in the window). */
+  {
+    g_autoptr(GAsyncResult) alice_result = NULL;
+
+    tern_mail_sync_async (mail, carol, NULL, done_cb, &result);
+    tern_mail_sync_async (mail, alice, NULL, done_cb, &alice_result);
+    g_assert_true (tern_mail_sync_finish (mail, wait_for (&result), &error));
+    g_assert_no_error (error);
+    g_assert_true (tern_mail_sync_finish (mail, wait_for (&alice_result), &error));
+    g_assert_no_error (error);
+    g_clear_object (&result);
+  }
+  sync_alice ();
+  assert_server ("INBOX", "two", "\\Seen");
+  wait_n_items (inbox, n_inbox);
+  g_assert_cmpuint (count_in_list (inbox, "two"), ==, 1);
+}
+
+/* The same with both accounts started (their journals replayed at once, as in the
+ * window): the undo comes after none, part or all of the move reached the servers. */
+static void
+test_undo_across_accounts_started (void)
+{
+  TernMailAccount *carol = tern_mail_lookup_account (mail, "carol@tern.test");
+  g_autoptr(TernStoreMessageList) inbox = open_list (folder_id ("INBOX"));
+  guint n_inbox = g_list_model_get_n_items (G_LIST_MODEL (inbox));
+  gint64 carol_inbox_id = 0;
+  const guint delays_ms[] = { 0, 50, 150, 400, 1000 };
+
+  g_assert_nonnull (carol);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (folders)); i++)
+    {
+      g_autoptr(TernStoreFolder) folder = g_list_model_get_item (G_LIST_MODEL (folders), i);
+
+      if (tern_store_folder_get_account_id (folder) == tern_mail_account_get_store_id (carol) &&
+          g_strcmp0 (tern_store_folder_get_path (folder), "INBOX") == 0)
+        carol_inbox_id = tern_store_folder_get_id (folder);
+    }
+  tern_mail_start (mail);
+  g_assert_true (spin_until (is_idle, alice, 30));
+  g_assert_true (spin_until (is_idle, carol, 30));
+  for (guint d = 0; d < G_N_ELEMENTS (delays_ms); d++)
+    {
+      g_autoptr(TernStoreMessage) two = find_message (inbox, "two");
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TernMailUndo) undo = NULL;
+      g_autoptr(TernMailUndo) redo = NULL;
+      gint64 id, until;
+
+      g_assert_nonnull (two);
+      id = tern_store_message_get_id (two);
+      tern_mail_move_async (mail, &id, 1, carol_inbox_id, NULL, done_cb, &result);
+      undo = finish (&result, NULL);
+      until = g_get_monotonic_time () + delays_ms[d] * 1000;
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+      tern_mail_undo_async (mail, undo, NULL, done_cb, &result);
+      redo = finish (&result, NULL);
+      wait_n_items (inbox, n_inbox);
+      for (guint k = 0; k < 2; k++)
+        {
+          tern_mail_sync_async (mail, carol, NULL, done_cb, &result);
+          g_assert_true (tern_mail_sync_finish (mail, wait_for (&result), &error));
+          g_assert_no_error (error);
+          g_clear_object (&result);
+          sync_alice ();
+        }
+      assert_server ("INBOX", "two", "\\Seen");
+      wait_n_items (inbox, n_inbox);
+      if (count_in_list (inbox, "two") != 1)
+        g_error ("after %u ms: %u rows of <two@tern.test>", delays_ms[d], count_in_list (inbox, "two"));
+    }
+  tern_mail_stop (mail);
+}
+
 /* A move and its undo before the sync: the server never sees the move. */
 static void
 test_undo_before_replay (void)
@@ -916,8 +1047,10 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/trash-archive-junk", test_trash_archive_junk);
   g_test_add_func ("/mail/folders", test_folders);
   g_test_add_func ("/mail/move-to-another-account", test_move_to_another_account);
+  g_test_add_func ("/mail/undo-across-accounts", test_undo_across_accounts);
   g_test_add_func ("/mail/failed-state", test_failed_state);
   g_test_add_func ("/mail/started", test_started);
+  g_test_add_func ("/mail/undo-across-accounts-started", test_undo_across_accounts_started);
   g_test_add_func ("/mail/big-sync-and-move", test_big_sync_and_move);
   ret = g_test_run ();
 

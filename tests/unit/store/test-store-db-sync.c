@@ -641,6 +641,38 @@ test_journal_forward (Fixture *fixture, gconstpointer data)
   assert_nothing (fixture);
 }
 
+/* A message moved to another account and back (an undo): the entries of the other
+ * account that name it are not this server's to settle. Uploaded here again, its
+ * UID goes to none of them, and they do not make it "move on" (its row then stayed
+ * unsettled beside the sync's copy of it, and the other account's delete was handed
+ * a UID of this server). */
+static void
+test_journal_forward_other_account (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 inbox = folder (fixture, "INBOX");
+  gint64 other_account = tern_store_db_ensure_account (fixture->db, "you@example.com", TERN_STORE_ACCOUNT_IMAP, &error);
+  gint64 append, their_delete;
+  TernStoreDbJournalMessage m = { 42, 0, 0, 0 };
+  gboolean moves_on = TRUE;
+
+  g_assert_no_error (error);
+  append = journal_entry (fixture, TERN_STORE_JOURNAL_APPEND, inbox, 42, 0);
+  their_delete = tern_store_db_sync_journal_append (fixture->db, other_account, TERN_STORE_JOURNAL_DELETE, 0, 0, NULL,
+                                                    0, 0, NULL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_store_db_sync_journal_add_message (fixture->db, their_delete, &m, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tern_store_db_sync_journal_moves_on (fixture->db, append, 42, &moves_on, &error));
+  g_assert_no_error (error);
+  g_assert_false (moves_on);
+  g_assert_true (tern_store_db_sync_journal_forward (fixture->db, append, 42, 0, 7, &moves_on, &error));
+  g_assert_no_error (error);
+  g_assert_false (moves_on);
+  g_assert_cmpuint (journal_message (fixture, their_delete).uid, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -660,6 +692,7 @@ main (int argc, char **argv)
   ADD ("batch", test_batch);
   ADD ("bookkeeping", test_bookkeeping);
   ADD ("journal-forward", test_journal_forward);
+  ADD ("journal-forward-other-account", test_journal_forward_other_account);
 #undef ADD
 
   return store_test_home_cleanup (g_test_run ());
