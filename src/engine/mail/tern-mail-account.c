@@ -136,7 +136,6 @@ struct _TernMailAccount
   GCancellable         *watch_cancellable;
   GPtrArray            *sync_waiters;    /* GTask of "sync now" while started */
   guint64               waiters_mark;     /* the channel's n_working when they asked */
-  gboolean              waiters_saw_work;
 
   /* one-shot syncs (not started) */
   guint                 n_syncs;
@@ -514,11 +513,9 @@ apply_report (TernMailAccount *self, Report *report, gboolean outbox)
    * may reach this thread. */
   if (!outbox && self->sync_waiters->len > 0)
     {
-      if (report->n_working > self->waiters_mark)
-        self->waiters_saw_work = TRUE;
       if (report->phase == TERN_ACCOUNT_PHASE_RETRYING)
         finish_waiters (self->sync_waiters, report->error);
-      else if (report->phase != TERN_ACCOUNT_PHASE_WORKING && self->waiters_saw_work)
+      else if (report->phase != TERN_ACCOUNT_PHASE_WORKING && report->n_working > self->waiters_mark)
         finish_waiters (self->sync_waiters, NULL);
     }
 }
@@ -788,7 +785,6 @@ _tern_mail_account_sync_async (TernMailAccount     *self,
   if (self->watch != NULL)
     {
       g_ptr_array_add (self->sync_waiters, task);
-      self->waiters_saw_work = FALSE;
       /* Work reported before the request is not the work that follows it. */
       g_mutex_lock (&self->channel->lock);
       self->waiters_mark = self->channel->n_working;
