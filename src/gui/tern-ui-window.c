@@ -93,10 +93,8 @@ struct _TernUiWindow
   gboolean              has_accounts;
   gboolean              can_compose;
   gint64                pending_account;  /* to show its Inbox once it has one */
-  guint                 pending_account_timeout;
-  guint                 pending_account_ticks;
   guint                 pending_inbox_idle;
-  gboolean              watching_folders;
+  gboolean              watching_folders; /* the sidebar's folders, once read */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiWindow, tern_ui_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1019,33 +1017,12 @@ retry_offline_action_cb (GtkWidget *widget, const char *action_name, GVariant *p
     }
 }
 
-/* A new account's Inbox, shown as soon as its first sync has made it (the list then
- * fills as the headers arrive): looked up in the store off the UI thread, a few
- * times a second, for at most a minute. */
-static gpointer
-inbox_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
-{
-  g_autoptr(TernStoreFolder) inbox = tern_store_db_lookup_folder (db, *(gint64 *) data, "INBOX", NULL);
-  gint64 id = inbox != NULL ? tern_store_folder_get_id (inbox) : 0;
+/* ---- a new account ---------------------------------------------------------------------- */
 
-  return g_memdup2 (&id, sizeof id);
-}
-
-static gboolean pending_account_cb (gpointer user_data);
-
-static void
-show_pending_inbox (TernUiWindow *self, gint64 inbox_id)
-{
-  tern_ui_bench_mark ("new-account-inbox-selected");
-  self->pending_account = 0;
-  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
-  g_clear_handle_id (&self->pending_inbox_idle, g_source_remove);
-  tern_ui_window_show_folder (self, inbox_id);
-}
-
-/* The sidebar's folders changed: once it has rebuilt its rows (its own idle, at a
- * higher priority), the new account's Inbox is there the moment the first sync
- * committed it, without waiting for the next look in the store. */
+/* A new account's Inbox is shown as soon as its first sync has made it (the list then
+ * fills as the headers arrive): the sidebar's folders are the store's, live, so the
+ * Inbox is looked for there whenever they change, once the sidebar has rebuilt its
+ * rows (its own idle, at a higher priority). */
 static gboolean
 pending_inbox_idle_cb (gpointer user_data)
 {
@@ -1053,71 +1030,47 @@ pending_inbox_idle_cb (gpointer user_data)
   GListModel *folders = tern_ui_sidebar_get_folders (self->sidebar);
 
   self->pending_inbox_idle = 0;
-  for (guint i = 0; self->pending_account != 0 && i < g_list_model_get_n_items (folders); i++)
+  for (guint i = 0; folders != NULL && self->pending_account != 0 && i < g_list_model_get_n_items (folders); i++)
     {
       g_autoptr(TernStoreFolder) folder = g_list_model_get_item (folders, i);
+      gint64 id = tern_store_folder_get_id (folder);
 
       if (tern_store_folder_get_account_id (folder) == self->pending_account &&
           tern_store_folder_get_role (folder) == TERN_STORE_FOLDER_ROLE_INBOX &&
-          tern_ui_sidebar_select_folder (self->sidebar, tern_store_folder_get_id (folder)))
+          tern_ui_sidebar_select_folder (self->sidebar, id))
         {
-          tern_ui_bench_mark ("new-account-inbox-in-sidebar");
-          show_pending_inbox (self, tern_store_folder_get_id (folder));
+          tern_ui_bench_mark ("new-account-inbox-selected");
+          self->pending_account = 0;
+          tern_ui_window_show_folder (self, id);
         }
     }
   return G_SOURCE_REMOVE;
 }
 
 static void
-sidebar_folders_changed_cb (GListModel *folders, guint position, guint removed, guint added, TernUiWindow *self)
+look_for_pending_inbox (TernUiWindow *self)
 {
   if (self->pending_account != 0 && self->pending_inbox_idle == 0)
     self->pending_inbox_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pending_inbox_idle_cb, self, NULL);
 }
 
 static void
-watch_sidebar_folders (TernUiWindow *self)
+sidebar_folders_changed_cb (GListModel *folders, guint position, guint removed, guint added, TernUiWindow *self)
 {
-  GListModel *folders = tern_ui_sidebar_get_folders (self->sidebar);
+  look_for_pending_inbox (self);
+}
 
-  if (self->watching_folders || folders == NULL)
+/* The sidebar's folders read (at start): watched from then on. */
+static void
+sidebar_loaded_cb (TernUiSidebar *sidebar, GParamSpec *pspec, TernUiWindow *self)
+{
+  GListModel *folders = tern_ui_sidebar_get_folders (sidebar);
+
+  if (folders == NULL || self->watching_folders)
     return;
   self->watching_folders = TRUE;
   g_signal_connect_object (folders, "items-changed", G_CALLBACK (sidebar_folders_changed_cb), self, 0);
-}
-
-static void
-inbox_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(TernUiWindow) self = user_data;
-  g_autofree gint64 *id = tern_store_run_finish (TERN_STORE (source), result, NULL);
-
-  if (self->pending_account == 0)
-    return;
-  tern_ui_bench_mark (id != NULL && *id != 0 ? "new-account-inbox-in-store" : "new-account-no-inbox-yet");
-  if (id != NULL && *id != 0 && tern_ui_sidebar_select_folder (self->sidebar, *id))
-    {
-      show_pending_inbox (self, *id);
-      return;
-    }
-  watch_sidebar_folders (self);
-  if (++self->pending_account_ticks < 600)
-    self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);
-}
-
-static gboolean
-pending_account_cb (gpointer user_data)
-{
-  TernUiWindow *self = user_data;
-
-  self->pending_account_timeout = 0;
-  if (self->mail == NULL && self->pending_account != 0)
-    self->pending_account_timeout = g_timeout_add (100, pending_account_cb, self);   /* still loading */
-  else if (self->pending_account != 0)
-    tern_store_run_async (tern_mail_get_store (self->mail), inbox_work,
-                          g_memdup2 (&self->pending_account, sizeof self->pending_account), g_free, g_free,
-                          self->cancellable, inbox_found_cb, g_object_ref (self));
-  return G_SOURCE_REMOVE;
+  look_for_pending_inbox (self);
 }
 
 /**
@@ -1132,12 +1085,7 @@ tern_ui_window_show_account (TernUiWindow *self, TernMailAccount *account)
   g_return_if_fail (TERN_IS_MAIL_ACCOUNT (account));
 
   self->pending_account = tern_mail_account_get_store_id (account);
-  self->pending_account_ticks = 0;
-  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
-  /* Its first sync starts now, whether or not the window has painted rows yet. */
-  tern_ui_application_start_mail (self->application);
-  watch_sidebar_folders (self);
-  pending_account_cb (self);
+  look_for_pending_inbox (self);
 }
 
 /* ---- the engine ---------------------------------------------------------------------------------- */
@@ -1304,7 +1252,6 @@ tern_ui_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reader_timeout, g_source_remove);
-  g_clear_handle_id (&self->pending_account_timeout, g_source_remove);
   g_clear_handle_id (&self->pending_inbox_idle, g_source_remove);
   set_cursor_item (self, NULL);
   g_clear_pointer (&self->undo, tern_mail_undo_unref);
@@ -1469,6 +1416,7 @@ tern_ui_window_init (TernUiWindow *self)
   g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (sidebar_selected_cb), self);
   g_signal_connect (self->sidebar, "folder-activated", G_CALLBACK (folder_activated_cb), self);
   g_signal_connect (self->sidebar, "account-remedy", G_CALLBACK (account_remedy_cb), self);
+  g_signal_connect (self->sidebar, "notify::loaded", G_CALLBACK (sidebar_loaded_cb), self);
   selection = GTK_SELECTION_MODEL (tern_ui_message_list_get_selection (self->message_list));
   g_signal_connect (selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect (selection, "items-changed", G_CALLBACK (list_items_changed_cb), self);
