@@ -33,6 +33,7 @@
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
+#include "ui-window.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 
@@ -72,50 +73,6 @@ composer_child (TernUiComposer *composer, const char *name)
 
   g_assert_nonnull (object);
   return object;
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-static void
-wait_painted (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  guint n_painted = 0;
-  gulong id;
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  if (clock == NULL)
-    return;
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &n_painted);
-  while (n_painted < 2 && g_get_monotonic_time () < until)
-    {
-      gtk_widget_queue_draw (window);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* The window as the X server shows it (popovers and dialogs included): the windows
- * sit at 0,0 on a WM-less Xvfb, the last presented on top. */
-static void
-x_screenshot (GtkWidget *window, const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                                            name, NULL);
-  g_autofree char *cmd = NULL;
-  int status = -1;
-
-  ui_settle (250);
-  wait_painted (window);
-  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (window),
-                         gtk_widget_get_height (window), path);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-  g_test_message ("screenshot: %s", path);
 }
 
 static GtkWidget *
@@ -332,20 +289,6 @@ part_text (GMimePart *part)
   return tern_outbox_flowed_decode (plain, FALSE);
 }
 
-/* ---- the app ----------------------------------------------------------------------------- */
-
-static gboolean
-mail_loaded (gpointer data)
-{
-  return tern_ui_application_get_mail (app) != NULL;
-}
-
-static gboolean
-not_syncing (gpointer data)
-{
-  return !tern_ui_application_get_syncing (app);
-}
-
 static TernMail *
 mail (void)
 {
@@ -446,31 +389,10 @@ send (TernUiComposer *composer)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
 static gboolean
 dialog_gone (gpointer data)
 {
-  return find_dialog () == NULL;
+  return ui_find_dialog () == NULL;
 }
 
 /* Selects the message with @subject in @folder_id's list (one row per message). */
@@ -534,9 +456,9 @@ test_sync (void)
 {
   GListModel *folders;
 
-  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_mail_loaded, NULL, 20000));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 120000));
   /* One message per row: a reply acts on the message selected. */
   g_settings_set_boolean (tern_ui_application_get_settings (app), "conversations", FALSE);
   folders = tern_ui_sidebar_get_model (win_child ("sidebar"));
@@ -573,7 +495,7 @@ test_new (void)
   g_assert_cmpstr (from_text, ==, "Alice Ærø <alice@tern.test>");
   g_assert_nonnull (focus);
   g_assert_true (gtk_widget_is_ancestor (focus, fields[0]));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-new.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-new.png");
 
   /* The title follows the subject. */
   type_in (fields[1], "Plans für Köln");
@@ -625,7 +547,7 @@ test_completion (void)
   g_test_message ("matches: %s", seen->str);
   g_assert_true (g_str_has_prefix (seen->str, "\"Jones, Carol\" <carol@tern.test>|Bob Builder <bob@tern.test>|"));
   g_assert_nonnull (strstr (seen->str, "Erin <erin@tern.test>"));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-completion.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-completion.png");
 
   /* By a word of the name, too; taking a match completes the field. */
   type_in (GTK_WIDGET (to), "Dave, bu");
@@ -654,27 +576,27 @@ test_checks (void)
   g_assert_cmpstr (gtk_label_get_text (composer_child (composer, "error_label")), ==, "“carol” is not an email address");
   g_assert_true (gtk_widget_has_css_class (to, "error"));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (composer)), to));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-invalid-address.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-invalid-address.png");
   g_assert_true (newest_composer () == composer);
 
   type_in (to, "carol@tern.test");
   g_assert_false (gtk_widget_has_css_class (to, "error"));
   set_body (composer, "Hello Carol,\n\nsee the attached plan.\n");
   send (composer);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  dialog = find_dialog ();
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Without a Subject?");
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-no-subject.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-no-subject.png");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));   /* what clicking the button does after the response */
   g_assert_true (ui_wait_until (dialog_gone, NULL, 5000));
 
   type_in (composer_child (composer, "subject_entry"), "The plan");
   send (composer);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  dialog = find_dialog ();
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Forgot the Attachment?");
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-forgot-attachment.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-forgot-attachment.png");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));   /* what clicking the button does after the response */
   g_assert_true (ui_wait_until (dialog_gone, NULL, 5000));
@@ -745,10 +667,10 @@ test_send_with_drop (void)
   /* The file was attached, not pasted as its name into the text. */
   body_after = get_body (composer);
   g_assert_cmpstr (body_after, ==, body_before);
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-filled.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-filled.png");
 
   send_and_wait (composer);
-  x_screenshot (GTK_WIDGET (win), "tern-composer-sent-toast.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-composer-sent-toast.png");
   g_assert_true (server_has ("bob", "INBOX", "Grüße aus Köln", 1, 60000));
 
   received = server_fetch ("bob", "INBOX", "Grüße aus Köln");
@@ -829,7 +751,7 @@ test_undo (void)
   connects = count_in_file (log, "connect from");
   send_and_wait (composer);
   g_assert_true (ui_wait_until (undo_shown, NULL, 5000));
-  x_screenshot (GTK_WIDGET (win), "tern-composer-undo-toast.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-composer-undo-toast.png");
   g_signal_emit_by_name (find_undo_button (), "clicked");
   g_assert_true (ui_wait_until (composer_shown, NULL, 10000));
   back = newest_composer ();
@@ -880,7 +802,7 @@ test_reply (void)
   g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==, 0);
   /* The cursor in sight: the text shown from its start (the cursor's line at the top,
    * then the attribution), not scrolled to the quote's end. */
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-reply.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-reply.png");
   assert_body_line_shown (composer, 0, NULL);
   assert_body_line_shown (composer, 0, "Bob Builder wrote:");
   assert_body_line_shown (composer, 0, "> Shall we have lunch on Friday?");
@@ -924,7 +846,7 @@ test_forward (void)
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Fwd: The report");
   g_assert_cmpuint (tern_ui_attachment_list_get_n_attachments (composer_child (composer, "attachments")), ==, 1);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (composer)), composer_child (composer, "to_entry")));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-forward.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-forward.png");
   type_in (composer_child (composer, "to_entry"), "carol@tern.test");
   send_and_wait (composer);
   g_assert_true (server_has ("carol", "INBOX", "Fwd: The report", 1, 60000));
@@ -961,7 +883,7 @@ sync_now (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
   ui_settle (200);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 60000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 60000));
 }
 
 /* Drafts: saved by themselves, each version replacing the last on the server's
@@ -992,7 +914,7 @@ test_drafts (void)
   ids[0] = tern_ui_composer_get_draft_id (composer);
   set_body (composer, "Written offline. ");
   g_assert_true (ui_wait_until (draft_changed, ids, 15000));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-draft-offline.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-draft-offline.png");
   ui_settle (1000);
   run ("TERN_TEST_ONLINE");
   sync_now ();
@@ -1034,7 +956,7 @@ test_drafts (void)
     g_autofree char *body = get_body (again);
     g_assert_true (g_str_has_prefix (body, "Written offline. First words."));
   }
-  x_screenshot (GTK_WIDGET (again), "tern-composer-draft-reopened.png");
+  ui_x_screenshot (GTK_WIDGET (again), "tern-composer-draft-reopened.png");
 
   /* Sent: the draft is gone, here and on the server. */
   send_and_wait (again);
@@ -1136,7 +1058,7 @@ test_offline_send (void)
     g_autofree char *text = tern_ui_outbox_view_dup_state_text (win_child ("outbox_view"), 0);
     g_test_message ("outbox offline: %s", text);
   }
-  x_screenshot (GTK_WIDGET (win), "tern-outbox-offline.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-outbox-offline.png");
 
   run ("TERN_TEST_ONLINE");
   send_now = find_widget (win_child ("outbox_view"), is_button_named, "Send Now");
@@ -1176,7 +1098,7 @@ test_partly_refused (void)
     g_test_message ("outbox: %s", text);
     g_assert_true (g_str_has_prefix (text, "Sent, but not delivered to:\nnosuch@tern.test — 550"));
   }
-  x_screenshot (GTK_WIDGET (win), "tern-outbox-partly-refused.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-outbox-partly-refused.png");
   dismiss = find_widget (win_child ("outbox_view"), is_button_named, "Dismiss");
   g_assert_nonnull (dismiss);
   g_signal_emit_by_name (dismiss, "clicked");
@@ -1203,20 +1125,8 @@ test_mailto (void)
   g_assert_cmpstr (gtk_editable_get_text (composer_child (composer, "subject_entry")), ==, "Café ☕");
   body = get_body (composer);
   g_assert_true (g_str_has_prefix (body, "Line one\nLine two"));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-mailto.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-mailto.png");
   discard (composer);
-}
-
-static gboolean
-is_named (GtkWidget *widget)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
-    return TRUE;
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
-      gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
-    return TRUE;
-  return FALSE;
 }
 
 static void
@@ -1232,7 +1142,7 @@ check_names (GtkWidget *widget, guint *n_checked)
   if (control && !(GTK_IS_BUTTON (widget) && parent != NULL &&
                    (GTK_IS_MENU_BUTTON (parent) || GTK_IS_DROP_DOWN (parent))))
     {
-      if (!is_named (widget))
+      if (!ui_is_named (widget))
         g_error ("%s has no accessible name", G_OBJECT_TYPE_NAME (widget));
       (*n_checked)++;
     }
@@ -1394,7 +1304,7 @@ test_identities (void)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[0])), "Alice\nTern Inc.", -1);
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (views[1])), "Alice, at work", -1);
   }
-  x_screenshot (GTK_WIDGET (preferences), "tern-preferences-composing.png");
+  ui_x_screenshot (GTK_WIDGET (preferences), "tern-preferences-composing.png");
   gtk_window_destroy (preferences);
 
   /* A new message: the account's signature; From the work identity: its own. */
@@ -1406,7 +1316,7 @@ test_identities (void)
   gtk_drop_down_set_selected (from, 1);
   body2 = get_body (composer);
   g_assert_cmpstr (body2, ==, "\n\n-- \nAlice, at work\n");
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-identity.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-identity.png");
   discard (composer);
 
   /* A reply with the signature below the quote: the writing goes after the quote. */
@@ -1421,7 +1331,7 @@ test_identities (void)
   gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
   g_assert_cmpint (gtk_text_iter_get_offset (&cursor), ==,
                    g_utf8_strlen (body3, strstr (body3, "\n\n\n-- ") - body3) + 1);
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-reply-below.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-reply-below.png");
   /* All of it fits: shown from its start, the cursor's line too. */
   assert_body_line_shown (composer, 0, NULL);
   assert_body_line_shown (composer, 0, "Erin wrote:");
@@ -1453,7 +1363,7 @@ test_long_body (void)
   /* In sight once the view has measured its lines (at once on a fast machine; a slow
    * one, the sanitizer build, measures them after a few frames). */
   g_assert_true (ui_wait_until (body_line_in_sight, &(BodyLine) { composer, c->cursor }, 5000));
-  x_screenshot (GTK_WIDGET (composer), "tern-composer-long-body.png");
+  ui_x_screenshot (GTK_WIDGET (composer), "tern-composer-long-body.png");
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (composer_child (composer, "body_view")));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
   assert_body_line_shown (composer, c->cursor, NULL);
@@ -1482,6 +1392,7 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   win = tern_ui_window_new (app);
+  ui_window_use (app, win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
   gtk_window_present (GTK_WINDOW (win));
 

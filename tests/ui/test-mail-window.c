@@ -33,6 +33,7 @@
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
+#include "ui-window.h"
 
 #define N_INBOX 40            /* one conversation each */
 #define N_THREAD 3            /* and one conversation of three, the oldest */
@@ -40,56 +41,10 @@
 static TernUiApplication *app;
 static TernUiWindow *win;
 
-/* ---- helpers ------------------------------------------------------------------------ */
-
-static gpointer
-child (const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static TernUiMessageList *
-message_list (void)
-{
-  return child ("message_list");
-}
-
-static TernUiIdSelection *
-selection (void)
-{
-  return tern_ui_message_list_get_selection (message_list ());
-}
-
 static guint
 n_rows (void)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (selection ()));
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-/* Waits until the window has painted twice (a style change relayouts everything). */
-static void
-wait_painted (void)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
-  guint n_painted = 0;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &n_painted);
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (n_painted < 2 && g_get_monotonic_time () < until)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (win));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
+  return g_list_model_get_n_items (G_LIST_MODEL (ui_selection ()));
 }
 
 static void
@@ -98,28 +53,9 @@ screenshot (const char *name)
   g_autofree char *path = NULL;
 
   ui_settle (200);
-  wait_painted ();
+  ui_wait_painted (GTK_WIDGET (win));
   path = ui_screenshot_save (adw_application_window_get_content (ADW_APPLICATION_WINDOW (win)), name);
   g_assert_nonnull (path);
-  g_test_message ("screenshot: %s", path);
-}
-
-/* The window as the X server shows it: after a style change, GtkWidgetPaintable
- * paints panes of the old style's size empty (GTK 4.8), the screen is right. */
-static void
-x_screenshot (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                                            name, NULL);
-  g_autofree char *cmd = NULL;
-  int status = -1;
-
-  ui_settle (200);
-  wait_painted ();
-  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
-                         gtk_widget_get_height (GTK_WIDGET (win)), path);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
   g_test_message ("screenshot: %s", path);
 }
 
@@ -142,7 +78,7 @@ find_label (GtkWidget *root, const char *text)
 static GtkWidget *
 row_widget (gint64 id)
 {
-  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ()));
+  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (ui_message_list ()));
 
   for (GtkWidget *item = gtk_widget_get_first_child (list_view); item != NULL; item = gtk_widget_get_next_sibling (item))
     {
@@ -162,7 +98,7 @@ row_widget (gint64 id)
 static TernStoreMessage *
 item_at (guint position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (selection ()), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (ui_selection ()), position);
 
   if (item != NULL && TERN_IS_STORE_THREAD (item))
     {
@@ -176,7 +112,7 @@ item_at (guint position)
 static gint64
 row_id_at (guint position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (selection ()), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (ui_selection ()), position);
 
   return item != NULL ? tern_ui_id_selection_get_item_id (item) : 0;
 }
@@ -244,43 +180,23 @@ own_notifications (void)
   g_assert_no_error (error);
 }
 
-/* ---- conditions ------------------------------------------------------------------------ */
-
-static gboolean
-mail_loaded (gpointer data)
-{
-  return tern_ui_application_get_mail (app) != NULL;
-}
-
-static gboolean
-not_syncing (gpointer data)
-{
-  return !tern_ui_application_get_syncing (app);
-}
-
-static gboolean
-sidebar_loaded (gpointer data)
-{
-  return tern_ui_sidebar_get_loaded (child ("sidebar"));
-}
-
 static gboolean
 list_in_state (gpointer data)
 {
-  return tern_ui_message_list_get_state (message_list ()) == GPOINTER_TO_INT (data);
+  return tern_ui_message_list_get_state (ui_message_list ()) == GPOINTER_TO_INT (data);
 }
 
 static gboolean
 list_has_rows (gpointer data)
 {
-  return tern_ui_message_list_get_state (message_list ()) == TERN_UI_MESSAGE_LIST_ROWS &&
+  return tern_ui_message_list_get_state (ui_message_list ()) == TERN_UI_MESSAGE_LIST_ROWS &&
          n_rows () == GPOINTER_TO_UINT (data);
 }
 
 static TernUiMessageView *
 reader (void)
 {
-  return child ("reader");
+  return ui_child ("reader");
 }
 
 /* The text of a card's plain-text bodies, as shown. */
@@ -406,8 +322,8 @@ notified (gpointer data)
 static gboolean
 folded (gpointer data)
 {
-  return adw_leaflet_get_folded (child ("outer")) == GPOINTER_TO_INT (data) &&
-         adw_leaflet_get_folded (child ("inner")) == GPOINTER_TO_INT (data);
+  return adw_leaflet_get_folded (ui_child ("outer")) == GPOINTER_TO_INT (data) &&
+         adw_leaflet_get_folded (ui_child ("inner")) == GPOINTER_TO_INT (data);
 }
 
 static gboolean
@@ -425,12 +341,12 @@ test_sync (void)
 {
   TernMail *mail;
 
-  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_mail_loaded, NULL, 20000));
   mail = tern_ui_application_get_mail (app);
   g_assert_cmpuint (g_list_model_get_n_items (tern_mail_get_accounts (mail)), ==, 1);
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child ("main_stack")), ==, "mail");
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 120000));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (ui_child ("main_stack")), ==, "mail");
 }
 
 static gint64 inbox_id, receipts_id;
@@ -440,14 +356,14 @@ static gint64 inbox_id, receipts_id;
 static void
 test_sidebar (void)
 {
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   GListModel *rows;
   g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) joined = g_string_new (NULL);
   GtkWidget *list_view;
   gboolean inbox_label = FALSE;
 
-  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_sidebar_loaded, NULL, 20000));
   ui_settle (300);
   rows = tern_ui_sidebar_get_model (sidebar);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
@@ -506,7 +422,7 @@ test_sidebar (void)
 static void
 test_folder (void)
 {
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   GtkWidget *item;
   g_autoptr(TernStoreMessage) first = NULL;
 
@@ -517,7 +433,7 @@ test_folder (void)
 
   g_assert_true (tern_ui_sidebar_select_folder (sidebar, inbox_id));
   g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 1), 10000));
-  g_assert_cmpstr (adw_window_title_get_title (child ("window_title")), ==, "Inbox");
+  g_assert_cmpstr (adw_window_title_get_title (ui_child ("window_title")), ==, "Inbox");
   g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
 
   /* Newest first; each row named for a screen reader: sender, subject, date, states. */
@@ -584,10 +500,10 @@ test_read (void)
 
   g_assert_false (tern_store_message_get_flags (message) & TERN_STORE_FLAG_SEEN);
   g_settings_set_double (settings, "mark-read-delay", 0.5);
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 4, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 4, TRUE);
   wait_card_shows (id, "Body of message 4.");
   /* The conversation of one, in the real reader: its card, expanded, its header. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child ("reader_stack")), ==, "view");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (ui_child ("reader_stack")), ==, "view");
   g_assert_cmpuint (tern_ui_message_view_get_n_cards (reader ()), ==, 1);
   card = tern_ui_message_view_find_card (reader (), id);
   g_assert_true (tern_ui_message_card_get_expanded (card));
@@ -622,18 +538,18 @@ test_read (void)
   /* Moving on before the delay runs out leaves a message unread. */
   g_settings_set_double (settings, "mark-read-delay", 2);
   g_assert_false (tern_store_message_get_flags (other) & TERN_STORE_FLAG_SEEN);
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 6, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 6, TRUE);
   wait_card_shows (tern_store_message_get_id (other), "Body of message 6.");
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 5, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 5, TRUE);
   ui_settle (2500);
   g_assert_false (tern_store_message_get_flags (other) & TERN_STORE_FLAG_SEEN);
   g_settings_set_double (settings, "mark-read-delay", 0.5);
 
   /* Several messages selected: the reader says how many. */
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 6, FALSE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 6, FALSE);
   ui_settle (300);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (child ("reader_stack")), ==, "selection");
-  g_assert_cmpstr (adw_status_page_get_title (child ("selection_page")), ==, "2 Messages Selected");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (ui_child ("reader_stack")), ==, "selection");
+  g_assert_cmpstr (adw_status_page_get_title (ui_child ("selection_page")), ==, "2 Messages Selected");
 }
 
 /* An HTML message in WebKit: its text, its remote image blocked behind the banner. */
@@ -646,7 +562,7 @@ test_read_html (void)
   g_autofree char *text = NULL;
 
   g_assert_cmpstr (tern_store_message_get_subject (message), ==, "Message number 9");
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 9, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 9, TRUE);
   wait_card_shows (id, NULL);
   card = tern_ui_message_view_find_card (reader (), id);
   text = html_text (card);
@@ -661,8 +577,8 @@ test_read_html (void)
 static void
 test_new_mail_keeps_selection_and_scroll (void)
 {
-  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ()));
-  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()));
+  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (ui_message_list ()));
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (ui_message_list ()));
   g_autoptr(TernStoreMessage) selected = NULL;
   g_autoptr(GError) error = NULL;
   graphene_rect_t before, after;
@@ -673,7 +589,7 @@ test_new_mail_keeps_selection_and_scroll (void)
   /* Scroll down and select a row in the middle. */
   gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", 25);
   ui_settle (300);
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), 20, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), 20, TRUE);
   g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (20), 10000));
   ui_settle (300);
   selected = item_at (20);
@@ -700,10 +616,10 @@ test_new_mail_keeps_selection_and_scroll (void)
   }
 
   /* The same message is selected, alone, and still shown where it was. */
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, 1);
-  g_assert_true (tern_ui_id_selection_is_id_selected (selection (), id));
-  g_assert_cmpint (tern_ui_id_selection_find (selection (), id), ==, 21);
-  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (selection ()), 21));
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, 1);
+  g_assert_true (tern_ui_id_selection_is_id_selected (ui_selection (), id));
+  g_assert_cmpint (tern_ui_id_selection_find (ui_selection (), id), ==, 21);
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (ui_selection ()), 21));
   g_assert_nonnull (row_widget (id));
   g_assert_true (gtk_widget_compute_bounds (row_widget (id), list_view, &after));
   g_test_message ("after: row %g, scrolled %g", after.origin.y, gtk_adjustment_get_value (vadj));
@@ -743,12 +659,12 @@ test_star_and_unread (void)
 static void
 test_search (void)
 {
-  GtkWidget *search_bar = child ("search_bar");
+  GtkWidget *search_bar = ui_child ("search_bar");
 
   tern_ui_window_search (win, "quokka", FALSE);
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
   g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (1), 10000));
-  g_assert_nonnull (strstr (tern_ui_message_list_get_query (message_list ()), "quokka"));
+  g_assert_nonnull (strstr (tern_ui_message_list_get_query (ui_message_list ()), "quokka"));
   g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (0), 10000));
   {
     g_autoptr(TernStoreMessage) found = item_at (0);
@@ -772,12 +688,12 @@ test_search (void)
   tern_ui_window_search (win, "is:bogus", FALSE);
   g_assert_true (ui_wait_until (list_in_state, GINT_TO_POINTER (TERN_UI_MESSAGE_LIST_ERROR), 10000));
   g_assert_nonnull (find_label (GTK_WIDGET (win), "Invalid Search"));
-  g_assert_error (tern_ui_message_list_get_error (message_list ()), TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
+  g_assert_error (tern_ui_message_list_get_error (ui_message_list ()), TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
 
   /* Escape: back to the folder, the selection as it was. */
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (search_bar), FALSE);
   g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (N_INBOX + 2), 10000));
-  g_assert_null (tern_ui_message_list_get_query (message_list ()));
+  g_assert_null (tern_ui_message_list_get_query (ui_message_list ()));
 }
 
 /* The conversation of three: one row (the newest message, the count, who wrote);
@@ -788,17 +704,17 @@ test_conversations (void)
   GSettings *settings = tern_ui_application_get_settings (app);
   guint n = n_rows ();
   guint last = n - 1;
-  gint64 before = tern_ui_id_selection_get_cursor_id (selection ());
+  gint64 before = tern_ui_id_selection_get_cursor_id (ui_selection ());
   g_autoptr(TernStoreMessage) latest = NULL;
   const char *text;
 
-  g_assert_true (tern_ui_message_list_get_conversations (message_list ()));
-  gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ())),
+  g_assert_true (tern_ui_message_list_get_conversations (ui_message_list ()));
+  gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (ui_message_list ())),
                               "list.scroll-to-item", "u", last);
   g_assert_true (ui_wait_until (row_loaded, GUINT_TO_POINTER (last), 10000));
   ui_settle (300);
-  g_test_message ("scrolled to %g of %g", gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))),
-                  gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (message_list ()))));
+  g_test_message ("scrolled to %g of %g", gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (ui_message_list ()))),
+                  gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (ui_message_list ()))));
   latest = item_at (last);
   g_assert_cmpstr (tern_store_message_get_subject (latest), ==, "Re: Trip plans");
   text = tern_ui_message_row_get_accessible_text (TERN_UI_MESSAGE_ROW (gtk_widget_get_first_child (row_widget (row_id_at (last)))));
@@ -809,7 +725,7 @@ test_conversations (void)
   /* Opened: its three messages in date order, the newest expanded; their bodies were
    * not downloaded (older than the account's 60 days): fetched now, from the server. */
   g_assert_false (tern_store_message_get_has_body (latest));
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection ()), last, TRUE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (ui_selection ()), last, TRUE);
   wait_card_shows (tern_store_message_get_id (latest), "Count me in.");
   g_assert_cmpuint (tern_ui_message_view_get_n_cards (reader ()), ==, N_THREAD);
   {
@@ -848,12 +764,12 @@ test_conversations (void)
 
   g_settings_set_boolean (settings, "conversations", FALSE);
   g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (n + N_THREAD - 1), 10000));
-  g_assert_false (tern_ui_message_list_get_conversations (message_list ()));
+  g_assert_false (tern_ui_message_list_get_conversations (ui_message_list ()));
   g_settings_set_boolean (settings, "conversations", TRUE);
   g_assert_true (ui_wait_until (list_has_rows, GUINT_TO_POINTER (n), 10000));
   /* The selection as it was, for the tests after. */
-  tern_ui_id_selection_select_id (selection (), before, TRUE);
-  tern_ui_message_list_focus_id (message_list (), before);
+  tern_ui_id_selection_select_id (ui_selection (), before, TRUE);
+  tern_ui_message_list_focus_id (ui_message_list (), before);
   ui_settle (300);
 }
 
@@ -915,8 +831,8 @@ test_accessible_names (void)
 static void
 test_keyboard (void)
 {
-  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ()));
-  GtkWidget *sidebar_list = GTK_WIDGET (tern_ui_sidebar_get_list_view (child ("sidebar")));
+  GtkWidget *list_view = GTK_WIDGET (tern_ui_message_list_get_list_view (ui_message_list ()));
+  GtkWidget *sidebar_list = GTK_WIDGET (tern_ui_sidebar_get_list_view (ui_child ("sidebar")));
   g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
   gboolean in_sidebar = FALSE, in_list = FALSE, in_reader = FALSE;
   const char *buttons[] = { "primary_menu_button", "sync_button", "search_button", "star_button", "unread_button" };
@@ -935,7 +851,7 @@ test_keyboard (void)
         in_sidebar = TRUE;
       if (focus != NULL && gtk_widget_is_ancestor (focus, list_view))
         in_list = TRUE;
-      if (focus != NULL && gtk_widget_is_ancestor (focus, child ("reader")))
+      if (focus != NULL && gtk_widget_is_ancestor (focus, ui_child ("reader")))
         in_reader = TRUE;
     }
   g_assert_true (in_sidebar);
@@ -946,7 +862,7 @@ test_keyboard (void)
       GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, buttons[i]));
 
       if (button == NULL)
-        button = GTK_WIDGET (child (buttons[i]));
+        button = GTK_WIDGET (ui_child (buttons[i]));
       if (gtk_widget_is_sensitive (button))
         g_assert_true (g_hash_table_contains (reached, button) ||
                        (GTK_IS_MENU_BUTTON (button) && g_hash_table_contains (reached, gtk_widget_get_first_child (button))));
@@ -954,9 +870,9 @@ test_keyboard (void)
 
   /* Down in the list moves the focus one row (the real Down key, which also
    * selects, is pressed through xdotool in atspi-check.py). */
-  tern_ui_message_list_focus_id (message_list (), tern_ui_id_selection_get_cursor_id (selection ()));
+  tern_ui_message_list_focus_id (ui_message_list (), tern_ui_id_selection_get_cursor_id (ui_selection ()));
   ui_settle (100);
-  position = (guint) tern_ui_id_selection_find (selection (), tern_ui_id_selection_get_cursor_id (selection ()));
+  position = (guint) tern_ui_id_selection_find (ui_selection (), tern_ui_id_selection_get_cursor_id (ui_selection ()));
   g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_DOWN));
   ui_settle (300);
   {
@@ -975,8 +891,8 @@ test_keyboard (void)
 static void
 test_narrow (void)
 {
-  GtkWidget *panes[] = { child ("sidebar_pane"), child ("list_pane"), child ("reader_pane") };
-  gint64 selected = tern_ui_id_selection_get_cursor_id (selection ());
+  GtkWidget *panes[] = { ui_child ("sidebar_pane"), ui_child ("list_pane"), ui_child ("reader_pane") };
+  gint64 selected = tern_ui_id_selection_get_cursor_id (ui_selection ());
   guint shown = 0;
   int position;
 
@@ -990,23 +906,23 @@ test_narrow (void)
   screenshot ("tern-mail-window-narrow.png");
 
   /* Folded: opening a message shows the reader, Back the list, the selection kept. */
-  adw_leaflet_set_visible_child_name (child ("outer"), "inner");
-  adw_leaflet_set_visible_child_name (child ("inner"), "list");
+  adw_leaflet_set_visible_child_name (ui_child ("outer"), "inner");
+  adw_leaflet_set_visible_child_name (ui_child ("inner"), "list");
   ui_settle (400);
-  position = tern_ui_id_selection_find (selection (), selected);
+  position = tern_ui_id_selection_find (ui_selection (), selected);
   g_assert_cmpint (position, >=, 0);
-  gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (message_list ())),
+  gtk_widget_activate_action (GTK_WIDGET (tern_ui_message_list_get_list_view (ui_message_list ())),
                               "list.activate-item", "u", (guint) position);
   ui_settle (400);
-  g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("outer")), ==, "reader");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ui_child ("outer")), ==, "reader");
   screenshot ("tern-mail-window-narrow-reader.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-list", NULL));
   ui_settle (400);
-  g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("outer")), ==, "inner");
-  g_assert_true (tern_ui_id_selection_is_id_selected (selection (), selected));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ui_child ("outer")), ==, "inner");
+  g_assert_true (tern_ui_id_selection_is_id_selected (ui_selection (), selected));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-folders", NULL));
   ui_settle (400);
-  g_assert_cmpstr (adw_leaflet_get_visible_child_name (child ("inner")), ==, "sidebar");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ui_child ("inner")), ==, "sidebar");
 
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
   g_assert_true (ui_wait_until (folded, GINT_TO_POINTER (FALSE), 5000));
@@ -1024,7 +940,7 @@ test_dark (void)
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "dark");
   ui_settle (300);
   g_assert_true (adw_style_manager_get_dark (style));
-  x_screenshot ("tern-mail-window-dark.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-mail-window-dark.png");
   g_settings_set_string (tern_ui_application_get_settings (app), "style-variant", "default");
   ui_settle (100);
   g_assert_false (adw_style_manager_get_dark (style));
@@ -1078,6 +994,7 @@ main (int argc, char **argv)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   win = tern_ui_window_new (app);
+  ui_window_use (app, win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1100, 700);
   gtk_window_present (GTK_WINDOW (win));
 

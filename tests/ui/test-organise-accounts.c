@@ -30,6 +30,7 @@
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
+#include "ui-window.h"
 
 #define ALICE "alice@tern.test"
 #define BOB   "bob@tern.test"
@@ -41,135 +42,11 @@ static TernUiApplication *app;
 static TernUiWindow *win;
 static gint64 alice_inbox, alice_batch, bob_projects, carol_inbox;
 
-/* ---- the window -------------------------------------------------------------------- */
-
-static gpointer
-child (const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static TernUiMessageList *
-message_list (void)
-{
-  return child ("message_list");
-}
-
-static TernUiIdSelection *
-selection (void)
-{
-  return tern_ui_message_list_get_selection (message_list ());
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-static void
-wait_painted (void)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
-  guint n_painted = 0;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &n_painted);
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (n_painted < 2 && g_get_monotonic_time () < until)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (win));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* The screen as the X server shows it: popovers and dialogs are surfaces of their own. */
-static void
-x_screenshot (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                                            name, NULL);
-  g_autofree char *cmd = NULL;
-  int status = -1;
-
-  ui_settle (300);
-  wait_painted ();
-  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
-                         gtk_widget_get_height (GTK_WIDGET (win)), path);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-  g_test_message ("screenshot: %s", path);
-}
-
-static GtkWidget *
-find_label (GtkWidget *root, const char *part)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A label holding @part in a toast shown (libadwaita's toast widget, CSS name "toast"). */
-static GtkWidget *
-find_toast_label (GtkWidget *root, const char *part)
-{
-  if (g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0)
-    return find_label (root, part);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_toast_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-toast_shows (gpointer data)
-{
-  return find_toast_label (GTK_WIDGET (child ("toast_overlay")), data) != NULL;
-}
-
-/* Closes the toast shown (its close button), so that the next toasts show. */
-static gboolean
-dismiss_toast (GtkWidget *root, gboolean in_toast)
-{
-  in_toast = in_toast || g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0;
-  if (in_toast && GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), "window-close-symbolic") == 0)
-    {
-      g_signal_emit_by_name (root, "clicked");
-      return TRUE;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (dismiss_toast (c, in_toast))
-      return TRUE;
-  return FALSE;
-}
-
-static void
-dismiss_toasts (void)
-{
-  for (guint i = 0; i < 5 && dismiss_toast (GTK_WIDGET (child ("toast_overlay")), FALSE); i++)
-    ui_settle (50);
-}
-
 /* How many rows of the list are the message <@mid@tern.test>; its id in @id. */
 static guint
 list_find (const char *mid, gint64 *id)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   g_autofree char *wanted = g_strdup_printf ("%s@tern.test", mid);
   g_autofree char *bracketed = g_strdup_printf ("<%s>", wanted);
   guint n = 0;
@@ -199,14 +76,14 @@ list_has (gpointer mid)
 static gboolean
 list_lacks (gpointer mid)
 {
-  return tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_LOADING && list_find (mid, NULL) == 0;
+  return tern_ui_message_list_get_state (ui_message_list ()) != TERN_UI_MESSAGE_LIST_LOADING && list_find (mid, NULL) == 0;
 }
 
 /* The Message-IDs of the list's rows, for a failure's message. */
 static char *
 list_dump (void)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   g_autoptr(GString) out = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -244,14 +121,14 @@ static gboolean
 list_loaded (gpointer data)
 {
   const Shown *shown = data;
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   guint n = g_list_model_get_n_items (model);
 
   if (n != shown->n)
     return FALSE;
   if (n == 0)
-    return tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_LOADING;
-  if (tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_ROWS)
+    return tern_ui_message_list_get_state (ui_message_list ()) != TERN_UI_MESSAGE_LIST_LOADING;
+  if (tern_ui_message_list_get_state (ui_message_list ()) != TERN_UI_MESSAGE_LIST_ROWS)
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -270,7 +147,7 @@ folder_shown (gpointer data)
   gint64 folder_id = *(gint64 *) data;
 
   tern_ui_window_show_folder (win, folder_id);
-  return tern_ui_message_list_get_folder_id (message_list ()) == folder_id;
+  return tern_ui_message_list_get_folder_id (ui_message_list ()) == folder_id;
 }
 
 static void
@@ -286,7 +163,7 @@ show_folder (gint64 folder_id, guint n)
       g_autofree char *rows = list_dump ();
 
       g_error ("folder %" G_GINT64_FORMAT ": %u rows, not %u:%s", folder_id,
-               g_list_model_get_n_items (G_LIST_MODEL (selection ())), n, rows);
+               g_list_model_get_n_items (G_LIST_MODEL (ui_selection ())), n, rows);
     }
 }
 
@@ -304,35 +181,11 @@ select_mids (const char *first, ...)
 
       g_assert_true (ui_wait_until (list_has, (gpointer) mid, 10000));
       list_find (mid, &id);
-      tern_ui_id_selection_select_id (selection (), id, rest);
+      tern_ui_id_selection_select_id (ui_selection (), id, rest);
       rest = FALSE;
     }
   va_end (args);
   ui_settle (50);
-}
-
-static void
-activate (const char *action, GVariant *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (win), action, parameter));
-}
-
-static gboolean
-mail_loaded (gpointer data)
-{
-  return tern_ui_application_get_mail (app) != NULL;
-}
-
-static gboolean
-not_syncing (gpointer data)
-{
-  return !tern_ui_application_get_syncing (app);
-}
-
-static gboolean
-sidebar_loaded (gpointer data)
-{
-  return tern_ui_sidebar_get_loaded (child ("sidebar"));
 }
 
 static void
@@ -341,7 +194,7 @@ sync_all (void)
   GListModel *accounts = tern_mail_get_accounts (tern_ui_application_get_mail (app));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  if (ui_wait_until (not_syncing, NULL, 120000))
+  if (ui_wait_until (ui_not_syncing, NULL, 120000))
     return;
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
@@ -357,7 +210,7 @@ sync_all (void)
 static gint64
 folder_id_of (const char *account, const char *path)
 {
-  GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
+  GListModel *folders = tern_ui_sidebar_get_folders (ui_child ("sidebar"));
 
   for (guint i = 0; folders != NULL && i < g_list_model_get_n_items (folders); i++)
     {
@@ -373,7 +226,7 @@ folder_id_of (const char *account, const char *path)
 static guint
 n_folders_of (const char *account)
 {
-  GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
+  GListModel *folders = tern_ui_sidebar_get_folders (ui_child ("sidebar"));
   guint n = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
@@ -389,9 +242,9 @@ n_folders_of (const char *account)
 static TernUiMovePopover *
 open_popover (const char *action)
 {
-  GtkWidget *button = child ("move_button");
+  GtkWidget *button = ui_child ("move_button");
 
-  activate (action, NULL);
+  ui_activate (action, NULL);
   for (GtkWidget *c = gtk_widget_get_first_child (button); c != NULL; c = gtk_widget_get_next_sibling (c))
     if (TERN_UI_IS_MOVE_POPOVER (c))
       return TERN_UI_MOVE_POPOVER (c);
@@ -497,20 +350,6 @@ server_folders_are (const char *user, const char *wanted)
   return g_strcmp0 (out, wanted) == 0;
 }
 
-/* ---- accessible names ------------------------------------------------------------------- */
-
-static gboolean
-is_named (GtkWidget *widget)
-{
-  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
-    return TRUE;
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
-      gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
-    return TRUE;
-  return FALSE;
-}
-
 /* Every control and list row mapped under @widget has an accessible name. */
 static void
 check_names (GtkWidget *widget, guint *n_checked)
@@ -523,7 +362,7 @@ check_names (GtkWidget *widget, guint *n_checked)
     return;
   if (control && !(GTK_IS_BUTTON (widget) && parent != NULL && GTK_IS_MENU_BUTTON (parent)))
     {
-      if (!is_named (widget))
+      if (!ui_is_named (widget))
         g_error ("%s (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
       (*n_checked)++;
     }
@@ -542,10 +381,10 @@ check_names (GtkWidget *widget, guint *n_checked)
 static void
 test_sync (void)
 {
-  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_mail_loaded, NULL, 20000));
   g_assert_cmpuint (g_list_model_get_n_items (tern_mail_get_accounts (tern_ui_application_get_mail (app))), ==, 3);
   sync_all ();
-  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_sidebar_loaded, NULL, 20000));
   ui_settle (300);
   alice_inbox = folder_id_of (ALICE, "INBOX");
   alice_batch = folder_id_of (ALICE, "Batch");
@@ -566,7 +405,7 @@ test_sync (void)
 static void
 test_popover_one (void)
 {
-  GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
+  GListModel *folders = tern_ui_sidebar_get_folders (ui_child ("sidebar"));
   TernUiMovePopover *popover;
   guint n_check = 0;
 
@@ -589,13 +428,13 @@ test_popover_one (void)
   tern_ui_move_popover_set_filter (popover, "");
   check_names (GTK_WIDGET (popover), &n_check);
   g_test_message ("%u controls and rows of the popover checked: all named", n_check);
-  x_screenshot ("tern-accounts-move-popover.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-accounts-move-popover.png");
   tern_ui_move_popover_set_filter (popover, "bob projects");
   g_assert_cmpuint (tern_ui_move_popover_get_n_shown (popover), ==, 1);
-  x_screenshot ("tern-accounts-move-popover-bob.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-accounts-move-popover-bob.png");
   tern_ui_move_popover_choose (popover, 0);
   g_assert_true (ui_wait_until (list_lacks, "x0", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
 
   show_folder (bob_projects, 1);
   g_assert_true (list_has ("x0"));
@@ -610,9 +449,9 @@ test_popover_many (void)
 {
   TernUiMovePopover *popover;
 
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x1", "x2", "x3", NULL);
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, 3);
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, 3);
   ui_settle (200);
   popover = open_popover ("mail.move");
   ui_settle (200);
@@ -622,12 +461,12 @@ test_popover_many (void)
   g_assert_true (ui_wait_until (list_lacks, "x1", 2000));
   g_assert_true (list_lacks ("x2"));
   g_assert_true (list_lacks ("x3"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 3 messages to “Projects” in bob@tern.test", 10000));
-  x_screenshot ("tern-accounts-source-after-move.png");
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 3 messages to “Projects” in bob@tern.test", 10000));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-accounts-source-after-move.png");
 
   show_folder (bob_projects, 4);
   g_assert_true (list_has ("x1") && list_has ("x2") && list_has ("x3"));
-  x_screenshot ("tern-accounts-target-after-move.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-accounts-target-after-move.png");
   wait_server ("x1", "bob Projects \\Flagged");
   wait_server ("x2", "bob Projects $label1 \\Seen");
   wait_server ("x3", "bob Projects $work \\Flagged \\Seen");
@@ -641,24 +480,24 @@ test_popover_many (void)
 static void
 test_drop (void)
 {
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (sidebar, bob_projects);
   g_autoptr(TernUiSidebarItem) projects = NULL;
 
   g_assert_nonnull (folder);
   projects = tern_ui_sidebar_item_new_folder (folder);
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x4", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", projects, TRUE);
-  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message to “Projects” in bob@tern.test", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Copied 1 message to “Projects” in bob@tern.test", 10000));
   g_assert_true (list_has ("x4"));
   wait_server ("x4", "alice INBOX |bob Projects ");
 
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x5", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", projects, FALSE);
   g_assert_true (ui_wait_until (list_lacks, "x5", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
   wait_server ("x5", "bob Projects ");
   g_assert_true (list_has ("x4"));
   show_folder (bob_projects, 6);
@@ -670,22 +509,22 @@ test_drop (void)
 static void
 test_undo (void)
 {
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x6", NULL);
-  activate ("mail.move-to", g_variant_new_int64 (bob_projects));
+  ui_activate ("mail.move-to", g_variant_new_int64 (bob_projects));
   g_assert_true (ui_wait_until (list_lacks, "x6", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
   wait_server ("x6", "bob Projects ");
-  activate ("win.undo", NULL);
+  ui_activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "x6", 5000));
   wait_server ("x6", "alice INBOX ");
 
   /* At once: the replay may not have reached either server. */
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x8", NULL);
-  activate ("mail.move-to", g_variant_new_int64 (bob_projects));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
-  activate ("win.undo", NULL);
+  ui_activate ("mail.move-to", g_variant_new_int64 (bob_projects));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to “Projects” in bob@tern.test", 10000));
+  ui_activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "x8", 5000));
   ui_settle (3000);
   wait_server ("x8", "alice INBOX ");
@@ -705,13 +544,13 @@ test_undo (void)
 static void
 test_pop3 (void)
 {
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   show_folder (carol_inbox, 2);
   select_mids ("c0", "c1", NULL);
-  activate ("mail.move-to", g_variant_new_int64 (alice_inbox));
+  ui_activate ("mail.move-to", g_variant_new_int64 (alice_inbox));
   g_assert_true (ui_wait_until (list_lacks, "c0", 2000));
   g_assert_true (list_lacks ("c1"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 2 messages to “Inbox” in alice@tern.test", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 2 messages to “Inbox” in alice@tern.test", 10000));
   /* carol's POP3 server keeps its copies (leave on server), read by the download (what
    * Dovecot marks a RETR'd message); alice's server has each once. */
   wait_server ("c0", "alice INBOX |carol INBOX \\Seen");
@@ -824,16 +663,16 @@ test_interrupted (void)
   Cut cut = { FALSE, NULL };
   guint at_cut;
 
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   show_folder (alice_batch, N_BATCH);
   g_assert_true (g_shell_parse_argv (argv_line, NULL, &argv, &error));
   watcher = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (watcher, NULL, NULL, cut_done_cb, &cut);
 
-  gtk_selection_model_select_all (GTK_SELECTION_MODEL (selection ()));
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, N_BATCH);
-  activate ("mail.move-to", g_variant_new_int64 (bob_projects));
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (ui_selection ()));
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, N_BATCH);
+  ui_activate ("mail.move-to", g_variant_new_int64 (bob_projects));
   {
     Shown empty = { alice_batch, 0 };
 
@@ -863,35 +702,6 @@ test_interrupted (void)
   show_folder (bob_projects, N_IN_PROJECTS + N_BATCH);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
-/* What a click on a response button does: the response, then the dialog closes. */
-static void
-respond (AdwMessageDialog *dialog, const char *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
 static gboolean
 archive_shown (gpointer data)
 {
@@ -909,14 +719,14 @@ test_archive_offer (void)
   AdwMessageDialog *dialog;
   guint n_check = 0;
 
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   show_folder (alice_inbox, 7);
   g_assert_true (server_folders_are ("alice", folders_before));
   select_mids ("x7", NULL);
   ui_settle (200);
-  activate ("mail.archive", NULL);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 10000));
-  dialog = find_dialog ();
+  ui_activate ("mail.archive", NULL);
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 10000));
+  dialog = ui_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Create an Archive Folder?");
   g_test_message ("body: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), ALICE));
@@ -931,23 +741,23 @@ test_archive_offer (void)
   check_names (GTK_WIDGET (dialog), &n_check);
   g_assert_cmpuint (n_check, >=, 2);
   g_test_message ("%u controls of the dialog checked: all named", n_check);
-  x_screenshot ("tern-accounts-archive-dialog.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-accounts-archive-dialog.png");
 
   /* Cancelled: the message stays, no folder is made, here or there. */
-  respond (dialog, "cancel");
+  ui_respond (dialog, "cancel");
   ui_settle (2000);
-  g_assert_null (find_dialog ());
+  g_assert_null (ui_find_dialog ());
   g_assert_true (list_has ("x7"));
   g_assert_cmpint (folder_id_of (ALICE, "Archive"), ==, 0);
   wait_server ("x7", "alice INBOX ");
   g_assert_true (server_folders_are ("alice", folders_before));
 
   /* Created, and archived there. */
-  activate ("mail.archive", NULL);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 10000));
-  respond (find_dialog (), "create");
+  ui_activate ("mail.archive", NULL);
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 10000));
+  ui_respond (ui_find_dialog (), "create");
   g_assert_true (ui_wait_until (list_lacks, "x7", 10000));
-  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 10000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Archived 1 message", 10000));
   g_assert_true (ui_wait_until (archive_shown, NULL, 10000));
   wait_server ("x7", "alice Archive ");
   g_assert_true (server_folders_are ("alice", folders_after));
@@ -955,12 +765,12 @@ test_archive_offer (void)
   show_folder (alice_inbox, 6);
 
   /* The next archive: no question. */
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
   select_mids ("x9", NULL);
-  activate ("mail.archive", NULL);
+  ui_activate ("mail.archive", NULL);
   g_assert_true (ui_wait_until (list_lacks, "x9", 10000));
-  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 10000));
-  g_assert_null (find_dialog ());
+  g_assert_true (ui_wait_until (ui_toast_shows, "Archived 1 message", 10000));
+  g_assert_null (ui_find_dialog ());
   wait_server ("x9", "alice Archive ");
 }
 
@@ -984,6 +794,7 @@ main (int argc, char **argv)
   g_settings_set_double (tern_ui_application_get_settings (app), "mark-read-delay", -1);
   g_settings_set_boolean (tern_ui_application_get_settings (app), "notifications", FALSE);
   win = tern_ui_window_new (app);
+  ui_window_use (app, win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 720);
   gtk_window_present (GTK_WINDOW (win));
 

@@ -28,6 +28,7 @@
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
+#include "ui-window.h"
 
 #define N_INBOX 12
 
@@ -35,131 +36,11 @@ static TernUiApplication *app;
 static TernUiWindow *win;
 static gint64 inbox_id, trash_id, junk_id, archive_id, receipts_id;
 
-/* ---- helpers ------------------------------------------------------------------------ */
-
-static gpointer
-child (const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
-static TernUiMessageList *
-message_list (void)
-{
-  return child ("message_list");
-}
-
-static TernUiIdSelection *
-selection (void)
-{
-  return tern_ui_message_list_get_selection (message_list ());
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-static void
-wait_painted (void)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
-  guint n_painted = 0;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &n_painted);
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (n_painted < 2 && g_get_monotonic_time () < until)
-    {
-      gtk_widget_queue_draw (GTK_WIDGET (win));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* The screen as the X server shows it: popovers and dialogs are surfaces of their own. */
-static void
-x_screenshot (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                                            name, NULL);
-  g_autofree char *cmd = NULL;
-  int status = -1;
-
-  ui_settle (300);
-  wait_painted ();
-  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", gtk_widget_get_width (GTK_WIDGET (win)),
-                         gtk_widget_get_height (GTK_WIDGET (win)), path);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-  g_test_message ("screenshot: %s", path);
-}
-
-/* A mapped label under @root whose text holds @part. */
-static GtkWidget *
-find_label (GtkWidget *root, const char *part)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A label holding @part in a toast shown (libadwaita's toast widget, CSS name
- * "toast"), not elsewhere in the overlay (the sidebar's account status, say). */
-static GtkWidget *
-find_toast_label (GtkWidget *root, const char *part)
-{
-  if (g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0)
-    return find_label (root, part);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_toast_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-toast_shows (gpointer data)
-{
-  return find_toast_label (GTK_WIDGET (child ("toast_overlay")), data) != NULL;
-}
-
-/* Closes the toast shown (its close button), so that the next toasts show. Returns
- * whether there was one. */
-static gboolean
-dismiss_toast (GtkWidget *root, gboolean in_toast)
-{
-  in_toast = in_toast || g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0;
-  if (in_toast && GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), "window-close-symbolic") == 0)
-    {
-      g_signal_emit_by_name (root, "clicked");
-      return TRUE;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (dismiss_toast (c, in_toast))
-      return TRUE;   /* the toast may be gone: its children too */
-  return FALSE;
-}
-
 /* The id of the message <@mid@tern.test> in the list, or 0. */
 static gint64
 list_id_of (const char *mid)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   g_autofree char *wanted = g_strdup_printf ("%s@tern.test", mid);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -182,16 +63,16 @@ list_has (gpointer mid)
 static gboolean
 list_lacks (gpointer mid)
 {
-  return tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_LOADING && list_id_of (mid) == 0;
+  return tern_ui_message_list_get_state (ui_message_list ()) != TERN_UI_MESSAGE_LIST_LOADING && list_id_of (mid) == 0;
 }
 
 static gboolean
 list_loaded (gpointer data)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   guint n = g_list_model_get_n_items (model);
 
-  if (tern_ui_message_list_get_state (message_list ()) != TERN_UI_MESSAGE_LIST_ROWS || n != GPOINTER_TO_UINT (data))
+  if (tern_ui_message_list_get_state (ui_message_list ()) != TERN_UI_MESSAGE_LIST_ROWS || n != GPOINTER_TO_UINT (data))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -207,10 +88,10 @@ static void
 show_folder (gint64 folder_id, guint n)
 {
   tern_ui_window_show_folder (win, folder_id);
-  g_assert_cmpint (tern_ui_message_list_get_folder_id (message_list ()), ==, folder_id);
+  g_assert_cmpint (tern_ui_message_list_get_folder_id (ui_message_list ()), ==, folder_id);
   if (!ui_wait_until (list_loaded, GUINT_TO_POINTER (n), 15000))
     g_error ("folder %" G_GINT64_FORMAT ": %u rows, not %u", folder_id,
-             g_list_model_get_n_items (G_LIST_MODEL (selection ())), n);
+             g_list_model_get_n_items (G_LIST_MODEL (ui_selection ())), n);
 }
 
 /* Selects the messages named (o0, o1…), NULL-terminated. */
@@ -227,17 +108,11 @@ select_mids (const char *first, ...)
 
       g_assert_true (ui_wait_until (list_has, (gpointer) mid, 10000));
       id = list_id_of (mid);
-      tern_ui_id_selection_select_id (selection (), id, rest);
+      tern_ui_id_selection_select_id (ui_selection (), id, rest);
       rest = FALSE;
     }
   va_end (args);
   ui_settle (50);
-}
-
-static void
-activate (const char *action, GVariant *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (win), action, parameter));
 }
 
 /* ---- the server, through a second IMAP session --------------------------------------- */
@@ -304,68 +179,18 @@ wait_server (const char *mid, const char *state)
     }
 }
 
-/* ---- conditions ------------------------------------------------------------------------ */
-
-static gboolean
-mail_loaded (gpointer data)
-{
-  return tern_ui_application_get_mail (app) != NULL;
-}
-
-static gboolean
-not_syncing (gpointer data)
-{
-  return !tern_ui_application_get_syncing (app);
-}
-
-static gboolean
-sidebar_loaded (gpointer data)
-{
-  return tern_ui_sidebar_get_loaded (child ("sidebar"));
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-/* What a click on a response button does: the response, then the dialog closes
- * (adw_message_dialog_response() alone leaves it open). */
-static void
-respond (AdwMessageDialog *dialog, const char *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
 /* ---- the tests ---------------------------------------------------------------------------- */
 
 static void
 test_sync (void)
 {
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   GListModel *rows;
 
-  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_mail_loaded, NULL, 20000));
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
-  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (ui_sidebar_loaded, NULL, 20000));
   ui_settle (300);
   rows = tern_ui_sidebar_get_model (sidebar);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
@@ -406,13 +231,13 @@ test_trash_and_undo (void)
   g_assert_cmpstr (accels[0], ==, "<Control>z");
   wait_server ("o0", "INBOX ");
   select_mids ("o0", NULL);
-  activate ("mail.trash", NULL);
+  ui_activate ("mail.trash", NULL);
   g_assert_true (ui_wait_until (list_lacks, "o0", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to Trash", 2000));
-  x_screenshot ("tern-organise-undo-toast.png");
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to Trash", 2000));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-organise-undo-toast.png");
   wait_server ("o0", "Trash ");
 
-  activate ("win.undo", NULL);
+  ui_activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "o0", 5000));
   wait_server ("o0", "INBOX ");
 }
@@ -423,18 +248,18 @@ static void
 test_archive_undo_before_server (void)
 {
   select_mids ("o1", NULL);
-  activate ("mail.archive", NULL);
+  ui_activate ("mail.archive", NULL);
   /* Done here (the toast offers to undo it): undone at once. */
-  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 2000));
-  activate ("win.undo", NULL);
+  g_assert_true (ui_wait_until (ui_toast_shows, "Archived 1 message", 2000));
+  ui_activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (list_has, "o1", 5000));
   ui_settle (3000);
   wait_server ("o1", "INBOX \\Flagged");
 
   select_mids ("o2", NULL);
-  activate ("mail.archive", NULL);
+  ui_activate ("mail.archive", NULL);
   g_assert_true (ui_wait_until (list_lacks, "o2", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Archived 1 message", 2000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Archived 1 message", 2000));
   wait_server ("o2", "Archive \\Seen");
 }
 
@@ -442,14 +267,14 @@ static void
 test_junk_and_not_junk (void)
 {
   select_mids ("o3", NULL);
-  activate ("mail.junk", NULL);
+  ui_activate ("mail.junk", NULL);
   g_assert_true (ui_wait_until (list_lacks, "o3", 2000));
   wait_server ("o3", "Junk $Junk");
 
   show_folder (junk_id, 1);
   select_mids ("o3", NULL);
   ui_settle (200);
-  activate ("mail.not-junk", NULL);
+  ui_activate ("mail.not-junk", NULL);
   g_assert_true (ui_wait_until (list_lacks, "o3", 2000));
   wait_server ("o3", "INBOX $NotJunk");
   show_folder (inbox_id, N_INBOX - 1);
@@ -459,13 +284,13 @@ test_junk_and_not_junk (void)
 static void
 test_move_popover (void)
 {
-  GtkWidget *button = child ("move_button");
+  GtkWidget *button = ui_child ("move_button");
   TernUiMovePopover *popover = NULL;
 
   select_mids ("o4", NULL);
   ui_settle (200);
   g_assert_true (gtk_widget_get_mapped (button));
-  activate ("mail.move", NULL);
+  ui_activate ("mail.move", NULL);
   for (GtkWidget *c = gtk_widget_get_first_child (button); c != NULL; c = gtk_widget_get_next_sibling (c))
     if (TERN_UI_IS_MOVE_POPOVER (c))
       popover = TERN_UI_MOVE_POPOVER (c);
@@ -473,7 +298,7 @@ test_move_popover (void)
   ui_settle (300);
   /* Every folder but the Inbox shown (Drafts, Sent, Archive, Junk, Trash, Receipts…). */
   {
-    GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
+    GListModel *folders = tern_ui_sidebar_get_folders (ui_child ("sidebar"));
 
     for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
       {
@@ -483,16 +308,16 @@ test_move_popover (void)
       }
     g_assert_cmpuint (tern_ui_move_popover_get_n_shown (popover), ==, g_list_model_get_n_items (folders) - 1);
   }
-  x_screenshot ("tern-organise-move-popover.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-organise-move-popover.png");
   tern_ui_move_popover_set_filter (popover, "RECEI");
   g_assert_cmpuint (tern_ui_move_popover_get_n_shown (popover), ==, 1);
   tern_ui_move_popover_set_filter (popover, "nothing like it");
   g_assert_cmpuint (tern_ui_move_popover_get_n_shown (popover), ==, 0);
-  x_screenshot ("tern-organise-move-popover-no-match.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-organise-move-popover-no-match.png");
   tern_ui_move_popover_set_filter (popover, "rec");
   tern_ui_move_popover_choose (popover, 0);
   g_assert_true (ui_wait_until (list_lacks, "o4", 2000));
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1 message to “Receipts”", 2000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1 message to “Receipts”", 2000));
   wait_server ("o4", "Receipts ");
 }
 
@@ -500,8 +325,8 @@ static void
 test_copy (void)
 {
   select_mids ("o5", NULL);
-  activate ("mail.copy-to", g_variant_new_int64 (receipts_id));
-  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message to “Receipts”", 2000));
+  ui_activate ("mail.copy-to", g_variant_new_int64 (receipts_id));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Copied 1 message to “Receipts”", 2000));
   g_assert_true (list_has ("o5"));
   wait_server ("o5", "INBOX |Receipts ");
 }
@@ -513,10 +338,10 @@ test_multi_and_delete_in_trash (void)
   AdwMessageDialog *dialog;
 
   select_mids ("o6", "o7", NULL);
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, 2);
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, 2);
   ui_settle (200);
-  activate ("mail.trash", NULL);
-  g_assert_true (ui_wait_until (toast_shows, "Moved 2 messages to Trash", 5000));
+  ui_activate ("mail.trash", NULL);
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 2 messages to Trash", 5000));
   g_assert_true (ui_wait_until (list_lacks, "o6", 5000));
   g_assert_true (ui_wait_until (list_lacks, "o7", 2000));
   wait_server ("o6", "Trash ");
@@ -524,18 +349,18 @@ test_multi_and_delete_in_trash (void)
 
   show_folder (trash_id, 2);
   select_mids ("o6", NULL);
-  activate ("mail.trash", NULL);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  dialog = find_dialog ();
+  ui_activate ("mail.trash", NULL);
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 1 Message Permanently?");
-  x_screenshot ("tern-organise-delete-dialog.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-organise-delete-dialog.png");
   /* Cancelled: nothing happens. */
-  respond (dialog, "cancel");
+  ui_respond (dialog, "cancel");
   ui_settle (500);
   g_assert_true (list_has ("o6"));
-  activate ("mail.trash", NULL);
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  respond (find_dialog (), "delete");
+  ui_activate ("mail.trash", NULL);
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  ui_respond (ui_find_dialog (), "delete");
   g_assert_true (ui_wait_until (list_lacks, "o6", 2000));
   wait_server ("o6", "");
   wait_server ("o7", "Trash ");
@@ -546,11 +371,11 @@ static void
 test_mark_folder_read (void)
 {
   wait_server ("o9", "INBOX ");
-  activate ("mail.mark-folder-read", g_variant_new_int64 (inbox_id));
-  g_assert_true (ui_wait_until (toast_shows, "as read", 2000));
+  ui_activate ("mail.mark-folder-read", g_variant_new_int64 (inbox_id));
+  g_assert_true (ui_wait_until (ui_toast_shows, "as read", 2000));
   wait_server ("o9", "INBOX \\Seen");
   wait_server ("o1", "INBOX \\Flagged \\Seen");
-  activate ("win.undo", NULL);
+  ui_activate ("win.undo", NULL);
   wait_server ("o9", "INBOX ");
   wait_server ("o1", "INBOX \\Flagged");
   /* Only the Inbox's messages: o5's copy in Receipts was never touched. */
@@ -577,7 +402,7 @@ server_folders_are (gpointer wanted)
 static gint64
 folder_id_of (const char *path)
 {
-  GListModel *folders = tern_ui_sidebar_get_folders (child ("sidebar"));
+  GListModel *folders = tern_ui_sidebar_get_folders (ui_child ("sidebar"));
 
   for (guint i = 0; folders != NULL && i < g_list_model_get_n_items (folders); i++)
     {
@@ -607,8 +432,8 @@ answer (const char *response, const char *name, const char *screenshot)
 {
   AdwMessageDialog *dialog;
 
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  dialog = find_dialog ();
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
   if (name != NULL)
     {
       GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
@@ -617,8 +442,8 @@ answer (const char *response, const char *name, const char *screenshot)
       gtk_editable_set_text (GTK_EDITABLE (entry), name);
     }
   if (screenshot != NULL)
-    x_screenshot (screenshot);
-  respond (dialog, response);
+    ui_x_screenshot (GTK_WIDGET (win), screenshot);
+  ui_respond (dialog, response);
   ui_settle (100);
 }
 
@@ -628,7 +453,7 @@ test_folders (void)
 {
   TernMail *mail = tern_ui_application_get_mail (app);
   g_autoptr(TernMailAccount) account = g_list_model_get_item (tern_mail_get_accounts (mail), 0);
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   const char *base = "Archive Drafts INBOX Junk Receipts Sent Trash";
   g_autofree char *with_projects = NULL;
   g_autofree char *with_plans = NULL;
@@ -649,45 +474,45 @@ test_folders (void)
           continue;
         menu = tern_ui_sidebar_popup_menu (sidebar, item, NULL, 0, 0);
         g_assert_nonnull (menu);
-        g_assert_nonnull (find_label (GTK_WIDGET (menu), "Empty Trash…"));
-        g_assert_null (find_label (GTK_WIDGET (menu), "Rename…"));
-        x_screenshot ("tern-organise-sidebar-menu.png");
+        g_assert_nonnull (ui_find_label_with (GTK_WIDGET (menu), "Empty Trash…"));
+        g_assert_null (ui_find_label_with (GTK_WIDGET (menu), "Rename…"));
+        ui_x_screenshot (GTK_WIDGET (win), "tern-organise-sidebar-menu.png");
         gtk_popover_popdown (menu);
       }
   }
 
-  activate ("folder.new-in-account", g_variant_new_int64 (tern_mail_account_get_store_id (account)));
+  ui_activate ("folder.new-in-account", g_variant_new_int64 (tern_mail_account_get_store_id (account)));
   answer ("ok", "Projects", "tern-organise-new-folder.png");
   g_assert_true (ui_wait_until (folder_shown, "Projects", 5000));
   with_projects = g_strdup_printf ("Archive Drafts INBOX Junk Projects Receipts Sent Trash");
   g_assert_true (ui_wait_until (server_folders_are, with_projects, 30000));
 
   id = folder_id_of ("Projects");
-  activate ("folder.rename", g_variant_new_int64 (id));
+  ui_activate ("folder.rename", g_variant_new_int64 (id));
   answer ("ok", "Plans", NULL);
   g_assert_true (ui_wait_until (folder_shown, "Plans", 5000));
   with_plans = g_strdup_printf ("Archive Drafts INBOX Junk Plans Receipts Sent Trash");
   g_assert_true (ui_wait_until (server_folders_are, with_plans, 30000));
 
-  activate ("folder.new-subfolder", g_variant_new_int64 (folder_id_of ("Plans")));
+  ui_activate ("folder.new-subfolder", g_variant_new_int64 (folder_id_of ("Plans")));
   answer ("ok", "2026", NULL);
   g_assert_true (ui_wait_until (folder_shown, "Plans/2026", 5000));
   with_sub = g_strdup_printf ("Archive Drafts INBOX Junk Plans Plans/2026 Receipts Sent Trash");
   g_assert_true (ui_wait_until (server_folders_are, with_sub, 30000));
 
   /* The folder deleted with the folder inside it: both go from the server. */
-  activate ("folder.delete", g_variant_new_int64 (folder_id_of ("Plans")));
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog ()), "It holds no message"));
+  ui_activate ("folder.delete", g_variant_new_int64 (folder_id_of ("Plans")));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ui_find_dialog ()), "It holds no message"));
   answer ("ok", NULL, "tern-organise-delete-folder.png");
   g_assert_true (ui_wait_until (folder_gone, "Plans", 5000));
   g_assert_true (ui_wait_until (folder_gone, "Plans/2026", 5000));
   g_assert_true (ui_wait_until (server_folders_are, (gpointer) base, 30000));
 
   /* Trash holds o7: emptied for good. */
-  activate ("folder.empty", g_variant_new_int64 (trash_id));
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog ()), "Its 1 message is deleted for good"));
+  ui_activate ("folder.empty", g_variant_new_int64 (trash_id));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ui_find_dialog ()), "Its 1 message is deleted for good"));
   answer ("ok", NULL, "tern-organise-empty-trash.png");
   wait_server ("o7", "");
 }
@@ -697,7 +522,7 @@ test_folders (void)
 static void
 test_drop (void)
 {
-  TernUiSidebar *sidebar = child ("sidebar");
+  TernUiSidebar *sidebar = ui_child ("sidebar");
   g_autoptr(TernUiSidebarItem) receipts = NULL;
   TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (sidebar, receipts_id);
 
@@ -709,7 +534,7 @@ test_drop (void)
   wait_server ("o8", "Receipts ");
   select_mids ("o9", NULL);
   g_signal_emit_by_name (sidebar, "messages-dropped", receipts, TRUE);
-  g_assert_true (ui_wait_until (toast_shows, "Copied 1 message", 2000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Copied 1 message", 2000));
   wait_server ("o9", "INBOX |Receipts ");
 }
 
@@ -717,7 +542,7 @@ test_drop (void)
 static guint
 list_count_of (const char *mid)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   g_autofree char *wanted = g_strdup_printf ("%s@tern.test", mid);
   guint n = 0;
 
@@ -750,14 +575,14 @@ test_refused (void)
   g_assert_cmpint (status, ==, 0);
 
   select_mids ("o10", NULL);
-  activate ("mail.move-to", g_variant_new_int64 (receipts_id));
+  ui_activate ("mail.move-to", g_variant_new_int64 (receipts_id));
   g_assert_true (ui_wait_until (list_lacks, "o10", 2000));
-  if (!ui_wait_until (toast_shows, (gpointer) server_words, 30000))
+  if (!ui_wait_until (ui_toast_shows, (gpointer) server_words, 30000))
     g_error ("no toast with the server's words “%s”", server_words);
-  label = find_toast_label (GTK_WIDGET (child ("toast_overlay")), server_words);
+  label = ui_find_toast_label (server_words);
   g_test_message ("refusal: %s", gtk_label_get_text (GTK_LABEL (label)));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "“Receipts”"));
-  x_screenshot ("tern-organise-refused-toast.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-organise-refused-toast.png");
   /* Back in the Inbox, once, here and on the server; nothing was left in a folder
    * the server does not have. */
   g_assert_true (ui_wait_until (list_has, "o10", 10000));
@@ -767,9 +592,9 @@ test_refused (void)
   g_assert_cmpuint (list_count_of ("o10"), ==, 1);
   wait_server ("o10", "INBOX ");
   /* The toast stays until closed: closed, for the toasts of the next tests. */
-  g_assert_true (dismiss_toast (GTK_WIDGET (child ("toast_overlay")), FALSE));
+  g_assert_true (ui_dismiss_toast ());
   ui_settle (300);
-  g_assert_false (toast_shows ((gpointer) server_words));
+  g_assert_false (ui_toast_shows ((gpointer) server_words));
 }
 
 /* Runs the command in $@variable, with @args after it. */
@@ -805,7 +630,7 @@ account_offline (gpointer data)
 static int
 list_flags (const char *mid)
 {
-  GListModel *model = G_LIST_MODEL (selection ());
+  GListModel *model = G_LIST_MODEL (ui_selection ());
   g_autofree char *wanted = g_strdup_printf ("%s@tern.test", mid);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -856,7 +681,7 @@ static gboolean
 counts_are (gpointer data)
 {
   CountsWanted *wanted = data;
-  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (child ("sidebar"), wanted->folder_id);
+  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (ui_child ("sidebar"), wanted->folder_id);
 
   return folder != NULL && tern_store_folder_get_total (folder) == wanted->total &&
          (wanted->unread < 0 || tern_store_folder_get_unread (folder) == (guint) wanted->unread);
@@ -870,7 +695,7 @@ wait_counts_within (gint64 folder_id, guint total, int unread, guint ms)
 
   if (!ui_wait_until (counts_are, &wanted, ms))
     {
-      TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (child ("sidebar"), folder_id);
+      TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (ui_child ("sidebar"), folder_id);
 
       g_error ("folder %" G_GINT64_FORMAT ": %u messages (%u unread), not %u (%d)", folder_id,
                folder != NULL ? tern_store_folder_get_total (folder) : 0,
@@ -888,7 +713,7 @@ wait_counts (gint64 folder_id, guint total, int unread)
 static guint
 unread_of (gint64 folder_id)
 {
-  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (child ("sidebar"), folder_id);
+  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (ui_child ("sidebar"), folder_id);
 
   g_assert_nonnull (folder);
   return tern_store_folder_get_unread (folder);
@@ -1028,10 +853,10 @@ server_is_store (gpointer data)
 static void
 act_done (const char *action, GVariant *parameter, const char *done)
 {
-  for (guint i = 0; i < 5 && dismiss_toast (GTK_WIDGET (child ("toast_overlay")), FALSE); i++)
+  for (guint i = 0; i < 5 && ui_dismiss_toast (); i++)
     ui_settle (50);
-  activate (action, parameter);
-  if (!ui_wait_until (toast_shows, (gpointer) done, 10000))
+  ui_activate (action, parameter);
+  if (!ui_wait_until (ui_toast_shows, (gpointer) done, 10000))
     g_error ("%s: no toast “%s”", action, done);
 }
 
@@ -1044,7 +869,7 @@ test_offline (void)
   /* Twelve more in the Inbox, p0 to p11 (unread), synced while online. */
   run ("TERN_TEST_FILL", "INBOX p 12");
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 60000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 60000));
   show_folder (inbox_id, 19);
   wait_counts (archive_id, 1, -1);   /* o2 */
   wait_counts (junk_id, 0, 0);
@@ -1104,7 +929,7 @@ test_offline (void)
   wait_counts (trash_id, 2, -1);
   wait_counts (inbox_id, 14, -1);
   /* 13: a folder, made here first */
-  activate ("folder.new-in-account", g_variant_new_int64 (tern_mail_account_get_store_id (the_account ())));
+  ui_activate ("folder.new-in-account", g_variant_new_int64 (tern_mail_account_get_store_id (the_account ())));
   answer ("ok", "Offline", NULL);
   g_assert_true (ui_wait_until (folder_shown, "Offline", 2000));
   offline_id = folder_id_of ("Offline");
@@ -1114,7 +939,7 @@ test_offline (void)
   g_assert_true (ui_wait_until (list_lacks, "p10", 2000));
   wait_counts (offline_id, 1, -1);
   select_mids ("p11", "o11", NULL);
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, 2);
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, 2);
   act_done ("win.star", NULL, "Starred 2 messages");
   wait_list_flags ("p11", TERN_STORE_FLAG_FLAGGED, 0);
   wait_list_flags ("o11", TERN_STORE_FLAG_FLAGGED, 0);
@@ -1125,7 +950,7 @@ test_offline (void)
   /* 17: deleted for good in Trash */
   show_folder (trash_id, 2);
   select_mids ("p9", NULL);
-  activate ("mail.trash", NULL);
+  ui_activate ("mail.trash", NULL);
   answer ("delete", NULL, NULL);
   g_assert_true (ui_wait_until (list_lacks, "p9", 2000));
   wait_counts (trash_id, 1, -1);
@@ -1160,7 +985,7 @@ test_offline (void)
   /* Back online; a sync: the server is what the store shows. */
   run ("TERN_TEST_ONLINE", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 120000));
   if (!ui_wait_until (server_is_store, NULL, 60000))
     {
       g_autofree char *store = store_lines ();
@@ -1203,14 +1028,14 @@ tick_cb (gpointer data)
 static gboolean
 list_empty (gpointer data)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (selection ())) == 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (ui_selection ())) == 0;
 }
 
 static gboolean
 list_n_is (gpointer data)
 {
-  return tern_ui_message_list_get_state (message_list ()) == TERN_UI_MESSAGE_LIST_ROWS &&
-         g_list_model_get_n_items (G_LIST_MODEL (selection ())) == GPOINTER_TO_UINT (data);
+  return tern_ui_message_list_get_state (ui_message_list ()) == TERN_UI_MESSAGE_LIST_ROWS &&
+         g_list_model_get_n_items (G_LIST_MODEL (ui_selection ())) == GPOINTER_TO_UINT (data);
 }
 
 /* How many copies of <b…@tern.test> the server has in @folder, and how many
@@ -1266,7 +1091,7 @@ static void
 test_bulk_move (void)
 {
   g_autofree char *fill = g_strdup_printf ("Bulk b %d", N_BULK);
-  GtkWidget *button = child ("move_button");
+  GtkWidget *button = ui_child ("move_button");
   TernUiMovePopover *popover = NULL;
   Stall stall = { 0, 0 };
   gint64 bulk_id, target_id, start, left;
@@ -1275,7 +1100,7 @@ test_bulk_move (void)
 
   run ("TERN_TEST_FILL", fill);
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 300000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 300000));
   g_assert_true (ui_wait_until (folder_shown, "Bulk", 10000));
   bulk_id = folder_id_of ("Bulk");
   target_id = folder_id_of ("Offline");
@@ -1285,10 +1110,10 @@ test_bulk_move (void)
   g_assert_true (ui_wait_until (list_n_is, GUINT_TO_POINTER (N_BULK), 30000));
   g_assert_cmpuint (server_bulk ("Bulk", &distinct, &anywhere), ==, N_BULK);
 
-  gtk_selection_model_select_all (GTK_SELECTION_MODEL (selection ()));
-  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (selection ()), ==, N_BULK);
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (ui_selection ()));
+  g_assert_cmpuint (tern_ui_id_selection_get_n_selected (ui_selection ()), ==, N_BULK);
   ui_settle (200);
-  activate ("mail.move", NULL);
+  ui_activate ("mail.move", NULL);
   for (GtkWidget *c = gtk_widget_get_first_child (button); c != NULL; c = gtk_widget_get_next_sibling (c))
     if (TERN_UI_IS_MOVE_POPOVER (c))
       popover = TERN_UI_MOVE_POPOVER (c);
@@ -1308,7 +1133,7 @@ test_bulk_move (void)
   /* The counts follow the store's commit (the rows left before it). */
   wait_counts_within (target_id, N_BULK + 2, -1, 30000);
   wait_counts_within (bulk_id, 0, 0, 30000);
-  g_assert_true (ui_wait_until (toast_shows, "Moved 1000 messages to “Offline”", 30000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved 1000 messages to “Offline”", 30000));
   if (!ui_wait_until (server_has_bulk, "Offline", 180000))
     g_error ("the server: %u in Offline (%u distinct), %u in all", server_bulk ("Offline", &distinct, &anywhere),
              distinct, anywhere);
@@ -1317,7 +1142,7 @@ test_bulk_move (void)
   g_source_remove (tick);
   /* And the store agrees, after a sync. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  g_assert_true (ui_wait_until (not_syncing, NULL, 120000));
+  g_assert_true (ui_wait_until (ui_not_syncing, NULL, 120000));
   wait_counts (target_id, N_BULK + 2, -1);
   wait_counts (bulk_id, 0, 0);
 }
@@ -1344,6 +1169,7 @@ main (int argc, char **argv)
   /* New mail comes (the offline and bulk tests add some): no desktop notification. */
   g_settings_set_boolean (tern_ui_application_get_settings (app), "notifications", FALSE);
   win = tern_ui_window_new (app);
+  ui_window_use (app, win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 720);
   gtk_window_present (GTK_WINDOW (win));
 

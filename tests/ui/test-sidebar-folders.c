@@ -31,136 +31,15 @@
 #include "tern-ui-sidebar.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
+#include "ui-window.h"
 
 static TernUiApplication *app;
 static TernUiWindow *win;
 
-/* ---- helpers ------------------------------------------------------------------------ */
-
-static gpointer
-child (const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW, name);
-
-  g_assert_nonnull (object);
-  return object;
-}
-
 static TernUiSidebar *
 sidebar (void)
 {
-  return child ("sidebar");
-}
-
-static void
-painted_cb (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint n_painted = 0;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &n_painted);
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (n_painted < 2 && g_get_monotonic_time () < until)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* The screen as the X server shows it, from its top left corner: @width × @height. */
-static void
-x_screenshot (const char *name, int width, int height)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("TERN_SCREENSHOT_DIR") ? g_getenv ("TERN_SCREENSHOT_DIR") : ".",
-                                            name, NULL);
-  g_autofree char *cmd = NULL;
-  int status = -1;
-
-  cmd = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s", width, height, path);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-window_screenshot (const char *name)
-{
-  ui_settle (300);
-  wait_painted (GTK_WIDGET (win));
-  x_screenshot (name, gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
-}
-
-static GtkWidget *
-find_label (GtkWidget *root, const char *part)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_toast_label (GtkWidget *root, const char *part)
-{
-  if (g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0)
-    return find_label (root, part);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_toast_label (c, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-toast_shows (gpointer data)
-{
-  return find_toast_label (GTK_WIDGET (child ("toast_overlay")), data) != NULL;
-}
-
-/* Closes the toast shown (its close button), so that the next toasts show. */
-static gboolean
-dismiss_toast (GtkWidget *root, gboolean in_toast)
-{
-  in_toast = in_toast || g_strcmp0 (gtk_widget_get_css_name (root), "toast") == 0;
-  if (in_toast && GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), "window-close-symbolic") == 0)
-    {
-      g_signal_emit_by_name (root, "clicked");
-      return TRUE;
-    }
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (dismiss_toast (c, in_toast))
-      return TRUE;
-  return FALSE;
-}
-
-static void
-dismiss_toasts (void)
-{
-  for (guint i = 0; i < 5 && dismiss_toast (GTK_WIDGET (child ("toast_overlay")), FALSE); i++)
-    ui_settle (300);
-}
-
-static void
-activate (const char *action, GVariant *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (win), action, parameter));
+  return ui_child ("sidebar");
 }
 
 static GtkWindow *
@@ -176,12 +55,6 @@ find_toplevel (GType type)
         return window;
     }
   return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 /* ---- the server, through a second IMAP session --------------------------------------- */
@@ -242,26 +115,6 @@ has_word (const char *list, const char *name)
   g_auto(GStrv) words = g_strsplit (list, " ", -1);
 
   return g_strv_contains ((const char * const *) words, name);
-}
-
-/* ---- the sidebar ------------------------------------------------------------------------ */
-
-static gboolean
-mail_loaded (gpointer data)
-{
-  return tern_ui_application_get_mail (app) != NULL;
-}
-
-static gboolean
-not_syncing (gpointer data)
-{
-  return !tern_ui_application_get_syncing (app);
-}
-
-static gboolean
-sidebar_loaded (gpointer data)
-{
-  return tern_ui_sidebar_get_loaded (sidebar ());
 }
 
 /* The store's folder at @path (alice's), or NULL. */
@@ -495,7 +348,7 @@ static void
 sync_now (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "sync", NULL);
-  if (!ui_wait_until (not_syncing, NULL, 120000))
+  if (!ui_wait_until (ui_not_syncing, NULL, 120000))
     {
       GListModel *accounts = tern_mail_get_accounts (tern_ui_application_get_mail (app));
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, 0);
@@ -522,9 +375,9 @@ static const char *all_folders = "Archive Clients Clients/Acme Drafts INBOX Junk
 static void
 test_sync (void)
 {
-  g_assert_true (ui_wait_until (mail_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_mail_loaded, NULL, 20000));
   sync_now ();
-  g_assert_true (ui_wait_until (sidebar_loaded, NULL, 20000));
+  g_assert_true (ui_wait_until (ui_sidebar_loaded, NULL, 20000));
   g_assert_true (ui_wait_until (shown, "Clients/Acme", 20000));
   wait_server ("folders", all_folders);
   for (guint i = 0; i < 5; i++)
@@ -570,7 +423,7 @@ test_subscribed_only (void)
   g_assert_true (tern_ui_sidebar_select_folder (sidebar (), folder_id ("Lists/dev")));
   ui_settle (200);
   g_assert_cmpstr (selected_path (), ==, "Lists/dev");
-  window_screenshot ("tern-sidebar-all-folders.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-all-folders.png");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   preferences = find_toplevel (TERN_UI_TYPE_PREFERENCES_WINDOW);
@@ -588,8 +441,8 @@ test_subscribed_only (void)
   gtk_switch_set_active (toggle, TRUE);
   g_assert_true (g_settings_get_boolean (settings, "subscribed-only"));
   ui_settle (300);
-  wait_painted (GTK_WIDGET (preferences));
-  x_screenshot ("tern-sidebar-subscribed-preference.png", 1180, 720);
+  ui_wait_painted (GTK_WIDGET (preferences));
+  ui_x_screenshot_area ("tern-sidebar-subscribed-preference.png", 1180, 720);
   gtk_window_destroy (preferences);
 
   /* Live: gone from the sidebar's model at once. */
@@ -603,7 +456,7 @@ test_subscribed_only (void)
   for (guint i = 0; i < G_N_ELEMENTS (special); i++)
     g_assert_true (shown ((gpointer) special[i]));
   g_assert_cmpstr (selected_path (), ==, "Lists/dev");
-  window_screenshot ("tern-sidebar-subscribed-only.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-subscribed-only.png");
 
   /* Subscribed again elsewhere: shown after a sync, the option on. */
   g_free (server ("subscribe Old"));
@@ -630,9 +483,9 @@ test_created_subscribed (void)
   g_autofree char *subscribed = NULL;
   AdwMessageDialog *dialog;
 
-  activate ("folder.new-in-account",
+  ui_activate ("folder.new-in-account",
             g_variant_new_int64 (tern_mail_account_get_store_id (tern_ui_sidebar_item_get_account (account))));
-  g_assert_true (ui_wait_until (dialog_shown, NULL, 5000));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
   dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Fresh");
   adw_message_dialog_response (dialog, "ok");
@@ -650,7 +503,7 @@ test_created_subscribed (void)
   g_assert_true (not_shown ("Old"));
   g_settings_set_boolean (tern_ui_application_get_settings (app), "subscribed-only", FALSE);
   g_assert_true (ui_wait_until (shown, "Old", 2000));
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 }
 
 /* Drops that are refused, and not even highlighted (tern_ui_sidebar_can_drop_folder(),
@@ -715,8 +568,8 @@ test_drop_move (void)
   wait_placed ("Lists/Clients", "Lists");
   wait_placed ("Lists/Clients/Acme", "Clients");
   g_assert_true (not_shown ("Clients"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved “Clients” into “Lists”", 2000));
-  window_screenshot ("tern-sidebar-folder-moved.png");
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved “Clients” into “Lists”", 2000));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-folder-moved.png");
 
   wait_server ("folders", "Archive Drafts Fresh INBOX Junk Lists Lists/Clients Lists/Clients/Acme Lists/dev Old Sent "
                           "Trash");
@@ -736,7 +589,7 @@ test_drop_move (void)
   g_assert_true (shown ("Lists/Clients/Acme"));
   g_assert_true (tern_store_folder_get_subscribed (store_folder ("Lists/Clients/Acme")));
   g_settings_set_boolean (tern_ui_application_get_settings (app), "subscribed-only", FALSE);
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 
   /* To the top level: the account's row. */
   g_assert_true (drop_folder (store_folder ("Lists/Clients"), account));
@@ -745,22 +598,22 @@ test_drop_move (void)
   wait_placed ("Clients", "alice@tern.test");
   wait_placed ("Clients/Acme", "Clients");
   g_assert_true (not_shown ("Lists/Clients"));
-  g_assert_true (ui_wait_until (toast_shows, "Moved “Clients” to the top of alice@tern.test", 2000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved “Clients” to the top of alice@tern.test", 2000));
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/dev Old Sent Trash");
   wait_server ("mids Clients", "c0 c1 c2");
   wait_server ("mids Clients/Acme", "a0 a1");
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 
   /* Undo (the toast's, Ctrl+Z), once the server has the move: back at the top. */
   g_assert_true (drop_folder (store_folder ("Old"), lists));
   g_assert_true (ui_wait_until (shown, "Lists/Old", 2000));
   wait_placed ("Lists/Old", "Lists");
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Old Lists/dev Sent Trash");
-  activate ("win.undo", NULL);
+  ui_activate ("win.undo", NULL);
   g_assert_true (ui_wait_until (shown, "Old", 5000));
   wait_placed ("Old", "alice@tern.test");
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/dev Old Sent Trash");
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 }
 
 /* A move the server refuses (another client made Lists/Fresh meanwhile): the toast
@@ -774,16 +627,16 @@ test_drop_refused_by_server (void)
   g_free (server ("create Lists/Fresh"));
   g_assert_true (drop_folder (store_folder ("Fresh"), lists));
   g_assert_true (ui_wait_until (shown, "Lists/Fresh", 2000));
-  if (!ui_wait_until (toast_shows, "exists", 30000))
+  if (!ui_wait_until (ui_toast_shows, "exists", 30000))
     g_error ("no toast with the server's words");
-  label = find_toast_label (GTK_WIDGET (child ("toast_overlay")), "exists");
+  label = ui_find_toast_label ("exists");
   g_test_message ("refusal: %s", gtk_label_get_text (GTK_LABEL (label)));
-  window_screenshot ("tern-sidebar-move-refused.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-move-refused.png");
   sync_now ();
   g_assert_true (ui_wait_until (shown, "Fresh", 30000));
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Fresh Lists/dev Old Sent "
                           "Trash");
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 }
 
 /* Where the middle of @widget is on the screen (the window is at the top left
@@ -859,13 +712,13 @@ test_real_drag (void)
   xdotool (args);
   if (!ui_wait_until (drop_highlighted, to, 5000))
     g_error ("Clients's row is not highlighted under the dragged folder");
-  window_screenshot ("tern-sidebar-folder-drag.png");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-folder-drag.png");
   xdotool ("mouseup 1");
   g_assert_true (ui_wait_until (shown, "Clients/Old", 5000));
   wait_placed ("Clients/Old", "Clients");
   wait_server ("folders", "Archive Clients Clients/Acme Clients/Old Drafts Fresh INBOX Junk Lists Lists/Fresh "
                           "Lists/dev Sent Trash");
-  dismiss_toasts ();
+  ui_dismiss_toasts ();
 }
 
 int
@@ -886,6 +739,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_settings_set_boolean (tern_ui_application_get_settings (app), "notifications", FALSE);
   win = tern_ui_window_new (app);
+  ui_window_use (app, win);
   gtk_window_set_default_size (GTK_WINDOW (win), 1180, 720);
   gtk_window_present (GTK_WINDOW (win));
 
