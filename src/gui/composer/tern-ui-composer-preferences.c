@@ -230,9 +230,8 @@ tern_ui_composer_preferences_new (GSettings *settings, TernMail *mail)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (delay_row),
                                _("Seconds a message waits after Send, while Undo can take it back"));
   gtk_widget_set_valign (delay, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (delay), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Time to undo sending"),
-                                  -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (delay_row), delay);
+  /* Named by the row's title (the activatable widget is labelled by it). */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (delay_row), delay);
   g_settings_bind (settings, "undo-send-delay", gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (delay)), "value",
                    G_SETTINGS_BIND_DEFAULT);
