@@ -247,6 +247,10 @@ tern_ui_application_sync (TernUiApplication *self)
     }
   if (self->n_sync_requests > 0)
     return;
+  /* Asked for a sync: the accounts are kept in step from now on, without waiting
+   * for the window's first rows, and this sync is their first (a one-off sync now
+   * would be followed by a second one when they start). */
+  tern_ui_application_start_mail (self);
   self->n_sync_requests++;
   self->sync_failed = FALSE;
   tern_mail_sync_async (self->mail, NULL, self->cancellable, sync_done_cb, g_object_ref (self));
