@@ -488,7 +488,7 @@ fail:
  * made: a header without a body, which the server copies and the sync brings). */
 static gint64
 place (TernStoreDb *db, TernStoreMessage *message, TernStoreFolder *target, gboolean target_imap, gboolean move,
-       gboolean need_body, GError **error)
+       gboolean need_body, guint32 *next_local_uid, GError **error)
 {
   gint64 id = tern_store_message_get_id (message);
   gint64 target_id = tern_store_folder_get_id (target);
@@ -501,8 +501,20 @@ place (TernStoreDb *db, TernStoreMessage *message, TernStoreFolder *target, gboo
                    tern_store_message_get_subject (message) != NULL ? tern_store_message_get_subject (message) : "");
       return 0;
     }
-  if (target_imap && (local_uid = tern_store_db_sync_next_local_uid (db, target_id, error)) == 0)
-    return 0;
+  /* The first free one of the local range, looked up once per transfer: the ones
+   * after it are free as well (this transaction is the store's only writer). */
+  if (target_imap)
+    {
+      if (*next_local_uid == 0 && (*next_local_uid = tern_store_db_sync_next_local_uid (db, target_id, error)) == 0)
+        return 0;
+      if (*next_local_uid == G_MAXUINT32)
+        {
+          g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
+                       _("The folder has no free local message number left"));
+          return 0;
+        }
+      local_uid = (*next_local_uid)++;
+    }
 
   if (move)
     {
@@ -537,6 +549,7 @@ transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gbo
   g_autoptr(TernStoreFolder) target = NULL;
   gint64 target_account;
   gboolean target_imap;
+  guint32 next_local_uid = 0;
 
   if (!tern_store_db_begin (db, error))
     return FALSE;
@@ -567,7 +580,7 @@ transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gbo
         {
           TernStoreMessage *message = g_ptr_array_index (group->messages, j);
           guint32 uid = tern_store_message_get_uid (message);
-          gint64 placed = place (db, message, target, target_imap, move, !same_account, error);
+          gint64 placed = place (db, message, target, target_imap, move, !same_account, &next_local_uid, error);
 
           if (placed == 0)
             goto fail;
