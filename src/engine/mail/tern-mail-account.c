@@ -666,6 +666,13 @@ _tern_mail_account_stop (TernMailAccount *self)
   update_state (self);
 }
 
+/* The trigger that wakes the account's sync: any thread may pull it. */
+TernSyncTrigger *
+_tern_mail_account_get_trigger (TernMailAccount *self)
+{
+  return self->trigger;
+}
+
 void
 _tern_mail_account_request (TernMailAccount *self, TernSyncRequest request)
 {

@@ -84,6 +84,11 @@ typedef struct
   gint64          outbox_count;   /* the account's outbox after the operation, -1: unchanged */
   TernOutboxComposition *taken_back; /* OP_OUTBOX_TAKE_BACK */
 
+  /* The syncs to wake once the operation is committed, from the store's thread: the
+   * server's part starts then, not after the main loop has also taken in the
+   * committed changes (for 10,000 messages moved, a tenth of a second and more). */
+  GPtrArray      *triggers;       /* TernSyncTrigger */
+
   /* main thread */
   TernStore      *store;
   guint           leaving;        /* tern_store_hold_leaving() token, while running */
@@ -106,6 +111,7 @@ op_free (Op *op)
   g_clear_pointer (&op->need_bodies, g_array_unref);
   g_clear_pointer (&op->composition, tern_outbox_composition_free);
   g_clear_pointer (&op->taken_back, tern_outbox_composition_free);
+  g_clear_pointer (&op->triggers, g_ptr_array_unref);
   g_free (op);
 }
 
@@ -878,7 +884,12 @@ op_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **err
 {
   Op *op = data;
 
-  return run (db, op, error) ? op : NULL;
+  if (!run (db, op, error))
+    return NULL;
+  if (op->need_bodies == NULL)
+    for (guint i = 0; op->triggers != NULL && i < op->triggers->len; i++)
+      tern_sync_trigger_pull (g_ptr_array_index (op->triggers, i), TERN_SYNC_REQUEST_JOURNAL);
+  return op;
 }
 
 /* ---- the main thread ---------------------------------------------------------------------- */
@@ -951,6 +962,46 @@ is_op_account (TernMailAccount *account, Op *op)
           g_strcmp0 (tern_mail_account_get_email (account), tern_account_get_email (op->account)) == 0);
 }
 
+/* Whether the operation is for the account's server: its journal to replay. */
+static gboolean
+wakes_journal (TernMail *self, Op *op, TernMailAccount *account)
+{
+  if (!tern_mail_get_started (self) ||
+      tern_account_get_protocol (tern_mail_account_get_account (account)) != TERN_ACCOUNT_PROTOCOL_IMAP)
+    return FALSE;
+  switch (op->kind)
+    {
+    case OP_SEND:
+      /* A sent draft's removal and the original's flags go to the server. */
+      return is_op_account (account, op);
+    case OP_QUEUE:
+    case OP_OUTBOX_SEND_NOW:
+    case OP_OUTBOX_DELETE:
+    case OP_OUTBOX_TAKE_BACK:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
+/* The triggers the store's thread pulls after the commit (see Op). */
+static void
+collect_triggers (TernMail *self, Op *op)
+{
+  GListModel *accounts = tern_mail_get_accounts (self);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
+
+      if (!wakes_journal (self, op, account))
+        continue;
+      if (op->triggers == NULL)
+        op->triggers = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (op->triggers, g_object_ref (_tern_mail_account_get_trigger (account)));
+    }
+}
+
 static void
 after (TernMail *self, Op *op)
 {
@@ -959,8 +1010,7 @@ after (TernMail *self, Op *op)
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
-      gboolean imap = tern_account_get_protocol (tern_mail_account_get_account (account)) ==
-                      TERN_ACCOUNT_PROTOCOL_IMAP;
+      TernSyncTrigger *trigger = _tern_mail_account_get_trigger (account);
 
       /* The outbox's count at once (the sidebar shows the Outbox while it holds mail),
        * started or not, online or not. */
@@ -968,17 +1018,12 @@ after (TernMail *self, Op *op)
         _tern_mail_account_set_outbox_count (account, (guint) op->outbox_count);
       if (!tern_mail_get_started (self))
         continue;
-      if (op->kind == OP_QUEUE || op->kind == OP_OUTBOX_SEND_NOW || op->kind == OP_SEND)
-        {
-          if (is_op_account (account, op))
-            {
-              _tern_mail_account_kick_outbox (account);
-              /* A sent draft's removal and the original's flags go to the server. */
-              if (op->kind == OP_SEND && imap)
-                _tern_mail_account_request (account, TERN_SYNC_REQUEST_JOURNAL);
-            }
-        }
-      else if (op->kind != OP_OUTBOX_DELETE && op->kind != OP_OUTBOX_TAKE_BACK && imap)
+      if ((op->kind == OP_QUEUE || op->kind == OP_OUTBOX_SEND_NOW || op->kind == OP_SEND) &&
+          is_op_account (account, op))
+        _tern_mail_account_kick_outbox (account);
+      /* Pulled by the store's thread already, unless the mail started meanwhile. */
+      if (wakes_journal (self, op, account) &&
+          (op->triggers == NULL || !g_ptr_array_find (op->triggers, trigger, NULL)))
         _tern_mail_account_request (account, TERN_SYNC_REQUEST_JOURNAL);
     }
 }
@@ -1085,6 +1130,7 @@ start (TernMail *self, Op *op, gpointer tag, GCancellable *cancellable, GAsyncRe
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
   hold_leaving (self, op);
+  collect_triggers (self, op);
   submit (self, task);
 }
 

@@ -67,6 +67,7 @@ void             _tern_mail_account_stop            (TernMailAccount  *self);
 void             _tern_mail_account_request         (TernMailAccount  *self,
                                                      TernSyncRequest   request);
 void             _tern_mail_account_kick_outbox     (TernMailAccount  *self);
+TernSyncTrigger *_tern_mail_account_get_trigger     (TernMailAccount  *self);
 void             _tern_mail_account_network_changed (TernMailAccount  *self,
                                                      gboolean          available);
 void             _tern_mail_account_sync_async      (TernMailAccount  *self,
