@@ -11,6 +11,9 @@
  *   folder.rename(x)           a new name (not for special folders)
  *   folder.delete(x)           after a confirmation that says how many messages go
  *   folder.empty(x)            Trash or Junk, after a confirmation
+ *   folder.move(x)             into another folder of its account, or to its top
+ *                              level, chosen in a dialog (what a drag in the
+ *                              sidebar does, for the keyboard)
  *
  * Each asks in an AdwMessageDialog, then runs TernMail's journaled operation: the
  * sidebar changes at once, the server follows (for IMAP; POP3 and local folders
@@ -21,9 +24,11 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "tern-ui-folder-actions.h"
+#include "tern-ui-folder-tree.h"
 #include "tern-ui-sidebar-item.h"
 #include "tern-ui-window.h"
 
@@ -47,6 +52,8 @@ struct _TernUiFolderActions
   GCancellable       *cancellable;
   AdwMessageDialog   *dialog;     /* while open */
   GtkEditable        *entry;      /* its name entry, for new and rename */
+  GtkDropDown        *places;     /* its choice of a new parent, for move */
+  GArray             *place_ids;  /* gint64: each choice's folder, 0 for the top level */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiFolderActions, tern_ui_folder_actions, G_TYPE_OBJECT)
@@ -176,8 +183,23 @@ response_cb (AdwMessageDialog *dialog, const char *response, Request *request)
     {
       if (self->entry != NULL && (request->kind == FOLDER_NEW || request->kind == FOLDER_RENAME))
         request->name = g_strstrip (g_strdup (gtk_editable_get_text (self->entry)));
+      if (self->places != NULL && request->kind == FOLDER_MOVE)
+        {
+          guint i = gtk_drop_down_get_selected (self->places);
+          TernMailAccount *account = tern_mail_lookup_account_by_id (self->mail, request->account_id);
+
+          if (i >= self->place_ids->len)
+            response = "cancel";   /* nothing chosen */
+          else
+            request->parent_id = g_array_index (self->place_ids, gint64, i);
+          /* The toast's words: the new parent, or the account at the top level. */
+          request->name = request->parent_id != 0
+                          ? g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (self->places)), i))
+                          : g_strdup (account != NULL ? tern_mail_account_get_email (account) : "");
+        }
       self->dialog = NULL;
       self->entry = NULL;
+      self->places = NULL;
     }
   if (g_strcmp0 (response, "ok") == 0 && self->mail != NULL)
     run (request);
@@ -345,6 +367,122 @@ empty_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   ask (request, heading, body, _("_Empty"), TRUE, FALSE, NULL);
 }
 
+/* A folder as the move dialog lists it: its path in the names the sidebar shows
+ * ("Inbox / Clients"). */
+static char *
+place_label (TernUiFolderActions *self, TernStoreFolder *folder)
+{
+  g_autoptr(TernUiSidebarItem) item = tern_ui_sidebar_item_new_folder (folder);
+  gint64 parent_id = tern_store_folder_get_parent_id (folder);
+  TernStoreFolder *parent = parent_id != 0 ? tern_ui_sidebar_lookup_folder (self->sidebar, parent_id) : NULL;
+  g_autofree char *above = NULL;
+
+  if (parent == NULL)
+    return g_strdup (tern_ui_sidebar_item_get_title (item));
+  above = place_label (self, parent);
+  return g_strdup_printf ("%s / %s", above, tern_ui_sidebar_item_get_title (item));
+}
+
+typedef struct
+{
+  char   *label;
+  char   *key;
+  gint64  id;
+} Place;
+
+static void
+place_clear (Place *place)
+{
+  g_free (place->label);
+  g_free (place->key);
+}
+
+static int
+compare_places (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const Place *) a)->key, ((const Place *) b)->key);
+}
+
+static void
+move_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiFolderActions *self = user_data;
+  gint64 folder_id = g_variant_get_int64 (parameter);
+  TernStoreFolder *folder = tern_ui_sidebar_lookup_folder (self->sidebar, folder_id);
+  GListModel *folders = tern_ui_sidebar_get_folders (self->sidebar);
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) expression = NULL;
+  TernMailAccount *account;
+  Request *request;
+  GtkWidget *drop_down;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+
+  if (folder == NULL || folders == NULL || self->window == NULL)
+    return;
+  g_array_set_clear_func (places, (GDestroyNotify) place_clear);
+  account = tern_mail_lookup_account_by_id (self->mail, tern_store_folder_get_account_id (folder));
+  if (tern_ui_folder_tree_can_move (folder, NULL, tern_store_folder_get_account_id (folder)))
+    {
+      /* Translators: where a folder can go: the top of the folder tree of an account */
+      Place top = { g_strdup (_("Top Level")), g_strdup (""), 0 };
+
+      g_array_append_val (places, top);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
+    {
+      g_autoptr(TernStoreFolder) candidate = g_list_model_get_item (folders, i);
+      Place place = { 0 };
+
+      if (!tern_ui_folder_tree_can_move (folder, candidate, 0))
+        continue;
+      place.label = place_label (self, candidate);
+      {
+        /* As the sidebar sorts: the locale's order, whatever the case. */
+        g_autofree char *folded = g_utf8_casefold (place.label, -1);
+
+        place.key = g_utf8_collate_key (folded, -1);
+      }
+      place.id = tern_store_folder_get_id (candidate);
+      g_array_append_val (places, place);
+    }
+  if (places->len == 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” has nowhere else to go in its account"),
+                                               tern_store_folder_get_name (folder));
+
+      toast (self, text, NULL);
+      return;
+    }
+  g_array_sort (places, compare_places);
+
+  request = request_new (self, FOLDER_MOVE, folder_id);
+  heading = g_strdup_printf (_("Move “%s”"), request->title);
+  if (account != NULL)
+    /* Translators: the account's address */
+    body = g_strdup_printf (_("Choose its new place in %s. The folders inside it move with it."),
+                            tern_mail_account_get_email (account));
+  ask (request, heading, body, _("_Move"), FALSE, FALSE, NULL);
+  if (self->dialog == NULL)
+    return;
+
+  g_array_set_size (self->place_ids, 0);
+  for (guint i = 0; i < places->len; i++)
+    {
+      gtk_string_list_append (labels, g_array_index (places, Place, i).label);
+      g_array_append_val (self->place_ids, g_array_index (places, Place, i).id);
+    }
+  drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (labels)), NULL);
+  expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (drop_down), expression);
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (drop_down), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, _("New Place"), -1);
+  adw_message_dialog_set_extra_child (self->dialog, drop_down);
+  self->places = GTK_DROP_DOWN (drop_down);
+  gtk_widget_grab_focus (drop_down);
+}
+
 /* A folder dropped on a folder (its new parent) or on its account's row (the top
  * level): the sidebar has checked that it may go there. */
 static void
@@ -371,6 +509,7 @@ static const GActionEntry entries[] = {
   { "rename", rename_cb, "x", NULL, NULL, { 0 } },
   { "delete", delete_cb, "x", NULL, NULL, { 0 } },
   { "empty", empty_cb, "x", NULL, NULL, { 0 } },
+  { "move", move_cb, "x", NULL, NULL, { 0 } },
 };
 
 void
@@ -398,6 +537,19 @@ tern_ui_folder_actions_get_dialog (TernUiFolderActions *self)
 }
 
 /**
+ * tern_ui_folder_actions_get_places:
+ *
+ * Returns: (transfer none) (nullable): the move dialog's choice of a new place,
+ *   while open
+ */
+GtkDropDown *
+tern_ui_folder_actions_get_places (TernUiFolderActions *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_FOLDER_ACTIONS (self), NULL);
+  return self->places;
+}
+
+/**
  * tern_ui_folder_actions_get_entry:
  *
  * Returns: (transfer none) (nullable): the dialog's name entry, while open
@@ -419,6 +571,7 @@ tern_ui_folder_actions_dispose (GObject *object)
   g_clear_object (&self->mail);
   g_clear_object (&self->group);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->place_ids, g_array_unref);
   G_OBJECT_CLASS (tern_ui_folder_actions_parent_class)->dispose (object);
 }
 
@@ -432,6 +585,7 @@ static void
 tern_ui_folder_actions_init (TernUiFolderActions *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->place_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->group = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->group), entries, G_N_ELEMENTS (entries), self);
 }

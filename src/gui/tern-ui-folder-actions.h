@@ -21,6 +21,7 @@ TernUiFolderActions *tern_ui_folder_actions_new        (GtkWidget           *win
 void                 tern_ui_folder_actions_set_mail   (TernUiFolderActions *self,
                                                         TernMail            *mail);
 AdwMessageDialog    *tern_ui_folder_actions_get_dialog (TernUiFolderActions *self);
+GtkDropDown         *tern_ui_folder_actions_get_places (TernUiFolderActions *self);
 GtkEditable         *tern_ui_folder_actions_get_entry  (TernUiFolderActions *self);
 
 G_END_DECLS

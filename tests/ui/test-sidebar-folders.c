@@ -608,9 +608,19 @@ test_drop_move (void)
   g_assert_true (drop_folder (store_folder ("Old"), lists));
   g_assert_true (ui_wait_until (shown, "Lists/Old", 2000));
   wait_placed ("Lists/Old", "Lists");
+  /* (Undo is offered once the move is done here, which the server may see first: a
+   * Ctrl+Z before it would undo the move before.) */
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved “Old” into “Lists”", 2000));
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Old Lists/dev Sent Trash");
   ui_activate ("win.undo", NULL);
-  g_assert_true (ui_wait_until (shown, "Old", 5000));
+  if (!ui_wait_until (shown, "Old", 5000))
+    {
+      GtkWidget *label = ui_find_toast_label ("");
+      g_autofree char *where = parent_title ("Lists/Old");
+
+      g_error ("Old is not back at the top level after Undo (Lists/Old is under “%s”; the toast says “%s”)",
+               where != NULL ? where : "(not shown)", label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : "");
+    }
   wait_placed ("Old", "alice@tern.test");
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/dev Old Sent Trash");
   ui_dismiss_toasts ();
@@ -636,6 +646,111 @@ test_drop_refused_by_server (void)
   g_assert_true (ui_wait_until (shown, "Fresh", 30000));
   wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Fresh Lists/dev Old Sent "
                           "Trash");
+  ui_dismiss_toasts ();
+}
+
+/* The dialog's choice of @label in its drop-down of new places. */
+static void
+choose_place (AdwMessageDialog *dialog, const char *label)
+{
+  GtkWidget *places = adw_message_dialog_get_extra_child (dialog);
+  GListModel *labels;
+
+  g_assert_true (GTK_IS_DROP_DOWN (places));
+  g_assert_true (ui_is_named (places));
+  labels = gtk_drop_down_get_model (GTK_DROP_DOWN (places));
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), label))
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (places), i);
+        return;
+      }
+  g_error ("no place “%s” offered", label);
+}
+
+/* The choices offered, joined by "|". */
+static char *
+places_offered (AdwMessageDialog *dialog)
+{
+  GListModel *labels = gtk_drop_down_get_model (GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog)));
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? "|" : "",
+                            gtk_string_list_get_string (GTK_STRING_LIST (labels), i));
+  return g_string_free (s, FALSE);
+}
+
+/* What a drag does, from the keyboard: the folder's menu has "Move To…", whose dialog
+ * offers every place the folder may go (not itself, not inside itself, not where it
+ * is; the top level once it is in a folder). Old into Lists/dev, then back to the top
+ * level, on the server too. */
+static void
+test_move_dialog (void)
+{
+  g_autoptr(TernUiSidebarItem) old = folder_item ("Old");
+  GtkPopover *menu;
+  AdwMessageDialog *dialog;
+  g_autofree char *offered = NULL;
+  g_autofree char *offered_inside = NULL;
+
+  menu = tern_ui_sidebar_popup_menu (sidebar (), old, NULL, 0, 0);
+  g_assert_nonnull (menu);
+  g_assert_nonnull (ui_find_label_with (GTK_WIDGET (menu), "Move To…"));
+  gtk_popover_popdown (menu);
+
+  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Old"))));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Move “Old”");
+  offered = places_offered (dialog);
+  g_test_message ("places offered for Old: %s", offered);
+  /* At the top level already: no "Top Level"; every folder of the account otherwise,
+   * special ones too, in the names the sidebar shows. */
+  {
+    const char *expected[] = { "Archive", "Clients", "Clients / Acme", "Drafts", "Fresh", "Inbox", "Junk", "Lists",
+                               "Lists / dev", "Lists / Fresh", "Sent", "Trash" };
+    g_auto(GStrv) got = g_strsplit (offered, "|", -1);
+
+    /* (in the locale's order) */
+    g_assert_cmpuint (g_strv_length (got), ==, G_N_ELEMENTS (expected));
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      g_assert_true (g_strv_contains ((const char * const *) got, expected[i]));
+    g_assert_cmpstr (got[0], ==, "Archive");
+  }
+  choose_place (dialog, "Lists / dev");
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-move-dialog.png");
+  ui_respond (dialog, "ok");
+  g_assert_true (ui_wait_until (shown, "Lists/dev/Old", 2000));
+  wait_placed ("Lists/dev/Old", "dev");
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved “Old” into “Lists / dev”", 2000));
+  wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Fresh Lists/dev "
+                          "Lists/dev/Old Sent Trash");
+  ui_dismiss_toasts ();
+
+  /* Inside a folder now: the top level is offered first; not Lists/dev, where it is. */
+  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Lists/dev/Old"))));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
+  offered_inside = places_offered (dialog);
+  g_test_message ("places offered for Lists/dev/Old: %s", offered_inside);
+  g_assert_true (g_str_has_prefix (offered_inside, "Top Level|"));
+  g_assert_null (strstr (offered_inside, "Lists / dev|"));
+  /* Cancelled: nothing moves. */
+  ui_respond (dialog, "cancel");
+  ui_settle (300);
+  g_assert_true (shown ("Lists/dev/Old"));
+
+  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Lists/dev/Old"))));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  dialog = ui_find_dialog ();
+  choose_place (dialog, "Top Level");
+  ui_respond (dialog, "ok");
+  g_assert_true (ui_wait_until (shown, "Old", 2000));
+  wait_placed ("Old", "alice@tern.test");
+  g_assert_true (ui_wait_until (ui_toast_shows, "Moved “Old” to the top of alice@tern.test", 2000));
+  wait_server ("folders", "Archive Clients Clients/Acme Drafts Fresh INBOX Junk Lists Lists/Fresh Lists/dev Old "
+                          "Sent Trash");
   ui_dismiss_toasts ();
 }
 
@@ -750,6 +865,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/sidebar-folders/drop-refused", test_drop_refused);
   g_test_add_func ("/ui/sidebar-folders/drop-move", test_drop_move);
   g_test_add_func ("/ui/sidebar-folders/drop-refused-by-server", test_drop_refused_by_server);
+  g_test_add_func ("/ui/sidebar-folders/move-dialog", test_move_dialog);
   g_test_add_func ("/ui/sidebar-folders/real-drag", test_real_drag);
   ret = g_test_run ();
 

@@ -575,6 +575,7 @@ item_menu (TernUiSidebarItem *item)
       if (role == TERN_STORE_FOLDER_ROLE_NONE)
         {
           append_item (folders, _("Re_name…"), "folder.rename", id);
+          append_item (folders, _("_Move To…"), "folder.move", id);
           append_item (folders, _("_Delete…"), "folder.delete", id);
         }
       if (role == TERN_STORE_FOLDER_ROLE_TRASH)
