@@ -78,5 +78,15 @@ gboolean _tern_imap_session_require     (TernImapSession  *self,
                                          const char       *capability,
                                          const char       *what,
                                          GError          **error);
+gboolean _tern_imap_session_check_usable (TernImapSession  *self,
+                                          GError          **error);
+gboolean _tern_imap_session_simple_command (TernImapSession  *self,
+                                            const char       *name,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
+TernImapResponse *_tern_imap_session_wait_continuation (TernImapSession  *self,
+                                                        TernImapCommand  *command,
+                                                        GCancellable     *cancellable,
+                                                        GError          **error);
 
 G_END_DECLS

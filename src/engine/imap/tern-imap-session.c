@@ -1,4 +1,4 @@
-/* tern-imap-session.c: connection, pipeline, dispatch, authentication, IDLE, jobs
+/* tern-imap-session.c: connection, pipeline, dispatch, IDLE, the selected mailbox
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -294,8 +294,8 @@ break_session (TernImapSession *self,
     self->state = TERN_IMAP_SESSION_DISCONNECTED;
 }
 
-static gboolean
-check_usable (TernImapSession  *self,
+gboolean
+_tern_imap_session_check_usable (TernImapSession  *self,
               GError          **error)
 {
   if (self->broken != NULL)
@@ -316,7 +316,7 @@ gboolean
 _tern_imap_session_check_connected (TernImapSession  *self,
                                     GError          **error)
 {
-  return check_usable (self, error);
+  return _tern_imap_session_check_usable (self, error);
 }
 
 gboolean
@@ -324,7 +324,7 @@ _tern_imap_session_check_state (TernImapSession  *self,
                                 gboolean          need_selected,
                                 GError          **error)
 {
-  if (!check_usable (self, error))
+  if (!_tern_imap_session_check_usable (self, error))
     return FALSE;
 
   if (self->state == TERN_IMAP_SESSION_NOT_AUTHENTICATED)
@@ -665,8 +665,8 @@ process_one (TernImapSession  *self,
 
 /* Waits for a continuation request, or for @command to complete (refused). Returns the
  * continuation, or NULL: with @error set on failure, without when @command completed. */
-static TernImapResponse *
-wait_continuation (TernImapSession  *self,
+TernImapResponse *
+_tern_imap_session_wait_continuation (TernImapSession  *self,
                    TernImapCommand  *command,
                    GCancellable     *cancellable,
                    GError          **error)
@@ -756,7 +756,7 @@ queue_literal (TernImapSession  *self,
 
   if (!non_sync)
     {
-      g_autoptr(TernImapResponse) go_ahead = wait_continuation (self, command, cancellable, error);
+      g_autoptr(TernImapResponse) go_ahead = _tern_imap_session_wait_continuation (self, command, cancellable, error);
 
       if (go_ahead == NULL)
         {
@@ -799,7 +799,7 @@ tern_imap_session_submit (TernImapSession  *self,
   g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
   g_return_val_if_fail (command != NULL && !command->sent, FALSE);
 
-  if (!check_usable (self, error))
+  if (!_tern_imap_session_check_usable (self, error))
     return FALSE;
 
   g_snprintf (command->tag, sizeof command->tag, "t%u", ++self->next_tag);
@@ -925,8 +925,8 @@ tern_imap_session_execute (TernImapSession  *self,
          tern_imap_session_wait (self, command, cancellable, error);
 }
 
-static gboolean
-simple_command (TernImapSession  *self,
+gboolean
+_tern_imap_session_simple_command (TernImapSession  *self,
                 const char       *name,
                 GCancellable     *cancellable,
                 GError          **error)
@@ -950,7 +950,7 @@ tern_imap_session_capability (TernImapSession  *self,
 {
   g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
 
-  return simple_command (self, "CAPABILITY", cancellable, error);
+  return _tern_imap_session_simple_command (self, "CAPABILITY", cancellable, error);
 }
 
 gboolean
@@ -960,7 +960,7 @@ tern_imap_session_noop (TernImapSession  *self,
 {
   g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
 
-  return simple_command (self, "NOOP", cancellable, error);
+  return _tern_imap_session_simple_command (self, "NOOP", cancellable, error);
 }
 
 static void
@@ -1021,7 +1021,7 @@ starttls (TernImapSession  *self,
       return FALSE;
     }
 
-  if (!simple_command (self, "STARTTLS", cancellable, error))
+  if (!_tern_imap_session_simple_command (self, "STARTTLS", cancellable, error))
     return FALSE;
 
   if (!tern_net_connection_start_tls (self->connection, cancellable, error))
@@ -1111,220 +1111,6 @@ failed:
   return FALSE;
 }
 
-/* ---- authentication ------------------------------------------------------------------ */
-
-/* AUTHENTICATE with an initial response (PLAIN, XOAUTH2, OAUTHBEARER) or the LOGIN
- * dialogue. Every client message is queued as a secret. */
-static gboolean
-authenticate (TernImapSession        *self,
-              TernImapAuthMechanism   mechanism,
-              GCancellable           *cancellable,
-              GError                **error)
-{
-  g_autoptr(TernImapCommand) command = NULL;
-  g_autoptr(TernNetSecret) initial = NULL;
-  GError *local_error = NULL;
-  const char *name;
-  guint step = 0;
-
-  switch (mechanism)
-    {
-    case TERN_IMAP_AUTH_PLAIN:
-      name = "PLAIN";
-      initial = tern_net_sasl_plain (self->username, self->secret);
-      break;
-    case TERN_IMAP_AUTH_LOGIN:
-      name = "LOGIN";
-      break;
-    case TERN_IMAP_AUTH_XOAUTH2:
-      name = "XOAUTH2";
-      initial = tern_net_sasl_xoauth2 (self->username, self->secret);
-      break;
-    case TERN_IMAP_AUTH_OAUTHBEARER:
-      name = "OAUTHBEARER";
-      initial = tern_net_sasl_oauthbearer (self->username, tern_net_connection_get_host (self->connection),
-                                            tern_net_connection_get_port (self->connection), self->secret);
-      break;
-    case TERN_IMAP_AUTH_AUTO:
-    case TERN_IMAP_AUTH_LOGIN_COMMAND:
-    default:
-      g_return_val_if_reached (FALSE);
-    }
-
-  command = tern_imap_command_new ("AUTHENTICATE");
-  command->flags |= TERN_IMAP_COMMAND_AUTH;
-  tern_imap_command_add_atom (command, name);
-  /* With SASL-IR the initial response goes on the command line (RFC 4959); a
-   * challenge after it can only be an error report. */
-  if (initial != NULL && tern_imap_session_has_capability (self, "SASL-IR"))
-    {
-      _tern_imap_command_add_secret_atom (command, initial);
-      step = 1;
-    }
-
-  if (!tern_imap_session_submit (self, command, cancellable, error))
-    return FALSE;
-
-  for (;;)
-    {
-      g_autoptr(TernImapResponse) challenge = wait_continuation (self, command, cancellable, &local_error);
-      g_autoptr(TernNetSecret) reply = NULL;
-
-      if (challenge == NULL)
-        break;
-
-      switch (mechanism)
-        {
-        case TERN_IMAP_AUTH_LOGIN:
-          if (step == 0)
-            reply = g_base64_encode ((const guchar *) self->username, strlen (self->username));
-          else if (step == 1)
-            reply = g_base64_encode ((const guchar *) self->secret, strlen (self->secret));
-          else
-            reply = g_strdup ("*");
-          break;
-        case TERN_IMAP_AUTH_XOAUTH2:
-          /* After a failure the server sends an error as a challenge, and waits for an
-           * empty reply before its NO. */
-          reply = step == 0 ? g_strdup (initial) : g_strdup ("");
-          break;
-        case TERN_IMAP_AUTH_OAUTHBEARER:
-          reply = step == 0 ? g_strdup (initial) : g_strdup ("AQ==");
-          break;
-        case TERN_IMAP_AUTH_PLAIN:
-        default:
-          reply = step == 0 ? g_strdup (initial) : g_strdup ("*");
-          break;
-        }
-
-      tern_net_connection_queue_secret_line (self->connection, reply, 0);
-      step++;
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  return tern_imap_session_wait (self, command, cancellable, error);
-}
-
-static gboolean
-login_command (TernImapSession  *self,
-               GCancellable     *cancellable,
-               GError          **error)
-{
-  g_autoptr(TernImapCommand) command = tern_imap_command_new ("LOGIN");
-
-  command->flags |= TERN_IMAP_COMMAND_AUTH;
-  tern_imap_command_add_string (command, self->username);
-  tern_imap_command_add_secret (command, self->secret);
-  return tern_imap_session_execute (self, command, cancellable, error);
-}
-
-/**
- * tern_imap_session_login:
- *
- * Logs in with the credentials of tern_imap_session_set_credentials(). Called by
- * tern_imap_session_connect() when credentials are set.
- *
- * Returns: %FALSE with %TERN_IMAP_ERROR_AUTHENTICATION_FAILED when the server refuses
- *   them, %TERN_NET_ERROR_INSECURE when the connection is not encrypted and that is not
- *   allowed, %TERN_IMAP_ERROR_UNSUPPORTED when no usable mechanism is offered
- */
-gboolean
-tern_imap_session_login (TernImapSession  *self,
-                         GCancellable     *cancellable,
-                         GError          **error)
-{
-  TernImapAuthMechanism mechanism;
-  const char *host;
-  guint generation;
-  gboolean ok;
-
-  g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
-
-  if (!check_usable (self, error))
-    return FALSE;
-  host = tern_net_connection_get_host (self->connection);
-
-  if (self->state != TERN_IMAP_SESSION_NOT_AUTHENTICATED)
-    {
-      g_set_error_literal (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_PROTOCOL,
-                           _("The IMAP session is already logged in"));
-      return FALSE;
-    }
-  if (self->username == NULL || self->secret == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("No user name or password to log in with"));
-      return FALSE;
-    }
-  if (!tern_net_connection_is_encrypted (self->connection) && !self->allow_insecure_auth)
-    {
-      g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_INSECURE,
-                   _("Tern will not send the password for %s to %s over an unencrypted connection"),
-                   self->username, host);
-      return FALSE;
-    }
-
-  mechanism = self->mechanism;
-  if (mechanism == TERN_IMAP_AUTH_AUTO)
-    {
-      if (tern_imap_session_has_capability (self, "AUTH=PLAIN"))
-        mechanism = TERN_IMAP_AUTH_PLAIN;
-      else if (tern_imap_session_has_capability (self, "AUTH=LOGIN"))
-        mechanism = TERN_IMAP_AUTH_LOGIN;
-      else
-        mechanism = TERN_IMAP_AUTH_LOGIN_COMMAND;
-    }
-
-  if (mechanism == TERN_IMAP_AUTH_LOGIN_COMMAND && tern_imap_session_has_capability (self, "LOGINDISABLED"))
-    {
-      g_set_error (error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_UNSUPPORTED,
-                   _("%s does not allow the LOGIN command here (LOGINDISABLED) and offers no other way "
-                     "to log in that Tern knows"), host);
-      return FALSE;
-    }
-
-  generation = self->capabilities_generation;
-  if (mechanism == TERN_IMAP_AUTH_LOGIN_COMMAND)
-    ok = login_command (self, cancellable, error);
-  else
-    ok = authenticate (self, mechanism, cancellable, error);
-  /* The session's copy of the secret served this login only. */
-  g_clear_pointer (&self->secret, tern_net_secret_free);
-  if (!ok)
-    return FALSE;
-
-  self->state = TERN_IMAP_SESSION_AUTHENTICATED;
-
-  /* The capabilities change after login; the server may have sent them already. */
-  if (generation == self->capabilities_generation)
-    return tern_imap_session_capability (self, cancellable, error);
-  return TRUE;
-}
-
-/**
- * tern_imap_session_logout:
- *
- * Says LOGOUT, reads the server's BYE and closes the connection.
- */
-gboolean
-tern_imap_session_logout (TernImapSession  *self,
-                          GCancellable     *cancellable,
-                          GError          **error)
-{
-  gboolean ok;
-
-  g_return_val_if_fail (TERN_IMAP_IS_SESSION (self), FALSE);
-
-  ok = simple_command (self, "LOGOUT", cancellable, error);
-  tern_imap_session_close (self);
-  self->state = TERN_IMAP_SESSION_LOGGED_OUT;
-  return ok;
-}
-
 /* ---- IDLE ------------------------------------------------------------------------------ */
 
 /**
@@ -1376,7 +1162,7 @@ tern_imap_session_idle (TernImapSession  *self,
     return FALSE;
 
   events = self->events;
-  go_ahead = wait_continuation (self, command, NULL, &local_error);
+  go_ahead = _tern_imap_session_wait_continuation (self, command, NULL, &local_error);
   if (go_ahead == NULL)
     {
       /* A failure, or the server refused IDLE. */
@@ -1423,180 +1209,6 @@ tern_imap_session_idle (TernImapSession  *self,
     }
 
   return tern_imap_session_wait (self, command, cancellable, error);
-}
-
-/* ---- jobs on the session's worker thread ------------------------------------------- */
-
-typedef struct
-{
-  TernImapSessionJobFunc  func;
-  gpointer                data;
-  GDestroyNotify          data_free;
-  GDestroyNotify          result_free;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  if (job->data_free != NULL)
-    job->data_free (job->data);
-  g_free (job);
-}
-
-static gpointer
-jobs_thread (gpointer user_data)
-{
-  g_autoptr(TernImapSession) self = user_data;
-
-  for (;;)
-    {
-      g_autoptr(GTask) task = NULL;
-      GError *error = NULL;
-      Job *job;
-      gpointer result;
-
-      g_mutex_lock (&self->jobs_lock);
-      task = g_queue_pop_head (&self->jobs);
-      if (task == NULL)
-        {
-          self->jobs_running = FALSE;
-          g_mutex_unlock (&self->jobs_lock);
-          break;
-        }
-      g_mutex_unlock (&self->jobs_lock);
-
-      job = g_task_get_task_data (task);
-      if (g_task_return_error_if_cancelled (task))
-        continue;
-      result = job->func (self, job->data, g_task_get_cancellable (task), &error);
-      if (error != NULL)
-        {
-          if (result != NULL && job->result_free != NULL)
-            job->result_free (result);
-          g_task_return_error (task, error);
-        }
-      else
-        g_task_return_pointer (task, result, job->result_free);
-    }
-
-  return NULL;
-}
-
-static void
-run_async_internal (TernImapSession        *self,
-                    TernImapSessionJobFunc  func,
-                    gpointer                data,
-                    GDestroyNotify          data_free,
-                    GDestroyNotify          result_free,
-                    gpointer                source_tag,
-                    GCancellable           *cancellable,
-                    GAsyncReadyCallback     callback,
-                    gpointer                user_data)
-{
-  GTask *task;
-  Job *job;
-  gboolean start;
-
-  job = g_new0 (Job, 1);
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
-  job->result_free = result_free;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-
-  g_mutex_lock (&self->jobs_lock);
-  g_queue_push_tail (&self->jobs, task);
-  start = !self->jobs_running;
-  self->jobs_running = TRUE;
-  g_mutex_unlock (&self->jobs_lock);
-
-  /* A dedicated thread rather than the GTask pool: a job may IDLE for many minutes. */
-  if (start)
-    g_thread_unref (g_thread_new ("tern-imap-session", jobs_thread, g_object_ref (self)));
-}
-
-/**
- * tern_imap_session_run_async:
- * @job: (scope async): synchronous calls on the session
- * @result_free: (nullable): frees @job's result when nobody takes it
- *
- * Runs @job on the session's worker thread with @cancellable. Jobs of one session run
- * one at a time, in the order they were submitted; @callback runs in the thread-default
- * main context of the caller. The session's signals are emitted on the worker thread
- * while a job runs.
- */
-void
-tern_imap_session_run_async (TernImapSession        *self,
-                             TernImapSessionJobFunc  job,
-                             gpointer                job_data,
-                             GDestroyNotify          job_data_free,
-                             GDestroyNotify          result_free,
-                             GCancellable           *cancellable,
-                             GAsyncReadyCallback     callback,
-                             gpointer                user_data)
-{
-  g_return_if_fail (TERN_IMAP_IS_SESSION (self));
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  run_async_internal (self, job, job_data, job_data_free, result_free, tern_imap_session_run_async,
-                      cancellable, callback, user_data);
-}
-
-/**
- * tern_imap_session_run_finish:
- *
- * Returns: (transfer full) (nullable): the job's result
- */
-gpointer
-tern_imap_session_run_finish (TernImapSession  *self,
-                              GAsyncResult     *result,
-                              GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gpointer
-connect_job (TernImapSession  *self,
-             gpointer          data,
-             GCancellable     *cancellable,
-             GError          **error)
-{
-  return tern_imap_session_connect (self, cancellable, error) ? GINT_TO_POINTER (TRUE) : NULL;
-}
-
-/**
- * tern_imap_session_connect_async:
- *
- * Runs tern_imap_session_connect() on the session's worker thread.
- */
-void
-tern_imap_session_connect_async (TernImapSession     *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_return_if_fail (TERN_IMAP_IS_SESSION (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  run_async_internal (self, connect_job, NULL, NULL, NULL, tern_imap_session_connect_async,
-                      cancellable, callback, user_data);
-}
-
-gboolean
-tern_imap_session_connect_finish (TernImapSession  *self,
-                                  GAsyncResult     *result,
-                                  GError          **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tern_imap_session_connect_async, FALSE);
-
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
 /* ---- the selected mailbox ------------------------------------------------------------- */
