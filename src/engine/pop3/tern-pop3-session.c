@@ -1,4 +1,4 @@
-/* tern-pop3-session.c
+/* tern-pop3-session.c: connection, capabilities, STLS, the transaction commands
  *
  * Copyright 2026 The Tern developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,7 +11,7 @@
 #include "tern-net-sasl.h"
 #include "tern-net-error.h"
 #include "tern-pop3-reply.h"
-#include "tern-pop3-session.h"
+#include "tern-pop3-session-private.h"
 
 /*
  * TernPop3Session speaks POP3 over a TernNetConnection, in the manner of Balsa's
@@ -30,47 +30,22 @@
 
 #define TRANSCRIPT_DOMAIN "TernPop3.Net"
 #define CHUNK_SIZE        (64 * 1024)
-/* RFC 5034 section 4: an AUTH command with its initial response fits in 255 octets. */
-#define MAX_AUTH_LINE     255
-
-typedef enum
-{
-  STATE_DISCONNECTED,
-  STATE_AUTHORIZATION,
-  STATE_TRANSACTION,
-} State;
-
-struct _TernPop3Session
-{
-  GObject               parent_instance;
-
-  TernNetConnection    *connection;
-  State                 state;
-  gboolean              allow_insecure_auth;
-  gboolean              pipelining_enabled;
-  TernPop3AuthMethod    auth_method;
-  TernPop3AuthMethod    used_auth_method;
-
-  char                 *greeting;
-  char                 *apop_timestamp;
-  TernPop3Capabilities *capabilities;   /* NULL when the server has no CAPA */
-};
 
 G_DEFINE_FINAL_TYPE (TernPop3Session, tern_pop3_session, G_TYPE_OBJECT)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
 
-static void
-fail_connection (TernPop3Session *self)
+void
+_tern_pop3_session_fail_connection (TernPop3Session *self)
 {
   tern_net_connection_close (self->connection);
   self->state = STATE_DISCONNECTED;
   g_clear_object (&self->capabilities);
 }
 
-static gboolean
-check_connected (TernPop3Session  *self,
+gboolean
+_tern_pop3_session_check_connected (TernPop3Session  *self,
                  GError          **error)
 {
   if (self->state != STATE_DISCONNECTED && tern_net_connection_is_connected (self->connection))
@@ -86,7 +61,7 @@ static gboolean
 check_transaction (TernPop3Session  *self,
                    GError          **error)
 {
-  if (!check_connected (self, error))
+  if (!_tern_pop3_session_check_connected (self, error))
     return FALSE;
 
   g_return_val_if_fail (self->state == STATE_TRANSACTION, FALSE);
@@ -103,14 +78,14 @@ log_data_summary (TernPop3Session *self,
 }
 
 /* Queues and sends everything queued; fails the connection on error. */
-static gboolean
-flush (TernPop3Session  *self,
+gboolean
+_tern_pop3_session_flush (TernPop3Session  *self,
        GCancellable     *cancellable,
        GError          **error)
 {
   if (!tern_net_connection_flush (self->connection, cancellable, error))
     {
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return FALSE;
     }
 
@@ -118,8 +93,8 @@ flush (TernPop3Session  *self,
 }
 
 /* Reads the status line of a reply. */
-static TernPop3Reply *
-read_status (TernPop3Session     *self,
+TernPop3Reply *
+_tern_pop3_session_read_status (TernPop3Session     *self,
              TernPop3ReplyFlags   flags,
              GCancellable        *cancellable,
              GError             **error)
@@ -131,13 +106,13 @@ read_status (TernPop3Session     *self,
   line = tern_net_connection_read_line (self->connection, &length, cancellable, error);
   if (line == NULL)
     {
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return NULL;
     }
 
   if (tern_pop3_reply_feed_line (reply, line, length, NULL, NULL, error) == TERN_POP3_REPLY_LINE_ERROR)
     {
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return NULL;
     }
 
@@ -183,14 +158,14 @@ read_data_lines (TernPop3Session  *self,
         line = tern_net_connection_read_line (self->connection, &length, cancellable, error);
       if (line == NULL)
         {
-          fail_connection (self);
+          _tern_pop3_session_fail_connection (self);
           return FALSE;
         }
 
       kind = tern_pop3_reply_feed_line (reply, line, length, &data, &data_length, error);
       if (kind == TERN_POP3_REPLY_LINE_ERROR)
         {
-          fail_connection (self);
+          _tern_pop3_session_fail_connection (self);
           return FALSE;
         }
       if (kind != TERN_POP3_REPLY_LINE_DATA)
@@ -203,7 +178,7 @@ read_data_lines (TernPop3Session  *self,
           g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_TOO_LARGE,
                        _("The POP3 server sent a listing longer than Tern accepts (%u lines, %u MiB)"),
                        TERN_POP3_MAX_LISTING_LINES, TERN_POP3_MAX_LISTING / (1024 * 1024));
-          fail_connection (self);
+          _tern_pop3_session_fail_connection (self);
           return FALSE;
         }
 
@@ -211,7 +186,7 @@ read_data_lines (TernPop3Session  *self,
         {
           if (!drain)
             {
-              fail_connection (self);
+              _tern_pop3_session_fail_connection (self);
               g_propagate_error (error, g_steal_pointer (&func_error));
               return FALSE;
             }
@@ -250,14 +225,14 @@ simple_command (TernPop3Session  *self,
 {
   g_autoptr(TernPop3Reply) reply = NULL;
 
-  if (!check_connected (self, error))
+  if (!_tern_pop3_session_check_connected (self, error))
     return NULL;
 
   tern_net_connection_queue_line (self->connection, command);
-  if (!flush (self, cancellable, error))
+  if (!_tern_pop3_session_flush (self, cancellable, error))
     return NULL;
 
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
+  reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
   if (reply == NULL)
     return NULL;
 
@@ -438,8 +413,8 @@ add_capability_cb (const char  *data,
 }
 
 /* CAPA (RFC 2449). A server without CAPA answers -ERR: that is not an error. */
-static gboolean
-refresh_capabilities (TernPop3Session  *self,
+gboolean
+_tern_pop3_session_refresh_capabilities (TernPop3Session  *self,
                       GCancellable     *cancellable,
                       GError          **error)
 {
@@ -449,10 +424,10 @@ refresh_capabilities (TernPop3Session  *self,
   g_clear_object (&self->capabilities);
 
   tern_net_connection_queue_line (self->connection, "CAPA");
-  if (!flush (self, cancellable, error))
+  if (!_tern_pop3_session_flush (self, cancellable, error))
     return FALSE;
 
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
+  reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
   if (reply == NULL)
     return FALSE;
   if (!tern_pop3_reply_is_ok (reply))
@@ -479,14 +454,14 @@ start_tls (TernPop3Session  *self,
     {
       g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_STARTTLS_UNAVAILABLE,
                    _("The POP3 server %s does not offer STLS, so the connection cannot be secured"), host);
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return FALSE;
     }
 
   tern_net_connection_queue_line (self->connection, "STLS");
-  if (!flush (self, cancellable, error))
+  if (!_tern_pop3_session_flush (self, cancellable, error))
     return FALSE;
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
+  reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
   if (reply == NULL)
     return FALSE;
   if (!tern_pop3_reply_is_ok (reply))
@@ -496,18 +471,18 @@ start_tls (TernPop3Session  *self,
       g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_STARTTLS_UNAVAILABLE,
                    _("The POP3 server %s refused STLS, so the connection cannot be secured: %s"),
                    host, text);
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return FALSE;
     }
 
   if (!tern_net_connection_start_tls (self->connection, cancellable, error))
     {
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return FALSE;
     }
 
   /* RFC 2595 section 4: forget what was announced before TLS. */
-  return refresh_capabilities (self, cancellable, error);
+  return _tern_pop3_session_refresh_capabilities (self, cancellable, error);
 }
 
 /**
@@ -539,20 +514,20 @@ tern_pop3_session_connect (TernPop3Session  *self,
     return FALSE;
   self->state = STATE_AUTHORIZATION;
 
-  greeting = read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
+  greeting = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
   if (greeting == NULL)
     return FALSE;
   if (!tern_pop3_reply_is_ok (greeting))
     {
       tern_pop3_reply_set_error (greeting, TERN_POP3_ERROR_ERR, _("The POP3 server refused the connection"),
                                  error);
-      fail_connection (self);
+      _tern_pop3_session_fail_connection (self);
       return FALSE;
     }
   self->greeting = g_strdup (tern_pop3_reply_get_text (greeting));
   self->apop_timestamp = tern_pop3_reply_dup_apop_timestamp (greeting);
 
-  if (!refresh_capabilities (self, cancellable, error))
+  if (!_tern_pop3_session_refresh_capabilities (self, cancellable, error))
     return FALSE;
 
   if (tern_net_connection_get_security (self->connection) == TERN_NET_SECURITY_STARTTLS &&
@@ -560,442 +535,6 @@ tern_pop3_session_connect (TernPop3Session  *self,
     return FALSE;
 
   return TRUE;
-}
-
-/* ---- authentication ----------------------------------------------------------------- */
-
-static gboolean
-has_sasl (TernPop3Session *self,
-          const char      *mechanism)
-{
-  return self->capabilities != NULL && tern_pop3_capabilities_has_sasl (self->capabilities, mechanism);
-}
-
-static gboolean
-choose_method (TernPop3Session     *self,
-               TernPop3AuthMethod  *method,
-               GError             **error)
-{
-  const char *host = tern_net_connection_get_host (self->connection);
-
-  switch (self->auth_method)
-    {
-    case TERN_POP3_AUTH_AUTO:
-      if (has_sasl (self, "PLAIN"))
-        *method = TERN_POP3_AUTH_PLAIN;
-      else if (self->capabilities == NULL || tern_pop3_capabilities_has (self->capabilities, "USER"))
-        *method = TERN_POP3_AUTH_USER;
-      else if (has_sasl (self, "LOGIN"))
-        *method = TERN_POP3_AUTH_LOGIN;
-      else if (self->apop_timestamp != NULL)
-        *method = TERN_POP3_AUTH_APOP;
-      else
-        {
-          g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_NOT_SUPPORTED,
-                       _("The POP3 server %s offers no login method Tern supports"), host);
-          return FALSE;
-        }
-      return TRUE;
-
-    case TERN_POP3_AUTH_APOP:
-      if (self->apop_timestamp == NULL)
-        {
-          g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_NOT_SUPPORTED,
-                       _("The POP3 server %s does not support APOP"), host);
-          return FALSE;
-        }
-      break;
-
-    case TERN_POP3_AUTH_PLAIN:
-    case TERN_POP3_AUTH_LOGIN:
-      if (self->capabilities != NULL &&
-          !has_sasl (self, self->auth_method == TERN_POP3_AUTH_PLAIN ? "PLAIN" : "LOGIN"))
-        {
-          g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_NOT_SUPPORTED,
-                       _("The POP3 server %s does not support the login method %s"), host,
-                       self->auth_method == TERN_POP3_AUTH_PLAIN ? "PLAIN" : "LOGIN");
-          return FALSE;
-        }
-      break;
-
-    case TERN_POP3_AUTH_USER:
-    default:
-      break;
-    }
-
-  *method = self->auth_method;
-  return TRUE;
-}
-
-/* Reads the final reply of a login command. */
-static gboolean
-read_login_result (TernPop3Session  *self,
-                   TernPop3ReplyFlags flags,
-                   TernPop3Reply   **out_reply,
-                   GCancellable     *cancellable,
-                   GError          **error)
-{
-  g_autoptr(TernPop3Reply) reply = read_status (self, flags, cancellable, error);
-
-  if (reply == NULL)
-    return FALSE;
-
-  if (tern_pop3_reply_get_status (reply) == TERN_POP3_REPLY_STATUS_ERR)
-    {
-      tern_pop3_reply_set_error (reply, TERN_POP3_ERROR_AUTHENTICATION_FAILED, _("Login failed"), error);
-      return FALSE;
-    }
-
-  if (out_reply != NULL)
-    *out_reply = g_steal_pointer (&reply);
-  return TRUE;
-}
-
-static gboolean
-login_user (TernPop3Session  *self,
-            const char       *username,
-            const char       *password,
-            GCancellable     *cancellable,
-            GError          **error)
-{
-  g_autofree char *user_line = g_strdup_printf ("USER %s", username);
-  g_autoptr(TernNetSecret) pass_line = tern_net_secret_printf ("PASS %s", password);
-  g_autoptr(GError) user_error = NULL;
-  gboolean pipelined = tern_pop3_session_get_pipelining (self);
-
-  tern_net_connection_queue_line (self->connection, user_line);
-  if (!pipelined)
-    {
-      if (!flush (self, cancellable, error))
-        return FALSE;
-      if (!read_login_result (self, TERN_POP3_REPLY_FLAGS_NONE, NULL, cancellable, error))
-        return FALSE;
-    }
-
-  tern_net_connection_queue_secret_line (self->connection, pass_line, strlen ("PASS "));
-  if (!flush (self, cancellable, error))
-    return FALSE;
-
-  if (pipelined && !read_login_result (self, TERN_POP3_REPLY_FLAGS_NONE, NULL, cancellable, &user_error))
-    {
-      if (!check_connected (self, NULL))
-        {
-          g_propagate_error (error, g_steal_pointer (&user_error));
-          return FALSE;
-        }
-    }
-
-  if (!read_login_result (self, TERN_POP3_REPLY_FLAGS_NONE, NULL, cancellable, error))
-    return FALSE;
-
-  if (user_error != NULL)
-    {
-      /* The server refused USER but accepted PASS: it is not POP3 as we know it. */
-      g_propagate_error (error, g_steal_pointer (&user_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-login_apop (TernPop3Session  *self,
-            const char       *username,
-            const char       *password,
-            GCancellable     *cancellable,
-            GError          **error)
-{
-  g_autoptr(GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
-  g_autoptr(TernNetSecret) line = NULL;
-
-  static const guchar zeros[64] = { 0 };
-
-  g_checksum_update (md5, (const guchar *) self->apop_timestamp, -1);
-  g_checksum_update (md5, (const guchar *) password, -1);
-  line = tern_net_secret_printf ("APOP %s %s", username, g_checksum_get_string (md5));
-  /* The checksum keeps the last partial block of its input, the password's bytes,
-   * until it is freed: one block of zeros overwrites it. */
-  g_checksum_reset (md5);
-  g_checksum_update (md5, zeros, sizeof zeros);
-
-  tern_net_connection_queue_secret_line (self->connection, line, strlen ("APOP ") + strlen (username) + 1);
-  if (!flush (self, cancellable, error))
-    return FALSE;
-
-  return read_login_result (self, TERN_POP3_REPLY_FLAGS_NONE, NULL, cancellable, error);
-}
-
-/* Reads a SASL step: a "+ " challenge is expected; anything else ends the exchange. */
-static gboolean
-read_challenge (TernPop3Session  *self,
-                GCancellable     *cancellable,
-                GError          **error)
-{
-  g_autoptr(TernPop3Reply) reply = NULL;
-
-  if (!read_login_result (self, TERN_POP3_REPLY_FLAGS_CONTINUATION, &reply, cancellable, error))
-    return FALSE;
-
-  if (tern_pop3_reply_get_status (reply) != TERN_POP3_REPLY_STATUS_CONTINUATION)
-    {
-      g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_PARSE,
-                   _("The POP3 server ended the login exchange too early"));
-      fail_connection (self);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The final answer of a SASL exchange; a further challenge is answered with "*". */
-static gboolean
-read_sasl_outcome (TernPop3Session  *self,
-                   GCancellable     *cancellable,
-                   GError          **error)
-{
-  g_autoptr(TernPop3Reply) reply = NULL;
-
-  if (!read_login_result (self, TERN_POP3_REPLY_FLAGS_CONTINUATION, &reply, cancellable, error))
-    return FALSE;
-
-  if (tern_pop3_reply_get_status (reply) == TERN_POP3_REPLY_STATUS_CONTINUATION)
-    {
-      g_clear_object (&reply);
-      tern_net_connection_queue_line (self->connection, "*");
-      if (!flush (self, cancellable, error))
-        return FALSE;
-      reply = read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
-      if (reply == NULL)
-        return FALSE;
-      g_set_error (error, TERN_POP3_ERROR, TERN_POP3_ERROR_AUTHENTICATION_FAILED,
-                   _("Login failed: the POP3 server asked for more than a user name and password"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-login_plain (TernPop3Session  *self,
-             const char       *username,
-             const char       *password,
-             GCancellable     *cancellable,
-             GError          **error)
-{
-  g_autoptr(TernNetSecret) encoded = tern_net_sasl_plain (username, password);
-  g_autoptr(TernNetSecret) line = tern_net_secret_printf ("AUTH PLAIN %s", encoded);
-
-  if (strlen (line) <= MAX_AUTH_LINE)
-    {
-      tern_net_connection_queue_secret_line (self->connection, line, strlen ("AUTH PLAIN "));
-      if (!flush (self, cancellable, error))
-        return FALSE;
-    }
-  else
-    {
-      tern_net_connection_queue_line (self->connection, "AUTH PLAIN");
-      if (!flush (self, cancellable, error) || !read_challenge (self, cancellable, error))
-        return FALSE;
-      tern_net_connection_queue_secret_line (self->connection, encoded, 0);
-      if (!flush (self, cancellable, error))
-        return FALSE;
-    }
-
-  return read_sasl_outcome (self, cancellable, error);
-}
-
-static gboolean
-login_login (TernPop3Session  *self,
-             const char       *username,
-             const char       *password,
-             GCancellable     *cancellable,
-             GError          **error)
-{
-  g_autoptr(TernNetSecret) user64 = g_base64_encode ((const guchar *) username, strlen (username));
-  g_autoptr(TernNetSecret) pass64 = g_base64_encode ((const guchar *) password, strlen (password));
-
-  tern_net_connection_queue_line (self->connection, "AUTH LOGIN");
-  if (!flush (self, cancellable, error) || !read_challenge (self, cancellable, error))
-    return FALSE;
-
-  tern_net_connection_queue_secret_line (self->connection, user64, 0);
-  if (!flush (self, cancellable, error) || !read_challenge (self, cancellable, error))
-    return FALSE;
-
-  tern_net_connection_queue_secret_line (self->connection, pass64, 0);
-  if (!flush (self, cancellable, error))
-    return FALSE;
-
-  return read_sasl_outcome (self, cancellable, error);
-}
-
-static gboolean
-valid_credential (const char *s)
-{
-  for (; *s != '\0'; s++)
-    {
-      if (*s == '\r' || *s == '\n')
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * tern_pop3_session_login:
- *
- * Logs in with the configured method (see #TernPop3AuthMethod). Over an unencrypted
- * connection this fails with %TERN_NET_ERROR_INSECURE unless insecure logins were
- * allowed. A refused password is %TERN_POP3_ERROR_AUTHENTICATION_FAILED (or
- * %TERN_POP3_ERROR_IN_USE, %TERN_POP3_ERROR_LOGIN_DELAY, ... when the server says so).
- */
-gboolean
-tern_pop3_session_login (TernPop3Session  *self,
-                         const char       *username,
-                         const char       *password,
-                         GCancellable     *cancellable,
-                         GError          **error)
-{
-  TernPop3AuthMethod method = TERN_POP3_AUTH_AUTO;
-  gboolean ok = FALSE;
-
-  g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-  g_return_val_if_fail (password != NULL, FALSE);
-
-  if (!check_connected (self, error))
-    return FALSE;
-  g_return_val_if_fail (self->state == STATE_AUTHORIZATION, FALSE);
-
-  if (!tern_net_connection_is_encrypted (self->connection) && !self->allow_insecure_auth)
-    {
-      g_set_error (error, TERN_NET_ERROR, TERN_NET_ERROR_INSECURE,
-                   _("Tern will not send the password for %s over an unencrypted connection"),
-                   tern_net_connection_get_host (self->connection));
-      return FALSE;
-    }
-
-  if (!valid_credential (username) || !valid_credential (password))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("A user name or password cannot contain a line break"));
-      return FALSE;
-    }
-
-  if (!choose_method (self, &method, error))
-    return FALSE;
-
-  switch (method)
-    {
-    case TERN_POP3_AUTH_USER:
-      ok = login_user (self, username, password, cancellable, error);
-      break;
-    case TERN_POP3_AUTH_APOP:
-      ok = login_apop (self, username, password, cancellable, error);
-      break;
-    case TERN_POP3_AUTH_PLAIN:
-      ok = login_plain (self, username, password, cancellable, error);
-      break;
-    case TERN_POP3_AUTH_LOGIN:
-      ok = login_login (self, username, password, cancellable, error);
-      break;
-    case TERN_POP3_AUTH_AUTO:
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (!ok)
-    return FALSE;
-
-  self->state = STATE_TRANSACTION;
-  self->used_auth_method = method;
-
-  /* RFC 2449 section 5: the capabilities may change after login (PIPELINING, say). */
-  if (self->capabilities != NULL)
-    return refresh_capabilities (self, cancellable, error);
-
-  return TRUE;
-}
-
-typedef struct
-{
-  char *username;
-  char *password;
-} ConnectData;
-
-static void
-connect_data_free (ConnectData *data)
-{
-  g_free (data->username);
-  tern_net_secret_free (data->password);
-  g_free (data);
-}
-
-static void
-connect_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  TernPop3Session *self = source_object;
-  ConnectData *data = task_data;
-  GError *error = NULL;
-
-  if (!tern_pop3_session_connect (self, cancellable, &error) ||
-      (data->username != NULL &&
-       !tern_pop3_session_login (self, data->username, data->password, cancellable, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-/**
- * tern_pop3_session_connect_async:
- * @username: (nullable): log in as this user after connecting, or %NULL to only connect
- * @password: (nullable): the password
- *
- * Runs tern_pop3_session_connect() and tern_pop3_session_login() on a worker thread.
- * The session must not be used until @callback runs (in the thread-default main
- * context of the caller).
- */
-void
-tern_pop3_session_connect_async (TernPop3Session     *self,
-                                 const char          *username,
-                                 const char          *password,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  ConnectData *data;
-
-  g_return_if_fail (TERN_POP3_IS_SESSION (self));
-  g_return_if_fail (username == NULL || password != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tern_pop3_session_connect_async);
-
-  data = g_new0 (ConnectData, 1);
-  data->username = g_strdup (username);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
-
-  g_task_run_in_thread (task, connect_thread);
-}
-
-gboolean
-tern_pop3_session_connect_finish (TernPop3Session  *self,
-                                  GAsyncResult     *result,
-                                  GError          **error)
-{
-  g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tern_pop3_session_connect_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- transaction commands ----------------------------------------------------------- */
@@ -1044,9 +583,9 @@ listing_command (TernPop3Session  *self,
     return FALSE;
 
   tern_net_connection_queue_line (self->connection, command);
-  if (!flush (self, cancellable, error))
+  if (!_tern_pop3_session_flush (self, cancellable, error))
     return FALSE;
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
+  reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
   if (reply == NULL)
     return FALSE;
   if (!tern_pop3_reply_is_ok (reply))
@@ -1305,9 +844,9 @@ message_command (TernPop3Session   *self,
     return FALSE;
 
   tern_net_connection_queue_line (self->connection, command);
-  if (!flush (self, cancellable, error))
+  if (!_tern_pop3_session_flush (self, cancellable, error))
     return FALSE;
-  reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
+  reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
   if (reply == NULL)
     return FALSE;
   if (!tern_pop3_reply_is_ok (reply))
@@ -1446,13 +985,13 @@ message_many (TernPop3Session   *self,
 
           tern_net_connection_queue_line (self->connection, command);
         }
-      if (!flush (self, cancellable, error))
+      if (!_tern_pop3_session_flush (self, cancellable, error))
         return FALSE;
       if (done == sent)
         break;
 
       msgno = msgnos[done++];
-      reply = read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
+      reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_MULTILINE, cancellable, error);
       if (reply == NULL)
         return FALSE;
 
@@ -1480,7 +1019,7 @@ message_many (TernPop3Session   *self,
         {
           /* A consumer error with commands still outstanding: the session is lost. */
           if (sent > done)
-            fail_connection (self);
+            _tern_pop3_session_fail_connection (self);
           return FALSE;
         }
     }
@@ -1605,11 +1144,11 @@ tern_pop3_session_dele_many (TernPop3Session  *self,
           command = g_strdup_printf ("DELE %u", msgnos[sent++]);
           tern_net_connection_queue_line (self->connection, command);
         }
-      if (!flush (self, cancellable, error))
+      if (!_tern_pop3_session_flush (self, cancellable, error))
         return FALSE;
 
       msgno = msgnos[done++];
-      reply = read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
+      reply = _tern_pop3_session_read_status (self, TERN_POP3_REPLY_FLAGS_NONE, cancellable, error);
       if (reply == NULL)
         return FALSE;
       if (!tern_pop3_reply_is_ok (reply) && first_error == NULL)
@@ -1681,14 +1220,14 @@ tern_pop3_session_quit (TernPop3Session  *self,
 
   g_return_val_if_fail (TERN_POP3_IS_SESSION (self), FALSE);
 
-  if (!check_connected (self, error))
+  if (!_tern_pop3_session_check_connected (self, error))
     return FALSE;
 
   reply = simple_command (self, "QUIT", TERN_POP3_ERROR_ERR,
                           self->state == STATE_TRANSACTION ? _("The POP3 server could not delete the messages")
                                                            : _("QUIT failed"),
                           cancellable, error);
-  fail_connection (self);
+  _tern_pop3_session_fail_connection (self);
   return reply != NULL;
 }
 
@@ -1702,7 +1241,7 @@ tern_pop3_session_close (TernPop3Session *self)
 {
   g_return_if_fail (TERN_POP3_IS_SESSION (self));
 
-  fail_connection (self);
+  _tern_pop3_session_fail_connection (self);
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
