@@ -569,6 +569,8 @@ popup_folders (TernUiMailActions *self, gboolean copy)
                                         ? tern_ui_message_list_get_folder_id (self->list) : 0);
   anchor = anchor_button (self, "move_button");
   if (anchor == NULL)
+    anchor = anchor_button (self, "more_button");   /* folded to the reader */
+  if (anchor == NULL)
     {
       /* Folded to the list (or the key M in it): from the list's top. */
       anchor = GTK_WIDGET (self->list);

@@ -72,6 +72,9 @@ struct _TernUiWindow
   GtkButton            *unread_button;
   GtkWidget            *organise_box;
   GtkWidget            *move_button;
+  GtkWidget            *reply_all_button;
+  GtkWidget            *junk_button;
+  GtkWidget            *more_button;
   GtkRevealer          *offline_revealer;
 
   TernUiApplication    *application;
@@ -402,7 +405,17 @@ message_activated_cb (TernUiMessageList *list, GObject *item, TernUiWindow *self
 static void
 outer_folded_cb (AdwLeaflet *leaflet, GParamSpec *pspec, TernUiWindow *self)
 {
-  tern_ui_message_list_set_click_activates (self->message_list, adw_leaflet_get_folded (leaflet));
+  gboolean folded = adw_leaflet_get_folded (leaflet);
+  GtkWidget *wide_only[] = { self->reply_all_button, self->forward_button, self->junk_button, self->move_button,
+                             GTK_WIDGET (self->star_button), GTK_WIDGET (self->unread_button) };
+
+  tern_ui_message_list_set_click_activates (self->message_list, folded);
+  /* Folded to one pane, the reader's header bar keeps Reply, Archive and Trash and
+   * puts the other actions in its More menu: so the window narrows to a phone's
+   * 360 px (all its buttons needed about 500). */
+  for (guint i = 0; i < G_N_ELEMENTS (wide_only); i++)
+    gtk_widget_set_visible (wide_only[i], !folded);
+  gtk_widget_set_visible (self->more_button, folded);
 }
 
 /* ---- operations on mail ------------------------------------------------------------------ */
@@ -1376,6 +1389,9 @@ tern_ui_window_class_init (TernUiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, unread_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, organise_box);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, move_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, reply_all_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, junk_button);
+  gtk_widget_class_bind_template_child (widget_class, TernUiWindow, more_button);
   gtk_widget_class_bind_template_child (widget_class, TernUiWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);

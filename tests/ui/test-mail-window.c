@@ -896,9 +896,15 @@ test_narrow (void)
   guint shown = 0;
   int position;
 
-  gtk_window_set_default_size (GTK_WINDOW (win), 400, 640);
+  /* As narrow as a phone. */
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 640);
   g_assert_true (ui_wait_until (folded, GINT_TO_POINTER (TRUE), 5000));
   ui_settle (500);
+  /* Once folded, the window may narrow further. */
+  gtk_window_set_default_size (GTK_WINDOW (win), 360, 640);
+  ui_settle (300);
+  g_test_message ("window width folded: %d px", gtk_widget_get_width (GTK_WIDGET (win)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 360);
   for (guint i = 0; i < G_N_ELEMENTS (panes); i++)
     if (gtk_widget_get_child_visible (panes[i]) && gtk_widget_get_mapped (panes[i]))
       shown++;
@@ -916,6 +922,42 @@ test_narrow (void)
   ui_settle (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (ui_child ("outer")), ==, "reader");
   screenshot ("tern-mail-window-narrow-reader.png");
+  /* The reader's header bar keeps Reply, Archive and Trash; the rest is in More. */
+  {
+    GtkWidget *reply = gtk_widget_get_first_child (gtk_widget_get_parent (ui_child ("reply_all_button")));
+
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (reply)), ==, "win.reply");
+    g_assert_true (gtk_widget_get_mapped (reply));
+  }
+  g_assert_false (gtk_widget_get_visible (ui_child ("reply_all_button")));
+  g_assert_false (gtk_widget_get_visible (ui_child ("junk_button")));
+  g_assert_false (gtk_widget_get_visible (ui_child ("move_button")));
+  g_assert_false (gtk_widget_get_visible (ui_child ("star_button")));
+  g_assert_true (gtk_widget_get_mapped (ui_child ("more_button")));
+  g_assert_true (ui_is_named (ui_child ("more_button")));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (ui_child ("more_button")));
+  ui_settle (300);
+  g_assert_nonnull (ui_find_label_with (ui_child ("more_button"), "Move to a Folder…"));
+  g_assert_nonnull (ui_find_label_with (ui_child ("more_button"), "Reply to All"));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-mail-window-narrow-more.png");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (ui_child ("more_button")));
+  ui_settle (200);
+  /* Its Move to a Folder… opens the folder popover from the More button. */
+  ui_activate ("mail.move", NULL);
+  ui_settle (300);
+  {
+    GtkWidget *popover = gtk_widget_get_last_child (ui_child ("more_button"));
+    gboolean popped_up = FALSE;
+
+    for (; popover != NULL; popover = gtk_widget_get_prev_sibling (popover))
+      if (GTK_IS_POPOVER (popover) && !GTK_IS_POPOVER_MENU (popover) && gtk_widget_get_mapped (popover))
+        {
+          popped_up = TRUE;
+          gtk_popover_popdown (GTK_POPOVER (popover));
+        }
+    g_assert_true (popped_up);
+  }
+  ui_settle (200);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-list", NULL));
   ui_settle (400);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (ui_child ("outer")), ==, "inner");

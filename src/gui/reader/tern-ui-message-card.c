@@ -352,6 +352,18 @@ show_error (TernUiMessageCard *self, const char *text, const char *icon)
   set_state (self, TERN_UI_MESSAGE_CARD_ERROR);
 }
 
+/* The banner about blocked remote content. Hidden, not only folded away: a folded
+ * revealer still asks for its child's width, which kept the window from narrowing. */
+static void
+show_remote_banner (TernUiMessageCard *self, gboolean show)
+{
+  if (show)
+    gtk_widget_set_visible (GTK_WIDGET (self->remote_revealer), TRUE);
+  gtk_revealer_set_reveal_child (self->remote_revealer, show);
+  if (!show)
+    gtk_widget_set_visible (GTK_WIDGET (self->remote_revealer), FALSE);
+}
+
 static void
 update_expanded (TernUiMessageCard *self)
 {
@@ -360,7 +372,7 @@ update_expanded (TernUiMessageCard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->body_stack), self->expanded);
   gtk_widget_set_visible (self->attachments_box, self->expanded && self->content != NULL &&
                           tern_mime_message_get_attachments (self->content->mime)->len > 0);
-  gtk_revealer_set_reveal_child (self->remote_revealer, self->expanded && tern_ui_message_card_get_remote_blocked (self));
+  show_remote_banner (self, self->expanded && tern_ui_message_card_get_remote_blocked (self));
   if (self->expanded)
     gtk_widget_remove_css_class (self->box, "collapsed");
   else
@@ -494,7 +506,7 @@ update_remote_banner (TernUiMessageCard *self)
   else
     gtk_label_set_text (self->remote_label, _("Remote content was blocked to protect your privacy."));
   gtk_widget_set_visible (self->remote_always_button, sender != NULL && *sender != '\0');
-  gtk_revealer_set_reveal_child (self->remote_revealer, self->expanded && tern_ui_message_card_get_remote_blocked (self));
+  show_remote_banner (self, self->expanded && tern_ui_message_card_get_remote_blocked (self));
 }
 
 /**
