@@ -148,6 +148,8 @@ run (Request *request)
 {
   TernUiFolderActions *self = request->self;
 
+  if (self->window != NULL)
+    tern_ui_window_expect_undo (TERN_UI_WINDOW (self->window));
   switch (request->kind)
     {
     case FOLDER_NEW:

@@ -281,6 +281,8 @@ dispatch (Act *act)
   const gint64 *ids = (const gint64 *) (void *) act->ids->data;
   guint n = act->ids->len;
 
+  if (self->window != NULL)
+    tern_ui_window_expect_undo (TERN_UI_WINDOW (self->window));
   switch (act->kind)
     {
     case ACT_TRASH:
@@ -692,6 +694,8 @@ mark_folder_read_cb (GSimpleAction *action, GVariant *parameter, gpointer user_d
   read = g_new0 (FolderRead, 1);
   read->self = g_object_ref (self);
   read->folder_id = g_variant_get_int64 (parameter);
+  if (self->window != NULL)
+    tern_ui_window_expect_undo (TERN_UI_WINDOW (self->window));
   tern_mail_mark_folder_read_async (self->mail, read->folder_id, self->cancellable, folder_read_cb, read);
 }
 

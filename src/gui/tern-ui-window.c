@@ -490,6 +490,8 @@ set_flags (TernUiWindow *self, GArray *ids, TernStoreFlags add, TernStoreFlags r
   op->add = add;
   op->remove = remove;
   op->toast = toast;
+  if (toast)
+    tern_ui_window_expect_undo (self);
   tern_mail_set_flags_async (self->mail, (const gint64 *) ids->data, ids->len, add, remove, self->cancellable,
                              flags_done_cb, op);
 }
@@ -735,6 +737,28 @@ undo_toast_dismissed_cb (AdwToast *toast, TernUiWindow *self)
 {
   if (self->undo_toast == toast)
     self->undo_toast = NULL;
+}
+
+/**
+ * tern_ui_window_expect_undo:
+ *
+ * An action that replaces what Undo undoes has started. Until it is done and offers
+ * its own Undo, Ctrl+Z undoes nothing: not the action before it, which is no longer
+ * what the user means (its effect shows at once, its completion a moment later).
+ */
+void
+tern_ui_window_expect_undo (TernUiWindow *self)
+{
+  g_return_if_fail (TERN_UI_IS_WINDOW (self));
+
+  if (self->undo_toast != NULL)
+    {
+      AdwToast *old = g_steal_pointer (&self->undo_toast);
+
+      adw_toast_dismiss (old);
+    }
+  g_clear_pointer (&self->undo, tern_mail_undo_unref);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", FALSE);
 }
 
 /**

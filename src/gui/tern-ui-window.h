@@ -33,6 +33,7 @@ void          tern_ui_window_show_account    (TernUiWindow      *self,
                                               TernMailAccount   *account);
 void          tern_ui_window_add_toast       (TernUiWindow      *self,
                                               AdwToast          *toast);
+void          tern_ui_window_expect_undo     (TernUiWindow      *self);
 void          tern_ui_window_offer_undo      (TernUiWindow      *self,
                                               TernMailUndo      *undo,
                                               const char        *text);
