@@ -1010,7 +1010,6 @@ after (TernMail *self, Op *op)
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr(TernMailAccount) account = g_list_model_get_item (accounts, i);
-      TernSyncTrigger *trigger = _tern_mail_account_get_trigger (account);
 
       /* The outbox's count at once (the sidebar shows the Outbox while it holds mail),
        * started or not, online or not. */
@@ -1021,10 +1020,8 @@ after (TernMail *self, Op *op)
       if ((op->kind == OP_QUEUE || op->kind == OP_OUTBOX_SEND_NOW || op->kind == OP_SEND) &&
           is_op_account (account, op))
         _tern_mail_account_kick_outbox (account);
-      /* Pulled by the store's thread already, unless the mail started meanwhile. */
-      if (wakes_journal (self, op, account) &&
-          (op->triggers == NULL || !g_ptr_array_find (op->triggers, trigger, NULL)))
-        _tern_mail_account_request (account, TERN_SYNC_REQUEST_JOURNAL);
+      /* The journal's replay was asked for by the store's thread (collect_triggers());
+       * an account started meanwhile replays it in its first sync. */
     }
 }
 
