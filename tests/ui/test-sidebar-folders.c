@@ -689,6 +689,15 @@ places_offered (AdwMessageDialog *dialog)
   return g_string_free (s, FALSE);
 }
 
+/* "Move To…" of the folder at @path: its dialog, once shown. */
+static AdwMessageDialog *
+open_move_dialog (const char *path)
+{
+  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder (path))));
+  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
+  return ui_find_dialog ();
+}
+
 /* What a drag does, from the keyboard: the folder's menu has "Move To…", whose dialog
  * offers every place the folder may go (not itself, not inside itself, not where it
  * is; the top level once it is in a folder). Old into Lists/dev, then back to the top
@@ -707,9 +716,7 @@ test_move_dialog (void)
   g_assert_nonnull (ui_find_label_with (GTK_WIDGET (menu), "Move To…"));
   gtk_popover_popdown (menu);
 
-  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Old"))));
-  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
-  dialog = ui_find_dialog ();
+  dialog = open_move_dialog ("Old");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Move “Old”");
   offered = places_offered (dialog);
   g_test_message ("places offered for Old: %s", offered);
@@ -737,9 +744,7 @@ test_move_dialog (void)
   ui_dismiss_toasts ();
 
   /* Inside a folder now: the top level is offered first; not Lists/dev, where it is. */
-  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Lists/dev/Old"))));
-  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
-  dialog = ui_find_dialog ();
+  dialog = open_move_dialog ("Lists/dev/Old");
   offered_inside = places_offered (dialog);
   g_test_message ("places offered for Lists/dev/Old: %s", offered_inside);
   g_assert_true (g_str_has_prefix (offered_inside, "Top Level|"));
@@ -749,9 +754,7 @@ test_move_dialog (void)
   ui_settle (300);
   g_assert_true (shown ("Lists/dev/Old"));
 
-  ui_activate ("folder.move", g_variant_new_int64 (tern_store_folder_get_id (store_folder ("Lists/dev/Old"))));
-  g_assert_true (ui_wait_until (ui_dialog_shown, NULL, 5000));
-  dialog = ui_find_dialog ();
+  dialog = open_move_dialog ("Lists/dev/Old");
   choose_place (dialog, "Top Level");
   ui_respond (dialog, "ok");
   g_assert_true (ui_wait_until (shown, "Old", 2000));
