@@ -225,6 +225,37 @@ find_widget (GtkWidget *root, GType type, const char *label)
   return NULL;
 }
 
+typedef struct {
+  GtkWidget *root;
+  GType type;
+  const char *label;
+  GtkWidget *found;
+} WidgetWait;
+
+static gboolean
+widget_found (gpointer data)
+{
+  WidgetWait *w = data;
+
+  w->found = find_widget (w->root, w->type, w->label);
+  return w->found != NULL;
+}
+
+/* A widget that appears with an animation (a revealer's child is mapped at
+ * its first frame): wait until it is mapped, up to 10 s. */
+static GtkWidget *
+wait_widget (GtkWidget *root, GType type, const char *label)
+{
+  WidgetWait w = { root, type, label, NULL };
+
+  if (widget_found (&w))
+    return w.found;
+  g_test_message ("waiting for \"%s\" to be mapped", label ? label : g_type_name (type));
+  if (!ui_wait_until (widget_found, &w, 10000))
+    g_error ("no mapped %s \"%s\" after 10 s", g_type_name (type), label ? label : "(any)");
+  return w.found;
+}
+
 static void
 screenshot (const char *name)
 {
@@ -429,7 +460,7 @@ test_remote_content (void)
 
   g_assert_true (tern_ui_message_card_get_remote_blocked (card));
   g_assert_nonnull (find_widget (GTK_WIDGET (card), GTK_TYPE_LABEL, "Remote content was blocked to protect your privacy."));
-  once = find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Show Once");
+  once = wait_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Show Once");
   g_assert_nonnull (once);
   g_assert_nonnull (find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Always for This Sender"));
   screenshot ("reader-html-banner.png");
@@ -454,7 +485,7 @@ test_remote_content (void)
     card = show_one (id2);
     g_assert_true (tern_ui_message_card_get_remote_blocked (card));
     before = http_count ("/image.png");
-    g_signal_emit_by_name (find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Always for This Sender"), "clicked");
+    g_signal_emit_by_name (wait_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "Always for This Sender"), "clicked");
     senders = g_settings_get_strv (settings, "remote-content-senders");
     g_assert_true (g_strv_contains ((const char * const *) senders, "shop@example.net"));
     ui_settle (1000);
@@ -779,7 +810,7 @@ test_need_body (void)
   g_assert_nonnull (find_widget (GTK_WIDGET (card), GTK_TYPE_LABEL,
                                  "This message is not downloaded yet, and the mail server cannot be reached. "
                                  "Check your connection and try again."));
-  g_signal_emit_by_name (find_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "_Retry"), "clicked");
+  g_signal_emit_by_name (wait_widget (GTK_WIDGET (card), GTK_TYPE_BUTTON, "_Retry"), "clicked");
   g_assert_cmpuint (need_body->len, ==, 2);
   g_assert_cmpint (tern_ui_message_card_get_state (card), ==, TERN_UI_MESSAGE_CARD_FETCHING);
 
