@@ -386,6 +386,80 @@ fail:
 }
 
 /**
+ * tern_store_db_sync_move_messages:
+ * @from_folder_id: the folder @ids are in
+ * @ids: (array length=n): messages of @from_folder_id
+ * @uids: (array length=n): the UID each gets in @folder_id
+ *
+ * tern_store_db_sync_move_message() for many messages of one folder, in one
+ * UPDATE: a selection of 10,000 messages moves in a fraction of the time the
+ * statements one by one take (each has its statement journal and lookups). A
+ * message no longer in @from_folder_id is left alone.
+ */
+gboolean
+tern_store_db_sync_move_messages (TernStoreDb   *self,
+                                  gint64         from_folder_id,
+                                  const gint64  *ids,
+                                  const guint32 *uids,
+                                  guint          n,
+                                  gint64         folder_id,
+                                  GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (n == 0 || from_folder_id == folder_id)
+    return TRUE;
+  if (!tern_store_db_begin (self, error))
+    return FALSE;
+
+  if ((stmt = _tern_store_db_get_stmt (self, "DELETE FROM temp.move_set", error)) == NULL ||
+      !_tern_store_db_stmt_run (self, stmt, error))
+    goto fail;
+  if ((stmt = _tern_store_db_get_stmt (self, "INSERT OR REPLACE INTO temp.move_set (id, uid) VALUES (?1, ?2)",
+                                       error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      sqlite3_bind_int64 (stmt, 2, uids[i]);
+      if (!_tern_store_db_stmt_run (self, stmt, error))
+        goto fail;
+    }
+
+  stmt = _tern_store_db_get_stmt (self,
+                                  "UPDATE messages SET folder_id = ?1, uid = s.uid FROM temp.move_set AS s"
+                                  " WHERE messages.id = s.id AND messages.folder_id = ?2 RETURNING messages.id",
+                                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, from_folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      _tern_store_db_add_change (self, TERN_STORE_CHANGE_REMOVED, from_folder_id, id);
+      _tern_store_db_add_change (self, TERN_STORE_CHANGE_ADDED, folder_id, id);
+    }
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      goto fail;
+    }
+
+  if ((stmt = _tern_store_db_get_stmt (self, "DELETE FROM temp.move_set", error)) == NULL ||
+      !_tern_store_db_stmt_run (self, stmt, error))
+    goto fail;
+  return tern_store_db_commit (self, error);
+
+fail:
+  tern_store_db_rollback (self);
+  return FALSE;
+}
+
+/**
  * tern_store_db_sync_rename_folder:
  * @new_path: the new path, "/" between levels; its parent must exist
  *
@@ -750,6 +824,62 @@ tern_store_db_sync_journal_add_message (TernStoreDb                     *self,
   sqlite3_bind_int64 (stmt, 4, message->copy_id);
   sqlite3_bind_int64 (stmt, 5, message->folder_id);
   return _tern_store_db_stmt_run (self, stmt, error);
+}
+
+/* Rows per INSERT in tern_store_db_sync_journal_add_messages() (4 parameters each,
+ * far below SQLite's limit of 32,766) */
+#define JOURNAL_ROWS_PER_INSERT 128
+
+/**
+ * tern_store_db_sync_journal_add_messages:
+ * @messages: (array length=n): what tern_store_db_sync_journal_add_message() takes
+ *
+ * tern_store_db_sync_journal_add_message() for many messages, a batch of rows per
+ * statement: a selection of thousands is journaled in a fraction of the time.
+ */
+gboolean
+tern_store_db_sync_journal_add_messages (TernStoreDb                     *self,
+                                         gint64                           entry_id,
+                                         const TernStoreDbJournalMessage *messages,
+                                         guint                            n,
+                                         GError                         **error)
+{
+  static char *batch_sql = NULL;
+  guint i = 0;
+
+  if (g_once_init_enter (&batch_sql))
+    {
+      GString *sql = g_string_new ("INSERT OR REPLACE INTO journal_messages (entry, message, uid, copy, folder) VALUES");
+
+      for (guint r = 0; r < JOURNAL_ROWS_PER_INSERT; r++)
+        g_string_append_printf (sql, "%s(?1, ?%u, ?%u, nullif (?%u, 0), nullif (?%u, 0))", r > 0 ? "," : " ",
+                                2 + 4 * r, 3 + 4 * r, 4 + 4 * r, 5 + 4 * r);
+      g_once_init_leave (&batch_sql, g_string_free (sql, FALSE));
+    }
+
+  for (; i + JOURNAL_ROWS_PER_INSERT <= n; i += JOURNAL_ROWS_PER_INSERT)
+    {
+      sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, batch_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, entry_id);
+      for (guint r = 0; r < JOURNAL_ROWS_PER_INSERT; r++)
+        {
+          const TernStoreDbJournalMessage *m = &messages[i + r];
+
+          sqlite3_bind_int64 (stmt, 2 + 4 * r, m->message_id);
+          sqlite3_bind_int64 (stmt, 3 + 4 * r, m->uid);
+          sqlite3_bind_int64 (stmt, 4 + 4 * r, m->copy_id);
+          sqlite3_bind_int64 (stmt, 5 + 4 * r, m->folder_id);
+        }
+      if (!_tern_store_db_stmt_run (self, stmt, error))
+        return FALSE;
+    }
+  for (; i < n; i++)
+    if (!tern_store_db_sync_journal_add_message (self, entry_id, &messages[i], error))
+      return FALSE;
+  return TRUE;
 }
 
 /**

@@ -120,6 +120,13 @@ gboolean tern_store_db_sync_move_message           (TernStoreDb            *self
                                                     gint64                  folder_id,
                                                     guint32                 uid,
                                                     GError                **error);
+gboolean tern_store_db_sync_move_messages          (TernStoreDb            *self,
+                                                    gint64                  from_folder_id,
+                                                    const gint64           *ids,
+                                                    const guint32          *uids,
+                                                    guint                   n,
+                                                    gint64                  folder_id,
+                                                    GError                **error);
 gboolean tern_store_db_sync_rename_folder          (TernStoreDb            *self,
                                                     gint64                  folder_id,
                                                     const char             *new_path,
@@ -156,6 +163,11 @@ gboolean tern_store_db_sync_journal_remove         (TernStoreDb            *self
 gboolean tern_store_db_sync_journal_add_message    (TernStoreDb            *self,
                                                     gint64                  entry_id,
                                                     const TernStoreDbJournalMessage *message,
+                                                    GError                **error);
+gboolean tern_store_db_sync_journal_add_messages   (TernStoreDb            *self,
+                                                    gint64                  entry_id,
+                                                    const TernStoreDbJournalMessage *messages,
+                                                    guint                   n,
                                                     GError                **error);
 GArray  *tern_store_db_sync_journal_list_messages  (TernStoreDb            *self,
                                                     gint64                  entry_id,

@@ -665,7 +665,9 @@ tern_store_db_open (const char *path, GError **error)
              "PRAGMA foreign_keys = ON;"
              "PRAGMA cache_size = -16384;"
              "PRAGMA temp_store = MEMORY;"
-             "PRAGMA journal_size_limit = 67108864;",
+             "PRAGMA journal_size_limit = 67108864;"
+             /* this connection's scratch: the messages a set-based move takes */
+             "CREATE TEMP TABLE move_set (id INTEGER PRIMARY KEY, uid INTEGER NOT NULL);",
              error))
     return NULL;
   sqlite3_wal_hook (self->db, wal_hook, self);

@@ -482,6 +482,23 @@ fail:
 
 /* ---- moves and copies ------------------------------------------------------------ */
 
+/* A UID of @target's local range for a message placed there before the server
+ * gives it one: the first free one, looked up once per transfer (the ones after it
+ * are free as well: this transaction is the store's only writer). 0 on error. */
+static guint32
+take_local_uid (TernStoreDb *db, gint64 target_id, guint32 *next_local_uid, GError **error)
+{
+  if (*next_local_uid == 0 && (*next_local_uid = tern_store_db_sync_next_local_uid (db, target_id, error)) == 0)
+    return 0;
+  if (*next_local_uid == G_MAXUINT32)
+    {
+      g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
+                   _("The folder has no free local message number left"));
+      return 0;
+    }
+  return (*next_local_uid)++;
+}
+
 /* Puts @message (the original, or a fresh copy) into @target with a UID of the
  * local range (an IMAP folder) or the folder's next one. Returns the id of the row
  * now in @target: @message's for a move, a new one for a copy (0 when a copy was not
@@ -501,20 +518,8 @@ place (TernStoreDb *db, TernStoreMessage *message, TernStoreFolder *target, gboo
                    tern_store_message_get_subject (message) != NULL ? tern_store_message_get_subject (message) : "");
       return 0;
     }
-  /* The first free one of the local range, looked up once per transfer: the ones
-   * after it are free as well (this transaction is the store's only writer). */
-  if (target_imap)
-    {
-      if (*next_local_uid == 0 && (*next_local_uid = tern_store_db_sync_next_local_uid (db, target_id, error)) == 0)
-        return 0;
-      if (*next_local_uid == G_MAXUINT32)
-        {
-          g_set_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_FAILED,
-                       _("The folder has no free local message number left"));
-          return 0;
-        }
-      local_uid = (*next_local_uid)++;
-    }
+  if (target_imap && (local_uid = take_local_uid (db, target_id, next_local_uid, error)) == 0)
+    return 0;
 
   if (move)
     {
@@ -574,6 +579,37 @@ transfer (TernStoreDb *db, const gint64 *ids, guint n_ids, gint64 folder_id, gbo
 
           if ((entry = append_entry (db, group->account_id, group->folder_id, &e, NULL, error)) == 0)
             goto fail;
+        }
+
+      /* A move in one IMAP account, the common case (and a selection of thousands):
+       * the rows move in one statement, each with its UID of the local range until
+       * the server's MOVE answers. */
+      if (move && entry != 0)
+        {
+          guint n = group->messages->len;
+          g_autoptr(GArray) journaled = g_array_sized_new (FALSE, TRUE, sizeof (TernStoreDbJournalMessage), n);
+          g_autoptr(GArray) move_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+          g_autoptr(GArray) move_uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+
+          for (guint j = 0; j < n; j++)
+            {
+              TernStoreMessage *message = g_ptr_array_index (group->messages, j);
+              guint32 uid = tern_store_message_get_uid (message);
+              TernStoreDbJournalMessage m = { tern_store_message_get_id (message), uid_is_known (uid) ? uid : 0, 0 };
+              guint32 local_uid = take_local_uid (db, folder_id, &next_local_uid, error);
+
+              if (local_uid == 0)
+                goto fail;
+              g_array_append_val (journaled, m);
+              g_array_append_val (move_ids, m.message_id);
+              g_array_append_val (move_uids, local_uid);
+            }
+          if (!tern_store_db_sync_journal_add_messages (db, entry, (const TernStoreDbJournalMessage *) journaled->data,
+                                                        n, error) ||
+              !tern_store_db_sync_move_messages (db, group->folder_id, (const gint64 *) move_ids->data,
+                                                 (const guint32 *) move_uids->data, move_ids->len, folder_id, error))
+            goto fail;
+          continue;
         }
 
       for (guint j = 0; j < group->messages->len; j++)

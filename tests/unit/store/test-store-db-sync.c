@@ -454,6 +454,82 @@ test_move_message (Fixture *fixture, gconstpointer data)
   g_assert_true (message_exists (fixture, still));
 }
 
+/* Many messages of one folder in one statement: the same rows, counts and changes
+ * as one by one; a message not (or no longer) in the source folder stays put. */
+static void
+test_move_messages (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 from = folder (fixture, "INBOX");
+  gint64 to = folder (fixture, "Archive");
+  gint64 elsewhere = folder (fixture, "Other");
+  gint64 ids[4];
+  guint32 uids[4] = { TERN_STORE_LOCAL_UID_BASE + 7, TERN_STORE_LOCAL_UID_BASE + 8,
+                      TERN_STORE_LOCAL_UID_BASE + 9, TERN_STORE_LOCAL_UID_BASE + 10 };
+  gint64 stays;
+
+  ids[0] = add (fixture, from, 10);
+  ids[1] = add (fixture, from, 11);
+  ids[2] = add (fixture, from, 12);
+  ids[3] = add (fixture, elsewhere, 13);   /* named, but not in the source folder */
+  stays = add (fixture, from, 14);
+  g_assert_true (tern_store_db_set_flags (fixture->db, &ids[1], 1, TERN_STORE_FLAG_SEEN, 0, &error));
+  g_assert_no_error (error);
+
+  forget (fixture);
+  g_assert_true (tern_store_db_sync_move_messages (fixture->db, from, ids, uids, G_N_ELEMENTS (ids), to, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TernStoreChanges) changes = take_one (fixture);
+    g_autoptr(TernStoreFolder) f_from = get_folder (fixture, from);
+    g_autoptr(TernStoreFolder) f_to = get_folder (fixture, to);
+    g_autoptr(TernStoreFolder) f_elsewhere = get_folder (fixture, elsewhere);
+
+    assert_folders (changes, from, to, (gint64) 0);
+    assert_ids (changes, TERN_STORE_CHANGE_REMOVED, from, ids[0], ids[1], ids[2], (gint64) 0);
+    assert_ids (changes, TERN_STORE_CHANGE_ADDED, to, ids[0], ids[1], ids[2], (gint64) 0);
+    assert_ids (changes, TERN_STORE_CHANGE_CHANGED, to, (gint64) 0);
+    g_assert_cmpuint (tern_store_folder_get_total (f_from), ==, 1);
+    g_assert_cmpuint (tern_store_folder_get_unread (f_from), ==, 1);
+    g_assert_cmpuint (tern_store_folder_get_total (f_to), ==, 3);
+    g_assert_cmpuint (tern_store_folder_get_unread (f_to), ==, 2);   /* ids[1] was read */
+    g_assert_cmpuint (tern_store_folder_get_total (f_elsewhere), ==, 1);
+  }
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(TernStoreMessage) message = tern_store_db_get_message (fixture->db, ids[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (tern_store_message_get_folder_id (message), ==, i < 3 ? to : elsewhere);
+      g_assert_cmpuint (tern_store_message_get_uid (message), ==, i < 3 ? uids[i] : 13);
+    }
+  g_assert_true (message_exists (fixture, stays));
+
+  /* From a folder they have left: nothing; and none, nothing either. */
+  g_assert_true (tern_store_db_sync_move_messages (fixture->db, from, ids, uids, 3, elsewhere, &error));
+  g_assert_true (tern_store_db_sync_move_messages (fixture->db, from, ids, uids, 0, to, &error));
+  g_assert_no_error (error);
+  assert_nothing (fixture);
+
+  /* A conflict (a UID the target has) fails whole: no message moved. */
+  {
+    guint32 taken[2] = { 20, TERN_STORE_LOCAL_UID_BASE + 8 };   /* the second is ids[1]'s own, in @to */
+    gint64 m = add (fixture, from, 15);
+    gint64 pair[2] = { m, stays };
+
+    forget (fixture);
+    g_assert_false (tern_store_db_sync_move_messages (fixture->db, from, pair, taken, 2, to, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    assert_nothing (fixture);
+    {
+      g_autoptr(TernStoreMessage) message = tern_store_db_get_message (fixture->db, m, &error);
+
+      g_assert_cmpint (tern_store_message_get_folder_id (message), ==, from);
+    }
+  }
+}
+
 static void
 test_delete_server_messages (Fixture *fixture, gconstpointer data)
 {
@@ -596,6 +672,53 @@ journal_message (Fixture *fixture, gint64 entry)
   return g_array_index (messages, TernStoreDbJournalMessage, 0);
 }
 
+/* Many messages journaled at once (whole batches and the rest one by one) read
+ * back exactly as one by one would; a message named twice is kept once. */
+static void
+test_journal_add_messages (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 inbox = folder (fixture, "INBOX");
+  gint64 entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, TERN_STORE_JOURNAL_MOVE, inbox,
+                                                    0, NULL, 0, 0, NULL, NULL, NULL, 0, &error);
+  g_autoptr(GArray) in = g_array_new (FALSE, TRUE, sizeof (TernStoreDbJournalMessage));
+  g_autoptr(GArray) out = NULL;
+  guint n = 300;   /* two batches of 128 and 44 one by one */
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      TernStoreDbJournalMessage m = { 1000 + i, i % 3 ? i + 1 : 0, i % 7 ? 0 : 5000 + i, i % 5 ? 0 : inbox };
+
+      g_array_append_val (in, m);
+    }
+  g_assert_true (tern_store_db_sync_journal_add_messages (fixture->db, entry, (TernStoreDbJournalMessage *) in->data,
+                                                          n, &error));
+  g_assert_no_error (error);
+  /* the first again, now with a UID: replaced */
+  g_array_index (in, TernStoreDbJournalMessage, 0).uid = 77;
+  g_assert_true (tern_store_db_sync_journal_add_messages (fixture->db, entry, (TernStoreDbJournalMessage *) in->data,
+                                                          1, &error));
+  g_assert_no_error (error);
+
+  out = tern_store_db_sync_journal_list_messages (fixture->db, entry, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (out->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      TernStoreDbJournalMessage *a = &g_array_index (in, TernStoreDbJournalMessage, i);
+      TernStoreDbJournalMessage *b = NULL;
+
+      for (guint j = 0; j < out->len && b == NULL; j++)
+        if (g_array_index (out, TernStoreDbJournalMessage, j).message_id == a->message_id)
+          b = &g_array_index (out, TernStoreDbJournalMessage, j);
+      g_assert_nonnull (b);
+      g_assert_cmpuint (b->uid, ==, a->uid);
+      g_assert_cmpint (b->copy_id, ==, a->copy_id);
+      g_assert_cmpint (b->folder_id, ==, a->folder_id);
+    }
+}
+
 /* A UID handed on goes to the later entries that name the message without one, up
  * to the first that moves it on, with the folder the server has it in when that is
  * not theirs (a refused move); tern_store_db_sync_journal_moves_on() tells the same
@@ -688,9 +811,11 @@ main (int argc, char **argv)
   ADD ("delete-folder", test_delete_folder);
   ADD ("set-uid", test_set_uid);
   ADD ("move-message", test_move_message);
+  ADD ("move-messages", test_move_messages);
   ADD ("delete-server-messages", test_delete_server_messages);
   ADD ("batch", test_batch);
   ADD ("bookkeeping", test_bookkeeping);
+  ADD ("journal-add-messages", test_journal_add_messages);
   ADD ("journal-forward", test_journal_forward);
   ADD ("journal-forward-other-account", test_journal_forward_other_account);
 #undef ADD
