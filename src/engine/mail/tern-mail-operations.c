@@ -221,41 +221,19 @@ group_by_account (TernStoreDb *db, GArray *ids, GError **error)
 }
 
 /* A move or copy to another account needs the bodies: the ids of those that lack
- * one, or NULL when none does. */
+ * one, or NULL when none does (and on an error). */
 static GArray *
 missing_bodies (TernStoreDb *db, GArray *ids, gint64 folder_id, GError **error)
 {
   g_autoptr(TernStoreFolder) target = tern_store_db_get_folder (db, folder_id, error);
-  g_autoptr(GArray) groups = NULL;
-  GArray *missing = NULL;
+  g_autoptr(GArray) missing = NULL;
 
-  if (target == NULL || (groups = group_by_account (db, ids, error)) == NULL)
+  if (target == NULL ||
+      (missing = tern_store_db_list_bodiless_outside (db, (const gint64 *) (void *) ids->data, ids->len,
+                                                      tern_store_folder_get_account_id (target), error)) == NULL ||
+      missing->len == 0)
     return NULL;
-  for (guint i = 0; i < groups->len; i++)
-    {
-      AccountGroup *group = &g_array_index (groups, AccountGroup, i);
-
-      if (group->account_id == tern_store_folder_get_account_id (target))
-        continue;
-      for (guint j = 0; j < group->ids->len; j++)
-        {
-          gint64 id = g_array_index (group->ids, gint64, j);
-          g_autoptr(TernStoreMessage) message = tern_store_db_get_message (db, id, error);
-
-          if (message == NULL)
-            {
-              g_clear_pointer (&missing, g_array_unref);
-              return NULL;
-            }
-          if (!tern_store_message_get_has_body (message))
-            {
-              if (missing == NULL)
-                missing = g_array_new (FALSE, FALSE, sizeof (gint64));
-              g_array_append_val (missing, id);
-            }
-        }
-    }
-  return missing;
+  return g_steal_pointer (&missing);
 }
 
 /* Moves each account's messages to its folder of @role. */

@@ -670,6 +670,59 @@ tern_store_db_get_message_folder_id (TernStoreDb *self, gint64 message_id, GErro
 }
 
 /**
+ * tern_store_db_list_bodiless_outside:
+ * @ids: (array length=n_ids): messages
+ * @account_id: an account
+ *
+ * Which of @ids are in a folder of another account than @account_id and have no
+ * body stored: what a move or copy into @account_id must download first. One
+ * statement for the whole set (the ids passed as a JSON array to `json_each`):
+ * 10,000 lookups one by one cost more than the move itself. Unknown ids are left
+ * out.
+ *
+ * Returns: (transfer full) (element-type gint64): the ids, in no given order
+ */
+GArray *
+tern_store_db_list_bodiless_outside (TernStoreDb   *self,
+                                     const gint64  *ids,
+                                     guint          n_ids,
+                                     gint64         account_id,
+                                     GError       **error)
+{
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) json = g_string_sized_new (8 * n_ids + 2);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (json, ']');
+
+  stmt = _tern_store_db_get_stmt (self,
+                                  "SELECT DISTINCT m.id FROM json_each (?1) AS j"
+                                  " JOIN messages AS m ON m.id = j.value JOIN folders AS f ON f.id = m.folder_id"
+                                  " WHERE f.account_id != ?2 AND m.has_body = 0", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (found, id);
+    }
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
+/**
  * tern_store_db_get_raw:
  *
  * Returns: (transfer full): the raw message bytes, or %NULL with

@@ -207,6 +207,11 @@ TernStoreMessage *tern_store_db_get_message       (TernStoreDb            *self,
 gint64            tern_store_db_get_message_folder_id (TernStoreDb        *self,
                                                    gint64                  message_id,
                                                    GError                **error);
+GArray           *tern_store_db_list_bodiless_outside (TernStoreDb        *self,
+                                                       const gint64       *ids,
+                                                       guint               n_ids,
+                                                       gint64              account_id,
+                                                       GError            **error);
 GBytes           *tern_store_db_get_raw           (TernStoreDb            *self,
                                                    gint64                  message_id,
                                                    GError                **error);

@@ -530,6 +530,54 @@ test_move_messages (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* The messages a move into an account must download first: those of other
+ * accounts without a body; unknown ids are left out. */
+static void
+test_bodiless_outside (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 other_account = tern_store_db_ensure_account (fixture->db, "other@example.com", TERN_STORE_ACCOUNT_IMAP,
+                                                       &error);
+  g_autoptr(TernStoreFolder) other_inbox = tern_store_db_ensure_folder (fixture->db, other_account, "INBOX",
+                                                                        TERN_STORE_FOLDER_ROLE_INBOX, &error);
+  gint64 inbox = folder (fixture, "INBOX");
+  static const char head[] = "From: b@example.com\nSubject: head\n\n";
+  g_autoptr(TernMimeSummary) summary = tern_mime_summary_new ((const guint8 *) head, strlen (head));
+  TernStoreDbNewMessage header = { 0 };
+  g_autoptr(GArray) got = NULL;
+  gint64 ids[5];
+
+  g_assert_no_error (error);
+  header.summary = summary;   /* no raw: only the header is known */
+  header.size = 1000;
+  ids[0] = add (fixture, inbox, 1);                                    /* same account, body */
+  header.folder_id = inbox;
+  header.uid = 2;
+  ids[1] = tern_store_db_add_message (fixture->db, &header, NULL, &error);   /* same account, no body */
+  ids[2] = add (fixture, tern_store_folder_get_id (other_inbox), 1);   /* other account, body */
+  header.folder_id = tern_store_folder_get_id (other_inbox);
+  header.uid = 2;
+  ids[3] = tern_store_db_add_message (fixture->db, &header, NULL, &error);   /* other account, no body */
+  g_assert_no_error (error);
+  ids[4] = 999999;                                                     /* unknown */
+
+  got = tern_store_db_list_bodiless_outside (fixture->db, ids, G_N_ELEMENTS (ids), fixture->account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpint (g_array_index (got, gint64, 0), ==, ids[3]);
+  g_clear_pointer (&got, g_array_unref);
+
+  got = tern_store_db_list_bodiless_outside (fixture->db, ids, G_N_ELEMENTS (ids), other_account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpint (g_array_index (got, gint64, 0), ==, ids[1]);
+  g_clear_pointer (&got, g_array_unref);
+
+  got = tern_store_db_list_bodiless_outside (fixture->db, ids, 0, other_account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 0);
+}
+
 static void
 test_delete_server_messages (Fixture *fixture, gconstpointer data)
 {
@@ -812,6 +860,7 @@ main (int argc, char **argv)
   ADD ("set-uid", test_set_uid);
   ADD ("move-message", test_move_message);
   ADD ("move-messages", test_move_messages);
+  ADD ("bodiless-outside", test_bodiless_outside);
   ADD ("delete-server-messages", test_delete_server_messages);
   ADD ("batch", test_batch);
   ADD ("bookkeeping", test_bookkeeping);
