@@ -42,6 +42,10 @@ tick_cb (gpointer data)
     {
       gint64 gap = now - last_tick;
       g_array_append_val (gaps, gap);
+      /* when the long ones ended (CLOCK_MONOTONIC, as perf record -k CLOCK_MONOTONIC
+       * stamps its samples): to find what ran meanwhile */
+      if (gap > 50000)
+        g_printerr ("bench-window: a gap of %.1f ms ended at %.6f s\n", gap / 1e3, now / 1e6);
     }
   last_tick = now;
   return G_SOURCE_CONTINUE;

@@ -138,17 +138,58 @@ tern_ui_html_loader_get_failed (void)
   return loader.tried && loader.error != NULL;
 }
 
+/* The dynamic loader's part of opening the library (mapping and relocating WebKit's
+ * hundred libraries, running their constructors), on a worker thread: on the main
+ * thread it stalled the window for 0.3 s and more while a sync kept the machine
+ * busy. The handle is kept loaded; ensure_loaded() then opens the same library
+ * again at once. WebKit's own start (its first objects) stays on the main thread. */
+static void
+preload_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GModule *module = g_module_open (tern_ui_html_loader_get_path (), G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+  if (module != NULL)
+    g_module_make_resident (module);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+preloaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  if (ensure_loaded ())
+    loader.prepare ();
+}
+
 /**
  * tern_ui_html_loader_prepare:
  *
- * Loads the library and starts the shared web process, so that the first HTML
- * message waits for neither (tern_ui_html_body_prepare()).
+ * Loads the library (on a worker thread) and then starts the shared web process,
+ * so that the first HTML message waits for neither (tern_ui_html_body_prepare()).
+ * Returns at once; the main loop must run for it to complete.
  */
 void
 tern_ui_html_loader_prepare (void)
 {
-  if (ensure_loaded ())
-    loader.prepare ();
+  static gboolean started;
+  g_autoptr(GTask) task = NULL;
+
+  if (loader.tried)
+    {
+      if (loader.error == NULL)
+        loader.prepare ();
+      return;
+    }
+  if (started)
+    return;
+  started = TRUE;
+  task = g_task_new (NULL, NULL, preloaded_cb, NULL);
+  g_task_set_source_tag (task, tern_ui_html_loader_prepare);
+  g_task_run_in_thread (task, preload_thread);
 }
 
 static GBytes *
