@@ -84,8 +84,14 @@ append_text (Extract *ex, const char *text)
 static void
 add_name (Extract *ex, const char *name)
 {
+  g_autofree char *valid = NULL;
+
   if (name == NULL || *name == '\0' || ex->names->len > 16 * 1024)
     return;
+  /* GMime passes some raw 8-bit bytes of a name= parameter through as they are
+   * (fuzzing found F6 BC 90 91, no UTF-8): the names are indexed and shown. */
+  if (!g_utf8_validate (name, -1, NULL))
+    name = valid = g_utf8_make_valid (name, -1);
   if (ex->names->len > 0)
     g_string_append_c (ex->names, '\n');
   g_string_append (ex->names, name);
