@@ -195,9 +195,7 @@ tern_store_db_list_correspondents (TernStoreDb *self, guint max_messages, GError
 GArray *
 tern_store_db_find_message_id (TernStoreDb *self, const char *message_id, GError **error)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
-  int rc;
 
   /* Through the thread index, which has every Message-ID seen. */
   stmt = _tern_store_db_get_stmt (self,
@@ -208,16 +206,5 @@ tern_store_db_find_message_id (TernStoreDb *self, const char *message_id, GError
   if (stmt == NULL)
     return NULL;
   _tern_store_db_bind_text (stmt, 1, message_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return _tern_store_db_collect_int64 (self, stmt, error);
 }

@@ -56,26 +56,11 @@ GArray *
 tern_store_db_list_dedup_keys (TernStoreDb *self, gint64 folder_id, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT dedup_key FROM messages WHERE folder_id = ?1 AND dedup_key != 0", error);
-  GArray *keys;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 key = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (keys, key);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      g_array_unref (keys);
-      return NULL;
-    }
-  return keys;
+  return _tern_store_db_collect_int64 (self, stmt, error);
 }
 
 static gint64
@@ -689,10 +674,8 @@ tern_store_db_list_bodiless_outside (TernStoreDb   *self,
                                      gint64         account_id,
                                      GError       **error)
 {
-  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GString) json = g_string_sized_new (8 * n_ids + 2);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_string_append_c (json, '[');
   for (guint i = 0; i < n_ids; i++)
@@ -707,19 +690,7 @@ tern_store_db_list_bodiless_outside (TernStoreDb   *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, json->str, json->len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, account_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (found, id);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&found);
+  return _tern_store_db_collect_int64 (self, stmt, error);
 }
 
 /**

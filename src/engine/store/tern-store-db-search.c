@@ -259,9 +259,8 @@ tern_store_db_index_headers (TernStoreDb  *self,
                              guint        *n_indexed,
                              GError      **error)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (n_indexed != NULL)
     *n_indexed = 0;
@@ -269,17 +268,8 @@ tern_store_db_index_headers (TernStoreDb  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return FALSE;
-    }
+  if ((ids = _tern_store_db_collect_int64 (self, stmt, error)) == NULL)
+    return FALSE;
   if (ids->len == 0)
     return TRUE;
 

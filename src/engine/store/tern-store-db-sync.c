@@ -530,24 +530,11 @@ static GArray *
 list_message_ids (TernStoreDb *self, gint64 folder_id, GError **error)
 {
   sqlite3_stmt *stmt = _tern_store_db_get_stmt (self, "SELECT id FROM messages WHERE folder_id = ?1", error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return _tern_store_db_collect_int64 (self, stmt, error);
 }
 
 /**

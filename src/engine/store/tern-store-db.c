@@ -194,6 +194,28 @@ _tern_store_db_stmt_int64 (TernStoreDb *self, sqlite3_stmt *stmt, gint64 *value,
   return TRUE;
 }
 
+/* Steps a bound statement to its end: the integers of its first column. */
+GArray *
+_tern_store_db_collect_int64 (TernStoreDb *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (values, value);
+    }
+  _tern_store_db_stmt_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tern_store_db_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&values);
+}
+
 static gboolean
 exec (TernStoreDb *self, const char *sql, GError **error)
 {

@@ -80,6 +80,9 @@ void              _tern_store_db_make_durable         (TernStoreDb      *self);
 gboolean          _tern_store_db_stmt_run             (TernStoreDb      *self,
                                                        sqlite3_stmt     *stmt,
                                                        GError          **error);
+GArray           *_tern_store_db_collect_int64        (TernStoreDb      *self,
+                                                       sqlite3_stmt     *stmt,
+                                                       GError          **error);
 gboolean          _tern_store_db_stmt_int64           (TernStoreDb      *self,
                                                        sqlite3_stmt     *stmt,
                                                        gint64           *value,
