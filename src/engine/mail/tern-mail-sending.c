@@ -25,22 +25,41 @@
 
 /* ---- on the store's worker --------------------------------------------------------------- */
 
-static gboolean
-outbox_entry (TernStoreDb *db, gint64 outbox_id, TernStoreOutboxEntry **out, GError **error)
+/* The outbox entry @op names, with @op's account set from it, when it has not
+ * started leaving: %TERN_MAIL_ERROR_BUSY while it is being sent or filed in Sent;
+ * with @unsent, %TERN_MAIL_ERROR_INVALID too when some recipients have it already. */
+static TernStoreOutboxEntry *
+outbox_entry (TernStoreDb *db, Op *op, gboolean unsent, GError **error)
 {
   g_autoptr(GPtrArray) entries = tern_store_db_outbox_list (db, 0, error);
+  g_autoptr(TernStoreOutboxEntry) entry = NULL;
 
   if (entries == NULL)
-    return FALSE;
-  for (guint i = 0; i < entries->len; i++)
-    if (((TernStoreOutboxEntry *) g_ptr_array_index (entries, i))->id == outbox_id)
-      {
-        *out = g_ptr_array_steal_index (entries, i);
-        return TRUE;
-      }
-  g_set_error (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
-               _("No message %" G_GINT64_FORMAT " in the outbox"), outbox_id);
-  return FALSE;
+    return NULL;
+  for (guint i = 0; i < entries->len && entry == NULL; i++)
+    if (((TernStoreOutboxEntry *) g_ptr_array_index (entries, i))->id == op->outbox_id)
+      entry = g_ptr_array_steal_index (entries, i);
+  if (entry == NULL)
+    {
+      g_set_error (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
+                   _("No message %" G_GINT64_FORMAT " in the outbox"), op->outbox_id);
+      return NULL;
+    }
+  op->account_id = entry->account_id;
+  if (entry->state == TERN_STORE_OUTBOX_SENDING || entry->state == TERN_STORE_OUTBOX_SENT)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_BUSY,
+                           entry->state == TERN_STORE_OUTBOX_SENDING ? _("The message is being sent")
+                           : _("The message was sent; its copy is being filed in Sent"));
+      return NULL;
+    }
+  if (unsent && entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
+                           _("The message was sent to the recipients the server accepted"));
+      return NULL;
+    }
+  return g_steal_pointer (&entry);
 }
 
 /* ---- sending from a composer ------------------------------------------------------------- */
@@ -116,22 +135,8 @@ run_take_back (TernStoreDb *db, Op *op, GError **error)
   g_autoptr(GHashTable) visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) bcc = g_string_new (NULL);
 
-  if (!outbox_entry (db, op->outbox_id, &entry, error))
+  if ((entry = outbox_entry (db, op, TRUE, error)) == NULL)
     return FALSE;
-  op->account_id = entry->account_id;
-  if (entry->state == TERN_STORE_OUTBOX_SENDING || entry->state == TERN_STORE_OUTBOX_SENT)
-    {
-      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_BUSY,
-                           entry->state == TERN_STORE_OUTBOX_SENDING ? _("The message is being sent")
-                           : _("The message was sent; its copy is being filed in Sent"));
-      return FALSE;
-    }
-  if (entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
-    {
-      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
-                           _("The message was sent to the recipients the server accepted"));
-      return FALSE;
-    }
   if ((raw = tern_store_db_outbox_get_raw (db, op->outbox_id, error)) == NULL ||
       (c = tern_outbox_composition_new_from_message (raw, error)) == NULL)
     return FALSE;
@@ -237,30 +242,17 @@ _tern_mail_op_run_sending (TernStoreDb *db, Op *op, GError **error)
     case OP_OUTBOX_SEND_NOW:
     case OP_OUTBOX_DELETE:
       {
-        g_autoptr(TernStoreOutboxEntry) entry = NULL;
+        /* A partly sent one may be dismissed, not sent again. */
+        g_autoptr(TernStoreOutboxEntry) entry = outbox_entry (db, op, op->kind == OP_OUTBOX_SEND_NOW, error);
 
-        if (!outbox_entry (db, op->outbox_id, &entry, error))
+        if (entry == NULL)
           return FALSE;
-        op->account_id = entry->account_id;
-        if (entry->state == TERN_STORE_OUTBOX_SENDING || entry->state == TERN_STORE_OUTBOX_SENT)
-          {
-            g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_BUSY,
-                                 entry->state == TERN_STORE_OUTBOX_SENDING ? _("The message is being sent")
-                                 : _("The message was sent; its copy is being filed in Sent"));
-            return FALSE;
-          }
         if (op->kind == OP_OUTBOX_DELETE)
           {
             if (!tern_store_db_outbox_remove (db, op->outbox_id, error))
               return FALSE;
             op->outbox_count = tern_store_db_outbox_count (db, op->account_id, NULL);
             return TRUE;
-          }
-        if (entry->state == TERN_STORE_OUTBOX_PARTLY_SENT)
-          {
-            g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
-                                 _("The message was sent to the recipients the server accepted"));
-            return FALSE;
           }
         /* Failed or waiting: queued again, due now. */
         return tern_store_db_outbox_set_state (db, op->outbox_id, TERN_STORE_OUTBOX_QUEUED, entry->attempts,
