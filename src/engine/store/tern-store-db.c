@@ -64,6 +64,7 @@ static const struct
   { 8, "008-pop3-fingerprint.sql", NULL },
   { 9, "009-body-packs.sql", NULL },
   { 10, "010-thread-keys.sql", NULL },
+  { 11, "011-bodiless-index.sql", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TERN_STORE_SCHEMA_VERSION);

@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define TERN_STORE_SCHEMA_VERSION 10
+#define TERN_STORE_SCHEMA_VERSION 11
 
 /* PRAGMA application_id of a Tern store: "Tern". */
 #define TERN_STORE_APPLICATION_ID 0x5465726E

@@ -259,10 +259,10 @@ test_upgrade (void)
   sqlite3_bind_blob (stmt, 2, g_bytes_get_data (old_raw, NULL), g_bytes_get_size (old_raw), SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   sqlite3_finalize (stmt);
-  /* (and before version 10's index) */
+  /* (and before the indexes of versions 10 and 11) */
   to_v8 = g_strdup_printf ("DROP TRIGGER message_files_delete; DROP TABLE message_files; DROP TABLE pack_garbage;"
                            " DELETE FROM meta WHERE key = 'body_pack';"
-                           " DROP INDEX messages_folder_sort_thread;"
+                           " DROP INDEX messages_folder_sort_thread; DROP INDEX messages_bodiless;"
                            " CREATE INDEX messages_folder_sort ON messages (folder_id, sort_key);"
                            " PRAGMA user_version = %d", 8);
   g_assert_cmpint (sqlite3_exec (raw_db, to_v8, NULL, NULL, NULL), ==, SQLITE_OK);
