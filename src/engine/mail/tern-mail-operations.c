@@ -570,8 +570,14 @@ static gpointer
 op_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
 {
   Op *op = data;
+  gboolean ok;
 
-  if (!run (db, op, error))
+  /* A store worker's connection (tern_store_run_async()): the cache of a bulk change
+   * while it runs, for a move of thousands of messages. */
+  tern_store_db_set_cache_size (db, TERN_STORE_DB_CACHE_KIB);
+  ok = run (db, op, error);
+  tern_store_db_set_cache_size (db, TERN_STORE_DB_READER_CACHE_KIB);
+  if (!ok)
     return NULL;
   if (op->need_bodies == NULL)
     for (guint i = 0; op->triggers != NULL && i < op->triggers->len; i++)

@@ -687,7 +687,6 @@ tern_store_db_open (const char *path, GError **error)
   if (!exec (self,
              "PRAGMA synchronous = NORMAL;"
              "PRAGMA foreign_keys = ON;"
-             "PRAGMA cache_size = -16384;"
              "PRAGMA temp_store = MEMORY;"
              "PRAGMA journal_size_limit = 67108864;"
              /* this connection's scratch: the messages a set-based move takes */
@@ -695,6 +694,7 @@ tern_store_db_open (const char *path, GError **error)
              error))
     return NULL;
   sqlite3_wal_hook (self->db, wal_hook, self);
+  tern_store_db_set_cache_size (self, TERN_STORE_DB_CACHE_KIB);
 
   if (version < TERN_STORE_SCHEMA_VERSION && !migrate (self, version, error))
     return NULL;
@@ -960,6 +960,26 @@ tern_store_db_check_integrity (TernStoreDb *self, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * tern_store_db_set_cache_size:
+ * @kib: the most memory the connection's page cache may hold
+ *
+ * Sets the connection's page cache (%TERN_STORE_DB_CACHE_KIB at open). Making it
+ * smaller frees the pages above the new size at once.
+ */
+void
+tern_store_db_set_cache_size (TernStoreDb *self, gint64 kib)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (TERN_IS_STORE_DB (self));
+  g_return_if_fail (kib > 0);
+
+  sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, kib);
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Cannot set the store's cache size: %s", sqlite3_errmsg (self->db));
 }
 
 /**

@@ -22,6 +22,12 @@ G_BEGIN_DECLS
 /* PRAGMA application_id of a Tern store: "Tern". */
 #define TERN_STORE_APPLICATION_ID 0x5465726E
 
+/* A connection's SQLite page cache, in KiB: what a sync or a bulk change (a move,
+ * an import) needs to keep its working set; the store's workers keep less between
+ * them (tern_store_db_set_cache_size()). */
+#define TERN_STORE_DB_CACHE_KIB 16384
+#define TERN_STORE_DB_READER_CACHE_KIB 4096
+
 /**
  * TernStoreDbNewMessage:
  * @folder_id: the folder
@@ -126,6 +132,8 @@ gboolean          tern_store_db_commit            (TernStoreDb            *self,
 void              tern_store_db_rollback          (TernStoreDb            *self);
 gboolean          tern_store_db_check_integrity   (TernStoreDb            *self,
                                                    GError                **error);
+void              tern_store_db_set_cache_size    (TernStoreDb            *self,
+                                                   gint64                  kib);
 gboolean          tern_store_db_checkpoint        (TernStoreDb            *self,
                                                    GError                **error);
 

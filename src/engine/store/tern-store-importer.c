@@ -1122,10 +1122,13 @@ static gpointer
 run_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
 {
   TernStoreImporter *self = data;
+  gboolean ok;
 
-  if (!tern_store_importer_run (self, db, cancellable, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
+  /* a store worker's connection: the cache of a bulk change while it runs */
+  tern_store_db_set_cache_size (db, TERN_STORE_DB_CACHE_KIB);
+  ok = tern_store_importer_run (self, db, cancellable, error);
+  tern_store_db_set_cache_size (db, TERN_STORE_DB_READER_CACHE_KIB);
+  return ok ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 /**

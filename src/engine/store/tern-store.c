@@ -310,6 +310,10 @@ get_thread_db (TernStore *self, GError **error)
   db = tern_store_open_db (self, NULL, error);
   if (db == NULL)
     return NULL;
+  /* The workers mostly read for the window (lists, cards), which the system's page
+   * cache serves nearly as well: a smaller cache each kept a 100,000-message INBOX's
+   * window 10 MiB smaller, as fast. Bulk changes raise it while they run. */
+  tern_store_db_set_cache_size (db, TERN_STORE_DB_READER_CACHE_KIB);
 
   g_mutex_lock (&self->lock);
   g_hash_table_insert (self->dbs, g_thread_self (), db);

@@ -13,6 +13,7 @@
 #include "tern-store-folder-list.h"
 #include "tern-store-message-list.h"
 #include "tern-store-thread-list.h"
+#include "tern-store-private.h"
 #include "store-test-home.h"
 
 typedef struct
@@ -470,6 +471,34 @@ test_search_model (void)
   g_assert_error (error, TERN_STORE_ERROR, TERN_STORE_ERROR_INVALID_QUERY);
 }
 
+static gpointer
+cache_size_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 *kib = data;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_tern_store_db_get_handle (db), "PRAGMA cache_size", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *kib = -sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* The page cache of the worker that runs a job, in KiB. */
+static gint64
+worker_cache_kib (TernStore *store)
+{
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 kib = 0;
+
+  tern_store_run_async (store, cache_size_work, &kib, NULL, NULL, NULL, done_cb, wait);
+  g_assert_nonnull (tern_store_run_finish (store, wait_for (wait), &error));
+  g_assert_no_error (error);
+  return kib;
+}
+
 static void
 test_import_async (void)
 {
@@ -502,6 +531,10 @@ test_import_async (void)
   g_assert_cmpuint (s.last_total, ==, 50);
   g_assert_cmpuint (s.last_unread, ==, 25);   /* Status: RO is \Seen */
   g_signal_handlers_disconnect_by_data (store, &s);
+  /* The import ran with a bulk change's cache; the workers keep the readers' one
+   * (fails on a store whose workers keep the default). */
+  g_assert_cmpint (worker_cache_kib (store), ==, TERN_STORE_DB_READER_CACHE_KIB);
+  g_assert_cmpint (worker_cache_kib (store), ==, TERN_STORE_DB_READER_CACHE_KIB);
 }
 
 /* ---- the one change stream: writes of another thread's connection ------------------- */
