@@ -28,6 +28,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "bench-memory.h"
 #include "tern-engine.h"
 #include "tern-store.h"
 #include "tern-ui-html-loader.h"
@@ -155,69 +156,15 @@ report (const char *what, GArray *times)
           g_array_index (times, double, 0));
 }
 
-static int
-parent_of (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  char *close;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL) || (close = strrchr (stat, ')')) == NULL)
-    return 0;
-  return atoi (close + 4);
-}
-
-static long
-status_kb (int pid, const char *file, const char *field)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", pid, file);
-  g_autofree char *text = NULL;
-  char *p;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strstr (text, field)) == NULL)
-    return 0;
-  return atol (p + strlen (field));
-}
-
-/* RSS and PSS of this process and of its descendants (the WebKit processes run
- * under bwrap); returns the number of web processes. */
+/* Prints the memory of this process and of the WebKit processes; returns the
+ * number of web processes. */
 static guint
 memory_report (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-  long rss_total = 0, pss_total = 0;
-  guint web_processes = 0;
+  BenchMemory memory;
 
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      int pid, p;
-      g_autofree char *comm_path = NULL;
-      g_autofree char *comm = NULL;
-      long rss, pss;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      pid = p = atoi (name);
-      while (p > 1 && p != getpid ())
-        p = parent_of (p);
-      if (p != getpid ())
-        continue;
-      comm_path = g_strdup_printf ("/proc/%d/comm", pid);
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
-        continue;
-      g_strstrip (comm);
-      rss = status_kb (pid, "status", "VmRSS:");
-      pss = status_kb (pid, "smaps_rollup", "Pss:");
-      if (g_str_has_prefix (comm, "WebKitWebProces"))
-        web_processes++;
-      printf ("  %-18s pid %-7d RSS %7.1f MB  PSS %7.1f MB\n", comm, pid, rss / 1024.0, pss / 1024.0);
-      rss_total += rss;
-      pss_total += pss;
-    }
-  printf ("  %-18s             RSS %7.1f MB  PSS %7.1f MB (RSS counts shared pages in each process)\n",
-          "all", rss_total / 1024.0, pss_total / 1024.0);
-  return web_processes;
+  bench_memory_read (&memory, TRUE);
+  return memory.web_processes;
 }
 
 static void
