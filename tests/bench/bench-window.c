@@ -200,6 +200,23 @@ find_html_message (gint64 folder_id)
   return 0;
 }
 
+/* The same, from another process: the store connection that looks and the
+ * messages it parses would count in this one's memory. */
+static gint64
+find_html_message_apart (const char *self, gint64 folder_id)
+{
+  g_autofree char *folder = g_strdup_printf ("%" G_GINT64_FORMAT, folder_id);
+  const char *argv[] = { self, "--find-html", folder, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("bench-window --find-html: %s", error->message);
+  return g_ascii_strtoll (out, NULL, 10);
+}
+
 static void
 html_shown_cb (TernUiMessageView *view, gint64 id, gpointer data)
 {
@@ -219,11 +236,18 @@ main (int argc, char **argv)
   guint tick;
   gboolean mail = FALSE, sync;
   long rss_open, rss_end;
+  BenchMemory html;
 
   if (argc < 2)
     {
       g_printerr ("usage: bench-window FOLDER_ID [FRAMES] | bench-window --sync\n");
       return 2;
+    }
+  if (g_str_equal (argv[1], "--find-html") && argc > 2)
+    {
+      tern_engine_init ();
+      g_print ("%" G_GINT64_FORMAT "\n", find_html_message (g_ascii_strtoll (argv[2], NULL, 10)));
+      return 0;
     }
   sync = g_str_equal (argv[1], "--sync");
   folder_id = sync ? 0 : g_ascii_strtoll (argv[1], NULL, 10);
@@ -264,6 +288,28 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, FALSE);
   rss_open = rss_kib ();
 
+  /* The folder's newest HTML message shown (remote content blocked, as by default):
+   * the memory of Tern, and of Tern with WebKit's processes. It stays shown while
+   * the list scrolls. */
+  {
+    gint64 html_id = find_html_message_apart (argv[0], folder_id), shown = 0;
+    TernUiMessageView *reader = TERN_UI_MESSAGE_VIEW (gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW,
+                                                                                   "reader"));
+
+    if (html_id == 0)
+      g_error ("no HTML message among the folder's newest 2,000");
+    g_signal_connect (reader, "body-shown", G_CALLBACK (html_shown_cb), &shown);
+    /* (by id, as the window shows a selection: the list's rows are conversations,
+     * and this message need not be its conversation's newest) */
+    tern_ui_message_view_show_message_ids (reader, &html_id, 1, html_id);
+    for (gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; shown != html_id && g_get_monotonic_time () < until;)
+      g_main_context_iteration (NULL, TRUE);
+    if (shown != html_id)
+      g_error ("the HTML message %" G_GINT64_FORMAT " was not shown within 60 s", html_id);
+    for (gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
+      g_main_context_iteration (NULL, FALSE);
+    bench_memory_read (&html, FALSE);
+  }
   gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
   scroll.adjustment = gtk_scrolled_window_get_vadjustment (tern_ui_message_list_get_scrolled_window (list));
   scroll.frames = frames;
@@ -285,33 +331,9 @@ main (int argc, char **argv)
            gtk_adjustment_get_value (scroll.adjustment) >=
              gtk_adjustment_get_upper (scroll.adjustment) - gtk_adjustment_get_page_size (scroll.adjustment) - 1 ? "yes" : "no");
   print_gaps ();
-  g_print ("rss_open_mb=%.1f rss_end_mb=%.1f", rss_open / 1024.0, rss_end / 1024.0);
-
-  /* Then the folder's newest HTML message shown (remote content blocked, as by
-   * default): the memory of Tern, and of Tern with WebKit's processes. */
-  {
-    gint64 html_id = find_html_message (folder_id), shown = 0;
-    TernUiMessageView *reader = TERN_UI_MESSAGE_VIEW (gtk_widget_get_template_child (GTK_WIDGET (win), TERN_UI_TYPE_WINDOW,
-                                                                                   "reader"));
-    BenchMemory memory;
-
-    if (html_id == 0)
-      g_error ("no HTML message among the folder's newest 2,000");
-    g_signal_connect (reader, "body-shown", G_CALLBACK (html_shown_cb), &shown);
-    /* (by id, as the window shows a selection: the list's rows are conversations,
-     * and this message need not be its conversation's newest) */
-    tern_ui_message_view_show_message_ids (reader, &html_id, 1, html_id);
-    for (gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; shown != html_id && g_get_monotonic_time () < until;)
-      g_main_context_iteration (NULL, TRUE);
-    if (shown != html_id)
-      g_error ("the HTML message %" G_GINT64_FORMAT " was not shown within 60 s", html_id);
-    for (gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC; g_get_monotonic_time () < until;)
-      g_main_context_iteration (NULL, FALSE);
-    bench_memory_read (&memory, FALSE);
-    g_print (" html_id=%" G_GINT64_FORMAT " rss_html_mb=%.1f all_pss_html_mb=%.1f all_rss_html_mb=%.1f web_processes=%u\n",
-             html_id, memory.self_rss_kib / 1024.0, memory.pss_kib / 1024.0, memory.rss_kib / 1024.0,
-             memory.web_processes);
-  }
+  g_print ("rss_open_mb=%.1f rss_html_mb=%.1f all_pss_html_mb=%.1f all_rss_html_mb=%.1f web_processes=%u rss_end_mb=%.1f\n",
+           rss_open / 1024.0, html.self_rss_kib / 1024.0, html.pss_kib / 1024.0, html.rss_kib / 1024.0,
+           html.web_processes, rss_end / 1024.0);
   gtk_widget_set_visible (GTK_WIDGET (win), FALSE);
   gtk_window_destroy (GTK_WINDOW (win));
   return 0;

@@ -365,13 +365,14 @@ create_view (TernUiHtmlBody *self)
 /**
  * tern_ui_html_body_prepare:
  *
- * Starts the shared web process and compiles the content filter, so that the
- * first HTML message does not wait for them (about a second).
+ * Starts the shared web process and compiles the content filter, a step at a time
+ * from the main loop, so that the first HTML message does not wait for them (about
+ * a second).
  */
 void
 tern_ui_html_body_prepare (void)
 {
-  tern_ui_web_shared_init (serve_cid);
+  tern_ui_web_shared_prepare (serve_cid);
 }
 
 /**

@@ -27,6 +27,7 @@ typedef void (*TernUiWebSharedCidFunc) (WebKitURISchemeRequest *request,
 typedef void (*TernUiWebSharedReadyFunc) (gpointer user_data);
 
 void                     tern_ui_web_shared_init          (TernUiWebSharedCidFunc    cid_func);
+void                     tern_ui_web_shared_prepare       (TernUiWebSharedCidFunc    cid_func);
 WebKitWebView           *tern_ui_web_shared_new_view      (gboolean                  remote_ok);
 gboolean                 tern_ui_web_shared_is_filtered   (WebKitWebView            *view);
 void                     tern_ui_web_shared_add_filter    (WebKitWebView            *view);
