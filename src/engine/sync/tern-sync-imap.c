@@ -28,13 +28,13 @@
  */
 #include "config.h"
 
-#include <iconv.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "tern-account-sessions.h"
 #include "tern-imap-error.h"
 #include "tern-imap-session.h"
+#include "tern-sync-converters.h"
 #include "tern-sync-imap.h"
 #include "tern-sync-journal.h"
 #include "tern-sync-pipeline.h"
@@ -117,42 +117,6 @@ flags_from_strv (char **flags)
   return result;
 }
 
-/* glibc loads a charset converter (a gconv module) at iconv_open() and unloads it
- * again soon after the last iconv_close(): the MIME parsing of a sync, which opens
- * a converter per encoded header and text part, spent a tenth of its CPU time in
- * dlopen()/dlclose(). One descriptor per common charset, open while any sync parses mail,
- * keeps those modules loaded; the last sync to end closes them, so that nothing is
- * left behind once no sync runs (LeakSanitizer counted them as a leak of every sync
- * when they were kept for the life of the process). (The better fix is a converter
- * cache in the MIME layer.) */
-static GMutex converters_lock;
-static guint converters_users;
-static GArray *converters;   /* iconv_t */
-
-static void
-pin_charset_converters (void)
-{
-  static const char * const charsets[] = {
-    "ISO-8859-1", "ISO-8859-2", "ISO-8859-5", "ISO-8859-7", "ISO-8859-9", "ISO-8859-15",
-    "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252", "WINDOWS-1253", "WINDOWS-1254", "WINDOWS-1257",
-    "KOI8-R", "KOI8-U", "ISO-2022-JP", "EUC-JP", "SHIFT_JIS", "GB2312", "GBK", "GB18030", "BIG5",
-    "EUC-KR", "UTF-16", "UTF-7",
-  };
-  g_mutex_lock (&converters_lock);
-  if (converters_users++ == 0)
-    {
-      converters = g_array_new (FALSE, FALSE, sizeof (iconv_t));
-      for (guint i = 0; i < G_N_ELEMENTS (charsets); i++)
-        {
-          iconv_t cd = iconv_open ("UTF-8", charsets[i]);
-
-          if (cd != (iconv_t) -1)
-            g_array_append_val (converters, cd);
-        }
-    }
-  g_mutex_unlock (&converters_lock);
-}
-
 /* Pins the converters for this sync, at its first MIME work: a sync that finds
  * nothing to fetch opens none (they cost a resync of an unchanged INBOX 5% of its
  * CPU). */
@@ -160,22 +124,8 @@ static void
 sync_pin_converters (Sync *sync)
 {
   if (!sync->converters_pinned)
-    pin_charset_converters ();
+    tern_sync_converters_pin ();
   sync->converters_pinned = TRUE;
-}
-
-static void
-unpin_charset_converters (void)
-{
-  g_mutex_lock (&converters_lock);
-  g_assert (converters_users > 0);
-  if (--converters_users == 0)
-    {
-      for (guint i = 0; i < converters->len; i++)
-        iconv_close (g_array_index (converters, iconv_t, i));
-      g_clear_pointer (&converters, g_array_unref);
-    }
-  g_mutex_unlock (&converters_lock);
 }
 
 static void
@@ -1147,7 +1097,7 @@ sync_clear (Sync *sync)
   g_clear_pointer (&sync->changes, g_array_unref);
   g_clear_pointer (&sync->vanished, g_array_unref);
   if (sync->converters_pinned)
-    unpin_charset_converters ();
+    tern_sync_converters_unpin ();
   sync->converters_pinned = FALSE;
 }
 
