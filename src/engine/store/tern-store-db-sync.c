@@ -548,9 +548,8 @@ gboolean
 tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **error)
 {
   g_autoptr(TernStoreFolder) folder = NULL;
-  g_autoptr(GArray) folder_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) folder_ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!tern_store_db_begin (self, error))
     return FALSE;
@@ -566,17 +565,8 @@ tern_store_db_sync_delete_folder (TernStoreDb *self, gint64 folder_id, GError **
   sqlite3_bind_int64 (stmt, 1, tern_store_folder_get_account_id (folder));
   sqlite3_bind_int64 (stmt, 2, folder_id);
   _tern_store_db_bind_text (stmt, 3, tern_store_folder_get_path (folder));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (folder_ids, id);
-    }
-  _tern_store_db_stmt_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _tern_store_db_set_error (self, rc, error);
-      goto fail;
-    }
+  if ((folder_ids = _tern_store_db_collect_int64 (self, stmt, error)) == NULL)
+    goto fail;
 
   for (guint i = 0; i < folder_ids->len; i++)
     {
