@@ -32,6 +32,7 @@ typedef enum
   OP_MOVE_FOLDER,
   OP_DELETE_FOLDER,
   OP_EMPTY_FOLDER,
+  OP_SUBSCRIBE_FOLDER,
   OP_SAVE_DRAFT,
   OP_QUEUE,
   OP_OUTBOX_SEND_NOW,
@@ -56,6 +57,7 @@ typedef struct
   GBytes         *raw;
   guint           delay;
   gboolean        junk;
+  gboolean        subscribed;     /* OP_SUBSCRIBE_FOLDER */
   TernAccount    *account;        /* draft and queue */
   TernMailUndo   *undo_in;        /* OP_UNDO */
   TernOutboxComposition *composition; /* send, a draft */

@@ -26,6 +26,7 @@
 #include "tern-mail-op-private.h"
 #include "tern-mail-private.h"
 #include "tern-store-db-outbox.h"
+#include "tern-store-db-sync.h"
 #include "tern-sync-error.h"
 #include "tern-sync-journal.h"
 
@@ -269,6 +270,39 @@ rename_to (TernStoreDb *db, Op *op, TernStoreFolder *folder, const char *path, G
   return TRUE;
 }
 
+/* Subscribes to an IMAP folder or unsubscribes from it; the undo gives it back. */
+static gboolean
+subscribe (TernStoreDb *db, Op *op, gint64 folder_id, gboolean subscribed, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
+  TernMailUndo *undo;
+
+  if (folder == NULL)
+    return FALSE;
+  if (tern_store_db_sync_get_account_kind (db, tern_store_folder_get_account_id (folder), NULL) !=
+      TERN_STORE_ACCOUNT_IMAP)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID,
+                           _("Only the folders of an IMAP account have subscriptions"));
+      return FALSE;
+    }
+  if (tern_store_folder_get_role (folder) == TERN_STORE_FOLDER_ROLE_INBOX && !subscribed)
+    {
+      g_set_error_literal (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID, _("The Inbox is always shown"));
+      return FALSE;
+    }
+  undo = _tern_mail_undo_new (TERN_MAIL_UNDO_SUBSCRIPTION);
+  undo->folder_id = folder_id;
+  undo->subscribed = tern_store_folder_get_subscribed (folder);
+  if (!tern_sync_journal_set_folder_subscribed (db, folder_id, subscribed, error))
+    {
+      tern_mail_undo_unref (undo);
+      return FALSE;
+    }
+  op->undo = undo;
+  return TRUE;
+}
+
 static gboolean
 run_undo (TernStoreDb *db, Op *op, GError **error)
 {
@@ -324,6 +358,9 @@ run_undo (TernStoreDb *db, Op *op, GError **error)
 
         return folder != NULL && rename_to (db, op, folder, undo->path, error);
       }
+
+    case TERN_MAIL_UNDO_SUBSCRIPTION:
+      return subscribe (db, op, undo->folder_id, undo->subscribed, error);
 
     case TERN_MAIL_UNDO_UNQUEUE:
       {
@@ -552,6 +589,9 @@ run (TernStoreDb *db, Op *op, GError **error)
 
     case OP_EMPTY_FOLDER:
       return tern_sync_journal_empty_folder (db, op->folder_id, error);
+
+    case OP_SUBSCRIBE_FOLDER:
+      return subscribe (db, op, op->folder_id, op->subscribed, error);
 
     case OP_SAVE_DRAFT:
     case OP_SEND:
@@ -1027,6 +1067,26 @@ tern_mail_rename_folder_async (TernMail *self, gint64 folder_id, const char *nam
   op->folder_id = folder_id;
   op->name = g_strdup (name);
   _tern_mail_op_start (self, op, tern_mail_rename_folder_async, cancellable, callback, user_data);
+}
+
+/**
+ * tern_mail_set_folder_subscribed_async:
+ * @folder_id: a folder of an IMAP account
+ * @subscribed: whether to subscribe to it (%FALSE: unsubscribe)
+ *
+ * Subscribes to a folder or unsubscribes from it: what a window that shows the
+ * subscribed folders only shows (every folder is synced all the same). Here at once,
+ * on the server with the journal; undoable.
+ */
+void
+tern_mail_set_folder_subscribed_async (TernMail *self, gint64 folder_id, gboolean subscribed,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  Op *op = _tern_mail_op_new (OP_SUBSCRIBE_FOLDER, NULL, 0);
+
+  op->folder_id = folder_id;
+  op->subscribed = subscribed;
+  _tern_mail_op_start (self, op, tern_mail_set_folder_subscribed_async, cancellable, callback, user_data);
 }
 
 /**

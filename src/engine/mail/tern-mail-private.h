@@ -18,6 +18,7 @@ typedef enum
   TERN_MAIL_UNDO_DELETE_COPIES,  /* ids: delete the copies made */
   TERN_MAIL_UNDO_DELETE_FOLDER,  /* folder_id: delete the folder made (when still empty) */
   TERN_MAIL_UNDO_RENAME_FOLDER,  /* folder_id, path: give the folder its path back */
+  TERN_MAIL_UNDO_SUBSCRIPTION,   /* folder_id, subscribed: give the folder its subscription back */
   TERN_MAIL_UNDO_UNQUEUE,        /* outbox_id: take the message out of the outbox; with
                                   * prior, also give the original of a reply or forward
                                   * its flags back */
@@ -31,6 +32,7 @@ struct _TernMailUndo
   GArray           *ids;         /* gint64 */
   gint64            folder_id;
   char             *path;
+  gboolean          subscribed;
   gint64            outbox_id;
 };
 

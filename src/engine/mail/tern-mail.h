@@ -215,6 +215,12 @@ void             tern_mail_delete_folder_async (TernMail             *self,
                                                 GCancellable         *cancellable,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
+void             tern_mail_set_folder_subscribed_async (TernMail     *self,
+                                                gint64                folder_id,
+                                                gboolean              subscribed,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
 void             tern_mail_empty_folder_async  (TernMail             *self,
                                                 gint64                folder_id,
                                                 GCancellable         *cancellable,

@@ -92,20 +92,14 @@ fail:
   return FALSE;
 }
 
-/* Records whether the server lists the folder as subscribed. */
-gboolean
-tern_store_db_sync_set_folder_subscribed (TernStoreDb  *self,
-                                          gint64        folder_id,
-                                          gboolean      subscribed,
-                                          GError      **error)
+static gboolean
+set_folder_subscribed (TernStoreDb *self, gint64 folder_id, gboolean subscribed, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt;
 
   if (!tern_store_db_begin (self, error))
     return FALSE;
-  stmt = _tern_store_db_get_stmt (self,
-                                  "UPDATE folders SET subscribed = ?2 WHERE id = ?1 AND subscribed != ?2 RETURNING id",
-                                  error);
+  stmt = _tern_store_db_get_stmt (self, sql, error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, folder_id);
@@ -117,6 +111,44 @@ tern_store_db_sync_set_folder_subscribed (TernStoreDb  *self,
 fail:
   tern_store_db_rollback (self);
   return FALSE;
+}
+
+/**
+ * tern_store_db_sync_set_folder_subscribed:
+ *
+ * Records whether the server lists the folder as subscribed, unless the journal
+ * holds a change of the subscription made here that the server has not seen yet
+ * (the replay sends it, and the next LIST sees it).
+ */
+gboolean
+tern_store_db_sync_set_folder_subscribed (TernStoreDb  *self,
+                                          gint64        folder_id,
+                                          gboolean      subscribed,
+                                          GError      **error)
+{
+  G_STATIC_ASSERT (TERN_STORE_JOURNAL_FOLDER_SUBSCRIBE == 9 && TERN_STORE_JOURNAL_FOLDER_UNSUBSCRIBE == 10);
+  return set_folder_subscribed (self, folder_id, subscribed,
+                                "UPDATE folders SET subscribed = ?2 WHERE id = ?1 AND subscribed != ?2"
+                                " AND NOT EXISTS (SELECT 1 FROM journal WHERE folder_id = ?1 AND op IN (9, 10))"
+                                " RETURNING id",
+                                error);
+}
+
+/**
+ * tern_store_db_sync_set_folder_subscribed_here:
+ *
+ * Subscribes to a folder or unsubscribes from it here, as the user asked (the
+ * journal takes it to the server).
+ */
+gboolean
+tern_store_db_sync_set_folder_subscribed_here (TernStoreDb  *self,
+                                               gint64        folder_id,
+                                               gboolean      subscribed,
+                                               GError      **error)
+{
+  return set_folder_subscribed (self, folder_id, subscribed,
+                                "UPDATE folders SET subscribed = ?2 WHERE id = ?1 AND subscribed != ?2 RETURNING id",
+                                error);
 }
 
 static void

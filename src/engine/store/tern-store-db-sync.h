@@ -88,6 +88,10 @@ gboolean tern_store_db_sync_set_folder_subscribed  (TernStoreDb            *self
                                                     gint64                  folder_id,
                                                     gboolean                subscribed,
                                                     GError                **error);
+gboolean tern_store_db_sync_set_folder_subscribed_here (TernStoreDb        *self,
+                                                    gint64                  folder_id,
+                                                    gboolean                subscribed,
+                                                    GError                **error);
 gboolean tern_store_db_sync_lookup_uid             (TernStoreDb            *self,
                                                     gint64                  folder_id,
                                                     guint32                 uid,

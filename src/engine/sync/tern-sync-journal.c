@@ -961,6 +961,34 @@ tern_sync_journal_rename_folder (TernStoreDb *db, gint64 folder_id, const char *
   return tern_store_db_commit (db, error);
 }
 
+/**
+ * tern_sync_journal_set_folder_subscribed:
+ *
+ * Subscribes to an IMAP folder or unsubscribes from it (what a client that shows the
+ * subscribed folders only shows): here at once, on the server with the replay.
+ */
+gboolean
+tern_sync_journal_set_folder_subscribed (TernStoreDb *db, gint64 folder_id, gboolean subscribed, GError **error)
+{
+  g_autoptr(TernStoreFolder) folder = tern_store_db_get_folder (db, folder_id, error);
+  Entry e = { subscribed ? TERN_STORE_JOURNAL_FOLDER_SUBSCRIBE : TERN_STORE_JOURNAL_FOLDER_UNSUBSCRIBE, };
+
+  if (folder == NULL)
+    return FALSE;
+  if (!tern_store_folder_get_subscribed (folder) == !subscribed)
+    return TRUE;
+  e.name = tern_store_folder_get_server_path (folder);
+  if (!tern_store_db_begin (db, error))
+    return FALSE;
+  if (!tern_store_db_sync_set_folder_subscribed_here (db, folder_id, subscribed, error) ||
+      !journal_folder (db, folder_id, &e, error))
+    {
+      tern_store_db_rollback (db);
+      return FALSE;
+    }
+  return tern_store_db_commit (db, error);
+}
+
 static gint
 by_path_length_desc (gconstpointer a, gconstpointer b)
 {

@@ -79,6 +79,10 @@ TernStoreFolder *tern_sync_journal_create_folder (TernStoreDb          *db,
                                                   gint64                account_id,
                                                   const char           *path,
                                                   GError              **error);
+gboolean         tern_sync_journal_set_folder_subscribed (TernStoreDb  *db,
+                                                          gint64        folder_id,
+                                                          gboolean      subscribed,
+                                                          GError      **error);
 gboolean         tern_sync_journal_rename_folder (TernStoreDb          *db,
                                                   gint64                folder_id,
                                                   const char           *new_path,

@@ -63,6 +63,7 @@
 #include "tern-mime-summary.h"
 #include "tern-sync-journal.h"
 #include "tern-sync-replay.h"
+#include "tern-sync-replay-private.h"
 #include "tern-store-db-sync.h"
 #include "tern-store-error.h"
 
@@ -75,17 +76,6 @@ tern_sync_replay_server_name (const char *path, char delimiter)
     g_strdelimit (name, "/", delimiter);
   return name;
 }
-
-/* One entry's replay. */
-typedef struct
-{
-  TernStoreDb              *db;
-  TernImapSession          *session;
-  TernStoreDbJournalEntry  *entry;
-  GCancellable             *cancellable;
-  GError                   *refusal;   /* the first refusal the entry met, for the user */
-  GPtrArray                *later;     /* TernStoreDbJournalEntry: the entries after it, once asked for */
-} Replay;
 
 static void
 replay_clear (Replay *r)
@@ -114,8 +104,8 @@ is_conflict (const GError *error)
 /* Keeps a refusal of the entry for the report, in words that say what was refused
  * (@what) and what the store shows now (@outcome); one after the first goes to the
  * log only. */
-static void
-note_refusal (Replay *r, const GError *error, const char *what, const char *outcome)
+void
+_tern_sync_replay_note_refusal (Replay *r, const GError *error, const char *what, const char *outcome)
 {
   const char *text = error->domain == TERN_IMAP_ERROR ? tern_imap_error_get_server_text (error) : NULL;
   g_autofree char *message = NULL;
@@ -665,7 +655,7 @@ rescue (Replay *r, gint64 row_id, TernStoreFolder *target, GError **error)
                                                  ? tern_store_message_get_subject (message) : "",
                                                  tern_store_folder_get_path (target));
 
-        note_refusal (r, local_error, what, _("it stays on this computer only"));
+        _tern_sync_replay_note_refusal (r, local_error, what, _("it stays on this computer only"));
       }
       return TRUE;
     }
@@ -829,7 +819,7 @@ replay_flags (Replay *r, ServerSet *set, GError **error)
   count = n_messages ((guint) tern_imap_uid_set_get_count (set->uids));
   /* Translators: "Changing the flags of 2 messages in “INBOX”" */
   what = g_strdup_printf (_("Changing the flags of %s in “%s”"), count, tern_store_folder_get_path (folder));
-  note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE, "it keeps the flags the server has",
+  _tern_sync_replay_note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE, "it keeps the flags the server has",
                                                "they keep the flags the server has",
                                                tern_imap_uid_set_get_count (set->uids)));
   return TRUE;
@@ -866,7 +856,7 @@ replay_delete (Replay *r, ServerSet *set, GError **error)
   count = n_messages ((guint) tern_imap_uid_set_get_count (set->uids));
   /* Translators: "Deleting 2 messages in “INBOX”" */
   what = g_strdup_printf (_("Deleting %s in “%s”"), count, tern_store_folder_get_path (folder));
-  note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE,
+  _tern_sync_replay_note_refusal (r, refused, what, g_dngettext (GETTEXT_PACKAGE,
                                                "the server keeps it, and so does this computer",
                                                "the server keeps them, and so does this computer",
                                                tern_imap_uid_set_get_count (set->uids)));
@@ -905,7 +895,7 @@ replay_messages (Replay *r, GError **error)
                                                  ? _("Changing flags in “%s”") : _("Deleting in “%s”"),
                                                  folder_path (r->db, set->folder_id, &keep));
 
-        note_refusal (r, local_error, what, _("the folder is not on the server"));
+        _tern_sync_replay_note_refusal (r, local_error, what, _("the folder is not on the server"));
       }
     }
   return TRUE;
@@ -1146,7 +1136,7 @@ note_transfer_refusal (Replay *r, ServerSet *set, TernStoreFolder *target)
                                source);
   else
     outcome = g_strdup (_("no copy was made"));
-  note_refusal (r, set->refusal, what, outcome);
+  _tern_sync_replay_note_refusal (r, set->refusal, what, outcome);
 }
 
 static gboolean
@@ -1295,7 +1285,7 @@ replay_append (Replay *r, GError **error)
                               tern_store_message_get_subject (message) != NULL
                               ? tern_store_message_get_subject (message) : "",
                               tern_store_folder_get_path (folder));
-      note_refusal (r, local_error, what, _("it stays on this computer only"));
+      _tern_sync_replay_note_refusal (r, local_error, what, _("it stays on this computer only"));
       return TRUE;
     }
 
@@ -1320,133 +1310,6 @@ fail:
   return FALSE;
 }
 
-/* ---- folders ---------------------------------------------------------------------------- */
-
-/* SUBSCRIBE / UNSUBSCRIBE after a folder operation. A convenience only: a failure
- * (a server that refuses, a connection lost, which the next command reports) leaves
- * the folder operation done, and the next sync records the server's subscriptions. */
-static void
-set_subscribed (TernImapSession *session, const char *server_name, gboolean subscribed, GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!(subscribed ? tern_imap_session_subscribe : tern_imap_session_unsubscribe) (session, server_name,
-                                                                                 cancellable, &error))
-    g_debug ("%s %s: %s", subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE", server_name, error->message);
-}
-
-/* After a RENAME of @old_name to @new_name, which took the folders inside it along:
- * their subscriptions follow them (servers need not move them, and Dovecot does
- * not), and the store knows their new names on the server before the next LIST. */
-static gboolean
-follow_rename_below (Replay *r, TernStoreFolder *folder, const char *old_name, const char *new_name, char delimiter,
-                     GError **error)
-{
-  g_autoptr(GPtrArray) folders = NULL;
-  g_autofree char *prefix = NULL;
-  char delim[2] = { delimiter, '\0' };
-
-  if (delimiter == '\0')
-    return TRUE;
-  folders = tern_store_db_list_folders (r->db, tern_store_folder_get_account_id (folder), error);
-  if (folders == NULL)
-    return FALSE;
-  prefix = g_strdup_printf ("%s%c", old_name, delimiter);
-  for (guint i = 0; i < folders->len; i++)
-    {
-      TernStoreFolder *below = g_ptr_array_index (folders, i);
-      const char *server_path = tern_store_folder_get_server_path (below);
-      g_autofree char *moved = NULL;
-
-      if (server_path == NULL || !g_str_has_prefix (server_path, prefix))
-        continue;
-      moved = g_strconcat (new_name, server_path + strlen (old_name), NULL);
-      if (tern_store_folder_get_subscribed (below))
-        {
-          set_subscribed (r->session, server_path, FALSE, r->cancellable);
-          set_subscribed (r->session, moved, TRUE, r->cancellable);
-        }
-      if (!tern_store_db_sync_set_folder_server (r->db, tern_store_folder_get_id (below), moved, delim,
-                                                 tern_store_folder_get_role (below), error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-replay_folder_op (Replay *r, char delimiter, GError **error)
-{
-  TernStoreDbJournalEntry *entry = r->entry;
-  TernImapSession *session = r->session;
-  GCancellable *cancellable = r->cancellable;
-  g_autoptr(TernStoreFolder) folder = NULL;
-  g_autofree char *server_name = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TernImapMailbox) created = NULL;
-  char delim[2] = { delimiter, '\0' };
-
-  if (entry->op == TERN_STORE_JOURNAL_FOLDER_DELETE)
-    {
-      if (entry->name == NULL)
-        return TRUE;
-      if (!tern_imap_session_delete (session, entry->name, cancellable, error))
-        return FALSE;
-      /* A subscription may outlive its mailbox (RFC 3501 6.3.6). */
-      set_subscribed (session, entry->name, FALSE, cancellable);
-      return TRUE;
-    }
-
-  folder = tern_store_db_get_folder (r->db, entry->folder_id, error);
-  if (folder == NULL)
-    return FALSE;
-  server_name = tern_sync_replay_server_name (entry->name != NULL ? entry->name : tern_store_folder_get_path (folder),
-                                              delimiter);
-
-  if (entry->op == TERN_STORE_JOURNAL_FOLDER_RENAME && tern_store_folder_get_server_path (folder) != NULL)
-    {
-      if (!tern_imap_session_rename (session, tern_store_folder_get_server_path (folder), server_name,
-                                     cancellable, &local_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      /* Servers need not move the subscription (RFC 3501 6.3.6: a subscription
-       * outlives its mailbox); an UNSUBSCRIBE and a SUBSCRIBE make sure. */
-      if (tern_store_folder_get_subscribed (folder))
-        {
-          set_subscribed (session, tern_store_folder_get_server_path (folder), FALSE, cancellable);
-          set_subscribed (session, server_name, TRUE, cancellable);
-        }
-      if (!follow_rename_below (r, folder, tern_store_folder_get_server_path (folder), server_name, delimiter, error))
-        return FALSE;
-    }
-  else
-    {
-      if (!tern_imap_session_create (session, server_name, cancellable, &local_error) &&
-          /* Created already (by an earlier, interrupted replay): fine. */
-          (!g_error_matches (local_error, TERN_IMAP_ERROR, TERN_IMAP_ERROR_NO) ||
-           (strstr (local_error->message, "ALREADYEXISTS") == NULL &&
-            strstr (local_error->message, "exists") == NULL)))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      set_subscribed (session, server_name, TRUE, cancellable);   /* a folder made here is wanted */
-      /* The server's UIDVALIDITY, not the one the store gave the folder made here:
-       * the messages later entries move or upload there take their UIDs under it
-       * (COPYUID, APPENDUID), and the sync would otherwise see a new UIDVALIDITY and
-       * load the folder again. Without an answer, the sync does that. */
-      created = tern_imap_session_status (session, server_name, TERN_IMAP_STATUS_ITEM_UIDVALIDITY, cancellable,
-                                          NULL);
-    }
-  if (!tern_store_db_sync_set_folder_server (r->db, entry->folder_id, server_name, delim,
-                                             tern_store_folder_get_role (folder), error))
-    return FALSE;
-  if (created != NULL && (created->status_items & TERN_IMAP_STATUS_ITEM_UIDVALIDITY) && created->uidvalidity != 0)
-    return tern_store_db_set_folder_sync_state (r->db, entry->folder_id, created->uidvalidity, 1, 0, error);
-  return TRUE;
-}
-
 static gboolean
 replay_entry (Replay *r, char delimiter, GError **error)
 {
@@ -1466,7 +1329,9 @@ replay_entry (Replay *r, char delimiter, GError **error)
     case TERN_STORE_JOURNAL_FOLDER_CREATE:
     case TERN_STORE_JOURNAL_FOLDER_RENAME:
     case TERN_STORE_JOURNAL_FOLDER_DELETE:
-      return replay_folder_op (r, delimiter, error);
+    case TERN_STORE_JOURNAL_FOLDER_SUBSCRIBE:
+    case TERN_STORE_JOURNAL_FOLDER_UNSUBSCRIBE:
+      return _tern_sync_replay_folder_op (r, delimiter, error);
 
     default:
       g_warning ("Dropping the journal entry %" G_GINT64_FORMAT ": unknown operation %d", r->entry->id,

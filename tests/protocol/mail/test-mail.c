@@ -741,6 +741,96 @@ test_folders (void)
   sync_alice ();
 }
 
+/* Whether the server lists @name as subscribed (LSUB), through the test's own session. */
+static gboolean
+server_subscribed (const char *name)
+{
+  g_autoptr(TernImapSession) session = server ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = tern_imap_session_list (session, "", "*", TERN_IMAP_LIST_SUBSCRIBED, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    if (g_strcmp0 (((TernImapMailbox *) g_ptr_array_index (list, i))->name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+store_subscribed (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreFolder) folder = NULL;
+
+  /* The folder list model's object, which the change reaches as a notify. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (folders)); i++)
+    {
+      g_autoptr(TernStoreFolder) f = g_list_model_get_item (G_LIST_MODEL (folders), i);
+
+      if (tern_store_folder_get_id (f) == folder_id (path))
+        return tern_store_folder_get_subscribed (f);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+projects_subscribed_is (gpointer data)
+{
+  return store_subscribed ("Projects") == GPOINTER_TO_INT (data);
+}
+
+/* Unsubscribe, subscribe and their undo: the store at once, the server after the sync
+ * (its LSUB, read by a session of the test's own), and the sync leaves the store's
+ * value as the user set it. */
+static void
+test_subscriptions (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TernMailUndo) undo = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean was = server_subscribed ("Projects");
+
+  g_assert_cmpint (store_subscribed ("Projects"), ==, was);
+  g_test_message ("Projects subscribed at first: %d", was);
+
+  tern_mail_set_folder_subscribed_async (mail, folder_id ("Projects"), !was, NULL, done_cb, &result);
+  undo = finish (&result, NULL);
+  g_assert_nonnull (undo);
+  g_assert_true (spin_until (projects_subscribed_is, GINT_TO_POINTER (!was), 10));
+  g_assert_cmpint (server_subscribed ("Projects"), ==, was);   /* not replayed yet */
+  sync_alice ();
+  g_assert_cmpint (server_subscribed ("Projects"), ==, !was);
+  g_assert_cmpint (store_subscribed ("Projects"), ==, !was);
+
+  /* The other way, and its undo before the replay: nothing changes on the server. */
+  tern_mail_set_folder_subscribed_async (mail, folder_id ("Projects"), was, NULL, done_cb, &result);
+  g_clear_pointer (&undo, tern_mail_undo_unref);
+  undo = finish (&result, NULL);
+  g_assert_true (spin_until (projects_subscribed_is, GINT_TO_POINTER (was), 10));
+  tern_mail_undo_async (mail, undo, NULL, done_cb, &result);
+  g_clear_pointer (&undo, tern_mail_undo_unref);
+  undo = finish (&result, NULL);
+  g_assert_true (spin_until (projects_subscribed_is, GINT_TO_POINTER (!was), 10));
+  sync_alice ();
+  g_assert_cmpint (server_subscribed ("Projects"), ==, !was);
+  g_assert_cmpint (store_subscribed ("Projects"), ==, !was);
+
+  /* The undo of the first change, after its replay: the server as it was. */
+  tern_mail_undo_async (mail, undo, NULL, done_cb, &result);
+  g_clear_pointer (&undo, tern_mail_undo_unref);
+  undo = finish (&result, NULL);
+  g_assert_true (spin_until (projects_subscribed_is, GINT_TO_POINTER (was), 10));
+  sync_alice ();
+  g_assert_cmpint (server_subscribed ("Projects"), ==, was);
+  g_assert_cmpint (store_subscribed ("Projects"), ==, was);
+
+  /* The Inbox stays; folders of other kinds of account have no subscriptions. */
+  tern_mail_set_folder_subscribed_async (mail, folder_id ("INBOX"), FALSE, NULL, done_cb, &result);
+  g_assert_false (tern_mail_operation_finish (mail, wait_for (&result), NULL, NULL, &error));
+  g_assert_error (error, TERN_MAIL_ERROR, TERN_MAIL_ERROR_INVALID);
+  g_clear_object (&result);
+}
+
 /* A refused password: the account says so, with the remedy. */
 static gboolean
 is_failed (gpointer account)
@@ -1046,6 +1136,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail/undo-flags", test_undo_flags);
   g_test_add_func ("/mail/trash-archive-junk", test_trash_archive_junk);
   g_test_add_func ("/mail/folders", test_folders);
+  g_test_add_func ("/mail/subscriptions", test_subscriptions);
   g_test_add_func ("/mail/move-to-another-account", test_move_to_another_account);
   g_test_add_func ("/mail/undo-across-accounts", test_undo_across_accounts);
   g_test_add_func ("/mail/failed-state", test_failed_state);

@@ -278,6 +278,36 @@ test_folder_subscribed (Fixture *fixture, gconstpointer data)
     g_autoptr(TernStoreChanges) changes = take_one (fixture);
     assert_folders (changes, inbox, (gint64) 0);
   }
+
+  /* The user unsubscribes here; until the journal's entry is replayed, the server's
+   * list (which still says subscribed) does not undo it. */
+  {
+    gint64 entry;
+
+    g_assert_true (tern_store_db_sync_set_folder_subscribed_here (fixture->db, inbox, FALSE, &error));
+    g_assert_no_error (error);
+    forget (fixture);
+    entry = tern_store_db_sync_journal_append (fixture->db, fixture->account, TERN_STORE_JOURNAL_FOLDER_UNSUBSCRIBE,
+                                               inbox, 0, NULL, 0, 0, NULL, NULL, "INBOX", 0, &error);
+    g_assert_no_error (error);
+    g_assert_true (tern_store_db_sync_set_folder_subscribed (fixture->db, inbox, TRUE, &error));
+    g_assert_no_error (error);
+    assert_nothing (fixture);
+    {
+      g_autoptr(TernStoreFolder) f = get_folder (fixture, inbox);
+
+      g_assert_false (tern_store_folder_get_subscribed (f));
+    }
+    /* Replayed: the server's word counts again. */
+    g_assert_true (tern_store_db_sync_journal_remove (fixture->db, entry, &error));
+    g_assert_true (tern_store_db_sync_set_folder_subscribed (fixture->db, inbox, TRUE, &error));
+    g_assert_no_error (error);
+    {
+      g_autoptr(TernStoreFolder) f = get_folder (fixture, inbox);
+
+      g_assert_true (tern_store_folder_get_subscribed (f));
+    }
+  }
 }
 
 static void
