@@ -64,15 +64,18 @@ tern_cli_folder (int argc, char **argv)
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("Creates, renames (or moves: NEW_PATH in another folder), deletes (with "
-                                           "its subfolders and messages) or empties a folder. PATH has “/” "
-                                           "between levels. The server follows at the next sync."));
+                                           "its subfolders and messages) or empties a folder, or subscribes to an "
+                                           "IMAP folder or unsubscribes from it. PATH has “/” between levels. The "
+                                           "server follows at the next sync."));
   if (!tern_cli_output_parse_args (context, "folder", &argc, &argv))
     return TERN_CLI_EXIT_USAGE;
   verb = argc > 1 ? argv[1] : "";
   if (!((g_str_equal (verb, "rename") && argc == 4) ||
-        ((g_str_equal (verb, "create") || g_str_equal (verb, "delete") || g_str_equal (verb, "empty")) && argc == 3)))
+        ((g_str_equal (verb, "create") || g_str_equal (verb, "delete") || g_str_equal (verb, "empty") ||
+          g_str_equal (verb, "subscribe") || g_str_equal (verb, "unsubscribe")) && argc == 3)))
     {
-      g_printerr (_("Usage: tern-cli folder create|rename|delete|empty PATH [NEW_PATH] [--account A]\n"));
+      g_printerr (_("Usage: tern-cli folder create|rename|delete|empty|subscribe|unsubscribe PATH [NEW_PATH] "
+                    "[--account A]\n"));
       return TERN_CLI_EXIT_USAGE;
     }
   path = argv[2];
@@ -105,6 +108,12 @@ tern_cli_folder (int argc, char **argv)
         {
           tern_mail_delete_folder_async (mail, folder, NULL, tern_cli_mail_done_cb, &result);
           ok = tern_cli_mail_finish (mail, &result, "folder delete", NULL);
+        }
+      else if (g_str_equal (verb, "subscribe") || g_str_equal (verb, "unsubscribe"))
+        {
+          tern_mail_set_folder_subscribed_async (mail, folder, g_str_equal (verb, "subscribe"), NULL,
+                                                 tern_cli_mail_done_cb, &result);
+          ok = tern_cli_mail_finish (mail, &result, "folder subscribe", NULL);
         }
       else if (g_str_equal (verb, "empty"))
         {

@@ -14,6 +14,9 @@
  *   folder.move(x)             into another folder of its account, or to its top
  *                              level, chosen in a dialog (what a drag in the
  *                              sidebar does, for the keyboard)
+ *   folder.subscribe(x)        an IMAP folder: subscribe (what "Subscribed Folders
+ *   folder.unsubscribe(x)      Only" shows), or unsubscribe, with an undo toast
+ *   folder.subscriptions(x)    an IMAP account's subscriptions, in a window
  *
  * Each asks in an AdwMessageDialog, then runs TernMail's journaled operation: the
  * sidebar changes at once, the server follows (for IMAP; POP3 and local folders
@@ -30,6 +33,7 @@
 #include "tern-ui-folder-actions.h"
 #include "tern-ui-folder-tree.h"
 #include "tern-ui-sidebar-item.h"
+#include "tern-ui-subscriptions-window.h"
 #include "tern-ui-window.h"
 
 typedef enum
@@ -39,6 +43,8 @@ typedef enum
   FOLDER_DELETE,
   FOLDER_EMPTY,
   FOLDER_MOVE,
+  FOLDER_SUBSCRIBE,
+  FOLDER_UNSUBSCRIBE,
 } FolderKind;
 
 struct _TernUiFolderActions
@@ -54,6 +60,7 @@ struct _TernUiFolderActions
   GtkEditable        *entry;      /* its name entry, for new and rename */
   GtkDropDown        *places;     /* its choice of a new parent, for move */
   GArray             *place_ids;  /* gint64: each choice's folder, 0 for the top level */
+  gpointer            subscriptions; /* TernUiSubscriptionsWindow, weak, while open */
 };
 
 G_DEFINE_FINAL_TYPE (TernUiFolderActions, tern_ui_folder_actions, G_TYPE_OBJECT)
@@ -136,6 +143,12 @@ done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         /* Translators: the folder, then the account (its address) */
         text = g_strdup_printf (_("Moved “%s” to the top of %s"), request->title, request->name);
       break;
+    case FOLDER_SUBSCRIBE:
+      text = g_strdup_printf (_("Subscribed to “%s”"), request->title);
+      break;
+    case FOLDER_UNSUBSCRIBE:
+      text = g_strdup_printf (_("Unsubscribed from “%s”"), request->title);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -169,6 +182,11 @@ run (Request *request)
     case FOLDER_MOVE:
       tern_mail_move_folder_async (self->mail, request->folder_id, request->parent_id, self->cancellable, done_cb,
                                    request);
+      break;
+    case FOLDER_SUBSCRIBE:
+    case FOLDER_UNSUBSCRIBE:
+      tern_mail_set_folder_subscribed_async (self->mail, request->folder_id, request->kind == FOLDER_SUBSCRIBE,
+                                             self->cancellable, done_cb, request);
       break;
     default:
       g_assert_not_reached ();
@@ -369,22 +387,6 @@ empty_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   ask (request, heading, body, _("_Empty"), TRUE, FALSE, NULL);
 }
 
-/* A folder as the move dialog lists it: its path in the names the sidebar shows
- * ("Inbox / Clients"). */
-static char *
-place_label (TernUiFolderActions *self, TernStoreFolder *folder)
-{
-  g_autoptr(TernUiSidebarItem) item = tern_ui_sidebar_item_new_folder (folder);
-  gint64 parent_id = tern_store_folder_get_parent_id (folder);
-  TernStoreFolder *parent = parent_id != 0 ? tern_ui_sidebar_lookup_folder (self->sidebar, parent_id) : NULL;
-  g_autofree char *above = NULL;
-
-  if (parent == NULL)
-    return g_strdup (tern_ui_sidebar_item_get_title (item));
-  above = place_label (self, parent);
-  return g_strdup_printf ("%s / %s", above, tern_ui_sidebar_item_get_title (item));
-}
-
 typedef struct
 {
   char   *label;
@@ -439,7 +441,7 @@ move_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 
       if (!tern_ui_folder_tree_can_move (folder, candidate, 0))
         continue;
-      place.label = place_label (self, candidate);
+      place.label = tern_ui_sidebar_dup_folder_label (self->sidebar, candidate);
       {
         /* As the sidebar sorts: the locale's order, whatever the case. */
         g_autofree char *folded = g_utf8_casefold (place.label, -1);
@@ -485,6 +487,46 @@ move_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_widget_grab_focus (drop_down);
 }
 
+static void
+subscription_cb (TernUiFolderActions *self, GVariant *parameter, FolderKind kind)
+{
+  Request *request = request_new (self, kind, g_variant_get_int64 (parameter));
+
+  if (request->title == NULL || self->mail == NULL)
+    {
+      request_free (request);
+      return;
+    }
+  run (request);
+}
+
+static void
+subscribe_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  subscription_cb (user_data, parameter, FOLDER_SUBSCRIBE);
+}
+
+static void
+unsubscribe_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  subscription_cb (user_data, parameter, FOLDER_UNSUBSCRIBE);
+}
+
+static void
+subscriptions_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernUiFolderActions *self = user_data;
+  TernMailAccount *account = self->mail != NULL
+                             ? tern_mail_lookup_account_by_id (self->mail, g_variant_get_int64 (parameter)) : NULL;
+  TernUiSubscriptionsWindow *window;
+
+  if (account == NULL || self->window == NULL)
+    return;
+  window = tern_ui_subscriptions_window_new (GTK_WINDOW (self->window), self->mail, self->sidebar, account);
+  g_set_weak_pointer (&self->subscriptions, window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 /* A folder dropped on a folder (its new parent) or on its account's row (the top
  * level): the sidebar has checked that it may go there. */
 static void
@@ -512,6 +554,9 @@ static const GActionEntry entries[] = {
   { "delete", delete_cb, "x", NULL, NULL, { 0 } },
   { "empty", empty_cb, "x", NULL, NULL, { 0 } },
   { "move", move_cb, "x", NULL, NULL, { 0 } },
+  { "subscribe", subscribe_cb, "x", NULL, NULL, { 0 } },
+  { "unsubscribe", unsubscribe_cb, "x", NULL, NULL, { 0 } },
+  { "subscriptions", subscriptions_cb, "x", NULL, NULL, { 0 } },
 };
 
 void
@@ -563,6 +608,18 @@ tern_ui_folder_actions_get_entry (TernUiFolderActions *self)
   return self->entry;
 }
 
+/**
+ * tern_ui_folder_actions_get_subscriptions:
+ *
+ * Returns: (transfer none) (nullable): the subscriptions window, while open
+ */
+GtkWindow *
+tern_ui_folder_actions_get_subscriptions (TernUiFolderActions *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_FOLDER_ACTIONS (self), NULL);
+  return self->subscriptions;
+}
+
 static void
 tern_ui_folder_actions_dispose (GObject *object)
 {
@@ -574,6 +631,7 @@ tern_ui_folder_actions_dispose (GObject *object)
   g_clear_object (&self->group);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->place_ids, g_array_unref);
+  g_clear_weak_pointer (&self->subscriptions);
   G_OBJECT_CLASS (tern_ui_folder_actions_parent_class)->dispose (object);
 }
 

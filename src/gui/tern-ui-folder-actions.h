@@ -23,5 +23,6 @@ void                 tern_ui_folder_actions_set_mail   (TernUiFolderActions *sel
 AdwMessageDialog    *tern_ui_folder_actions_get_dialog (TernUiFolderActions *self);
 GtkDropDown         *tern_ui_folder_actions_get_places (TernUiFolderActions *self);
 GtkEditable         *tern_ui_folder_actions_get_entry  (TernUiFolderActions *self);
+GtkWindow           *tern_ui_folder_actions_get_subscriptions (TernUiFolderActions *self);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 #include "tern-ui-application.h"
 #include "tern-ui-preferences-window.h"
 #include "tern-ui-sidebar.h"
+#include "tern-ui-subscriptions-window.h"
 #include "tern-ui-window.h"
 #include "ui-screenshot.h"
 #include "ui-window.h"
@@ -506,6 +507,177 @@ test_created_subscribed (void)
   ui_dismiss_toasts ();
 }
 
+typedef struct
+{
+  const char *name;
+  gboolean    subscribed;
+} Subscription;
+
+static gboolean
+server_subscription_is (gpointer data)
+{
+  Subscription *wanted = data;
+  g_autofree char *subscribed = server ("subscribed");
+
+  if (!has_word (subscribed, wanted->name) == !wanted->subscribed)
+    return TRUE;
+  ui_settle (300);
+  return FALSE;
+}
+
+/* Waits until the server lists @name as subscribed, or not. */
+static void
+wait_server_subscribed (const char *name, gboolean subscribed)
+{
+  Subscription wanted = { name, subscribed };
+
+  if (!ui_wait_until (server_subscription_is, &wanted, 30000))
+    {
+      g_autofree char *now = server ("subscribed");
+
+      g_error ("%s is %s on the server (subscribed: %s)", name, subscribed ? "not subscribed" : "still subscribed",
+               now);
+    }
+}
+
+/* A menu item of a popover menu's model, by its action. */
+static gboolean
+menu_has_action (GMenuModel *model, const char *action, gint64 target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) value = NULL;
+
+      if (section != NULL && menu_has_action (section, action, target))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action) &&
+          (value = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_INT64)) &&
+          g_variant_get_int64 (value) == target)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+subscriptions_open (gpointer data)
+{
+  return find_toplevel (TERN_UI_TYPE_SUBSCRIPTIONS_WINDOW) != NULL;
+}
+
+/* Subscriptions changed from the window, with "Subscribed Folders Only" on: the
+ * folder's menu unsubscribes (the folder leaves the sidebar, the server's LSUB drops
+ * it) and the toast's Undo brings it back; the account's "Folder Subscriptions…"
+ * lists its own folders with a switch each, which subscribes on the server and shows
+ * the folder, and the other way. */
+static void
+test_subscriptions (void)
+{
+  GSettings *settings = tern_ui_application_get_settings (app);
+  g_autoptr(TernUiSidebarItem) fresh = folder_item ("Fresh");
+  g_autoptr(TernUiSidebarItem) old = folder_item ("Old");
+  g_autoptr(TernUiSidebarItem) account = account_item ();
+  gint64 account_id = tern_mail_account_get_store_id (tern_ui_sidebar_item_get_account (account));
+  GtkPopover *menu;
+  GtkWindow *window;
+  GtkSwitch *toggle;
+  GtkWidget *row;
+  g_autofree char *label = NULL;
+
+  g_settings_set_boolean (settings, "subscribed-only", TRUE);
+  g_assert_true (ui_wait_until (not_shown, "Old", 2000));
+  g_assert_true (shown ("Fresh"));
+  wait_server_subscribed ("Fresh", TRUE);
+  wait_server_subscribed ("Old", FALSE);
+
+  /* The menus offer what the folder's subscription allows. */
+  menu = tern_ui_sidebar_popup_menu (sidebar (), fresh,
+                                     find_row_widget (GTK_WIDGET (tern_ui_sidebar_get_list_view (sidebar ())), fresh),
+                                     60, 20);
+  g_assert_nonnull (menu);
+  g_assert_true (menu_has_action (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "folder.unsubscribe",
+                                  folder_id ("Fresh")));
+  g_assert_false (menu_has_action (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "folder.subscribe",
+                                   folder_id ("Fresh")));
+  g_assert_nonnull (ui_find_label_with (GTK_WIDGET (menu), "Unsubscribe"));
+  ui_settle (300);
+  ui_wait_painted (GTK_WIDGET (menu));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-folder-menu-unsubscribe.png");
+  gtk_popover_popdown (menu);
+  menu = tern_ui_sidebar_popup_menu (sidebar (), old, NULL, 0, 0);
+  g_assert_true (menu_has_action (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "folder.subscribe",
+                                  folder_id ("Old")));
+  gtk_popover_popdown (menu);
+  menu = tern_ui_sidebar_popup_menu (sidebar (), account, NULL, 0, 0);
+  g_assert_true (menu_has_action (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "folder.subscriptions",
+                                  account_id));
+  g_assert_nonnull (ui_find_label_with (GTK_WIDGET (menu), "Folder Subscriptions…"));
+  gtk_popover_popdown (menu);
+  ui_settle (200);
+
+  /* Unsubscribe: gone from the sidebar at once, from the server's list soon; Undo. */
+  ui_activate ("folder.unsubscribe", g_variant_new_int64 (folder_id ("Fresh")));
+  g_assert_true (ui_wait_until (not_shown, "Fresh", 2000));
+  g_assert_true (ui_wait_until (ui_toast_shows, "Unsubscribed from “Fresh”", 2000));
+  ui_x_screenshot (GTK_WIDGET (win), "tern-sidebar-unsubscribed-toast.png");
+  wait_server_subscribed ("Fresh", FALSE);
+  ui_activate ("win.undo", NULL);
+  g_assert_true (ui_wait_until (shown, "Fresh", 5000));
+  wait_server_subscribed ("Fresh", TRUE);
+  ui_dismiss_toasts ();
+
+  /* The account's subscriptions: its own folders, in the sidebar's names. */
+  ui_activate ("folder.subscriptions", g_variant_new_int64 (account_id));
+  g_assert_true (ui_wait_until (subscriptions_open, NULL, 5000));
+  window = find_toplevel (TERN_UI_TYPE_SUBSCRIPTIONS_WINDOW);
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "Folder Subscriptions");
+  g_assert_cmpuint (tern_ui_subscriptions_window_get_n_rows (TERN_UI_SUBSCRIPTIONS_WINDOW (window)), ==, 6);
+  g_assert_null (tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window), folder_id ("INBOX")));
+  g_assert_true (gtk_switch_get_active (tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window),
+                                                                                 folder_id ("Fresh"))));
+  toggle = tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window), folder_id ("Lists/dev"));
+  g_assert_true (gtk_switch_get_active (toggle));
+  row = gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Lists / dev");
+  toggle = tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window), folder_id ("Old"));
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_true (ui_is_named (GTK_WIDGET (toggle)));
+  ui_wait_painted (GTK_WIDGET (window));
+  ui_x_screenshot_area ("tern-sidebar-subscriptions-window.png", 1180, 720);
+
+  /* On: Old is subscribed and shown; off again: gone. The row's activation is the
+   * switch's (a click anywhere on the row, Space or Enter on it). */
+  g_assert_true (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (gtk_widget_get_ancestor (GTK_WIDGET (toggle),
+                                                                                                 ADW_TYPE_ACTION_ROW)))
+                 == GTK_WIDGET (toggle));
+  gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (ui_wait_until (shown, "Old", 2000));
+  wait_server_subscribed ("Old", TRUE);
+  g_assert_true (tern_store_folder_get_subscribed (store_folder ("Old")));
+  gtk_switch_set_active (toggle, FALSE);
+  g_assert_true (ui_wait_until (not_shown, "Old", 2000));
+  wait_server_subscribed ("Old", FALSE);
+
+  /* A change made elsewhere (the sidebar's menu) shows on the switch. */
+  ui_activate ("folder.subscribe", g_variant_new_int64 (folder_id ("Old")));
+  g_assert_true (ui_wait_until (shown, "Old", 2000));
+  label = g_strdup ("Old");
+  for (guint i = 0; i < 20 && !gtk_switch_get_active (toggle); i++)
+    ui_settle (100);
+  g_assert_true (gtk_switch_get_active (toggle));
+  ui_activate ("win.undo", NULL);
+  g_assert_true (ui_wait_until (not_shown, label, 5000));
+  g_assert_false (gtk_switch_get_active (toggle));
+  wait_server_subscribed ("Old", FALSE);
+  gtk_window_destroy (window);
+  ui_dismiss_toasts ();
+
+  g_settings_set_boolean (settings, "subscribed-only", FALSE);
+  g_assert_true (ui_wait_until (shown, "Old", 2000));
+}
+
 /* Drops that are refused, and not even highlighted (tern_ui_sidebar_can_drop_folder(),
  * which the drop target's motion asks): a folder onto itself, into its own subfolder,
  * where it is already; a special folder; another account's folder or top level. */
@@ -873,6 +1045,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/sidebar-folders/unsubscribed-elsewhere", test_unsubscribed_elsewhere);
   g_test_add_func ("/ui/sidebar-folders/subscribed-only", test_subscribed_only);
   g_test_add_func ("/ui/sidebar-folders/created-subscribed", test_created_subscribed);
+  g_test_add_func ("/ui/sidebar-folders/subscriptions", test_subscriptions);
   g_test_add_func ("/ui/sidebar-folders/drop-refused", test_drop_refused);
   g_test_add_func ("/ui/sidebar-folders/drop-move", test_drop_move);
   g_test_add_func ("/ui/sidebar-folders/drop-refused-by-server", test_drop_refused_by_server);

@@ -551,20 +551,36 @@ append_item (GMenu *section, const char *label, const char *action, gint64 targe
   g_menu_append_item (section, item);
 }
 
+static gboolean
+is_imap (TernUiSidebar *self, gint64 account_id)
+{
+  TernMailAccount *account = self->mail != NULL ? tern_mail_lookup_account_by_id (self->mail, account_id) : NULL;
+
+  return account != NULL &&
+         tern_account_get_protocol (tern_mail_account_get_account (account)) == TERN_ACCOUNT_PROTOCOL_IMAP;
+}
+
 /* What a folder or an account row offers: the window's `mail.*` and `folder.*`
  * actions, on that folder. */
 static GMenuModel *
-item_menu (TernUiSidebarItem *item)
+item_menu (TernUiSidebar *self, TernUiSidebarItem *item)
 {
   GMenu *menu = g_menu_new ();
   g_autoptr(GMenu) read = g_menu_new ();
   g_autoptr(GMenu) folders = g_menu_new ();
+  g_autoptr(GMenu) subscriptions = g_menu_new ();
   g_autoptr(GMenu) empty = g_menu_new ();
   TernStoreFolder *folder = tern_ui_sidebar_item_get_folder (item);
   TernMailAccount *account = tern_ui_sidebar_item_get_account (item);
 
   if (tern_ui_sidebar_item_get_kind (item) == TERN_UI_SIDEBAR_ACCOUNT && account != NULL)
-    append_item (folders, _("_New Folder…"), "folder.new-in-account", tern_mail_account_get_store_id (account));
+    {
+      gint64 account_id = tern_mail_account_get_store_id (account);
+
+      append_item (folders, _("_New Folder…"), "folder.new-in-account", account_id);
+      if (is_imap (self, account_id))
+        append_item (subscriptions, _("Folder _Subscriptions…"), "folder.subscriptions", account_id);
+    }
   else if (tern_ui_sidebar_item_get_kind (item) == TERN_UI_SIDEBAR_FOLDER && folder != NULL)
     {
       gint64 id = tern_store_folder_get_id (folder);
@@ -577,6 +593,14 @@ item_menu (TernUiSidebarItem *item)
           append_item (folders, _("Re_name…"), "folder.rename", id);
           append_item (folders, _("_Move To…"), "folder.move", id);
           append_item (folders, _("_Delete…"), "folder.delete", id);
+          /* Special folders are always shown, subscribed or not. */
+          if (is_imap (self, tern_store_folder_get_account_id (folder)))
+            {
+              if (tern_store_folder_get_subscribed (folder))
+                append_item (subscriptions, _("_Unsubscribe"), "folder.unsubscribe", id);
+              else
+                append_item (subscriptions, _("_Subscribe"), "folder.subscribe", id);
+            }
         }
       if (role == TERN_STORE_FOLDER_ROLE_TRASH)
         append_item (empty, _("_Empty Trash…"), "folder.empty", id);
@@ -585,6 +609,7 @@ item_menu (TernUiSidebarItem *item)
     }
   g_menu_append_section (menu, NULL, G_MENU_MODEL (read));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (folders));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (subscriptions));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (empty));
   return G_MENU_MODEL (menu);
 }
@@ -621,7 +646,7 @@ tern_ui_sidebar_popup_menu (TernUiSidebar *self, TernUiSidebarItem *item, GtkWid
 
   g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), NULL);
 
-  model = item_menu (item);
+  model = item_menu (self, item);
   if (g_menu_model_get_n_items (model) == 0)
     return NULL;
   for (int i = 0, n = 0; i < g_menu_model_get_n_items (model); i++)
@@ -1151,6 +1176,28 @@ tern_ui_sidebar_get_list_view (TernUiSidebar *self)
 {
   g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), NULL);
   return self->list_view;
+}
+
+/**
+ * tern_ui_sidebar_dup_folder_label:
+ *
+ * Returns: a folder's path in the names the sidebar shows ("Inbox / Clients"), for
+ *   a list of the account's folders
+ */
+char *
+tern_ui_sidebar_dup_folder_label (TernUiSidebar *self, TernStoreFolder *folder)
+{
+  g_autoptr(TernUiSidebarItem) item = tern_ui_sidebar_item_new_folder (folder);
+  gint64 parent_id = tern_store_folder_get_parent_id (folder);
+  TernStoreFolder *parent = parent_id != 0 ? tern_ui_sidebar_lookup_folder (self, parent_id) : NULL;
+  g_autofree char *above = NULL;
+
+  g_return_val_if_fail (TERN_UI_IS_SIDEBAR (self), NULL);
+
+  if (parent == NULL)
+    return g_strdup (tern_ui_sidebar_item_get_title (item));
+  above = tern_ui_sidebar_dup_folder_label (self, parent);
+  return g_strdup_printf ("%s / %s", above, tern_ui_sidebar_item_get_title (item));
 }
 
 /**

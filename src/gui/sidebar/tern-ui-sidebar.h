@@ -23,6 +23,8 @@ gboolean           tern_ui_sidebar_select_folder      (TernUiSidebar *self,
                                                        gint64         folder_id);
 void               tern_ui_sidebar_select_all_inboxes (TernUiSidebar *self);
 gboolean           tern_ui_sidebar_get_loaded         (TernUiSidebar *self);
+char              *tern_ui_sidebar_dup_folder_label   (TernUiSidebar *self,
+                                                       TernStoreFolder *folder);
 TernStoreFolder   *tern_ui_sidebar_lookup_folder      (TernUiSidebar *self,
                                                        gint64         folder_id);
 GListModel        *tern_ui_sidebar_get_folders        (TernUiSidebar *self);

@@ -277,6 +277,32 @@ ok(store(ALICE, 'Archive2026') is not None and 'a5' in store(ALICE, 'Archive2026
 sync(ALICE)
 ok(server('alice', 'Projects/2026') is None and 'a5' in (server('alice', 'Archive2026') or {}),
    'folder rename: on the server with its message')
+
+
+def lsub(user):
+    m = imap(user)
+    typ, data = m.lsub()
+    m.logout()
+    return {re.search(rb'"([^"]*)"$|(\S+)$', line).group(1 if line.endswith(b'"') else 2).decode() for line in data}
+
+
+def folders_json(account):
+    return {f['path']: f for f in json.loads(cli('folders', '--account', account, '--json', check=True).stdout)}
+
+
+ok('Archive2026' in lsub('alice'), 'a folder made here is subscribed on the server', lsub('alice'))
+p = cli('folder', 'unsubscribe', 'Archive2026', '--account', ALICE)
+ok(p.returncode == 0 and folders_json(ALICE)['Archive2026']['subscribed'] is False, 'folder unsubscribe: at once',
+   p.stderr)
+sync(ALICE)
+ok('Archive2026' not in lsub('alice') and folders_json(ALICE)['Archive2026']['subscribed'] is False,
+   'folder unsubscribe: on the server, and the sync keeps it', lsub('alice'))
+p = cli('folder', 'subscribe', 'Archive2026', '--account', ALICE)
+ok(p.returncode == 0 and folders_json(ALICE)['Archive2026']['subscribed'] is True, 'folder subscribe', p.stderr)
+sync(ALICE)
+ok('Archive2026' in lsub('alice'), 'folder subscribe: on the server', lsub('alice'))
+ok(cli('folder', 'unsubscribe', 'INBOX', '--account', ALICE).returncode == 1, 'the Inbox stays subscribed')
+ok(cli('folder', 'unsubscribe', 'INBOX', '--account', CAROL).returncode == 1, 'a POP3 account has no subscriptions')
 p = cli('folder', 'empty', 'Archive2026', '--account', ALICE)
 ok(p.returncode == 0 and store(ALICE, 'Archive2026') == {}, 'folder empty', p.stderr)
 p = cli('folder', 'delete', 'Archive2026', '--account', ALICE)
