@@ -313,3 +313,86 @@ _tern_store_list_core_forget_unheld (TernStoreListCore *core)
     if (((Row *) value)->item->ref_count == 1 && !g_hash_table_contains (core->reading, &((Row *) value)->id))
       g_hash_table_iter_remove (&iter);
 }
+
+/* ---- when to read the order again ------------------------------------------------------ */
+
+void
+_tern_store_list_order_init (TernStoreListOrder *order, TernStoreListOrderStart start, gpointer list)
+{
+  *order = (TernStoreListOrder) { start, list, };
+}
+
+void
+_tern_store_list_order_clear (TernStoreListOrder *order)
+{
+  g_clear_handle_id (&order->timer, g_source_remove);
+  order->dirty = FALSE;
+}
+
+/* A read of the order has started (the first, which the list starts itself). */
+void
+_tern_store_list_order_running (TernStoreListOrder *order)
+{
+  order->running = TRUE;
+  order->dirty = FALSE;
+  order->urgent = FALSE;
+  order->started = g_get_monotonic_time ();
+}
+
+static void
+order_begin (TernStoreListOrder *order)
+{
+  g_clear_handle_id (&order->timer, g_source_remove);
+  _tern_store_list_order_running (order);
+  order->start (order->list);
+}
+
+static gboolean
+order_timer_cb (gpointer data)
+{
+  TernStoreListOrder *order = data;
+
+  order->timer = 0;
+  order_begin (order);
+  return G_SOURCE_REMOVE;
+}
+
+/* The order changed (@urgent: messages leave or come back). */
+void
+_tern_store_list_order_queue (TernStoreListOrder *order, gboolean urgent)
+{
+  if (order->running)
+    {
+      order->dirty = TRUE;
+      order->urgent |= urgent;
+      return;
+    }
+  if (order->timer != 0 && !urgent)
+    return;   /* the read waiting will see it */
+  order_begin (order);
+}
+
+/* A read of the order is over (its result, if any, in hand). Starts or schedules
+ * the next when needed. Returns whether its result may be shown. */
+gboolean
+_tern_store_list_order_done (TernStoreListOrder *order)
+{
+  gint64 took = g_get_monotonic_time () - order->started;
+  gboolean show = !(order->dirty && order->urgent);
+
+  order->running = FALSE;
+  if (!order->dirty)
+    return show;
+  if (order->urgent)
+    order_begin (order);
+  else
+    order->timer = g_timeout_add (CLAMP (3 * took / 1000, 100, 2000), order_timer_cb, order);
+  return show;
+}
+
+/* Whether a read of the order runs or waits to. */
+gboolean
+_tern_store_list_order_pending (TernStoreListOrder *order)
+{
+  return order->running || order->timer != 0;
+}

@@ -61,4 +61,34 @@ void          _tern_store_list_core_announce     (TernStoreListCore        *core
 GArray       *_tern_store_list_core_held_ids     (TernStoreListCore        *core);
 void          _tern_store_list_core_forget_unheld (TernStoreListCore       *core);
 
+/* When a list reads its order again. A change while a read runs marks it dirty: the
+ * read's result still shows (it is newer than what is shown), and the next read
+ * starts after a pause of three times the last one's length (0.1 to 2 s), so that a
+ * sync committing all the time does not keep a worker reading the order (taking a
+ * core from the sync) while the list shows nothing new. An urgent change (messages
+ * leaving or coming back) cannot wait, and makes the result of a read that started
+ * before it wrong to show: that one is dropped and the next starts at once. */
+typedef void (*TernStoreListOrderStart) (gpointer list);
+
+typedef struct
+{
+  TernStoreListOrderStart  start;
+  gpointer                 list;       /* not a reference: the list owns this */
+  gboolean                 running;
+  gboolean                 dirty;
+  gboolean                 urgent;
+  gint64                   started;    /* monotonic, of the read running */
+  guint                    timer;
+} TernStoreListOrder;
+
+void          _tern_store_list_order_init        (TernStoreListOrder       *order,
+                                                  TernStoreListOrderStart   start,
+                                                  gpointer                  list);
+void          _tern_store_list_order_clear       (TernStoreListOrder       *order);
+void          _tern_store_list_order_running     (TernStoreListOrder       *order);
+void          _tern_store_list_order_queue       (TernStoreListOrder       *order,
+                                                  gboolean                  urgent);
+gboolean      _tern_store_list_order_done        (TernStoreListOrder       *order);
+gboolean      _tern_store_list_order_pending     (TernStoreListOrder       *order);
+
 G_END_DECLS

@@ -39,8 +39,7 @@ struct _TernStoreMessageList
   guint64            n_fetched;
   guint              n_batches;     /* row reads in flight */
 
-  gboolean           order_running; /* a read of the order is in flight */
-  gboolean           order_dirty;   /* and another is needed after it */
+  TernStoreListOrder order;
   GArray            *stale;         /* ids whose rows changed, to read again */
   gboolean           stale_running;
 
@@ -250,7 +249,7 @@ tern_store_message_list_model_init (GListModelInterface *iface)
 
 /* ---- changes: the order ------------------------------------------------------------- */
 
-static void queue_order (TernStoreMessageList *self);
+static void queue_order (TernStoreMessageList *self, gboolean urgent);
 static void queue_stale (TernStoreMessageList *self);
 
 static void
@@ -260,41 +259,42 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
-  self->order_running = FALSE;
   if (result == NULL)
     {
+      self->order.running = FALSE;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Cannot read the message list: %s", error->message);
       return;
     }
-  if (!self->order_dirty)
+  if (_tern_store_list_order_done (&self->order))
     {
       tern_store_filter_leaving (self->store, result->keys, self->folder_id);
       _tern_store_list_core_apply_order (&self->core, result->keys);
     }
   work_result_free (result);
-  if (self->order_dirty)
-    queue_order (self);
 }
 
 static void
-queue_order (TernStoreMessageList *self)
+start_order (gpointer list)
 {
+  TernStoreMessageList *self = list;
   Work *work;
 
   if (self->store == NULL)
-    return;
-  if (self->order_running)
     {
-      self->order_dirty = TRUE;
+      self->order.running = FALSE;
       return;
     }
-  self->order_dirty = FALSE;
-  self->order_running = TRUE;
   work = work_new (self);
   work->order = TRUE;
   tern_store_run_async (self->store, work_func, work, (GDestroyNotify) work_free,
                         (GDestroyNotify) work_result_free, self->cancellable, order_cb, g_object_ref (self));
+}
+
+static void
+queue_order (TernStoreMessageList *self, gboolean urgent)
+{
+  _tern_store_list_order_queue (&self->order, urgent);
 }
 
 /* ---- changes: rows ------------------------------------------------------------------- */
@@ -350,7 +350,7 @@ messages_added_or_removed_cb (TernStore *store, gint64 folder_id, GArray *ids, g
   TernStoreMessageList *self = user_data;
 
   if (self->folder_id == 0 || self->folder_id == folder_id)
-    queue_order (self);
+    queue_order (self, FALSE);
 }
 
 static void
@@ -362,7 +362,7 @@ messages_changed_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer u
     return;
   /* A flag change can move a message in or out of "is:unread". */
   if (self->query != NULL)
-    queue_order (self);
+    queue_order (self, FALSE);
 
   /* Read again the rows the model keeps; the others are read when asked for. */
   for (guint i = 0; i < ids->len; i++)
@@ -397,7 +397,7 @@ leaving_released_cb (TernStore *store, GArray *ids, gpointer user_data)
   TernStoreMessageList *self = user_data;
 
   if (self->folder_id != 0)
-    queue_order (self);
+    queue_order (self, TRUE);
 }
 
 /* ---- object ---------------------------------------------------------------------------- */
@@ -410,6 +410,7 @@ tern_store_message_list_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _tern_store_list_order_clear (&self->order);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -440,6 +441,7 @@ static void
 tern_store_message_list_init (TernStoreMessageList *self)
 {
   _tern_store_list_core_init (&self->core, G_LIST_MODEL (self), new_item, item_loaded);
+  _tern_store_list_order_init (&self->order, start_order, self);
   self->stale = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cancellable = g_cancellable_new ();
 }
@@ -452,9 +454,9 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
-  self->order_running = FALSE;
   if (result == NULL)
     {
+      self->order.running = FALSE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -471,8 +473,7 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   work_result_free (result);
 
   /* Changes committed while the first read ran: read the order once more. */
-  if (self->order_dirty)
-    queue_order (self);
+  _tern_store_list_order_done (&self->order);
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
@@ -519,7 +520,7 @@ tern_store_message_list_new_async (TernStore           *store,
   work = work_new (self);
   work->order = TRUE;
   work->first = TRUE;
-  self->order_running = TRUE;
+  _tern_store_list_order_running (&self->order);
   tern_store_run_async (store, work_func, work, (GDestroyNotify) work_free, (GDestroyNotify) work_result_free,
                         cancellable, new_cb, task);
 }
@@ -572,7 +573,7 @@ guint
 tern_store_message_list_get_n_pending (TernStoreMessageList *self)
 {
   g_return_val_if_fail (TERN_IS_STORE_MESSAGE_LIST (self), 0);
-  return self->n_batches + (self->order_running ? 1 : 0) + (self->stale_running ? 1 : 0);
+  return self->n_batches + (_tern_store_list_order_pending (&self->order) ? 1 : 0) + (self->stale_running ? 1 : 0);
 }
 
 /**

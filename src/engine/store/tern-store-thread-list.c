@@ -34,8 +34,7 @@ struct _TernStoreThreadList
   char              *query;
   TernStoreListCore  core;
   guint              n_batches;
-  gboolean           order_running;
-  gboolean           order_dirty;
+  TernStoreListOrder order;
   GCancellable      *cancellable;
 };
 
@@ -253,7 +252,7 @@ tern_store_thread_list_model_init (GListModelInterface *iface)
 
 /* ---- changes -------------------------------------------------------------------------- */
 
-static void queue_order (TernStoreThreadList *self);
+static void queue_order (TernStoreThreadList *self, gboolean urgent);
 
 static void
 order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -262,14 +261,14 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
-  self->order_running = FALSE;
   if (result == NULL)
     {
+      self->order.running = FALSE;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Cannot read the conversation list: %s", error->message);
       return;
     }
-  if (!self->order_dirty)
+  if (_tern_store_list_order_done (&self->order))
     {
       g_autoptr(GArray) held = NULL;
 
@@ -281,28 +280,29 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       read_ids (self, held);
     }
   work_result_free (result);
-  if (self->order_dirty)
-    queue_order (self);
 }
 
 static void
-queue_order (TernStoreThreadList *self)
+start_order (gpointer list)
 {
+  TernStoreThreadList *self = list;
   Work *work;
 
   if (self->store == NULL)
-    return;
-  if (self->order_running)
     {
-      self->order_dirty = TRUE;
+      self->order.running = FALSE;
       return;
     }
-  self->order_dirty = FALSE;
-  self->order_running = TRUE;
   work = work_new (self);
   work->order = TRUE;
   tern_store_run_async (self->store, work_func, work, (GDestroyNotify) work_free, (GDestroyNotify) work_result_free,
                         self->cancellable, order_cb, g_object_ref (self));
+}
+
+static void
+queue_order (TernStoreThreadList *self, gboolean urgent)
+{
+  _tern_store_list_order_queue (&self->order, urgent);
 }
 
 static void
@@ -311,7 +311,7 @@ messages_cb (TernStore *store, gint64 folder_id, GArray *ids, gpointer user_data
   TernStoreThreadList *self = user_data;
 
   if (self->folder_id == 0 || self->folder_id == folder_id)
-    queue_order (self);
+    queue_order (self, FALSE);
 }
 
 /* Messages leaving their folders (see tern_store_hold_leaving()): the order again,
@@ -322,7 +322,7 @@ messages_leaving_cb (TernStore *store, GArray *ids, GArray *targets, gpointer us
   TernStoreThreadList *self = user_data;
 
   if (self->folder_id != 0)
-    queue_order (self);
+    queue_order (self, TRUE);
 }
 
 /* The operation is over: the order again, with them if they stayed. */
@@ -332,7 +332,7 @@ leaving_released_cb (TernStore *store, GArray *ids, gpointer user_data)
   TernStoreThreadList *self = user_data;
 
   if (self->folder_id != 0)
-    queue_order (self);
+    queue_order (self, TRUE);
 }
 
 /* ---- object ----------------------------------------------------------------------------- */
@@ -345,6 +345,7 @@ tern_store_thread_list_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _tern_store_list_order_clear (&self->order);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
@@ -374,6 +375,7 @@ static void
 tern_store_thread_list_init (TernStoreThreadList *self)
 {
   _tern_store_list_core_init (&self->core, G_LIST_MODEL (self), new_item, item_loaded);
+  _tern_store_list_order_init (&self->order, start_order, self);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -385,9 +387,9 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr(GError) error = NULL;
   WorkResult *result = tern_store_run_finish (TERN_STORE (source), res, &error);
 
-  self->order_running = FALSE;
   if (result == NULL)
     {
+      self->order.running = FALSE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -402,8 +404,7 @@ new_cb (GObject *source, GAsyncResult *res, gpointer user_data)
       _tern_store_list_core_adopt (&self->core, summary->thread_id, item);
     }
   work_result_free (result);
-  if (self->order_dirty)
-    queue_order (self);
+  _tern_store_list_order_done (&self->order);
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
@@ -449,7 +450,7 @@ tern_store_thread_list_new_async (TernStore           *store,
   work = work_new (self);
   work->order = TRUE;
   work->first = TRUE;
-  self->order_running = TRUE;
+  _tern_store_list_order_running (&self->order);
   tern_store_run_async (store, work_func, work, (GDestroyNotify) work_free, (GDestroyNotify) work_result_free,
                         cancellable, new_cb, task);
 }
@@ -489,7 +490,7 @@ guint
 tern_store_thread_list_get_n_pending (TernStoreThreadList *self)
 {
   g_return_val_if_fail (TERN_IS_STORE_THREAD_LIST (self), 0);
-  return self->n_batches + (self->order_running ? 1 : 0);
+  return self->n_batches + (_tern_store_list_order_pending (&self->order) ? 1 : 0);
 }
 
 /**

@@ -699,6 +699,98 @@ test_list_model_live (void)
   g_signal_handlers_disconnect_by_data (store, &arrived);
 }
 
+/* A sync's commits, one after another for a second, through the store's own kind of
+ * connection: the list models hear of each. */
+typedef struct
+{
+  TernStore *store;
+  gint       done;     /* atomic */
+  guint      n;        /* messages added */
+} Burst;
+
+static gpointer
+burst_thread (gpointer data)
+{
+  Burst *b = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreDb) db = tern_store_open_db (b->store, b, &error);
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(GBytes) raw = message (100000 + (int) b->n, "burst");
+      TernStoreDbNewMessage m = { 0 };
+
+      m.folder_id = 1;
+      m.raw = raw;
+      g_assert_true (tern_store_db_begin (db, &error));
+      g_assert_cmpint (tern_store_db_add_message (db, &m, NULL, &error), >, 0);
+      g_assert_true (tern_store_db_commit (db, &error));
+      b->n++;
+    }
+  g_atomic_int_set (&b->done, 1);
+  return NULL;
+}
+
+static void
+burst_changed_cb (GListModel *model, guint position, guint removed, guint added, gpointer data)
+{
+  guint *during = data;
+
+  if (!g_atomic_int_get ((gint *) &during[1]))
+    during[0]++;
+}
+
+/* Commits that follow each other faster than the list reads its order (a sync
+ * storing thousands of messages): the lists show the messages as they come, not
+ * only once the commits stop, and end equal to the store. */
+static void
+test_lists_during_burst (void)
+{
+  g_autoptr(TernStore) store = new_store ();
+  g_autoptr(Wait) wait = wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStoreMessageList) list = NULL;
+  g_autoptr(TernStoreThreadList) threads = NULL;
+  g_autoptr(GThread) thread = NULL;
+  Burst b = { store, 0, 0 };
+  guint list_during[2] = { 0, 0 }, threads_during[2] = { 0, 0 };
+
+  fill (store, 5000, "steady");
+  tern_store_message_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  list = tern_store_message_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  wait_reset (wait);
+  tern_store_thread_list_new_async (store, 1, NULL, NULL, done_cb, wait);
+  threads = tern_store_thread_list_new_finish (wait_for (wait), &error);
+  g_assert_no_error (error);
+  g_signal_connect (list, "items-changed", G_CALLBACK (burst_changed_cb), list_during);
+  g_signal_connect (threads, "items-changed", G_CALLBACK (burst_changed_cb), threads_during);
+
+  thread = g_thread_new ("burst", burst_thread, &b);
+  while (!g_atomic_int_get (&b.done))
+    {
+      /* (the handlers read "done" through the same array) */
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (500), TRUE);
+    }
+  list_during[1] = threads_during[1] = 1;
+  g_thread_join (g_steal_pointer (&thread));
+  g_test_message ("%u commits in a second; changes shown meanwhile: list %u, conversations %u", b.n,
+                  list_during[0], threads_during[0]);
+  g_assert_cmpuint (b.n, >, 20);
+  g_assert_cmpuint (list_during[0], >, 0);
+  g_assert_cmpuint (threads_during[0], >, 0);
+
+  while (g_list_model_get_n_items (G_LIST_MODEL (list)) != 5000 + b.n ||
+         tern_store_message_list_get_n_pending (list) > 0 ||
+         g_list_model_get_n_items (G_LIST_MODEL (threads)) != 5000 + b.n ||
+         tern_store_thread_list_get_n_pending (threads) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (list, list_during);
+  g_signal_handlers_disconnect_by_data (threads, threads_during);
+}
+
 static void
 test_folder_list_live (void)
 {
@@ -943,6 +1035,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/async/folder-list-live", test_folder_list_live);
   g_test_add_func ("/store/async/thread-list", test_thread_list);
   g_test_add_func ("/store/async/leaving", test_leaving);
+  g_test_add_func ("/store/async/lists-during-burst", test_lists_during_burst);
   g_test_add_func ("/store/async/import", test_import_async);
 
   return store_test_home_cleanup (g_test_run ());
