@@ -615,13 +615,16 @@ op_work (TernStoreDb *db, gpointer data, GCancellable *cancellable, GError **err
   /* A store worker's connection (tern_store_run_async()): the cache of a bulk change
    * while it runs, for a move of thousands of messages. */
   tern_store_db_set_cache_size (db, TERN_STORE_DB_CACHE_KIB);
+  /* A checkpoint its commit makes due waits until the server's part has started. */
+  tern_store_db_defer_checkpoint (db, TRUE);
   ok = run (db, op, error);
   tern_store_db_set_cache_size (db, TERN_STORE_DB_READER_CACHE_KIB);
-  if (!ok)
-    return NULL;
-  if (op->need_bodies == NULL)
+  if (ok && op->need_bodies == NULL)
     for (guint i = 0; op->triggers != NULL && i < op->triggers->len; i++)
       tern_sync_trigger_pull (g_ptr_array_index (op->triggers, i), TERN_SYNC_REQUEST_JOURNAL);
+  tern_store_db_defer_checkpoint (db, FALSE);
+  if (!ok)
+    return NULL;
   return op;
 }
 

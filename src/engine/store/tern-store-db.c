@@ -590,6 +590,11 @@ wal_hook (void *data, sqlite3 *db, const char *name, int pages)
 
   if (pages < CHECKPOINT_PAGES)
     return SQLITE_OK;
+  if (self->defer_checkpoint)
+    {
+      self->checkpoint_due = TRUE;
+      return SQLITE_OK;
+    }
   if (!_tern_store_db_bodies_sync (self, &error))
     {
       /* No checkpoint: the rows stay in the log, as durable as their bodies. */
@@ -960,6 +965,49 @@ tern_store_db_check_integrity (TernStoreDb *self, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * tern_store_db_defer_checkpoint:
+ * @defer: %TRUE to hold the checkpoints back, %FALSE to run the one held back (if
+ *   any) and go on as usual
+ *
+ * A commit that takes the write-ahead log past its limit checkpoints it, there and
+ * then (a tenth of a second and more). An operation the user waits for (a move whose
+ * server part starts once it is committed) holds that back while it runs, and lets it
+ * run once the rest has started: the checkpoint only makes the log shorter, the log
+ * is as durable.
+ */
+void
+tern_store_db_defer_checkpoint (TernStoreDb *self, gboolean defer)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (TERN_IS_STORE_DB (self));
+
+  self->defer_checkpoint = defer;
+  if (defer || !self->checkpoint_due || self->tx_depth > 0)
+    return;
+  self->checkpoint_due = FALSE;
+  /* As wal_hook() does: the bodies on disk before the rows naming them leave the log. */
+  if (!_tern_store_db_bodies_sync (self, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/**
+ * tern_store_db_get_checkpoint_due:
+ *
+ * Returns: whether a checkpoint is held back (tern_store_db_defer_checkpoint())
+ */
+gboolean
+tern_store_db_get_checkpoint_due (TernStoreDb *self)
+{
+  g_return_val_if_fail (TERN_IS_STORE_DB (self), FALSE);
+  return self->checkpoint_due;
 }
 
 /**

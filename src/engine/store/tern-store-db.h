@@ -136,6 +136,9 @@ void              tern_store_db_set_cache_size    (TernStoreDb            *self,
                                                    gint64                  kib);
 gboolean          tern_store_db_checkpoint        (TernStoreDb            *self,
                                                    GError                **error);
+void              tern_store_db_defer_checkpoint  (TernStoreDb            *self,
+                                                   gboolean                defer);
+gboolean          tern_store_db_get_checkpoint_due (TernStoreDb           *self);
 
 gint64            tern_store_db_ensure_account    (TernStoreDb            *self,
                                                    const char             *address,

@@ -46,6 +46,8 @@ struct _TernStoreDb
   TernStoreChanges      *changes;    /* of the open transaction */
   GArray                *pending_index; /* PendingIndex: search index rows not inserted yet */
   gboolean               collecting;  /* in _tern_store_db_bodies_collect() */
+  gboolean               defer_checkpoint; /* tern_store_db_defer_checkpoint() */
+  gboolean               checkpoint_due;
 
   /* tern-store-db-bodies.c: the pack files of the bodies */
   char                  *packs_dir;   /* "PATH-bodies" */

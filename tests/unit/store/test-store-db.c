@@ -1189,6 +1189,57 @@ test_second_connection_keeps_the_log (void)
   g_assert_cmpint (count_from_other_process (path), ==, 3);
 }
 
+/* Frames in the write-ahead log that a checkpoint has not copied back yet. */
+static int
+wal_frames_left (sqlite3 *handle)
+{
+  sqlite3_stmt *stmt = NULL;
+  int left;
+
+  /* (a PASSIVE checkpoint of nothing new: it reports the log and what is done) */
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA wal_checkpoint(PASSIVE)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  left = sqlite3_column_int (stmt, 1) - sqlite3_column_int (stmt, 2);
+  sqlite3_finalize (stmt);
+  return left;
+}
+
+/* A commit that takes the log past its limit checkpoints it, unless the connection
+ * holds checkpoints back (an operation the user waits for): then it is due, and runs
+ * when they are let go. */
+static void
+test_deferred_checkpoint (void)
+{
+  g_autoptr(TernStoreDb) db = open_store ();
+  g_autoptr(GError) error = NULL;
+  sqlite3 *handle = _tern_store_db_get_handle (db);
+  gsize size = 36 * 1024 * 1024;   /* more than 4096 pages of 8 KiB */
+  g_autofree char *blob = g_malloc0 (size);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_exec (handle, "CREATE TABLE filler (data BLOB)", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "INSERT INTO filler VALUES (?1)", -1, &stmt, NULL), ==, SQLITE_OK);
+
+  tern_store_db_defer_checkpoint (db, TRUE);
+  g_assert_true (tern_store_db_begin (db, &error));
+  sqlite3_bind_blob (stmt, 1, blob, (int) size, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+  g_assert_true (tern_store_db_commit (db, &error));
+  g_assert_no_error (error);
+  g_assert_true (tern_store_db_get_checkpoint_due (db));
+  tern_store_db_defer_checkpoint (db, FALSE);
+  g_assert_false (tern_store_db_get_checkpoint_due (db));
+  g_assert_cmpint (wal_frames_left (handle), ==, 0);
+
+  /* Not held back: the commit checkpoints, as before. */
+  g_assert_true (tern_store_db_begin (db, &error));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_true (tern_store_db_commit (db, &error));
+  g_assert_false (tern_store_db_get_checkpoint_due (db));
+  sqlite3_finalize (stmt);
+}
+
 /* A full disk, simulated by capping the file at its current size (PRAGMA
  * max_page_count: SQLite then fails every write that needs a new page with
  * SQLITE_FULL): each outbox write says so with TERN_STORE_ERROR_FULL, not a generic
@@ -1418,6 +1469,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/db/transactions", test_transactions);
   g_test_add_func ("/store/db/outbox-journal", test_outbox_journal);
   g_test_add_func ("/store/db/outbox-disk-full", test_outbox_disk_full);
+  g_test_add_func ("/store/db/deferred-checkpoint", test_deferred_checkpoint);
   g_test_add_func ("/store/db/outbox-durable", test_outbox_durable);
   g_test_add_func ("/store/db/journal-attempt-durable", test_journal_attempt_durable);
 
