@@ -522,6 +522,16 @@ subscriptions_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data
 
   if (account == NULL || self->window == NULL)
     return;
+  /* One at a time: the open one again for its account, or in place of it for another. */
+  if (self->subscriptions != NULL)
+    {
+      if (tern_ui_subscriptions_window_get_account (self->subscriptions) == account)
+        {
+          gtk_window_present (self->subscriptions);
+          return;
+        }
+      gtk_window_destroy (self->subscriptions);
+    }
   window = tern_ui_subscriptions_window_new (GTK_WINDOW (self->window), self->mail, self->sidebar, account);
   g_set_weak_pointer (&self->subscriptions, window);
   gtk_window_present (GTK_WINDOW (window));

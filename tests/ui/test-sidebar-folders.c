@@ -633,6 +633,22 @@ test_subscriptions (void)
   g_assert_true (ui_wait_until (subscriptions_open, NULL, 5000));
   window = find_toplevel (TERN_UI_TYPE_SUBSCRIPTIONS_WINDOW);
   g_assert_cmpstr (gtk_window_get_title (window), ==, "Folder Subscriptions");
+  /* Asked again: the same window, not a second one. */
+  ui_activate ("folder.subscriptions", g_variant_new_int64 (account_id));
+  ui_settle (200);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint n = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        n += TERN_UI_IS_SUBSCRIPTIONS_WINDOW (w) && gtk_widget_get_visible (GTK_WIDGET (w));
+      }
+    g_assert_cmpuint (n, ==, 1);
+  }
+  g_assert_true (find_toplevel (TERN_UI_TYPE_SUBSCRIPTIONS_WINDOW) == window);
   g_assert_cmpuint (tern_ui_subscriptions_window_get_n_rows (TERN_UI_SUBSCRIPTIONS_WINDOW (window)), ==, 6);
   g_assert_null (tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window), folder_id ("INBOX")));
   g_assert_true (gtk_switch_get_active (tern_ui_subscriptions_window_get_switch (TERN_UI_SUBSCRIPTIONS_WINDOW (window),

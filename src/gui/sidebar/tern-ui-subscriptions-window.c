@@ -25,6 +25,7 @@ struct _TernUiSubscriptionsWindow
   AdwPreferencesGroup  *group;
 
   TernMail             *mail;
+  TernMailAccount      *account;
   GCancellable         *cancellable;
   GHashTable           *switches;   /* folder id (gint64 *) -> GtkSwitch, unowned */
 };
@@ -182,6 +183,18 @@ tern_ui_subscriptions_window_get_n_rows (TernUiSubscriptionsWindow *self)
   return g_hash_table_size (self->switches);
 }
 
+/**
+ * tern_ui_subscriptions_window_get_account:
+ *
+ * Returns: (transfer none): the account whose folders it lists
+ */
+TernMailAccount *
+tern_ui_subscriptions_window_get_account (TernUiSubscriptionsWindow *self)
+{
+  g_return_val_if_fail (TERN_UI_IS_SUBSCRIPTIONS_WINDOW (self), NULL);
+  return self->account;
+}
+
 static void
 tern_ui_subscriptions_window_dispose (GObject *object)
 {
@@ -190,6 +203,7 @@ tern_ui_subscriptions_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->mail);
+  g_clear_object (&self->account);
   g_clear_pointer (&self->switches, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), TERN_UI_TYPE_SUBSCRIPTIONS_WINDOW);
   G_OBJECT_CLASS (tern_ui_subscriptions_window_parent_class)->dispose (object);
@@ -226,6 +240,7 @@ tern_ui_subscriptions_window_new (GtkWindow *parent, TernMail *mail, TernUiSideb
                                                   "transient-for", parent, NULL);
 
   self->mail = g_object_ref (mail);
+  self->account = g_object_ref (account);
   fill (self, sidebar, account);
   return self;
 }

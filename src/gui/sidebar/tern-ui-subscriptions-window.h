@@ -23,5 +23,6 @@ TernUiSubscriptionsWindow *tern_ui_subscriptions_window_new        (GtkWindow   
 GtkSwitch                 *tern_ui_subscriptions_window_get_switch (TernUiSubscriptionsWindow *self,
                                                                     gint64                     folder_id);
 guint                      tern_ui_subscriptions_window_get_n_rows (TernUiSubscriptionsWindow *self);
+TernMailAccount           *tern_ui_subscriptions_window_get_account (TernUiSubscriptionsWindow *self);
 
 G_END_DECLS
