@@ -118,12 +118,12 @@ add_row (TernUiSubscriptionsWindow *self, Entry *entry)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->label);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  /* A screen reader names the switch by its folder. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, entry->label, -1);
   g_object_set_data_full (G_OBJECT (toggle), "tern-folder", g_object_ref (entry->folder), g_object_unref);
   g_object_bind_property (entry->folder, "subscribed", toggle, "active", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (switch_active_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  /* Also what names the switch for a screen reader: the row's title labels it (a
+   * label of our own as well was read twice, "Old Old"). */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   adw_preferences_group_add (self->group, row);
   *id = tern_store_folder_get_id (entry->folder);
