@@ -263,9 +263,14 @@ order_cb (GObject *source, GAsyncResult *res, gpointer user_data)
 
   if (result == NULL)
     {
-      self->order.running = FALSE;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot read the conversation list: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->order.running = FALSE;   /* the list is going */
+          return;
+        }
+      g_warning ("Cannot read the conversation list: %s", error->message);
+      /* A change that came meanwhile is read after the pause, as after a read. */
+      _tern_store_list_order_done (&self->order);
       return;
     }
   if (_tern_store_list_order_done (&self->order))
